@@ -1,0 +1,10 @@
+/**
+ * DigitalOcean's OpenAPI spec for the Container Registry and DOKS registry integration, and the
+ * TypeScript types generated from it.
+ *
+ * @packageDocumentation
+ */
+
+export type { paths, components, operations } from './generated/docr-openapi';
+export type * from './schemas';
+export { openApiSpecPath, loadOpenApiSpec } from './spec';

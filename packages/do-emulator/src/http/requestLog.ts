@@ -1,0 +1,55 @@
+export interface RequestEntry {
+  method: string;
+  path: string;
+  /** The spec's operationId, or undefined for a path the spec does not have. */
+  operationId?: string;
+  /** Response status; 0 for a dropped or unanswered request. */
+  status?: number;
+  at: number;
+}
+
+const MAX_ENTRIES = 10_000;
+
+/** Counts requests per operation so tests and benchmarks can assert on DigitalOcean API usage. */
+export class RequestLog {
+  private entries: RequestEntry[] = [];
+  private counts = new Map<string, number>();
+  private total = 0;
+
+  record(method: string, path: string, operationId: string | undefined): RequestEntry {
+    const entry: RequestEntry = { method, path, operationId, at: Date.now() };
+    this.total++;
+    const key = operationId ?? `${method} ${path}`;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    this.entries.push(entry);
+    if (this.entries.length > MAX_ENTRIES) this.entries.shift();
+    return entry;
+  }
+
+  /** Requests for one operation, or all requests. */
+  count(operationId?: string): number {
+    return operationId ? (this.counts.get(operationId) ?? 0) : this.total;
+  }
+
+  /** Requests that could change state (any method but GET/HEAD), the recent ones kept in the log. */
+  mutating(): RequestEntry[] {
+    return this.entries.filter(e => e.method !== 'GET' && e.method !== 'HEAD');
+  }
+
+  all(): RequestEntry[] {
+    return [...this.entries];
+  }
+
+  summary() {
+    return {
+      total: this.total,
+      byOperation: Object.fromEntries([...this.counts.entries()].sort()),
+    };
+  }
+
+  reset(): void {
+    this.entries = [];
+    this.counts.clear();
+    this.total = 0;
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * An emulator of DigitalOcean's Container Registry and DOKS registry-integration API.
+ *
+ * @packageDocumentation
+ */
+
+export { DoEmulator, type DoEmulatorOptions } from './http/server';
+export type { FaultRule, FaultSettings } from './http/faults';
+export type { RequestEntry } from './http/requestLog';
+export { EmulatedAccount } from './model/account';
+export type { Layer, PushResult } from './model/registryStorage';
+export { GC_PROGRESS, TERMINAL_GC_STATUSES } from './model/garbageCollection';
+export { DEFAULT_TIERS, DEFAULT_REGIONS } from './model/tiers';
+export { loadSeedFile, type EmulatorSeed, type SeedImage, type SeedRegistry } from './seed';
+export { demoSeedPath } from './demoSeed';
+export { main } from './cli';

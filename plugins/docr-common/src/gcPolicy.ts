@@ -1,0 +1,75 @@
+import { Duration, IANAZone } from 'luxon';
+import { z } from 'zod';
+
+/** Garbage collection types, as DigitalOcean names them. */
+export const GC_TYPES = [
+  'untagged manifests only',
+  'unreferenced blobs only',
+  'untagged manifests and unreferenced blobs',
+] as const;
+export const gcTypeSchema = z.enum(GC_TYPES);
+export type GcType = z.infer<typeof gcTypeSchema>;
+
+/**
+ * With no type DigitalOcean frees only unreferenced blobs, which frees nothing while old manifests
+ * still reference them; collecting both is what actually reclaims storage.
+ */
+export const DEFAULT_GC_TYPE: GcType = 'untagged manifests and unreferenced blobs';
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** A window may last at most a week, so that its occurrences never overlap themselves. */
+export const MAX_WINDOW_DURATION_HOURS = 24 * 7;
+
+export const gcWindowSchema = z.object({
+  days: z
+    .array(z.enum(WEEKDAYS, { errorMap: () => ({ message: `Day must be one of ${WEEKDAYS.join(', ')}` }) }))
+    .min(1, 'A window needs at least one day')
+    .refine(days => new Set(days).size === days.length, 'Days must not repeat'),
+  start: z
+    .string()
+    .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'Start must be a 24-hour time such as "03:00"'),
+  duration: z.string().superRefine((value, ctx) => {
+    const duration = Duration.fromISO(value);
+    if (!duration.isValid) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `Duration must be an ISO 8601 duration such as "PT2H", got "${value}"`,
+      });
+      return;
+    }
+    const hours = duration.as('hours');
+    if (hours <= 0 || hours > MAX_WINDOW_DURATION_HOURS) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `Duration must be more than zero and at most ${MAX_WINDOW_DURATION_HOURS} hours, got "${value}"`,
+      });
+    }
+  }),
+  timezone: z.string().refine(zone => IANAZone.isValidZone(zone), zone => ({
+    message: `Time zone must be an IANA time zone such as "Europe/Berlin", got "${zone}"`,
+  })),
+});
+export type GcWindow = z.infer<typeof gcWindowSchema>;
+
+export const gcPolicySchema = z.object({
+  enabled: z.boolean().default(true),
+  type: gcTypeSchema.default(DEFAULT_GC_TYPE),
+  windows: z.array(gcWindowSchema).default([]),
+  /** Cancel a run still going at window end, so the registry is not read-only past its window. */
+  cancelAtWindowEnd: z.boolean().default(true),
+});
+export type GcPolicy = z.infer<typeof gcPolicySchema>;
+export type GcPolicyInput = z.input<typeof gcPolicySchema>;
+
+/** Where a registry's effective policy came from, highest precedence first. */
+export type GcPolicySource = 'config' | 'api' | 'default';
+
+/** Turns zod issues into one message per field, naming the field by its path. */
+export function describeValidationIssues(error: z.ZodError, prefix = ''): string[] {
+  return error.issues.map(issue => {
+    const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    return field ? `${field}: ${issue.message}` : issue.message;
+  });
+}

@@ -1,0 +1,68 @@
+import { DateTime, Duration } from 'luxon';
+import { GcWindow, WEEKDAYS } from './gcPolicy';
+
+/** One occurrence of a window: the instant it opens and the instant it closes. */
+export interface WindowOccurrence {
+  /** Index of the window in the policy's list. */
+  windowIndex: number;
+  /**
+   * Identifies this occurrence, stable across restarts and replicas: the window's index and the
+   * local date it opens on. Runs are keyed by it so that one occurrence gets at most one run.
+   */
+  key: string;
+  start: DateTime;
+  end: DateTime;
+}
+
+function occurrenceOn(window: GcWindow, windowIndex: number, localDate: DateTime) {
+  const weekday = WEEKDAYS[localDate.weekday - 1];
+  if (!window.days.includes(weekday)) {
+    return undefined;
+  }
+  const [hour, minute] = window.start.split(':').map(Number);
+  // On a spring-forward day a start time inside the gap does not exist; luxon moves it forward
+  // by the gap, so the window still opens that day. On a fall-back day an ambiguous time takes
+  // its first (earlier) instant, so the window opens once, not twice.
+  const start = DateTime.fromObject(
+    { year: localDate.year, month: localDate.month, day: localDate.day, hour, minute },
+    { zone: window.timezone },
+  );
+  // The length is elapsed time: a 2-hour window is 2 real hours even across a DST change.
+  const end = start.plus(Duration.fromISO(window.duration).shiftTo('milliseconds'));
+  return {
+    windowIndex,
+    key: `${windowIndex}@${localDate.toISODate()}`,
+    start: start.toUTC(),
+    end: end.toUTC(),
+  };
+}
+
+function occurrencesAround(window: GcWindow, windowIndex: number, at: DateTime, daysBack: number, daysAhead: number) {
+  const today = at.setZone(window.timezone).startOf('day');
+  const result: WindowOccurrence[] = [];
+  for (let offset = -daysBack; offset <= daysAhead; offset++) {
+    const occurrence = occurrenceOn(window, windowIndex, today.plus({ days: offset }));
+    if (occurrence) {
+      result.push(occurrence);
+    }
+  }
+  return result;
+}
+
+/** The occurrence open at `at` (start inclusive, end exclusive), earliest-opened first. */
+export function openWindowAt(windows: GcWindow[], at: DateTime): WindowOccurrence | undefined {
+  const open = windows.flatMap((window, index) =>
+    occurrencesAround(window, index, at, 8, 0).filter(o => o.start <= at && at < o.end),
+  );
+  open.sort((a, b) => a.start.toMillis() - b.start.toMillis());
+  return open[0];
+}
+
+/** The next occurrence that opens after `at` (strictly later). */
+export function nextWindowAfter(windows: GcWindow[], at: DateTime): WindowOccurrence | undefined {
+  const upcoming = windows.flatMap((window, index) =>
+    occurrencesAround(window, index, at, 0, 8).filter(o => o.start > at),
+  );
+  upcoming.sort((a, b) => a.start.toMillis() - b.start.toMillis());
+  return upcoming[0];
+}

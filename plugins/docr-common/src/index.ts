@@ -1,0 +1,12 @@
+/**
+ * Shared model for the DigitalOcean Container Registry plugins.
+ *
+ * @packageDocumentation
+ */
+
+export * from './registryName';
+export * from './tiers';
+export * from './gcPolicy';
+export * from './gcWindows';
+export * from './annotations';
+export * from './permissions';
