@@ -7,4 +7,5 @@
 
 export type { paths, components, operations } from './generated/docr-openapi';
 export type * from './schemas';
+export type { PatchedPaths } from './knownGaps';
 export { openApiSpecPath, loadOpenApiSpec } from './spec';

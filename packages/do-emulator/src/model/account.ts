@@ -47,6 +47,10 @@ export interface AccountOptions {
   takenNames?: string[];
 }
 
+/** Generated types mark server-set fields readonly; the emulator is the server that sets them. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+export type ClusterState = Mutable<KubernetesCluster>;
+
 type EligibilityReason = 'OverRepositoryLimit' | 'OverStorageLimit' | 'OverRegistryLimit';
 
 /**
@@ -55,7 +59,7 @@ type EligibilityReason = 'OverRepositoryLimit' | 'OverStorageLimit' | 'OverRegis
  */
 export class EmulatedAccount {
   readonly registries = new Map<string, RegistryState>();
-  readonly clusters = new Map<string, KubernetesCluster>();
+  readonly clusters = new Map<string, ClusterState>();
   readonly issuedCredentials: IssuedCredential[] = [];
   readonly tiers: SubscriptionTier[];
   readonly regions: string[];
@@ -322,10 +326,10 @@ export class EmulatedAccount {
 
   // DOKS
 
-  addCluster(cluster: Partial<KubernetesCluster> & { name: string }): KubernetesCluster {
+  addCluster(cluster: Partial<KubernetesCluster> & { name: string }): ClusterState {
     const id = cluster.id ?? randomUUID();
     const now = new Date(this.now()).toISOString();
-    const full: KubernetesCluster = {
+    const full: ClusterState = {
       id,
       region: 'fra1',
       version: '1.33.1-do.0',
@@ -339,7 +343,9 @@ export class EmulatedAccount {
       status: { state: 'running', message: '' },
       created_at: now,
       updated_at: now,
-      ...cluster,
+      ...(cluster as Partial<ClusterState>),
+      name: cluster.name,
+      isolated_workers: cluster.isolated_workers ?? false,
       registry_enabled: (cluster.registries?.length ?? 0) > 0,
       registries: cluster.registries ?? [],
     };
@@ -347,7 +353,7 @@ export class EmulatedAccount {
     return full;
   }
 
-  getCluster(id: string): KubernetesCluster {
+  getCluster(id: string): ClusterState {
     const cluster = this.clusters.get(id);
     if (!cluster) throw notFound(`kubernetes cluster "${id}"`);
     return cluster;

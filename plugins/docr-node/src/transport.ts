@@ -1,0 +1,175 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  DigitalOceanNetworkError,
+  DigitalOceanTimeoutError,
+} from './errors';
+
+export interface TransportOptions {
+  token: string;
+  /** Time allowed for one attempt. */
+  timeoutMs: number;
+  /** Retries after a 5xx, a dropped connection or a timeout, for requests safe to repeat. */
+  maxRetries: number;
+  /** Longest single wait for a rate limit to reset; a longer one fails at once. */
+  maxRateLimitWaitMs: number;
+  /** Rate-limit waits allowed per request before giving up. */
+  maxRateLimitRetries?: number;
+  /** First backoff step; later ones double, with jitter, up to `maxBackoffMs`. */
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  logger?: LoggerService;
+  fetch?: typeof globalThis.fetch;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  userAgent?: string;
+}
+
+const operations = new WeakMap<Response, string>();
+
+/** `METHOD /path` of the request a response answers, for error messages. */
+export function operationOf(response: Response): string | undefined {
+  return operations.get(response);
+}
+
+const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
+
+/**
+ * POSTs that are safe to repeat: they set state to a value (subscription tier, a set of cluster
+ * integrations) or only read (name validation). Creating a registry or starting a garbage
+ * collection is not among them: a repeat after a lost answer could act twice.
+ */
+const REPEATABLE_POSTS = [
+  /^\/v2\/registries?\/validate-name$/,
+  /^\/v2\/registries?\/subscription$/,
+  /^\/v2\/kubernetes\/registr(y|ies)$/,
+];
+
+export function isSafeToRepeat(method: string, pathname: string): boolean {
+  const upper = method.toUpperCase();
+  if (upper === 'GET' || upper === 'HEAD' || upper === 'PUT' || upper === 'DELETE') return true;
+  return upper === 'POST' && REPEATABLE_POSTS.some(pattern => pattern.test(pathname));
+}
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** How long DigitalOcean asks us to wait: `retry-after` (seconds), else `ratelimit-reset` (epoch s). */
+export function rateLimitWaitMs(headers: Headers, now = Date.now()): number | undefined {
+  const retryAfter = headers.get('retry-after');
+  if (retryAfter !== null) {
+    const seconds = Number(retryAfter);
+    if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+    const date = Date.parse(retryAfter);
+    if (!Number.isNaN(date)) return Math.max(0, date - now);
+  }
+  const reset = Number(headers.get('ratelimit-reset'));
+  if (headers.get('ratelimit-reset') !== null && Number.isFinite(reset)) {
+    return Math.max(0, reset * 1000 - now);
+  }
+  return undefined;
+}
+
+/**
+ * A `fetch` for openapi-fetch that adds the bearer token and applies DigitalOcean's operating
+ * rules: waits out 429s as the headers say, retries 5xx, dropped connections and timeouts with
+ * bounded jittered backoff where the call is safe to repeat, and aborts each attempt after
+ * `timeoutMs` or when the caller's signal aborts. It returns the final response, success or not;
+ * errors from the API are turned into typed errors by the client.
+ */
+export function createTransport(options: TransportOptions): (request: Request) => Promise<Response> {
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const sleep = options.sleep ?? defaultSleep;
+  const baseBackoffMs = options.baseBackoffMs ?? 250;
+  const maxBackoffMs = options.maxBackoffMs ?? 8_000;
+  const maxRateLimitRetries = options.maxRateLimitRetries ?? 5;
+  // Kept in this closure only: never on an object that could be logged or thrown.
+  const authorization = `Bearer ${options.token}`;
+
+  return async function digitalOceanFetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const operation = `${request.method} ${url.pathname}`;
+    const repeatable = isSafeToRepeat(request.method, url.pathname);
+    const callerSignal = request.signal;
+    const body = request.body ? await request.arrayBuffer() : undefined;
+    let failures = 0;
+    let rateLimitWaits = 0;
+
+    for (;;) {
+      const headers = new Headers(request.headers);
+      headers.set('authorization', authorization);
+      if (options.userAgent) headers.set('user-agent', options.userAgent);
+      const timeout = AbortSignal.timeout(options.timeoutMs);
+      let response: Response | undefined;
+      let failure: Error | undefined;
+      try {
+        response = await fetchImpl(request.url, {
+          method: request.method,
+          headers,
+          body,
+          redirect: 'error',
+          signal: AbortSignal.any([callerSignal, timeout]),
+        });
+      } catch (error) {
+        if (callerSignal.aborted) throw callerSignal.reason;
+        failure = timeout.aborted
+          ? new DigitalOceanTimeoutError(operation, options.timeoutMs)
+          : new DigitalOceanNetworkError(operation, networkReason(error));
+      }
+
+      if (response?.status === 429) {
+        const waitMs = rateLimitWaitMs(response.headers) ?? backoff(rateLimitWaits);
+        if (rateLimitWaits >= maxRateLimitRetries || waitMs > options.maxRateLimitWaitMs) {
+          operations.set(response, operation);
+          return response;
+        }
+        rateLimitWaits++;
+        await response.body?.cancel();
+        options.logger?.warn(
+          `DigitalOcean rate limit reached on ${operation}; waiting ${waitMs} ms as the API asks (wait ${rateLimitWaits} of ${maxRateLimitRetries})`,
+        );
+        await sleep(waitMs, callerSignal);
+        continue;
+      }
+
+      const retryable = failure !== undefined || RETRYABLE_STATUS.has(response!.status);
+      if (!retryable || !repeatable || failures >= options.maxRetries) {
+        if (failure) throw failure;
+        operations.set(response!, operation);
+        return response!;
+      }
+      failures++;
+      const delay = backoff(failures - 1);
+      await response?.body?.cancel();
+      options.logger?.warn(
+        `DigitalOcean API ${operation} ${failure ? `failed (${failure.message})` : `answered ${response!.status}`}; retry ${failures} of ${options.maxRetries} in ${delay} ms`,
+      );
+      await sleep(delay, callerSignal);
+    }
+  };
+
+  function backoff(attempt: number): number {
+    const ceiling = Math.min(maxBackoffMs, baseBackoffMs * 2 ** attempt);
+    return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+  }
+}
+
+function networkReason(error: unknown): string {
+  // undici wraps the socket error in `cause`; keep its code and message only, never the request.
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
+  return (error as Error)?.message ?? String(error);
+}
