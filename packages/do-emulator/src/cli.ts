@@ -17,7 +17,11 @@ Options:
   --validate-responses         check every response against the OpenAPI spec
   -h, --help                   show this help`;
 
-function integer(name: string, value: string | undefined, fallback: number): number {
+function integer(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+): number {
   if (value === undefined) return fallback;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) {
@@ -26,7 +30,9 @@ function integer(name: string, value: string | undefined, fallback: number): num
   return parsed;
 }
 
-export async function main(argv: string[] = process.argv.slice(2)): Promise<DoEmulator | undefined> {
+export async function main(
+  argv: string[] = process.argv.slice(2),
+): Promise<DoEmulator | undefined> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -51,7 +57,11 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<DoEm
     seed: values.seed ? loadSeedFile(values.seed) : undefined,
     gcStepMs: integer('gc-step-ms', values['gc-step-ms'], 2000),
     latencyMs: integer('latency-ms', values['latency-ms'], 0),
-    rateLimitPerMinute: integer('rate-limit-per-minute', values['rate-limit-per-minute'], 250),
+    rateLimitPerMinute: integer(
+      'rate-limit-per-minute',
+      values['rate-limit-per-minute'],
+      250,
+    ),
     token: values.token,
     validateResponses: values['validate-responses'] ?? false,
   });

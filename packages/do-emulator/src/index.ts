@@ -11,6 +11,11 @@ export { EmulatedAccount } from './model/account';
 export type { Layer, PushResult } from './model/registryStorage';
 export { GC_PROGRESS, TERMINAL_GC_STATUSES } from './model/garbageCollection';
 export { DEFAULT_TIERS, DEFAULT_REGIONS } from './model/tiers';
-export { loadSeedFile, type EmulatorSeed, type SeedImage, type SeedRegistry } from './seed';
+export {
+  loadSeedFile,
+  type EmulatorSeed,
+  type SeedImage,
+  type SeedRegistry,
+} from './seed';
 export { demoSeedPath } from './demoSeed';
 export { main } from './cli';

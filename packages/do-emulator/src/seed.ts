@@ -48,7 +48,8 @@ export function loadSeedFile(file: string): EmulatorSeed {
 }
 
 export function applySeed(account: EmulatedAccount, seed: EmulatorSeed): void {
-  for (const name of seed.account?.takenNames ?? []) account.takenNames.add(name);
+  for (const name of seed.account?.takenNames ?? [])
+    account.takenNames.add(name);
   const tier = seed.account?.subscriptionTier ?? 'basic';
   if (seed.registries?.length) {
     account.updateSubscription(tier);
@@ -57,7 +58,12 @@ export function applySeed(account: EmulatedAccount, seed: EmulatorSeed): void {
     account.createRegistry({ name: registry.name, region: registry.region });
     for (const image of registry.images ?? []) {
       for (let push = 0; push < (image.pushes ?? 1); push++) {
-        account.push(registry.name, image.repository, image.tag, imageLayers(registry.name, image));
+        account.push(
+          registry.name,
+          image.repository,
+          image.tag,
+          imageLayers(registry.name, image),
+        );
       }
     }
   }

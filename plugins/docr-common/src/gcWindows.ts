@@ -21,11 +21,13 @@ function occurrenceOn(window: GcWindow, windowIndex: number, localDate: DateTime
   }
   const [hour, minute] = window.start.split(':').map(Number);
   // On a spring-forward day a start time inside the gap does not exist; luxon moves it forward
-  // by the gap, so the window still opens that day. On a fall-back day an ambiguous time takes
-  // its first (earlier) instant, so the window opens once, not twice.
-  const start = DateTime.fromObject(
-    { year: localDate.year, month: localDate.month, day: localDate.day, hour, minute },
-    { zone: window.timezone },
+  // by the gap, so the window still opens that day. On a fall-back day the start time happens
+  // twice; the window opens at the first of them, once.
+  const start = firstInstantOf(
+    DateTime.fromObject(
+      { year: localDate.year, month: localDate.month, day: localDate.day, hour, minute },
+      { zone: window.timezone },
+    ),
   );
   // The length is elapsed time: a 2-hour window is 2 real hours even across a DST change.
   const end = start.plus(Duration.fromISO(window.duration).shiftTo('milliseconds'));
@@ -35,6 +37,19 @@ function occurrenceOn(window: GcWindow, windowIndex: number, localDate: DateTime
     start: start.toUTC(),
     end: end.toUTC(),
   };
+}
+
+/** The earliest instant that shows the same wall-clock time (they differ on fall-back days). */
+function firstInstantOf(time: DateTime): DateTime {
+  let first = time;
+  // DST shifts are 30, 60 or (historically) 120 minutes.
+  for (const minutes of [30, 60, 120]) {
+    const earlier = time.minus({ minutes });
+    if (earlier.toFormat('yyyy-MM-dd HH:mm') === time.toFormat('yyyy-MM-dd HH:mm')) {
+      first = earlier;
+    }
+  }
+  return first;
 }
 
 function occurrencesAround(window: GcWindow, windowIndex: number, at: DateTime, daysBack: number, daysAhead: number) {

@@ -16,10 +16,15 @@ export function paginate<T>(
   selfUrl: URL,
   options: { tokens?: boolean } = {},
 ): Page<T> {
-  const perPage = Math.min(Math.max(Number(query.per_page ?? 20) || 20, 1), 200);
+  const perPage = Math.min(
+    Math.max(Number(query.per_page ?? 20) || 20, 1),
+    200,
+  );
   let page = Math.max(Number(query.page ?? 1) || 1, 1);
   if (options.tokens && query.page_token) {
-    const decoded = Number(Buffer.from(query.page_token, 'base64url').toString('utf8'));
+    const decoded = Number(
+      Buffer.from(query.page_token, 'base64url').toString('utf8'),
+    );
     if (Number.isInteger(decoded) && decoded >= 1) page = decoded;
   }
   const lastPage = Math.max(1, Math.ceil(items.length / perPage));
@@ -27,7 +32,11 @@ export function paginate<T>(
     const url = new URL(selfUrl);
     url.searchParams.set('page', String(target));
     url.searchParams.set('per_page', String(perPage));
-    if (options.tokens) url.searchParams.set('page_token', Buffer.from(String(target)).toString('base64url'));
+    if (options.tokens)
+      url.searchParams.set(
+        'page_token',
+        Buffer.from(String(target)).toString('base64url'),
+      );
     else url.searchParams.delete('page_token');
     return url.toString();
   };

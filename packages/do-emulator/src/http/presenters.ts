@@ -7,15 +7,28 @@ import type {
   Subscription,
   SubscriptionTier,
 } from '@backstage-docr/digitalocean-openapi';
-import type { EmulatedAccount, RegistryState, SubscriptionState } from '../model/account';
+import type {
+  EmulatedAccount,
+  RegistryState,
+  SubscriptionState,
+} from '../model/account';
 import type { GcRun } from '../model/garbageCollection';
-import { Manifest, Repository, compressedSize, tagsOf } from '../model/registryStorage';
+import {
+  Manifest,
+  Repository,
+  compressedSize,
+  tagsOf,
+} from '../model/registryStorage';
 
 /** Turns emulator state into DigitalOcean's payloads, typed by the generated OpenAPI types. */
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function presentRegistry(account: EmulatedAccount, registry: RegistryState, withSubscription: boolean): Registry {
+export function presentRegistry(
+  account: EmulatedAccount,
+  registry: RegistryState,
+  withSubscription: boolean,
+): Registry {
   const body: Registry = {
     name: registry.name,
     created_at: iso(registry.createdAt),
@@ -29,7 +42,10 @@ export function presentRegistry(account: EmulatedAccount, registry: RegistryStat
   return body;
 }
 
-export function presentSubscription(account: EmulatedAccount, subscription: SubscriptionState): Subscription {
+export function presentSubscription(
+  account: EmulatedAccount,
+  subscription: SubscriptionState,
+): Subscription {
   const tier = account.tier(subscription.tierSlug);
   return {
     tier: tier ? presentTierBase(tier) : undefined,
@@ -51,9 +67,13 @@ export function presentOptions(account: EmulatedAccount) {
         const reasons = account.eligibilityReasons(tier);
         // The spec's enum knows only these two reasons; the registry count still makes a tier ineligible.
         const listed = reasons.filter(
-          (r): r is 'OverRepositoryLimit' | 'OverStorageLimit' => r !== 'OverRegistryLimit',
+          (r): r is 'OverRepositoryLimit' | 'OverStorageLimit' =>
+            r !== 'OverRegistryLimit',
         );
-        const presented: SubscriptionTier = { ...presentTierBase(tier), eligible: reasons.length === 0 };
+        const presented: SubscriptionTier = {
+          ...presentTierBase(tier),
+          eligible: reasons.length === 0,
+        };
         if (listed.length) presented.eligibility_reasons = listed;
         return presented;
       }),
@@ -74,7 +94,11 @@ export function presentGc(run: GcRun): GarbageCollection {
   };
 }
 
-export function presentManifest(registry: RegistryState, repository: Repository, manifest: Manifest): RepositoryManifest {
+export function presentManifest(
+  registry: RegistryState,
+  repository: Repository,
+  manifest: Manifest,
+): RepositoryManifest {
   const compressed = compressedSize(registry.storage, manifest);
   return {
     registry_name: registry.name,
@@ -91,7 +115,11 @@ export function presentManifest(registry: RegistryState, repository: Repository,
   };
 }
 
-export function presentTag(registry: RegistryState, repository: Repository, tag: string): RepositoryTag {
+export function presentTag(
+  registry: RegistryState,
+  repository: Repository,
+  tag: string,
+): RepositoryTag {
   const digest = repository.tags.get(tag)!;
   const manifest = repository.manifests.get(digest)!;
   const compressed = compressedSize(registry.storage, manifest);
@@ -106,30 +134,45 @@ export function presentTag(registry: RegistryState, repository: Repository, tag:
   };
 }
 
+/** Newest first; among manifests pushed at the same instant, the later push first. */
 export function sortedManifests(repository: Repository): Manifest[] {
-  return [...repository.manifests.values()].sort((a, b) => b.updatedAt - a.updatedAt);
+  return [...repository.manifests.values()]
+    .reverse()
+    .sort((a, b) => b.updatedAt - a.updatedAt);
 }
 
-export function presentRepositoryV2(registry: RegistryState, repository: Repository): RepositoryV2 {
+export function presentRepositoryV2(
+  registry: RegistryState,
+  repository: Repository,
+): RepositoryV2 {
   const [latest] = sortedManifests(repository);
   return {
     registry_name: registry.name,
     name: repository.name,
-    latest_manifest: latest ? presentManifest(registry, repository, latest) : undefined,
+    latest_manifest: latest
+      ? presentManifest(registry, repository, latest)
+      : undefined,
     tag_count: repository.tags.size,
     manifest_count: repository.manifests.size,
   };
 }
 
 /** The V1 repository listing of the deprecated single-registry API. */
-export function presentRepositoryV1(registry: RegistryState, repository: Repository) {
+export function presentRepositoryV1(
+  registry: RegistryState,
+  repository: Repository,
+) {
   const [latestTag] = [...repository.tags.keys()].sort(
-    (a, b) => (repository.tagUpdatedAt.get(b) ?? 0) - (repository.tagUpdatedAt.get(a) ?? 0),
+    (a, b) =>
+      (repository.tagUpdatedAt.get(b) ?? 0) -
+      (repository.tagUpdatedAt.get(a) ?? 0),
   );
   return {
     registry_name: registry.name,
     name: repository.name,
-    latest_tag: latestTag ? presentTag(registry, repository, latestTag) : undefined,
+    latest_tag: latestTag
+      ? presentTag(registry, repository, latestTag)
+      : undefined,
     tag_count: repository.tags.size,
   };
 }

@@ -35,7 +35,9 @@ export class RateLimiter {
         allowed: false,
         headers: {
           'ratelimit-limit': String(this.options.perHour),
-          'ratelimit-remaining': String(Math.max(0, this.options.perHour - times.length)),
+          'ratelimit-remaining': String(
+            Math.max(0, this.options.perHour - times.length),
+          ),
           'ratelimit-reset': String(Math.ceil(freesAt / 1000)),
           'retry-after': String(Math.max(1, Math.ceil((freesAt - now) / 1000))),
         },

@@ -1,6 +1,13 @@
 import type { Region } from '@backstage-docr/digitalocean-openapi';
 
-const FEATURES = ['backups', 'ipv6', 'metadata', 'install_agent', 'storage', 'image_transfer'];
+const FEATURES = [
+  'backups',
+  'ipv6',
+  'metadata',
+  'install_agent',
+  'storage',
+  'image_transfer',
+];
 const SIZES = ['s-1vcpu-1gb', 's-1vcpu-2gb', 's-2vcpu-4gb', 's-4vcpu-8gb'];
 
 const region = (slug: string, name: string): Region => ({

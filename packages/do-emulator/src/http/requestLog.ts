@@ -16,7 +16,11 @@ export class RequestLog {
   private counts = new Map<string, number>();
   private total = 0;
 
-  record(method: string, path: string, operationId: string | undefined): RequestEntry {
+  record(
+    method: string,
+    path: string,
+    operationId: string | undefined,
+  ): RequestEntry {
     const entry: RequestEntry = { method, path, operationId, at: Date.now() };
     this.total++;
     const key = operationId ?? `${method} ${path}`;

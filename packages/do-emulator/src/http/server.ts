@@ -39,6 +39,7 @@ export interface DoEmulatorOptions {
 }
 
 interface RequestArgs {
+  account: EmulatedAccount;
   query: Record<string, string | undefined>;
   body: unknown;
   url: URL;
@@ -64,7 +65,7 @@ export class DoEmulator {
   private readonly rateLimiter: RateLimiter;
   private readonly hungSockets = new Set<Socket>();
   private server?: http.Server;
-  private readonly api: OpenAPIBackend;
+  private api!: OpenAPIBackend;
   private readonly clock: () => number;
   private seed?: EmulatorSeed;
 
@@ -77,64 +78,12 @@ export class DoEmulator {
       perHour: options.rateLimitPerHour ?? 5000,
       minuteMs: options.rateLimitWindowMs,
     });
-    this.api = new OpenAPIBackend({
-      definition: loadOpenApiSpec() as any,
-      strict: false,
-      quick: false,
-      validate: true,
-      customizeAjv: ajv => {
-        addFormats(ajv as any);
-        // `cidr` is not a JSON-Schema format; DigitalOcean uses it for cluster subnets.
-        ajv.addFormat('cidr', true);
-        return ajv;
-      },
-    });
-    this.registerHandlers();
-  }
-
-  private registerHandlers(): void {
-    this.api.register({
-      notFound: () => ({
-        status: 404,
-        body: { id: 'not_found', message: 'The resource you requested could not be found.' },
-      }),
-      methodNotAllowed: (c: Context) => ({
-        status: 405,
-        body: {
-          id: 'method_not_allowed',
-          message: `Method ${c.request.method.toUpperCase()} is not allowed on ${c.request.path}`,
-        },
-      }),
-      validationFail: (c: Context) => ({
-        status: 422,
-        body: {
-          id: 'unprocessable_entity',
-          message: (c.validation.errors ?? [])
-            .map(e => `${e.instancePath || 'request'} ${e.message}`.trim())
-            .join('; '),
-        },
-      }),
-    });
-    // Bearer tokens are checked before routing (401 in DigitalOcean's shape).
-    this.api.registerSecurityHandler('bearer_auth', () => true);
-    for (const [operationId, handler] of Object.entries(handlers)) {
-      this.api.register(operationId, (c: Context, args: RequestArgs): OperationResult => {
-        try {
-          return handler({ account: this.account, params: c.request.params as Record<string, string>, ...args });
-        } catch (error) {
-          if (error instanceof ApiError) {
-            return { status: error.status, body: { id: error.id, message: error.message } };
-          }
-          throw error;
-        }
-      });
-    }
   }
 
   /** Creates an emulator and starts serving; resolves once it listens. */
   static async start(options: DoEmulatorOptions = {}): Promise<DoEmulator> {
     const emulator = new DoEmulator(options);
-    await emulator.api.init();
+    emulator.api = await sharedRouter();
     emulator.loadSeed(options.seed);
     await emulator.listen(options.host ?? '127.0.0.1', options.port ?? 0);
     return emulator;
@@ -194,7 +143,12 @@ export class DoEmulator {
       this.handle(req, res).catch(error => {
         if (!res.headersSent) {
           res.writeHead(500, { 'content-type': 'application/json' });
-          res.end(json({ id: 'server_error', message: String(error?.message ?? error) }));
+          res.end(
+            json({
+              id: 'server_error',
+              message: String(error?.message ?? error),
+            }),
+          );
         }
       });
     });
@@ -205,8 +159,14 @@ export class DoEmulator {
     });
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+  private async handle(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ): Promise<void> {
+    const url = new URL(
+      req.url ?? '/',
+      `http://${req.headers.host ?? '127.0.0.1'}`,
+    );
     const rawBody = await readBody(req);
     if (url.pathname.startsWith('/_emulator/')) {
       const result = this.handleAdmin(req.method ?? 'GET', url, rawBody);
@@ -236,11 +196,19 @@ export class DoEmulator {
     });
     const operationId = operation?.operationId;
     const requestId = randomUUID();
-    const entry = this.requests.record(method.toUpperCase(), url.pathname, operationId);
+    const entry = this.requests.record(
+      method.toUpperCase(),
+      url.pathname,
+      operationId,
+    );
     const finish = (response: ApiResponse): ApiResponse => {
       entry.status = response.status;
       response.headers['x-request-id'] = requestId;
-      if (response.status >= 400 && response.body && typeof response.body === 'object') {
+      if (
+        response.status >= 400 &&
+        response.body &&
+        typeof response.body === 'object'
+      ) {
         (response.body as Record<string, unknown>).request_id = requestId;
       }
       return response;
@@ -250,11 +218,20 @@ export class DoEmulator {
 
     const token = bearerToken(req.headers.authorization);
     if (!token || (this.options.token && token !== this.options.token)) {
-      return finish(errorResponse(401, 'unauthorized', 'Unable to authenticate you.'));
+      return finish(
+        errorResponse(401, 'unauthorized', 'Unable to authenticate you.'),
+      );
     }
     const limit = this.rateLimiter.take(token, this.clock());
     if (!limit.allowed) {
-      return finish(errorResponse(429, 'too_many_requests', 'API rate limit exceeded.', limit.headers));
+      return finish(
+        errorResponse(
+          429,
+          'too_many_requests',
+          'API rate limit exceeded.',
+          limit.headers,
+        ),
+      );
     }
 
     const fault = this.faults.take(operationId, method);
@@ -272,7 +249,12 @@ export class DoEmulator {
     if (fault?.kind === 'error') {
       const status = fault.status ?? 500;
       return finish(
-        errorResponse(status, status === 503 ? 'service_unavailable' : 'server_error', 'Unexpected server-side error', limit.headers),
+        errorResponse(
+          status,
+          status === 503 ? 'service_unavailable' : 'server_error',
+          'Unexpected server-side error',
+          limit.headers,
+        ),
       );
     }
 
@@ -281,42 +263,83 @@ export class DoEmulator {
       try {
         body = JSON.parse(rawBody);
       } catch {
-        return finish(errorResponse(400, 'bad_request', 'error parsing request body', limit.headers));
+        return finish(
+          errorResponse(
+            400,
+            'bad_request',
+            'error parsing request body',
+            limit.headers,
+          ),
+        );
       }
     }
     this.account.settle();
     const result: OperationResult = await this.api.handleRequest(
-      { method, path: url.pathname, headers: req.headers as Record<string, string>, query, body },
-      { query, body, url },
+      {
+        method,
+        path: url.pathname,
+        headers: req.headers as Record<string, string>,
+        query,
+        body,
+      },
+      { account: this.account, query, body, url },
     );
     const response = finish({
       status: result.status,
-      headers: { ...limit.headers, ...(result.body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }) },
+      headers: {
+        ...limit.headers,
+        ...(result.body === undefined
+          ? {}
+          : { 'content-type': 'application/json; charset=utf-8' }),
+      },
       body: result.body,
     });
     if (this.options.validateResponses && operation) {
       const problem = this.responseProblem(operation.operationId!, response);
       if (problem) {
-        return errorResponse(500, 'emulator_invalid_response', `${operation.operationId} ${response.status}: ${problem}`);
+        return errorResponse(
+          500,
+          'emulator_invalid_response',
+          `${operation.operationId} ${response.status}: ${problem}`,
+        );
       }
     }
     return response;
   }
 
   /** Why a response does not match the spec, or undefined when it does. */
-  responseProblem(operationId: string, response: { status: number; headers: Record<string, string>; body?: unknown }): string | undefined {
+  responseProblem(
+    operationId: string,
+    response: {
+      status: number;
+      headers: Record<string, string>;
+      body?: unknown;
+    },
+  ): string | undefined {
     if (response.body !== undefined) {
-      const result = this.api.validateResponse(response.body, operationId, response.status);
+      const result = this.api.validateResponse(
+        response.body,
+        operationId,
+        response.status,
+      );
       if (result.errors?.length) {
-        return result.errors.map(e => `${e.instancePath} ${e.message}`).join('; ');
+        return result.errors
+          .map(e => `${e.instancePath} ${e.message}`)
+          .join('; ');
       }
     }
-    const headerResult = this.api.validateResponseHeaders(response.headers, operationId, {
-      statusCode: response.status,
-      setMatchType: 'superset' as any,
-    });
+    const headerResult = this.api.validateResponseHeaders(
+      response.headers,
+      operationId,
+      {
+        statusCode: response.status,
+        setMatchType: 'superset' as any,
+      },
+    );
     if (headerResult.errors?.length) {
-      return headerResult.errors.map(e => `${e.instancePath} ${e.message}`).join('; ');
+      return headerResult.errors
+        .map(e => `${e.instancePath} ${e.message}`)
+        .join('; ');
     }
     return undefined;
   }
@@ -326,26 +349,40 @@ export class DoEmulator {
     return this.api;
   }
 
-  private handleAdmin(method: string, url: URL, rawBody: string): OperationResult {
+  private handleAdmin(
+    method: string,
+    url: URL,
+    rawBody: string,
+  ): OperationResult {
     let body: any = {};
     try {
       body = rawBody ? JSON.parse(rawBody) : {};
     } catch {
-      return { status: 400, body: { id: 'bad_request', message: 'error parsing request body' } };
+      return {
+        status: 400,
+        body: { id: 'bad_request', message: 'error parsing request body' },
+      };
     }
     const path = url.pathname.replace(/^\/_emulator/, '');
     const route = `${method} ${path}`;
     try {
       this.account.settle();
       if (route === 'GET /health') return { status: 200, body: { ok: true } };
-      if (route === 'GET /requests') return { status: 200, body: this.requests.summary() };
+      if (route === 'GET /requests')
+        return { status: 200, body: this.requests.summary() };
       if (route === 'DELETE /requests') {
         this.requests.reset();
         return { status: 204 };
       }
       if (route === 'POST /faults') {
         this.faults.configure(body as FaultSettings);
-        return { status: 200, body: { latencyMs: this.faults.latencyMs, pending: this.faults.pending() } };
+        return {
+          status: 200,
+          body: {
+            latencyMs: this.faults.latencyMs,
+            pending: this.faults.pending(),
+          },
+        };
       }
       if (route === 'DELETE /faults') {
         this.faults.clear();
@@ -360,27 +397,137 @@ export class DoEmulator {
         return { status: 204 };
       }
       if (route === 'POST /clusters') {
-        return { status: 201, body: { kubernetes_cluster: this.account.addCluster(body) } };
+        return {
+          status: 201,
+          body: { kubernetes_cluster: this.account.addCluster(body) },
+        };
       }
       const push = path.match(/^\/registries\/([^/]+)\/push$/);
       if (method === 'POST' && push) {
         if (!body.repository || !body.tag || !Array.isArray(body.layers)) {
-          return { status: 422, body: { id: 'unprocessable_entity', message: 'push needs repository, tag and layers: [{size}]' } };
+          return {
+            status: 422,
+            body: {
+              id: 'unprocessable_entity',
+              message: 'push needs repository, tag and layers: [{size}]',
+            },
+          };
         }
-        return { status: 201, body: this.push(decodeURIComponent(push[1]), body.repository, body.tag, body.layers) };
+        return {
+          status: 201,
+          body: this.push(
+            decodeURIComponent(push[1]),
+            body.repository,
+            body.tag,
+            body.layers,
+          ),
+        };
       }
-      return { status: 404, body: { id: 'not_found', message: `No emulator admin route ${route}` } };
+      return {
+        status: 404,
+        body: { id: 'not_found', message: `No emulator admin route ${route}` },
+      };
     } catch (error) {
       if (error instanceof ApiError) {
-        return { status: error.status, body: { id: error.id, message: error.message } };
+        return {
+          status: error.status,
+          body: { id: error.id, message: error.message },
+        };
       }
       throw error;
     }
   }
 }
 
-function errorResponse(status: number, id: string, message: string, headers: Record<string, string> = {}): ApiResponse {
-  return { status, headers: { ...headers, 'content-type': 'application/json; charset=utf-8' }, body: { id, message } };
+let router: Promise<OpenAPIBackend> | undefined;
+
+/**
+ * The OpenAPI router and validator, built once per process: compiling the spec's schemas takes
+ * seconds, and every emulator instance can share them because handlers get their account per call.
+ */
+function sharedRouter(): Promise<OpenAPIBackend> {
+  router ??= (async () => {
+    const api = new OpenAPIBackend({
+      definition: loadOpenApiSpec() as any,
+      strict: false,
+      quick: false,
+      validate: true,
+      customizeAjv: ajv => {
+        addFormats(ajv as any);
+        // `cidr` is not a JSON-Schema format; DigitalOcean uses it for cluster subnets.
+        ajv.addFormat('cidr', true);
+        return ajv;
+      },
+    });
+    registerHandlers(api);
+    await api.init();
+    return api;
+  })();
+  return router;
+}
+
+function registerHandlers(api: OpenAPIBackend): void {
+  api.register({
+    notFound: () => ({
+      status: 404,
+      body: {
+        id: 'not_found',
+        message: 'The resource you requested could not be found.',
+      },
+    }),
+    methodNotAllowed: (c: Context) => ({
+      status: 405,
+      body: {
+        id: 'method_not_allowed',
+        message: `Method ${c.request.method.toUpperCase()} is not allowed on ${c.request.path}`,
+      },
+    }),
+    validationFail: (c: Context) => ({
+      status: 422,
+      body: {
+        id: 'unprocessable_entity',
+        message: (c.validation.errors ?? [])
+          .map(e => `${e.instancePath || 'request'} ${e.message}`.trim())
+          .join('; '),
+      },
+    }),
+  });
+  // Bearer tokens are checked before routing (401 in DigitalOcean's shape).
+  api.registerSecurityHandler('bearer_auth', () => true);
+  for (const [operationId, handler] of Object.entries(handlers)) {
+    api.register(
+      operationId,
+      (c: Context, args: RequestArgs): OperationResult => {
+        try {
+          return handler({
+            ...args,
+            params: c.request.params as Record<string, string>,
+          });
+        } catch (error) {
+          if (error instanceof ApiError) {
+            return {
+              status: error.status,
+              body: { id: error.id, message: error.message },
+            };
+          }
+          throw error;
+        }
+      },
+    );
+  }
+}
+
+function errorResponse(
+  status: number,
+  id: string,
+  message: string,
+  headers: Record<string, string> = {},
+): ApiResponse {
+  return {
+    status,
+    headers: { ...headers, 'content-type': 'application/json; charset=utf-8' },
+    body: { id, message },
+  };
 }
 
 function bearerToken(header: string | undefined): string | undefined {

@@ -4,7 +4,13 @@ import type {
   KubernetesCluster,
   SubscriptionTier,
 } from '@backstage-docr/digitalocean-openapi';
-import { ApiError, conflict, notFound, preconditionFailed, unprocessable } from './errors';
+import {
+  ApiError,
+  conflict,
+  notFound,
+  preconditionFailed,
+  unprocessable,
+} from './errors';
 import {
   GcRun,
   advanceGcRun,
@@ -51,7 +57,8 @@ export interface AccountOptions {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export type ClusterState = Mutable<KubernetesCluster>;
 
-type EligibilityReason = 'OverRepositoryLimit' | 'OverStorageLimit' | 'OverRegistryLimit';
+type EligibilityReason =
+  'OverRepositoryLimit' | 'OverStorageLimit' | 'OverRegistryLimit';
 
 /**
  * One DigitalOcean account (team): its registry subscription, which is account-wide, its
@@ -104,23 +111,31 @@ export class EmulatedAccount {
 
   repositoryCount(): number {
     let count = 0;
-    for (const registry of this.registries.values()) count += registry.storage.repositories.size;
+    for (const registry of this.registries.values())
+      count += registry.storage.repositories.size;
     return count;
   }
 
   storageBytes(): number {
     let total = 0;
-    for (const registry of this.registries.values()) total += registry.storage.storageBytes();
+    for (const registry of this.registries.values())
+      total += registry.storage.storageBytes();
     return total;
   }
 
   eligibilityReasons(tier: SubscriptionTier): EligibilityReason[] {
     const reasons: EligibilityReason[] = [];
     const includedRepositories = tier.included_repositories ?? 0;
-    if (includedRepositories > 0 && this.repositoryCount() > includedRepositories) {
+    if (
+      includedRepositories > 0 &&
+      this.repositoryCount() > includedRepositories
+    ) {
       reasons.push('OverRepositoryLimit');
     }
-    if (!tier.allow_storage_overage && this.storageBytes() > (tier.included_storage_bytes ?? 0)) {
+    if (
+      !tier.allow_storage_overage &&
+      this.storageBytes() > (tier.included_storage_bytes ?? 0)
+    ) {
       reasons.push('OverStorageLimit');
     }
     if (this.registries.size > registryLimit(tier.slug)) {
@@ -136,7 +151,9 @@ export class EmulatedAccount {
     }
     const reasons = this.eligibilityReasons(tier);
     if (reasons.length) {
-      throw preconditionFailed(`registry is not eligible for tier because: [${reasons.join(', ')}]`);
+      throw preconditionFailed(
+        `registry is not eligible for tier because: [${reasons.join(', ')}]`,
+      );
     }
     const now = this.now();
     if (this.subscription) {
@@ -174,36 +191,55 @@ export class EmulatedAccount {
     return !this.registries.has(name) && !this.takenNames.has(name);
   }
 
-  createRegistry(input: { name: string; tierSlug?: string; region?: string }): RegistryState {
+  createRegistry(input: {
+    name: string;
+    tierSlug?: string;
+    region?: string;
+  }): RegistryState {
     const { name } = input;
     if (this.registries.has(name)) {
-      throw conflict(`A registry named "${name}" already exists in this account`);
+      throw conflict(
+        `A registry named "${name}" already exists in this account`,
+      );
     }
     if (this.takenNames.has(name)) {
       throw conflict(`The registry name "${name}" is already taken`);
     }
     const region = input.region ?? this.regions[0];
     if (!this.regions.includes(region)) {
-      throw unprocessable(`Region "${region}" is not available for container registries`);
+      throw unprocessable(
+        `Region "${region}" is not available for container registries`,
+      );
     }
     // The subscription is shared by all registries of an account: the first registry sets it,
     // later ones must use it (change it with POST /v2/registries/subscription).
     const tierSlug = this.subscription?.tierSlug ?? input.tierSlug ?? 'basic';
-    if (input.tierSlug && this.registries.size > 0 && input.tierSlug !== tierSlug) {
+    if (
+      input.tierSlug &&
+      this.registries.size > 0 &&
+      input.tierSlug !== tierSlug
+    ) {
       throw preconditionFailed(
         `The subscription tier is shared by all registries of the account and is "${tierSlug}"; change it with POST /v2/registries/subscription before creating a "${input.tierSlug}" registry`,
       );
     }
-    const effectiveTier = this.registries.size === 0 ? (input.tierSlug ?? tierSlug) : tierSlug;
+    const effectiveTier =
+      this.registries.size === 0 ? (input.tierSlug ?? tierSlug) : tierSlug;
     if (!this.tier(effectiveTier)) {
       throw unprocessable(`Unknown subscription tier "${effectiveTier}"`);
     }
     if (this.registries.size + 1 > registryLimit(effectiveTier)) {
-      throw preconditionFailed('registry is not eligible for tier because: [OverRegistryLimit]');
+      throw preconditionFailed(
+        'registry is not eligible for tier because: [OverRegistryLimit]',
+      );
     }
     const now = this.now();
     if (!this.subscription) {
-      this.subscription = { tierSlug: effectiveTier, createdAt: now, updatedAt: now };
+      this.subscription = {
+        tierSlug: effectiveTier,
+        createdAt: now,
+        updatedAt: now,
+      };
     } else if (this.subscription.tierSlug !== effectiveTier) {
       this.subscription.tierSlug = effectiveTier;
       this.subscription.updatedAt = now;
@@ -234,8 +270,17 @@ export class EmulatedAccount {
     }
   }
 
-  issueCredential(registryName: string | undefined, readWrite: boolean, expirySeconds: number) {
-    this.issuedCredentials.push({ registryName, readWrite, expirySeconds, issuedAt: this.now() });
+  issueCredential(
+    registryName: string | undefined,
+    readWrite: boolean,
+    expirySeconds: number,
+  ) {
+    this.issuedCredentials.push({
+      registryName,
+      readWrite,
+      expirySeconds,
+      issuedAt: this.now(),
+    });
     const user = randomBytes(16).toString('hex');
     const secret = randomBytes(16).toString('hex');
     return Buffer.from(`${user}:${secret}`).toString('base64');
@@ -256,7 +301,12 @@ export class EmulatedAccount {
     }
   }
 
-  push(registryName: string, repository: string, tag: string, layers: Layer[]): PushResult {
+  push(
+    registryName: string,
+    repository: string,
+    tag: string,
+    layers: Layer[],
+  ): PushResult {
     this.settle();
     const registry = this.getRegistry(registryName);
     this.assertWritable(registry);
@@ -288,7 +338,10 @@ export class EmulatedAccount {
 
   // Garbage collection
 
-  startGc(registryName: string, type: GarbageCollectionType | undefined): GcRun {
+  startGc(
+    registryName: string,
+    type: GarbageCollectionType | undefined,
+  ): GcRun {
     this.settle();
     const registry = this.getRegistry(registryName);
     const active = this.activeGc(registry);
@@ -326,7 +379,9 @@ export class EmulatedAccount {
 
   // DOKS
 
-  addCluster(cluster: Partial<KubernetesCluster> & { name: string }): ClusterState {
+  addCluster(
+    cluster: Partial<KubernetesCluster> & { name: string },
+  ): ClusterState {
     const id = cluster.id ?? randomUUID();
     const now = new Date(this.now()).toISOString();
     const full: ClusterState = {
@@ -359,7 +414,11 @@ export class EmulatedAccount {
     return cluster;
   }
 
-  setClusterRegistries(clusterIds: string[], registryNames: string[], add: boolean): void {
+  setClusterRegistries(
+    clusterIds: string[],
+    registryNames: string[],
+    add: boolean,
+  ): void {
     const clusters = clusterIds.map(id => this.getCluster(id));
     for (const name of registryNames) this.getRegistry(name);
     const now = new Date(this.now()).toISOString();

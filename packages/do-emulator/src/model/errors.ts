@@ -14,9 +14,14 @@ export class ApiError extends Error {
 }
 
 export const notFound = (what: string) =>
-  new ApiError(404, 'not_found', `The resource you requested could not be found: ${what}`);
+  new ApiError(
+    404,
+    'not_found',
+    `The resource you requested could not be found: ${what}`,
+  );
 
-export const conflict = (message: string) => new ApiError(409, 'conflict', message);
+export const conflict = (message: string) =>
+  new ApiError(409, 'conflict', message);
 
 export const preconditionFailed = (message: string) =>
   new ApiError(412, 'precondition_failed', message);

@@ -14,7 +14,11 @@ export const GC_PROGRESS = [
   'deleting unreferenced blobs',
 ] as const;
 
-export const TERMINAL_GC_STATUSES = ['succeeded', 'failed', 'cancelled'] as const;
+export const TERMINAL_GC_STATUSES = [
+  'succeeded',
+  'failed',
+  'cancelled',
+] as const;
 
 export interface GcRun {
   uuid: string;
@@ -57,7 +61,8 @@ export function isTerminal(status: string): boolean {
 export function collectionScope(type: GarbageCollectionType | undefined) {
   return {
     untaggedManifests:
-      type === 'untagged manifests only' || type === 'untagged manifests and unreferenced blobs',
+      type === 'untagged manifests only' ||
+      type === 'untagged manifests and unreferenced blobs',
     unreferencedBlobs: type !== 'untagged manifests only',
   };
 }

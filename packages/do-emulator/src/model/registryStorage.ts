@@ -62,7 +62,8 @@ export class RegistryStorage {
     let total = 0;
     for (const size of this.blobs.values()) total += size;
     for (const repository of this.repositories.values()) {
-      for (const manifest of repository.manifests.values()) total += manifest.size;
+      for (const manifest of repository.manifests.values())
+        total += manifest.size;
     }
     return total;
   }
@@ -72,26 +73,47 @@ export class RegistryStorage {
     const digests = new Set<string>();
     let bytes = 0;
     for (const layer of layers) {
-      if (layer.digest && (this.blobs.has(layer.digest) || digests.has(layer.digest))) continue;
+      if (
+        layer.digest &&
+        (this.blobs.has(layer.digest) || digests.has(layer.digest))
+      )
+        continue;
       if (layer.digest) digests.add(layer.digest);
       bytes += layer.size;
     }
     const repository = this.repositories.get(repositoryName);
-    const digest = layers.every(l => l.digest) ? manifestDigest(layers) : undefined;
-    const manifestExists = digest !== undefined && repository?.manifests.has(digest);
+    const digest = layers.every(l => l.digest)
+      ? manifestDigest(layers)
+      : undefined;
+    const manifestExists =
+      digest !== undefined && repository?.manifests.has(digest);
     return bytes + (manifestExists ? 0 : MANIFEST_SIZE);
   }
 
-  push(repositoryName: string, tag: string, layers: Layer[], now: number): PushResult {
+  push(
+    repositoryName: string,
+    tag: string,
+    layers: Layer[],
+    now: number,
+  ): PushResult {
     const before = this.storageBytes();
-    const resolved = layers.map(layer => ({ digest: layer.digest ?? randomDigest(), size: layer.size }));
+    const resolved = layers.map(layer => ({
+      digest: layer.digest ?? randomDigest(),
+      size: layer.size,
+    }));
     for (const layer of resolved) {
-      if (!this.blobs.has(layer.digest)) this.blobs.set(layer.digest, layer.size);
+      if (!this.blobs.has(layer.digest))
+        this.blobs.set(layer.digest, layer.size);
     }
     const digest = manifestDigest(resolved);
     let repository = this.repositories.get(repositoryName);
     if (!repository) {
-      repository = { name: repositoryName, manifests: new Map(), tags: new Map(), tagUpdatedAt: new Map() };
+      repository = {
+        name: repositoryName,
+        manifests: new Map(),
+        tags: new Map(),
+        tagUpdatedAt: new Map(),
+      };
       this.repositories.set(repositoryName, repository);
     }
     const existing = repository.manifests.get(digest);
@@ -109,7 +131,9 @@ export class RegistryStorage {
     repository.tags.set(tag, digest);
     repository.tagUpdatedAt.set(tag, now);
     const untaggedDigest =
-      previous && previous !== digest && !tagsOf(repository, previous).length ? previous : undefined;
+      previous && previous !== digest && !tagsOf(repository, previous).length
+        ? previous
+        : undefined;
     return { digest, untaggedDigest, addedBytes: this.storageBytes() - before };
   }
 
@@ -119,7 +143,8 @@ export class RegistryStorage {
   }
 
   deleteManifest(repository: Repository, digest: string): void {
-    for (const tag of tagsOf(repository, digest)) this.deleteTag(repository, tag);
+    for (const tag of tagsOf(repository, digest))
+      this.deleteTag(repository, tag);
     repository.manifests.delete(digest);
   }
 
@@ -133,7 +158,8 @@ export class RegistryStorage {
     if (options.untaggedManifests) {
       for (const repository of this.repositories.values()) {
         for (const manifest of repository.manifests.values()) {
-          if (!tagsOf(repository, manifest.digest).length) manifests.push({ repository, manifest });
+          if (!tagsOf(repository, manifest.digest).length)
+            manifests.push({ repository, manifest });
         }
       }
     }
@@ -143,7 +169,8 @@ export class RegistryStorage {
       const referenced = new Set<string>();
       for (const repository of this.repositories.values()) {
         for (const manifest of repository.manifests.values()) {
-          if (!doomed.has(manifest)) manifest.layers.forEach(d => referenced.add(d));
+          if (!doomed.has(manifest))
+            manifest.layers.forEach(d => referenced.add(d));
         }
       }
       for (const digest of this.blobs.keys()) {
@@ -157,7 +184,10 @@ export class RegistryStorage {
    * Removes untagged manifests and/or blobs no manifest references. A manifest is stored as a
    * blob too, so it counts in `blobsDeleted`.
    */
-  collect(options: { untaggedManifests: boolean; unreferencedBlobs: boolean }): CollectionResult {
+  collect(options: {
+    untaggedManifests: boolean;
+    unreferencedBlobs: boolean;
+  }): CollectionResult {
     const { manifests, blobs } = this.plan(options);
     let freedBytes = 0;
     for (const { repository, manifest } of manifests) {
@@ -173,11 +203,19 @@ export class RegistryStorage {
 }
 
 export function tagsOf(repository: Repository, digest: string): string[] {
-  return [...repository.tags.entries()].filter(([, d]) => d === digest).map(([tag]) => tag);
+  return [...repository.tags.entries()]
+    .filter(([, d]) => d === digest)
+    .map(([tag]) => tag);
 }
 
-export function compressedSize(storage: RegistryStorage, manifest: Manifest): number {
-  return manifest.layers.reduce((sum, digest) => sum + (storage.blobs.get(digest) ?? 0), 0);
+export function compressedSize(
+  storage: RegistryStorage,
+  manifest: Manifest,
+): number {
+  return manifest.layers.reduce(
+    (sum, digest) => sum + (storage.blobs.get(digest) ?? 0),
+    0,
+  );
 }
 
 function manifestDigest(layers: Array<{ digest?: string }>): string {

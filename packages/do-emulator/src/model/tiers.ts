@@ -38,7 +38,16 @@ export const DEFAULT_TIERS: SubscriptionTier[] = [
 ];
 
 /** Regions offered for registries (the `region` enum of `multiregistry_create`). */
-export const DEFAULT_REGIONS = ['nyc3', 'sfo3', 'sfo2', 'ams3', 'sgp1', 'fra1', 'blr1', 'syd1'];
+export const DEFAULT_REGIONS = [
+  'nyc3',
+  'sfo3',
+  'sfo2',
+  'ams3',
+  'sgp1',
+  'fra1',
+  'blr1',
+  'syd1',
+];
 
 /** How many registries an account may have on each tier: only Professional allows several. */
 export function registryLimit(tierSlug: string | undefined): number {
