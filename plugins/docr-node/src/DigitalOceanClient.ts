@@ -81,6 +81,14 @@ export class DigitalOceanClient {
     });
   }
 
+  /**
+   * The typed openapi-fetch client underneath, with the same token, retries and rate-limit
+   * handling, for endpoints that have no method here (such as the deprecated `/v2/registry` API).
+   */
+  get raw() {
+    return this.api;
+  }
+
   // Registries
 
   async listRegistries(options?: CallOptions): Promise<Registry[]> {

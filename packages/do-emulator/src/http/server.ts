@@ -448,7 +448,7 @@ let router: Promise<OpenAPIBackend> | undefined;
 function sharedRouter(): Promise<OpenAPIBackend> {
   router ??= (async () => {
     const api = new OpenAPIBackend({
-      definition: loadOpenApiSpec() as any,
+      definition: loadOpenApiSpec({ mendKnownGaps: true }) as any,
       strict: false,
       quick: false,
       validate: true,
