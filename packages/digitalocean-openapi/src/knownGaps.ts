@@ -11,14 +11,20 @@ type CredentialsPath = '/v2/registries/{registry_name}/docker-credentials';
 
 export type PatchedPaths = Omit<paths, GcPath | CredentialsPath> & {
   [P in GcPath]: Omit<paths[P], 'post'> & {
-    post: Omit<operations['registries_run_garbageCollection'], 'requestBody'> & {
+    post: Omit<
+      operations['registries_run_garbageCollection'],
+      'requestBody'
+    > & {
       requestBody?: operations['registry_run_garbageCollection']['requestBody'];
     };
   };
 } & {
   [P in CredentialsPath]: Omit<paths[P], 'get'> & {
     get: Omit<operations['registries_get_dockerCredentials'], 'parameters'> & {
-      parameters: Omit<operations['registries_get_dockerCredentials']['parameters'], 'query'> & {
+      parameters: Omit<
+        operations['registries_get_dockerCredentials']['parameters'],
+        'query'
+      > & {
         query?: operations['registry_get_dockerCredentials']['parameters']['query'];
       };
     };

@@ -9,7 +9,9 @@ export type Subscription = Schemas['subscription'];
 export type SubscriptionTier = Schemas['subscription_tier_base'] &
   Schemas['subscription_tier_extended'];
 export type GarbageCollection = Schemas['garbage_collection'];
-export type GarbageCollectionType = NonNullable<Schemas['registry_run_gc']['type']>;
+export type GarbageCollectionType = NonNullable<
+  Schemas['registry_run_gc']['type']
+>;
 export type RepositoryV2 = Schemas['repository_v2'];
 export type RepositoryTag = Schemas['repository_tag'];
 export type RepositoryManifest = Schemas['repository_manifest'];

@@ -1,11 +1,17 @@
 import fs from 'node:fs';
-import path from 'node:path';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import yaml from 'js-yaml';
 
 /** Absolute path of the bundled copy of DigitalOcean's OpenAPI document. */
-export const openApiSpecPath = path.resolve(__dirname, '..', 'spec', 'docr-openapi.yaml');
+export const openApiSpecPath = resolvePackagePath(
+  '@backstage-docr/digitalocean-openapi',
+  'spec/docr-openapi.yaml',
+);
 
-type Operation = { parameters?: Array<{ in?: string; $ref?: string }>; requestBody?: unknown };
+type Operation = {
+  parameters?: Array<{ in?: string; $ref?: string }>;
+  requestBody?: unknown;
+};
 type Spec = { paths: Record<string, Record<string, Operation>> };
 
 let cached: Spec | undefined;
@@ -18,11 +24,20 @@ let cached: Spec | undefined;
  * `PatchedPaths` is the same mend at the type level.
  */
 function mendKnownGaps(spec: Spec): Spec {
-  const gcRun = spec.paths['/v2/registries/{registry_name}/garbage-collection'].post;
-  gcRun.requestBody ??= spec.paths['/v2/registry/{registry_name}/garbage-collection'].post.requestBody;
-  const credentials = spec.paths['/v2/registries/{registry_name}/docker-credentials'].get;
-  const legacyQuery = (spec.paths['/v2/registry/docker-credentials'].get.parameters ?? []).filter(
-    p => p.$ref?.includes('registry_read_write') || p.$ref?.includes('registry_expiry_seconds'),
+  const gcRun =
+    spec.paths['/v2/registries/{registry_name}/garbage-collection'].post;
+  gcRun.requestBody ??=
+    spec.paths[
+      '/v2/registry/{registry_name}/garbage-collection'
+    ].post.requestBody;
+  const credentials =
+    spec.paths['/v2/registries/{registry_name}/docker-credentials'].get;
+  const legacyQuery = (
+    spec.paths['/v2/registry/docker-credentials'].get.parameters ?? []
+  ).filter(
+    p =>
+      p.$ref?.includes('registry_read_write') ||
+      p.$ref?.includes('registry_expiry_seconds'),
   );
   credentials.parameters = [...(credentials.parameters ?? []), ...legacyQuery];
   return spec;
@@ -32,8 +47,12 @@ function mendKnownGaps(spec: Spec): Spec {
  * The parsed OpenAPI document. Callers get a fresh copy, because validators such as
  * openapi-backend dereference and mutate the object they are handed.
  */
-export function loadOpenApiSpec(options: { mendKnownGaps?: boolean } = {}): Record<string, unknown> {
+export function loadOpenApiSpec(
+  options: { mendKnownGaps?: boolean } = {},
+): Record<string, unknown> {
   cached ??= yaml.load(fs.readFileSync(openApiSpecPath, 'utf8')) as Spec;
   const copy = structuredClone(cached);
-  return (options.mendKnownGaps ? mendKnownGaps(copy) : copy) as unknown as Record<string, unknown>;
+  return (options.mendKnownGaps
+    ? mendKnownGaps(copy)
+    : copy) as unknown as Record<string, unknown>;
 }

@@ -1,4 +1,7 @@
-import path from 'node:path';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 
 /** The demo account shipped with the package: three registries with bloat, two DOKS clusters. */
-export const demoSeedPath = path.resolve(__dirname, '..', 'seeds', 'demo.yaml');
+export const demoSeedPath = resolvePackagePath(
+  '@backstage-docr/do-emulator',
+  'seeds/demo.yaml',
+);

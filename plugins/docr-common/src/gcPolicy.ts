@@ -14,9 +14,18 @@ export type GcType = z.infer<typeof gcTypeSchema>;
  * With no type DigitalOcean frees only unreferenced blobs, which frees nothing while old manifests
  * still reference them; collecting both is what actually reclaims storage.
  */
-export const DEFAULT_GC_TYPE: GcType = 'untagged manifests and unreferenced blobs';
+export const DEFAULT_GC_TYPE: GcType =
+  'untagged manifests and unreferenced blobs';
 
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export const WEEKDAYS = [
+  'mon',
+  'tue',
+  'wed',
+  'thu',
+  'fri',
+  'sat',
+  'sun',
+] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
 /** A window may last at most a week, so that its occurrences never overlap themselves. */
@@ -24,12 +33,21 @@ export const MAX_WINDOW_DURATION_HOURS = 24 * 7;
 
 export const gcWindowSchema = z.object({
   days: z
-    .array(z.enum(WEEKDAYS, { errorMap: () => ({ message: `Day must be one of ${WEEKDAYS.join(', ')}` }) }))
+    .array(
+      z.enum(WEEKDAYS, {
+        errorMap: () => ({
+          message: `Day must be one of ${WEEKDAYS.join(', ')}`,
+        }),
+      }),
+    )
     .min(1, 'A window needs at least one day')
     .refine(days => new Set(days).size === days.length, 'Days must not repeat'),
   start: z
     .string()
-    .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'Start must be a 24-hour time such as "03:00"'),
+    .regex(
+      /^([01][0-9]|2[0-3]):[0-5][0-9]$/,
+      'Start must be a 24-hour time such as "03:00"',
+    ),
   duration: z.string().superRefine((value, ctx) => {
     const duration = Duration.fromISO(value);
     if (!duration.isValid) {
@@ -47,9 +65,12 @@ export const gcWindowSchema = z.object({
       });
     }
   }),
-  timezone: z.string().refine(zone => IANAZone.isValidZone(zone), zone => ({
-    message: `Time zone must be an IANA time zone such as "Europe/Berlin", got "${zone}"`,
-  })),
+  timezone: z.string().refine(
+    zone => IANAZone.isValidZone(zone),
+    zone => ({
+      message: `Time zone must be an IANA time zone such as "Europe/Berlin", got "${zone}"`,
+    }),
+  ),
 });
 export type GcWindow = z.infer<typeof gcWindowSchema>;
 
@@ -67,7 +88,10 @@ export type GcPolicyInput = z.input<typeof gcPolicySchema>;
 export type GcPolicySource = 'config' | 'api' | 'default';
 
 /** Turns zod issues into one message per field, naming the field by its path. */
-export function describeValidationIssues(error: z.ZodError, prefix = ''): string[] {
+export function describeValidationIssues(
+  error: z.ZodError,
+  prefix = '',
+): string[] {
   return error.issues.map(issue => {
     const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
     return field ? `${field}: ${issue.message}` : issue.message;

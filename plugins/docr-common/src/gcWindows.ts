@@ -14,7 +14,11 @@ export interface WindowOccurrence {
   end: DateTime;
 }
 
-function occurrenceOn(window: GcWindow, windowIndex: number, localDate: DateTime) {
+function occurrenceOn(
+  window: GcWindow,
+  windowIndex: number,
+  localDate: DateTime,
+) {
   const weekday = WEEKDAYS[localDate.weekday - 1];
   if (!window.days.includes(weekday)) {
     return undefined;
@@ -25,12 +29,20 @@ function occurrenceOn(window: GcWindow, windowIndex: number, localDate: DateTime
   // twice; the window opens at the first of them, once.
   const start = firstInstantOf(
     DateTime.fromObject(
-      { year: localDate.year, month: localDate.month, day: localDate.day, hour, minute },
+      {
+        year: localDate.year,
+        month: localDate.month,
+        day: localDate.day,
+        hour,
+        minute,
+      },
       { zone: window.timezone },
     ),
   );
   // The length is elapsed time: a 2-hour window is 2 real hours even across a DST change.
-  const end = start.plus(Duration.fromISO(window.duration).shiftTo('milliseconds'));
+  const end = start.plus(
+    Duration.fromISO(window.duration).shiftTo('milliseconds'),
+  );
   return {
     windowIndex,
     key: `${windowIndex}@${localDate.toISODate()}`,
@@ -45,18 +57,30 @@ function firstInstantOf(time: DateTime): DateTime {
   // DST shifts are 30, 60 or (historically) 120 minutes.
   for (const minutes of [30, 60, 120]) {
     const earlier = time.minus({ minutes });
-    if (earlier.toFormat('yyyy-MM-dd HH:mm') === time.toFormat('yyyy-MM-dd HH:mm')) {
+    if (
+      earlier.toFormat('yyyy-MM-dd HH:mm') === time.toFormat('yyyy-MM-dd HH:mm')
+    ) {
       first = earlier;
     }
   }
   return first;
 }
 
-function occurrencesAround(window: GcWindow, windowIndex: number, at: DateTime, daysBack: number, daysAhead: number) {
+function occurrencesAround(
+  window: GcWindow,
+  windowIndex: number,
+  at: DateTime,
+  daysBack: number,
+  daysAhead: number,
+) {
   const today = at.setZone(window.timezone).startOf('day');
   const result: WindowOccurrence[] = [];
   for (let offset = -daysBack; offset <= daysAhead; offset++) {
-    const occurrence = occurrenceOn(window, windowIndex, today.plus({ days: offset }));
+    const occurrence = occurrenceOn(
+      window,
+      windowIndex,
+      today.plus({ days: offset }),
+    );
     if (occurrence) {
       result.push(occurrence);
     }
@@ -65,16 +89,24 @@ function occurrencesAround(window: GcWindow, windowIndex: number, at: DateTime, 
 }
 
 /** The occurrence open at `at` (start inclusive, end exclusive), earliest-opened first. */
-export function openWindowAt(windows: GcWindow[], at: DateTime): WindowOccurrence | undefined {
+export function openWindowAt(
+  windows: GcWindow[],
+  at: DateTime,
+): WindowOccurrence | undefined {
   const open = windows.flatMap((window, index) =>
-    occurrencesAround(window, index, at, 8, 0).filter(o => o.start <= at && at < o.end),
+    occurrencesAround(window, index, at, 8, 0).filter(
+      o => o.start <= at && at < o.end,
+    ),
   );
   open.sort((a, b) => a.start.toMillis() - b.start.toMillis());
   return open[0];
 }
 
 /** The next occurrence that opens after `at` (strictly later). */
-export function nextWindowAfter(windows: GcWindow[], at: DateTime): WindowOccurrence | undefined {
+export function nextWindowAfter(
+  windows: GcWindow[],
+  at: DateTime,
+): WindowOccurrence | undefined {
   const upcoming = windows.flatMap((window, index) =>
     occurrencesAround(window, index, at, 0, 8).filter(o => o.start > at),
   );

@@ -1,4 +1,8 @@
-import { registryNameProblem, registryNameSchema, registryServerUrl } from './registryName';
+import {
+  registryNameProblem,
+  registryNameSchema,
+  registryServerUrl,
+} from './registryName';
 
 describe('registry names', () => {
   it.each([
@@ -16,16 +20,21 @@ describe('registry names', () => {
     expect(result.error?.issues[0].message).toContain(message);
   });
 
-  it.each(['a', 'acme-prod', 'a'.repeat(63), '0day', 'x-1-y'])('accepts %j', name => {
-    expect(registryNameProblem(name)).toBeUndefined();
-    expect(registryNameSchema.parse(name)).toBe(name);
-  });
+  it.each(['a', 'acme-prod', 'a'.repeat(63), '0day', 'x-1-y'])(
+    'accepts %j',
+    name => {
+      expect(registryNameProblem(name)).toBeUndefined();
+      expect(registryNameSchema.parse(name)).toBe(name);
+    },
+  );
 
   it('suggests the lowercase name', () => {
     expect(registryNameProblem('Acme')).toContain('try "acme"');
   });
 
   it('builds the image server address', () => {
-    expect(registryServerUrl('acme-prod')).toBe('registry.digitalocean.com/acme-prod');
+    expect(registryServerUrl('acme-prod')).toBe(
+      'registry.digitalocean.com/acme-prod',
+    );
   });
 });

@@ -26,7 +26,9 @@ describe('monthly cost', () => {
   });
 
   it('prices part of a GiB proportionally', () => {
-    expect(estimateMonthlyCost(basic, 5 * GIB + 512 * MIB).overageCents).toBe(1);
+    expect(estimateMonthlyCost(basic, 5 * GIB + 512 * MIB).overageCents).toBe(
+      1,
+    );
   });
 
   it('reports usage against the included storage', () => {

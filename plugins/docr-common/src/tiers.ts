@@ -4,13 +4,20 @@ import { z } from 'zod';
  * Subscription tier slugs DigitalOcean offers. The tiers' limits and prices are not constants:
  * read them from the options endpoint (`GET /v2/registries/options`).
  */
-export const subscriptionTierSlugSchema = z.enum(['starter', 'basic', 'professional']);
+export const subscriptionTierSlugSchema = z.enum([
+  'starter',
+  'basic',
+  'professional',
+]);
 export type SubscriptionTierSlug = z.infer<typeof subscriptionTierSlugSchema>;
 
 /** Region slugs look like `fra1`; which ones are offered comes from the options endpoint. */
 export const regionSlugSchema = z
   .string()
-  .regex(/^[a-z]{3}[0-9]$/, 'Region must be a DigitalOcean region slug such as "fra1"');
+  .regex(
+    /^[a-z]{3}[0-9]$/,
+    'Region must be a DigitalOcean region slug such as "fra1"',
+  );
 
 export const GIB = 1024 ** 3;
 export const MIB = 1024 ** 2;
@@ -47,7 +54,9 @@ export function estimateMonthlyCost(
   const included = tier.included_storage_bytes ?? 0;
   const overageBytes = Math.max(0, storageUsageBytes - included);
   const overageCents =
-    Math.round(((overageBytes / GIB) * (tier.storage_overage_price_in_cents ?? 0)) * 100) / 100;
+    Math.round(
+      (overageBytes / GIB) * (tier.storage_overage_price_in_cents ?? 0) * 100,
+    ) / 100;
   return {
     baseCents,
     overageBytes,

@@ -92,7 +92,9 @@ export class DigitalOceanClient {
   // Registries
 
   async listRegistries(options?: CallOptions): Promise<Registry[]> {
-    const data = await this.unwrap(this.api.GET('/v2/registries', { signal: options?.signal }));
+    const data = await this.unwrap(
+      this.api.GET('/v2/registries', { signal: options?.signal }),
+    );
     return data.registries ?? [];
   }
 
@@ -107,12 +109,19 @@ export class DigitalOceanClient {
   }
 
   /** The registry, or undefined when the account has none of that name. */
-  async findRegistry(name: string, options?: CallOptions): Promise<Registry | undefined> {
+  async findRegistry(
+    name: string,
+    options?: CallOptions,
+  ): Promise<Registry | undefined> {
     return this.orUndefinedOn404(this.getRegistry(name, options));
   }
 
   async createRegistry(
-    input: { name: string; subscriptionTier?: 'starter' | 'basic' | 'professional'; region?: string },
+    input: {
+      name: string;
+      subscriptionTier?: 'starter' | 'basic' | 'professional';
+      region?: string;
+    },
     options?: CallOptions,
   ): Promise<Registry> {
     const data = await this.unwrap(
@@ -138,7 +147,10 @@ export class DigitalOceanClient {
   }
 
   /** True when the name is free for this account to take, false when it is taken (409). */
-  async isRegistryNameAvailable(name: string, options?: CallOptions): Promise<boolean> {
+  async isRegistryNameAvailable(
+    name: string,
+    options?: CallOptions,
+  ): Promise<boolean> {
     const result = await this.api.POST('/v2/registries/validate-name', {
       body: { name },
       signal: options?.signal,
@@ -151,11 +163,15 @@ export class DigitalOceanClient {
   // Subscription and options
 
   /** The account's subscription (shared by all its registries), or undefined when it has none. */
-  async getSubscription(options?: CallOptions): Promise<Subscription | undefined> {
+  async getSubscription(
+    options?: CallOptions,
+  ): Promise<Subscription | undefined> {
     return this.orUndefinedOn404(
-      this.unwrap(this.api.GET('/v2/registries/subscription', { signal: options?.signal })).then(
-        d => d.subscription!,
-      ),
+      this.unwrap(
+        this.api.GET('/v2/registries/subscription', {
+          signal: options?.signal,
+        }),
+      ).then(d => d.subscription!),
     );
   }
 
@@ -185,7 +201,11 @@ export class DigitalOceanClient {
 
   async listRegions(options?: CallOptions): Promise<Region[]> {
     return this.listAllPages(
-      query => this.api.GET('/v2/regions', { params: { query }, signal: options?.signal }),
+      query =>
+        this.api.GET('/v2/regions', {
+          params: { query },
+          signal: options?.signal,
+        }),
       data => data.regions ?? [],
     );
   }
@@ -216,7 +236,10 @@ export class DigitalOceanClient {
 
   // Repositories, tags and manifests
 
-  async listRepositories(registryName: string, options?: CallOptions): Promise<RepositoryV2[]> {
+  async listRepositories(
+    registryName: string,
+    options?: CallOptions,
+  ): Promise<RepositoryV2[]> {
     return this.listAllPages(
       query =>
         this.api.GET('/v2/registries/{registry_name}/repositoriesV2', {
@@ -227,33 +250,64 @@ export class DigitalOceanClient {
     );
   }
 
-  async deleteRepository(registryName: string, repository: string, options?: CallOptions) {
+  async deleteRepository(
+    registryName: string,
+    repository: string,
+    options?: CallOptions,
+  ) {
     await this.unwrap(
-      this.api.DELETE('/v2/registries/{registry_name}/repositories/{repository_name}', {
-        params: { path: { registry_name: registryName, repository_name: repository } },
-        signal: options?.signal,
-      }),
+      this.api.DELETE(
+        '/v2/registries/{registry_name}/repositories/{repository_name}',
+        {
+          params: {
+            path: { registry_name: registryName, repository_name: repository },
+          },
+          signal: options?.signal,
+        },
+      ),
     );
   }
 
-  async listTags(registryName: string, repository: string, options?: CallOptions): Promise<RepositoryTag[]> {
+  async listTags(
+    registryName: string,
+    repository: string,
+    options?: CallOptions,
+  ): Promise<RepositoryTag[]> {
     return this.listAllPages(
       query =>
-        this.api.GET('/v2/registries/{registry_name}/repositories/{repository_name}/tags', {
-          params: { path: { registry_name: registryName, repository_name: repository }, query },
-          signal: options?.signal,
-        }),
+        this.api.GET(
+          '/v2/registries/{registry_name}/repositories/{repository_name}/tags',
+          {
+            params: {
+              path: {
+                registry_name: registryName,
+                repository_name: repository,
+              },
+              query,
+            },
+            signal: options?.signal,
+          },
+        ),
       data => data.tags ?? [],
     );
   }
 
-  async deleteTag(registryName: string, repository: string, tag: string, options?: CallOptions) {
+  async deleteTag(
+    registryName: string,
+    repository: string,
+    tag: string,
+    options?: CallOptions,
+  ) {
     await this.unwrap(
       this.api.DELETE(
         '/v2/registries/{registry_name}/repositories/{repository_name}/tags/{repository_tag}',
         {
           params: {
-            path: { registry_name: registryName, repository_name: repository, repository_tag: tag },
+            path: {
+              registry_name: registryName,
+              repository_name: repository,
+              repository_tag: tag,
+            },
           },
           signal: options?.signal,
         },
@@ -268,21 +322,39 @@ export class DigitalOceanClient {
   ): Promise<RepositoryManifest[]> {
     return this.listAllPages(
       query =>
-        this.api.GET('/v2/registries/{registry_name}/repositories/{repository_name}/digests', {
-          params: { path: { registry_name: registryName, repository_name: repository }, query },
-          signal: options?.signal,
-        }),
+        this.api.GET(
+          '/v2/registries/{registry_name}/repositories/{repository_name}/digests',
+          {
+            params: {
+              path: {
+                registry_name: registryName,
+                repository_name: repository,
+              },
+              query,
+            },
+            signal: options?.signal,
+          },
+        ),
       data => data.manifests ?? [],
     );
   }
 
-  async deleteManifest(registryName: string, repository: string, digest: string, options?: CallOptions) {
+  async deleteManifest(
+    registryName: string,
+    repository: string,
+    digest: string,
+    options?: CallOptions,
+  ) {
     await this.unwrap(
       this.api.DELETE(
         '/v2/registries/{registry_name}/repositories/{repository_name}/digests/{manifest_digest}',
         {
           params: {
-            path: { registry_name: registryName, repository_name: repository, manifest_digest: digest },
+            path: {
+              registry_name: registryName,
+              repository_name: repository,
+              manifest_digest: digest,
+            },
           },
           signal: options?.signal,
         },
@@ -349,11 +421,19 @@ export class DigitalOceanClient {
     options?: CallOptions,
   ): Promise<GarbageCollection> {
     const data = await this.unwrap(
-      this.api.PUT('/v2/registries/{registry_name}/garbage-collection/{garbage_collection_uuid}', {
-        params: { path: { registry_name: registryName, garbage_collection_uuid: uuid } },
-        body: { cancel: true },
-        signal: options?.signal,
-      }),
+      this.api.PUT(
+        '/v2/registries/{registry_name}/garbage-collection/{garbage_collection_uuid}',
+        {
+          params: {
+            path: {
+              registry_name: registryName,
+              garbage_collection_uuid: uuid,
+            },
+          },
+          body: { cancel: true },
+          signal: options?.signal,
+        },
+      ),
     );
     return data.garbage_collection!;
   }
@@ -362,12 +442,19 @@ export class DigitalOceanClient {
 
   async listClusters(options?: CallOptions): Promise<KubernetesCluster[]> {
     return this.listAllPages(
-      query => this.api.GET('/v2/kubernetes/clusters', { params: { query }, signal: options?.signal }),
+      query =>
+        this.api.GET('/v2/kubernetes/clusters', {
+          params: { query },
+          signal: options?.signal,
+        }),
       data => data.kubernetes_clusters ?? [],
     );
   }
 
-  async getCluster(clusterId: string, options?: CallOptions): Promise<KubernetesCluster> {
+  async getCluster(
+    clusterId: string,
+    options?: CallOptions,
+  ): Promise<KubernetesCluster> {
     const data = await this.unwrap(
       this.api.GET('/v2/kubernetes/clusters/{cluster_id}', {
         params: { path: { cluster_id: clusterId } },
@@ -378,7 +465,11 @@ export class DigitalOceanClient {
   }
 
   /** Gives the clusters pull secrets for the registries (DOKS "1-click" integration). */
-  async addRegistriesToClusters(clusterIds: string[], registryNames: string[], options?: CallOptions) {
+  async addRegistriesToClusters(
+    clusterIds: string[],
+    registryNames: string[],
+    options?: CallOptions,
+  ) {
     await this.unwrap(
       this.api.POST('/v2/kubernetes/registries', {
         body: { cluster_uuids: clusterIds, registries: registryNames },
@@ -387,7 +478,11 @@ export class DigitalOceanClient {
     );
   }
 
-  async removeRegistriesFromClusters(clusterIds: string[], registryNames: string[], options?: CallOptions) {
+  async removeRegistriesFromClusters(
+    clusterIds: string[],
+    registryNames: string[],
+    options?: CallOptions,
+  ) {
     await this.unwrap(
       this.api.DELETE('/v2/kubernetes/registries', {
         body: { cluster_uuids: clusterIds, registries: registryNames },
@@ -406,7 +501,10 @@ export class DigitalOceanClient {
     );
   }
 
-  async removeSoleRegistryFromClusters(clusterIds: string[], options?: CallOptions) {
+  async removeSoleRegistryFromClusters(
+    clusterIds: string[],
+    options?: CallOptions,
+  ) {
     await this.unwrap(
       this.api.DELETE('/v2/kubernetes/registry', {
         body: { cluster_uuids: clusterIds },
@@ -422,10 +520,10 @@ export class DigitalOceanClient {
     if (response.ok) {
       return data as T;
     }
-    const operation = operationOf(response) ?? new URL(response.url || this.apiUrl).pathname;
+    const operation =
+      operationOf(response) ?? new URL(response.url || this.apiUrl).pathname;
     const body = (typeof error === 'object' && error ? error : undefined) as
-      | { id?: string; message?: string; request_id?: string }
-      | undefined;
+      { id?: string; message?: string; request_id?: string } | undefined;
     if (response.status === 429) {
       throw new DigitalOceanRateLimitError({
         body,
@@ -433,14 +531,19 @@ export class DigitalOceanClient {
         retryAfterMs: rateLimitWaitMs(response.headers),
       });
     }
-    throw new DigitalOceanApiError({ status: response.status, body, operation });
+    throw new DigitalOceanApiError({
+      status: response.status,
+      body,
+      operation,
+    });
   }
 
   private async orUndefinedOn404<T>(call: Promise<T>): Promise<T | undefined> {
     try {
       return await call;
     } catch (error) {
-      if (error instanceof DigitalOceanApiError && error.status === 404) return undefined;
+      if (error instanceof DigitalOceanApiError && error.status === 404)
+        return undefined;
       throw error;
     }
   }
@@ -451,18 +554,26 @@ export class DigitalOceanClient {
    * to a host named in a response.
    */
   private async listAllPages<T, D>(
-    fetchPage: (query: { per_page: number; page?: number; page_token?: string }) => Promise<ApiResult<D>>,
+    fetchPage: (query: {
+      per_page: number;
+      page?: number;
+      page_token?: string;
+    }) => Promise<ApiResult<D>>,
     items: (data: D) => T[],
     limit?: number,
   ): Promise<T[]> {
     const result: T[] = [];
-    let query: { per_page: number; page?: number; page_token?: string } = { per_page: PER_PAGE };
+    let query: { per_page: number; page?: number; page_token?: string } = {
+      per_page: PER_PAGE,
+    };
     for (let pages = 0; pages < 10_000; pages++) {
       const data = await this.unwrap(fetchPage(query));
       result.push(...items(data));
-      if (limit !== undefined && result.length >= limit) return result.slice(0, limit);
+      if (limit !== undefined && result.length >= limit)
+        return result.slice(0, limit);
       // Known spec gap: the garbage collection list declares no `links`; read them where present.
-      const next = (data as { links?: { pages?: { next?: string } } }).links?.pages?.next;
+      const next = (data as { links?: { pages?: { next?: string } } }).links
+        ?.pages?.next;
       if (!next) return result;
       const params = new URL(next).searchParams;
       const page = Number(params.get('page'));
@@ -472,7 +583,11 @@ export class DigitalOceanClient {
         ...(Number.isInteger(page) && page > 0 ? { page } : {}),
         ...(pageToken ? { page_token: pageToken } : {}),
       };
-      if (nextQuery.page === query.page && nextQuery.page_token === query.page_token) return result;
+      if (
+        nextQuery.page === query.page &&
+        nextQuery.page_token === query.page_token
+      )
+        return result;
       query = nextQuery;
     }
     return result;

@@ -19,9 +19,16 @@ interface ResolvedAccount extends DigitalOceanAccountConfig {
 export const DEFAULT_ACCOUNT_ID = 'default';
 
 function envToken(): { token?: string; source: string } {
-  if (process.env.DIGITALOCEAN_TOKEN) return { token: process.env.DIGITALOCEAN_TOKEN, source: 'DIGITALOCEAN_TOKEN' };
+  if (process.env.DIGITALOCEAN_TOKEN)
+    return {
+      token: process.env.DIGITALOCEAN_TOKEN,
+      source: 'DIGITALOCEAN_TOKEN',
+    };
   if (process.env.DIGITALOCEAN_ACCESS_TOKEN) {
-    return { token: process.env.DIGITALOCEAN_ACCESS_TOKEN, source: 'DIGITALOCEAN_ACCESS_TOKEN' };
+    return {
+      token: process.env.DIGITALOCEAN_ACCESS_TOKEN,
+      source: 'DIGITALOCEAN_ACCESS_TOKEN',
+    };
   }
   return { source: 'none' };
 }
@@ -34,19 +41,26 @@ function readAccounts(config: Config): ResolvedAccount[] {
     return accounts.map((account, index) => {
       const id = account.getString('id');
       if (ids.has(id)) {
-        throw new Error(`digitalocean.accounts[${index}].id "${id}" is used by another account`);
+        throw new Error(
+          `digitalocean.accounts[${index}].id "${id}" is used by another account`,
+        );
       }
       ids.add(id);
       const configured = account.getOptionalString('token');
       // The environment variables stand in for the default account's token only.
-      const fallback = id === DEFAULT_ACCOUNT_ID && !configured ? envToken() : { source: 'none' };
+      const fallback =
+        id === DEFAULT_ACCOUNT_ID && !configured
+          ? envToken()
+          : { source: 'none' };
       const token = configured || fallback.token;
       return {
         id,
         apiUrl: account.getOptionalString('apiUrl') ?? DIGITALOCEAN_API_URL,
         token,
         hasToken: Boolean(token),
-        tokenSource: configured ? `digitalocean.accounts[${index}].token` : fallback.source,
+        tokenSource: configured
+          ? `digitalocean.accounts[${index}].token`
+          : fallback.source,
       };
     });
   }
@@ -81,13 +95,20 @@ export class DigitalOceanAccounts {
     },
   ) {}
 
-  static fromConfig(config: Config, options: { logger?: LoggerService } = {}): DigitalOceanAccounts {
+  static fromConfig(
+    config: Config,
+    options: { logger?: LoggerService } = {},
+  ): DigitalOceanAccounts {
     const block = config.getOptionalConfig('digitalocean');
     const duration = (key: string, fallbackMs: number) =>
-      block?.has(key) ? durationToMilliseconds(readDurationFromConfig(block, { key })) : fallbackMs;
+      block?.has(key)
+        ? durationToMilliseconds(readDurationFromConfig(block, { key }))
+        : fallbackMs;
     const maxRetries = block?.getOptionalNumber('maxRetries') ?? 3;
     if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 10) {
-      throw new Error(`digitalocean.maxRetries must be a whole number from 0 to 10, got ${maxRetries}`);
+      throw new Error(
+        `digitalocean.maxRetries must be a whole number from 0 to 10, got ${maxRetries}`,
+      );
     }
     return new DigitalOceanAccounts(readAccounts(config), {
       timeoutMs: duration('requestTimeout', 30_000),
@@ -126,14 +147,20 @@ export class DigitalOceanAccounts {
             : 'digitalocean.token';
         throw new Error(
           `No DigitalOcean API token for account "${id}": set ${key}${
-            id === DEFAULT_ACCOUNT_ID ? ' or the DIGITALOCEAN_TOKEN environment variable' : ''
+            id === DEFAULT_ACCOUNT_ID
+              ? ' or the DIGITALOCEAN_TOKEN environment variable'
+              : ''
           }, or point apiUrl at the DigitalOcean API emulator`,
         );
       }
       // The emulator accepts any bearer token unless it was started with --token.
       token = 'emulator';
     }
-    const client = new DigitalOceanClient({ token, apiUrl: account.apiUrl, ...this.clientOptions });
+    const client = new DigitalOceanClient({
+      token,
+      apiUrl: account.apiUrl,
+      ...this.clientOptions,
+    });
     this.clients.set(id, client);
     return client;
   }

@@ -12,7 +12,11 @@ export class DigitalOceanApiError extends Error {
   /** `METHOD /path` of the failed call. */
   readonly operation: string;
 
-  constructor(options: { status: number; body?: Partial<ApiErrorBody>; operation: string }) {
+  constructor(options: {
+    status: number;
+    body?: Partial<ApiErrorBody>;
+    operation: string;
+  }) {
     const id = options.body?.id ?? `http_${options.status}`;
     const detail = options.body?.message ?? 'no message';
     const requestId = options.body?.request_id;
@@ -34,7 +38,11 @@ export class DigitalOceanRateLimitError extends DigitalOceanApiError {
   /** When DigitalOcean said capacity returns, in ms from when the error was made. */
   readonly retryAfterMs?: number;
 
-  constructor(options: { body?: Partial<ApiErrorBody>; operation: string; retryAfterMs?: number }) {
+  constructor(options: {
+    body?: Partial<ApiErrorBody>;
+    operation: string;
+    retryAfterMs?: number;
+  }) {
     super({ status: 429, body: options.body, operation: options.operation });
     this.name = 'DigitalOceanRateLimitError';
     this.retryAfterMs = options.retryAfterMs;
@@ -43,7 +51,10 @@ export class DigitalOceanRateLimitError extends DigitalOceanApiError {
 
 /** A request got no answer in time, on every attempt allowed. */
 export class DigitalOceanTimeoutError extends Error {
-  constructor(readonly operation: string, readonly timeoutMs: number) {
+  constructor(
+    readonly operation: string,
+    readonly timeoutMs: number,
+  ) {
     super(`DigitalOcean API ${operation} timed out after ${timeoutMs} ms`);
     this.name = 'DigitalOceanTimeoutError';
   }
@@ -51,7 +62,10 @@ export class DigitalOceanTimeoutError extends Error {
 
 /** The connection failed (refused, reset, dropped) on every attempt allowed. */
 export class DigitalOceanNetworkError extends Error {
-  constructor(readonly operation: string, reason: string) {
+  constructor(
+    readonly operation: string,
+    reason: string,
+  ) {
     super(`DigitalOcean API ${operation} failed: ${reason}`);
     this.name = 'DigitalOceanNetworkError';
   }

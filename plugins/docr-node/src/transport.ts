@@ -1,8 +1,6 @@
+import { setTimeout } from 'node:timers/promises';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  DigitalOceanNetworkError,
-  DigitalOceanTimeoutError,
-} from './errors';
+import { DigitalOceanNetworkError, DigitalOceanTimeoutError } from './errors';
 
 export interface TransportOptions {
   token: string;
@@ -45,30 +43,27 @@ const REPEATABLE_POSTS = [
 
 export function isSafeToRepeat(method: string, pathname: string): boolean {
   const upper = method.toUpperCase();
-  if (upper === 'GET' || upper === 'HEAD' || upper === 'PUT' || upper === 'DELETE') return true;
-  return upper === 'POST' && REPEATABLE_POSTS.some(pattern => pattern.test(pathname));
+  if (
+    upper === 'GET' ||
+    upper === 'HEAD' ||
+    upper === 'PUT' ||
+    upper === 'DELETE'
+  )
+    return true;
+  return (
+    upper === 'POST' && REPEATABLE_POSTS.some(pattern => pattern.test(pathname))
+  );
 }
 
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return setTimeout(ms, undefined, { signal });
 }
 
 /** How long DigitalOcean asks us to wait: `retry-after` (seconds), else `ratelimit-reset` (epoch s). */
-export function rateLimitWaitMs(headers: Headers, now = Date.now()): number | undefined {
+export function rateLimitWaitMs(
+  headers: Headers,
+  now = Date.now(),
+): number | undefined {
   const retryAfter = headers.get('retry-after');
   if (retryAfter !== null) {
     const seconds = Number(retryAfter);
@@ -90,7 +85,9 @@ export function rateLimitWaitMs(headers: Headers, now = Date.now()): number | un
  * `timeoutMs` or when the caller's signal aborts. It returns the final response, success or not;
  * errors from the API are turned into typed errors by the client.
  */
-export function createTransport(options: TransportOptions): (request: Request) => Promise<Response> {
+export function createTransport(
+  options: TransportOptions,
+): (request: Request) => Promise<Response> {
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const sleep = options.sleep ?? defaultSleep;
   const baseBackoffMs = options.baseBackoffMs ?? 250;
@@ -131,8 +128,12 @@ export function createTransport(options: TransportOptions): (request: Request) =
       }
 
       if (response?.status === 429) {
-        const waitMs = rateLimitWaitMs(response.headers) ?? backoff(rateLimitWaits);
-        if (rateLimitWaits >= maxRateLimitRetries || waitMs > options.maxRateLimitWaitMs) {
+        const waitMs =
+          rateLimitWaitMs(response.headers) ?? backoff(rateLimitWaits);
+        if (
+          rateLimitWaits >= maxRateLimitRetries ||
+          waitMs > options.maxRateLimitWaitMs
+        ) {
           operations.set(response, operation);
           return response;
         }
@@ -145,7 +146,8 @@ export function createTransport(options: TransportOptions): (request: Request) =
         continue;
       }
 
-      const retryable = failure !== undefined || RETRYABLE_STATUS.has(response!.status);
+      const retryable =
+        failure !== undefined || RETRYABLE_STATUS.has(response!.status);
       if (!retryable || !repeatable || failures >= options.maxRetries) {
         if (failure) throw failure;
         operations.set(response!, operation);
@@ -169,7 +171,9 @@ export function createTransport(options: TransportOptions): (request: Request) =
 
 function networkReason(error: unknown): string {
   // undici wraps the socket error in `cause`; keep its code and message only, never the request.
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
+  const cause = (error as { cause?: { code?: string; message?: string } })
+    ?.cause;
+  if (cause?.code)
+    return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
   return (error as Error)?.message ?? String(error);
 }

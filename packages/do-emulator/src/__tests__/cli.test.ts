@@ -5,7 +5,9 @@ import { demoSeedPath } from '../demoSeed';
 const bin = path.resolve(__dirname, '../../bin/do-emulator');
 
 function run(args: string[]) {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const firstLine = new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', chunk => {
@@ -19,15 +21,34 @@ function run(args: string[]) {
 
 describe('do-emulator command', () => {
   it('starts on a free port with the demo seed and serves the API', async () => {
-    const { child, firstLine } = run(['--port', '0', '--seed', demoSeedPath, '--token', 'tkn']);
+    const { child, firstLine } = run([
+      '--port',
+      '0',
+      '--seed',
+      demoSeedPath,
+      '--token',
+      'tkn',
+    ]);
     try {
       const line = await firstLine;
-      expect(line).toMatch(/^do-emulator listening on http:\/\/127\.0\.0\.1:\d+$/);
+      expect(line).toMatch(
+        /^do-emulator listening on http:\/\/127\.0\.0\.1:\d+$/,
+      );
       const url = line.replace('do-emulator listening on ', '');
-      const res = await fetch(`${url}/v2/registries`, { headers: { authorization: 'Bearer tkn' } });
+      const res = await fetch(`${url}/v2/registries`, {
+        headers: { authorization: 'Bearer tkn' },
+      });
       const body = await res.json();
-      expect(body.registries.map((r: any) => r.name)).toEqual(['acme-dev', 'acme-prod', 'acme-staging']);
-      const clusters = await (await fetch(`${url}/v2/kubernetes/clusters`, { headers: { authorization: 'Bearer tkn' } })).json();
+      expect(body.registries.map((r: any) => r.name)).toEqual([
+        'acme-dev',
+        'acme-prod',
+        'acme-staging',
+      ]);
+      const clusters = await (
+        await fetch(`${url}/v2/kubernetes/clusters`, {
+          headers: { authorization: 'Bearer tkn' },
+        })
+      ).json();
       expect(clusters.kubernetes_clusters).toHaveLength(2);
     } finally {
       child.kill('SIGTERM');
@@ -35,7 +56,9 @@ describe('do-emulator command', () => {
   }, 30_000);
 
   it('refuses a bad option value with a clear message', async () => {
-    const child = spawn(process.execPath, [bin, '--port', 'abc'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, '--port', 'abc'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', chunk => (err += chunk));
     const code = await new Promise(resolve => child.on('exit', resolve));

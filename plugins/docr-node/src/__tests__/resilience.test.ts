@@ -1,6 +1,9 @@
 import { inspect } from 'node:util';
 import { DoEmulator } from '@backstage-docr/do-emulator';
-import { DigitalOceanClient, DigitalOceanClientOptions } from '../DigitalOceanClient';
+import {
+  DigitalOceanClient,
+  DigitalOceanClientOptions,
+} from '../DigitalOceanClient';
 import {
   DigitalOceanApiError,
   DigitalOceanNetworkError,
@@ -9,7 +12,8 @@ import {
 } from '../errors';
 import { capturingLogger } from './capturingLogger';
 
-const TOKEN = 'dop_v1_3f0c8e7d1b2a49c6a5e4d3c2b1a09f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a';
+const TOKEN =
+  'dop_v1_3f0c8e7d1b2a49c6a5e4d3c2b1a09f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a';
 
 describe('client resilience against the emulator with faults on', () => {
   let emulator: DoEmulator;
@@ -24,17 +28,29 @@ describe('client resilience against the emulator with faults on', () => {
     emulator = await DoEmulator.start({
       token: TOKEN,
       validateResponses: true,
-      seed: { account: { subscriptionTier: 'basic' }, registries: [{ name: 'acme' }] },
+      seed: {
+        account: { subscriptionTier: 'basic' },
+        registries: [{ name: 'acme' }],
+      },
       ...options,
     });
   }
 
   function client(options: Partial<DigitalOceanClientOptions> = {}) {
-    return new DigitalOceanClient({ token: TOKEN, apiUrl: emulator.url, logger, baseBackoffMs: 20, ...options });
+    return new DigitalOceanClient({
+      token: TOKEN,
+      apiUrl: emulator.url,
+      logger,
+      baseBackoffMs: 20,
+      ...options,
+    });
   }
 
   const statuses = (operationId: string) =>
-    emulator.requests.all().filter(r => r.operationId === operationId).map(r => r.status);
+    emulator.requests
+      .all()
+      .filter(r => r.operationId === operationId)
+      .map(r => r.status);
 
   it('rides out a 429 burst by waiting as the headers say, not by hammering', async () => {
     await start({ rateLimitPerMinute: 2, rateLimitWindowMs: 1_000 });
@@ -55,7 +71,11 @@ describe('client resilience against the emulator with faults on', () => {
       expect(next.at - refusal.at).toBeGreaterThanOrEqual(950);
     }
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
-    expect(logger.lines.some(l => l.includes('rate limit reached on GET /v2/registries; waiting'))).toBe(true);
+    expect(
+      logger.lines.some(l =>
+        l.includes('rate limit reached on GET /v2/registries; waiting'),
+      ),
+    ).toBe(true);
   }, 20_000);
 
   it('gives up with a typed error when the rate limit resets later than it may wait', async () => {
@@ -71,12 +91,24 @@ describe('client resilience against the emulator with faults on', () => {
 
   it('retries a 5xx a bounded number of times where the call is safe to repeat', async () => {
     await start();
-    emulator.faults.add({ kind: 'error', status: 503, count: 2, operationId: 'registries_get' });
+    emulator.faults.add({
+      kind: 'error',
+      status: 503,
+      count: 2,
+      operationId: 'registries_get',
+    });
     expect((await client().getRegistry('acme')).name).toBe('acme');
     expect(statuses('registries_get')).toEqual([503, 503, 200]);
 
-    emulator.faults.add({ kind: 'error', status: 500, count: 10, operationId: 'registries_list' });
-    const error = await client({ maxRetries: 3 }).listRegistries().catch(e => e);
+    emulator.faults.add({
+      kind: 'error',
+      status: 500,
+      count: 10,
+      operationId: 'registries_list',
+    });
+    const error = await client({ maxRetries: 3 })
+      .listRegistries()
+      .catch(e => e);
     expect(error).toBeInstanceOf(DigitalOceanApiError);
     expect(error).toMatchObject({ status: 500, id: 'server_error' });
     expect(statuses('registries_list')).toEqual([500, 500, 500, 500]);
@@ -84,43 +116,80 @@ describe('client resilience against the emulator with faults on', () => {
 
   it('does not repeat a call that could act twice', async () => {
     await start();
-    emulator.faults.add({ kind: 'error', status: 500, count: 1, operationId: 'registries_run_garbageCollection' });
-    await expect(client().startGarbageCollection('acme')).rejects.toMatchObject({ status: 500 });
+    emulator.faults.add({
+      kind: 'error',
+      status: 500,
+      count: 1,
+      operationId: 'registries_run_garbageCollection',
+    });
+    await expect(client().startGarbageCollection('acme')).rejects.toMatchObject(
+      { status: 500 },
+    );
     expect(statuses('registries_run_garbageCollection')).toEqual([500]);
 
-    emulator.faults.add({ kind: 'drop', count: 1, operationId: 'registries_create' });
-    const dropped = await client().createRegistry({ name: 'other' }).catch(e => e);
+    emulator.faults.add({
+      kind: 'drop',
+      count: 1,
+      operationId: 'registries_create',
+    });
+    const dropped = await client()
+      .createRegistry({ name: 'other' })
+      .catch(e => e);
     expect(dropped).toBeInstanceOf(DigitalOceanNetworkError);
     expect(statuses('registries_create')).toEqual([0]);
   });
 
   it('retries a dropped connection on a safe call', async () => {
     await start();
-    emulator.faults.add({ kind: 'drop', count: 1, operationId: 'registries_list' });
+    emulator.faults.add({
+      kind: 'drop',
+      count: 1,
+      operationId: 'registries_list',
+    });
     expect(await client().listRegistries()).toHaveLength(1);
     expect(statuses('registries_list')).toEqual([0, 200]);
   });
 
   it('aborts an attempt that takes longer than the timeout', async () => {
     await start();
-    emulator.faults.add({ kind: 'hang', count: 1, operationId: 'registries_list' });
+    emulator.faults.add({
+      kind: 'hang',
+      count: 1,
+      operationId: 'registries_list',
+    });
     const started = Date.now();
-    const error = await client({ timeoutMs: 300, maxRetries: 0 }).listRegistries().catch(e => e);
+    const error = await client({ timeoutMs: 300, maxRetries: 0 })
+      .listRegistries()
+      .catch(e => e);
     expect(error).toBeInstanceOf(DigitalOceanTimeoutError);
-    expect(error.message).toBe('DigitalOcean API GET /v2/registries timed out after 300 ms');
+    expect(error.message).toBe(
+      'DigitalOcean API GET /v2/registries timed out after 300 ms',
+    );
     expect(Date.now() - started).toBeLessThan(2_000);
 
-    emulator.faults.add({ kind: 'hang', count: 1, operationId: 'registries_list' });
-    expect(await client({ timeoutMs: 300, maxRetries: 1 }).listRegistries()).toHaveLength(1);
+    emulator.faults.add({
+      kind: 'hang',
+      count: 1,
+      operationId: 'registries_list',
+    });
+    expect(
+      await client({ timeoutMs: 300, maxRetries: 1 }).listRegistries(),
+    ).toHaveLength(1);
   });
 
   it('stops at once when the caller aborts, without retrying', async () => {
     await start();
-    emulator.faults.add({ kind: 'hang', count: 5, operationId: 'registries_list' });
+    emulator.faults.add({
+      kind: 'hang',
+      count: 5,
+      operationId: 'registries_list',
+    });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
     const started = Date.now();
-    const error = await client({ timeoutMs: 10_000 }).listRegistries({ signal: controller.signal }).catch(e => e);
+    const error = await client({ timeoutMs: 10_000 })
+      .listRegistries({ signal: controller.signal })
+      .catch(e => e);
     expect(error.name).toBe('AbortError');
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(statuses('registries_list')).toEqual([0]);
@@ -128,17 +197,34 @@ describe('client resilience against the emulator with faults on', () => {
 
   it('names DigitalOcean’s error id and request id, and never leaks the token', async () => {
     await start();
-    emulator.faults.add({ kind: 'error', status: 500, count: 1, operationId: 'registries_get' });
-    emulator.faults.add({ kind: 'drop', count: 1, operationId: 'registries_get' });
-    const error = await client().getRegistry('missing').catch(e => e);
+    emulator.faults.add({
+      kind: 'error',
+      status: 500,
+      count: 1,
+      operationId: 'registries_get',
+    });
+    emulator.faults.add({
+      kind: 'drop',
+      count: 1,
+      operationId: 'registries_get',
+    });
+    const error = await client()
+      .getRegistry('missing')
+      .catch(e => e);
     expect(error).toBeInstanceOf(DigitalOceanApiError);
     expect(error.status).toBe(404);
     expect(error.id).toBe('not_found');
     expect(error.requestId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(error.message).toContain('GET /v2/registries/missing failed with 404 not_found');
+    expect(error.message).toContain(
+      'GET /v2/registries/missing failed with 404 not_found',
+    );
     expect(error.message).toContain(error.requestId);
 
-    const unauthorized = await new DigitalOceanClient({ token: `${TOKEN}-revoked`, apiUrl: emulator.url, logger })
+    const unauthorized = await new DigitalOceanClient({
+      token: `${TOKEN}-revoked`,
+      apiUrl: emulator.url,
+      logger,
+    })
       .listRegistries()
       .catch(e => e);
     expect(unauthorized).toMatchObject({ status: 401, id: 'unauthorized' });
@@ -159,7 +245,11 @@ describe('client resilience against the emulator with faults on', () => {
   });
 
   it('follows pagination to the end, 200 at a time', async () => {
-    await start({ seed: { clusters: Array.from({ length: 450 }, (_, i) => ({ name: `c${i}` })) } });
+    await start({
+      seed: {
+        clusters: Array.from({ length: 450 }, (_, i) => ({ name: `c${i}` })),
+      },
+    });
     const clusters = await client().listClusters();
     expect(clusters).toHaveLength(450);
     expect(new Set(clusters.map(c => c.id)).size).toBe(450);
@@ -179,13 +269,35 @@ describe('pagination links', () => {
       requested.push(url.toString());
       const page = Number(url.searchParams.get('page') ?? 1);
       const body = {
-        regions: [{ slug: `r${page}`, name: 'x', features: [], available: true, sizes: [] }],
-        links: page < 2 ? { pages: { next: 'https://evil.example.com/v2/regions?page=2&per_page=200' } } : {},
+        regions: [
+          {
+            slug: `r${page}`,
+            name: 'x',
+            features: [],
+            available: true,
+            sizes: [],
+          },
+        ],
+        links:
+          page < 2
+            ? {
+                pages: {
+                  next: 'https://evil.example.com/v2/regions?page=2&per_page=200',
+                },
+              }
+            : {},
         meta: { total: 2 },
       };
-      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+      return new Response(JSON.stringify(body), {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      });
     };
-    const api = new DigitalOceanClient({ token: TOKEN, apiUrl: 'http://127.0.0.1:9', fetch: fetchStub });
+    const api = new DigitalOceanClient({
+      token: TOKEN,
+      apiUrl: 'http://127.0.0.1:9',
+      fetch: fetchStub,
+    });
     expect((await api.listRegions()).map(r => r.slug)).toEqual(['r1', 'r2']);
     expect(requested).toEqual([
       'http://127.0.0.1:9/v2/regions?per_page=200',

