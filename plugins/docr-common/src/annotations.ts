@@ -15,10 +15,38 @@ export const ANNOTATION_ACCOUNT = 'digitalocean.com/account';
 export const RESOURCE_TYPE_CONTAINER_REGISTRY = 'container-registry';
 export const RESOURCE_TYPE_KUBERNETES_CLUSTER = 'kubernetes-cluster';
 
+export const ANNOTATION_INCLUDED_STORAGE_BYTES =
+  'digitalocean.com/included-storage-bytes';
+export const ANNOTATION_KUBERNETES_VERSION =
+  'digitalocean.com/kubernetes-version';
+export const ANNOTATION_NODE_POOLS = 'digitalocean.com/node-pools';
+
+/** Backstage entity names are at most 63 characters. */
+const MAX_ENTITY_NAME = 63;
+
+/**
+ * A prefixed entity name that fits Backstage's limit: names too long keep their start and get a
+ * short stable hash, so two long names never collide. (FNV-1a: no crypto needed for this.)
+ */
+function prefixedEntityName(prefix: string, name: string): string {
+  const full = `${prefix}-${name}`;
+  if (full.length <= MAX_ENTITY_NAME) return full;
+  let hash = 0x811c9dc5;
+  for (const char of name) {
+    hash ^= char.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  const suffix = hash.toString(36).padStart(7, '0').slice(0, 7);
+  const head = full
+    .slice(0, MAX_ENTITY_NAME - suffix.length - 1)
+    .replace(/-+$/, '');
+  return `${head}-${suffix}`;
+}
+
 /** Catalog entity names for registries and DOKS clusters. */
 export function registryEntityName(registryName: string): string {
-  return `docr-${registryName}`;
+  return prefixedEntityName('docr', registryName);
 }
 export function clusterEntityName(clusterName: string): string {
-  return `doks-${clusterName}`;
+  return prefixedEntityName('doks', clusterName);
 }

@@ -1,0 +1,90 @@
+import type {
+  LoggerService,
+  SchedulerServiceTaskRunner,
+} from '@backstage/backend-plugin-api';
+import type {
+  EntityProvider,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
+import type { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
+import { EntityContext, clusterEntity, registryEntity } from './entities';
+
+export interface RefreshResult {
+  registries: number;
+  clusters: number;
+}
+
+/**
+ * Emits every registry and DOKS cluster of one DigitalOcean account as catalog Resources. Each
+ * run re-reads DigitalOcean and replaces the provider's entities in full, so drift shows: a
+ * registry deleted in the console disappears, an integration made there appears as a relation.
+ * A run that fails applies nothing, so the last good entities stay; the error goes to the
+ * scheduler, which records it in the task's status.
+ */
+export class DigitalOceanEntityProvider implements EntityProvider {
+  private connection?: EntityProviderConnection;
+
+  constructor(
+    private readonly options: {
+      id: string;
+      client: DigitalOceanClient;
+      context: EntityContext;
+      taskRunner: SchedulerServiceTaskRunner;
+      logger: LoggerService;
+    },
+  ) {}
+
+  getProviderName(): string {
+    return `digitalocean-provider:${this.options.id}`;
+  }
+
+  get taskId(): string {
+    return `${this.getProviderName()}:refresh`;
+  }
+
+  async connect(connection: EntityProviderConnection): Promise<void> {
+    this.connection = connection;
+    await this.options.taskRunner.run({
+      id: this.taskId,
+      fn: async abortSignal => {
+        await this.refresh(abortSignal);
+      },
+    });
+  }
+
+  /**
+   * Reads the account (three list calls whatever the number of registries: registries, tier
+   * options, clusters 200 per page) and applies a full mutation.
+   */
+  async refresh(signal?: AbortSignal): Promise<RefreshResult> {
+    if (!this.connection) {
+      throw new Error(
+        `${this.getProviderName()} is not connected to the catalog yet`,
+      );
+    }
+    const { client, context, logger } = this.options;
+    const started = Date.now();
+    const [registries, options, clusters] = await Promise.all([
+      client.listRegistries({ signal }),
+      client.getOptions({ signal }),
+      client.listClusters({ signal }),
+    ]);
+    const entities = [
+      ...registries.map(r =>
+        registryEntity(r, options.subscription_tiers, context),
+      ),
+      ...clusters.map(c => clusterEntity(c, context)),
+    ];
+    await this.connection.applyMutation({
+      type: 'full',
+      entities: entities.map(entity => ({
+        entity,
+        locationKey: this.getProviderName(),
+      })),
+    });
+    logger.info(
+      `${this.getProviderName()} emitted ${registries.length} registries and ${clusters.length} DOKS clusters in ${Date.now() - started} ms`,
+    );
+    return { registries: registries.length, clusters: clusters.length };
+  }
+}

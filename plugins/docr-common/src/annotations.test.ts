@@ -1,0 +1,19 @@
+import { clusterEntityName, registryEntityName } from './annotations';
+
+describe('entity names', () => {
+  it('prefixes registry and cluster names', () => {
+    expect(registryEntityName('acme-prod')).toBe('docr-acme-prod');
+    expect(clusterEntityName('prod-ams3')).toBe('doks-prod-ams3');
+  });
+
+  it('fits the 63-character limit with a stable suffix that tells long names apart', () => {
+    const a = registryEntityName(`${'a'.repeat(60)}-x`);
+    const b = registryEntityName(`${'a'.repeat(60)}-y`);
+    expect(a.length).toBeLessThanOrEqual(63);
+    expect(b.length).toBeLessThanOrEqual(63);
+    expect(a).not.toBe(b);
+    expect(registryEntityName(`${'a'.repeat(60)}-x`)).toBe(a);
+    expect(a).toMatch(/^docr-a+-[0-9a-z]{7}$/);
+    expect(registryEntityName('a'.repeat(58))).toBe(`docr-${'a'.repeat(58)}`);
+  });
+});
