@@ -1,5 +1,10 @@
 import request from 'supertest';
 import {
+  SchedulerService,
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import {
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -19,7 +24,7 @@ import {
   names,
   relations,
   resources,
-} from './harness';
+} from '../__testUtils__/harness';
 
 const TASK = 'digitalocean-provider:default:refresh';
 const PROD = '0f3a7b52-8e44-4c1c-b2d5-6a9e8f7c3d02';
@@ -34,7 +39,20 @@ const ALL = [
 describe('DigitalOcean entity provider in a real catalog backend', () => {
   let emulator: DoEmulator;
   let backend: TestBackend;
-  const scheduler = mockServices.scheduler();
+  let scheduler: SchedulerService;
+  // Captures the catalog's scheduler so tests run the provider's task when they choose.
+  const captureScheduler = createBackendModule({
+    pluginId: 'catalog',
+    moduleId: 'capture-scheduler',
+    register(env) {
+      env.registerInit({
+        deps: { pluginScheduler: coreServices.scheduler },
+        async init({ pluginScheduler }) {
+          scheduler = pluginScheduler;
+        },
+      });
+    },
+  });
 
   beforeAll(async () => {
     emulator = await DoEmulator.start({
@@ -45,7 +63,8 @@ describe('DigitalOcean entity provider in a real catalog backend', () => {
       features: [
         catalogPlugin,
         catalogModule,
-        scheduler.factory({ skipTaskRunOnStartup: true }),
+        captureScheduler,
+        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),
         }),
