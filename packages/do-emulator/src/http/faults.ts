@@ -3,7 +3,12 @@
  * that never get an answer. A rule applies to the next `count` matching requests.
  */
 export interface FaultRule {
-  kind: 'error' | 'drop' | 'hang';
+  /**
+   * `error`: answer with `status` instead of handling the request. `drop`: close the connection
+   * without handling it. `hang`: never answer. `drop-response`: handle the request (state
+   * changes) but close the connection instead of answering, as when the answer is lost.
+   */
+  kind: 'error' | 'drop' | 'hang' | 'drop-response';
   /** HTTP status for `error` (default 500). */
   status?: number;
   /** How many matching requests it applies to (default 1). */

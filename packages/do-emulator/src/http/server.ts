@@ -294,6 +294,11 @@ export class DoEmulator {
       },
       body: result.body,
     });
+    if (fault?.kind === 'drop-response') {
+      entry.status = 0;
+      req.socket.destroy();
+      return undefined;
+    }
     if (this.options.validateResponses && operation) {
       const problem = this.responseProblem(operation.operationId!, response);
       if (problem) {

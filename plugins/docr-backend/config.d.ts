@@ -1,0 +1,48 @@
+import { HumanDuration } from '@backstage/types';
+
+/** A GC window: days of the week, a start time and a length in an IANA time zone. */
+interface GcWindowConfig {
+  /** mon, tue, wed, thu, fri, sat, sun */
+  days: string[];
+  /** Local start time, 24-hour, e.g. "03:00". */
+  start: string;
+  /** ISO 8601 duration, e.g. "PT2H". Windows may cross midnight. */
+  duration: string;
+  /** IANA time zone, e.g. "Europe/Berlin". */
+  timezone: string;
+}
+
+interface GcPolicyConfig {
+  enabled?: boolean;
+  /** Default: untagged manifests and unreferenced blobs. */
+  type?:
+    | 'untagged manifests only'
+    | 'unreferenced blobs only'
+    | 'untagged manifests and unreferenced blobs';
+  windows?: GcWindowConfig[];
+  /** Cancel a run still going when its window ends (default true). */
+  cancelAtWindowEnd?: boolean;
+}
+
+export interface Config {
+  docr?: {
+    /** The account under `digitalocean.accounts` whose registries are collected (default: default). */
+    account?: string;
+    garbageCollection?: {
+      /** The policy of every registry without one of its own. */
+      default?: GcPolicyConfig;
+      /** Per-registry policies, managed by config: the API cannot change them. */
+      registries?: { [registryName: string]: GcPolicyConfig };
+      /** How often the GC task runs (default every minute). */
+      tickFrequency?: HumanDuration | string;
+      /** How often storage is sampled outside windows (default every hour). */
+      storageSampleInterval?: HumanDuration | string;
+      retention?: {
+        /** How long finished runs are kept (default 400 days). */
+        runs?: HumanDuration | string;
+        /** How long storage samples are kept (default 90 days). */
+        samples?: HumanDuration | string;
+      };
+    };
+  };
+}

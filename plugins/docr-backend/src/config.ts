@@ -1,0 +1,109 @@
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { HumanDuration, durationToMilliseconds } from '@backstage/types';
+import {
+  GcPolicy,
+  describeValidationIssues,
+  gcPolicySchema,
+} from '@backstage-docr/plugin-docr-common';
+import { DEFAULT_ACCOUNT_ID } from '@backstage-docr/plugin-docr-node';
+
+export interface DocrBackendConfig {
+  account: string;
+  defaultPolicy: GcPolicy;
+  /** Per-registry policies from app-config: they win over anything stored through the API. */
+  configPolicies: Map<string, GcPolicy>;
+  tickFrequency: HumanDuration;
+  storageSampleIntervalMs: number;
+  runRetentionMs: number;
+  sampleRetentionMs: number;
+}
+
+const BASE = 'docr.garbageCollection';
+
+/** The default when config says nothing: weekly, Sunday 03:00–05:00 UTC. */
+export const BUILT_IN_DEFAULT_POLICY: GcPolicy = gcPolicySchema.parse({
+  windows: [
+    { days: ['sun'], start: '03:00', duration: 'PT2H', timezone: 'UTC' },
+  ],
+});
+
+function readPolicy(
+  config: Config | undefined,
+  key: string,
+  fallback?: GcPolicy,
+): GcPolicy {
+  if (!config) return fallback ?? BUILT_IN_DEFAULT_POLICY;
+  const raw = config.get();
+  const merged = fallback ? { ...fallback, ...(raw as object) } : raw;
+  const result = gcPolicySchema.safeParse(merged);
+  if (!result.success) {
+    throw new Error(
+      `Invalid GC policy at ${describeValidationIssues(result.error, key).join('; ')}`,
+    );
+  }
+  return result.data;
+}
+
+function duration(
+  config: Config | undefined,
+  key: string,
+  fallback: HumanDuration,
+  fullKey: string,
+) {
+  if (!config?.has(key)) return fallback;
+  try {
+    return readDurationFromConfig(config, { key });
+  } catch (error) {
+    throw new Error(
+      `${fullKey} is not a valid duration: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** Reads the `docr` block; a bad window, zone or duration fails naming its key. */
+export function readDocrConfig(config: Config): DocrBackendConfig {
+  const gc = config.getOptionalConfig(BASE);
+  const defaultPolicy = readPolicy(
+    gc?.getOptionalConfig('default'),
+    `${BASE}.default`,
+  );
+  const configPolicies = new Map<string, GcPolicy>();
+  const registries = gc?.getOptionalConfig('registries');
+  for (const name of registries?.keys() ?? []) {
+    // A per-registry entry inherits what it does not say from the default policy.
+    configPolicies.set(
+      name,
+      readPolicy(
+        registries!.getConfig(name),
+        `${BASE}.registries.${name}`,
+        defaultPolicy,
+      ),
+    );
+  }
+  const retention = gc?.getOptionalConfig('retention');
+  return {
+    account: config.getOptionalString('docr.account') ?? DEFAULT_ACCOUNT_ID,
+    defaultPolicy,
+    configPolicies,
+    tickFrequency: duration(
+      gc,
+      'tickFrequency',
+      { minutes: 1 },
+      `${BASE}.tickFrequency`,
+    ),
+    storageSampleIntervalMs: durationToMilliseconds(
+      duration(
+        gc,
+        'storageSampleInterval',
+        { hours: 1 },
+        `${BASE}.storageSampleInterval`,
+      ),
+    ),
+    runRetentionMs: durationToMilliseconds(
+      duration(retention, 'runs', { days: 400 }, `${BASE}.retention.runs`),
+    ),
+    sampleRetentionMs: durationToMilliseconds(
+      duration(retention, 'samples', { days: 90 }, `${BASE}.retention.samples`),
+    ),
+  };
+}

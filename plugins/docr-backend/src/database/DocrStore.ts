@@ -1,0 +1,400 @@
+import { Knex } from 'knex';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import type { GcPolicy } from '@backstage-docr/plugin-docr-common';
+
+const migrationsDir = resolvePackagePath(
+  '@backstage-docr/plugin-docr-backend',
+  'migrations',
+);
+
+/** Statuses after which a run needs no more watching; everything else is in flight. */
+export const FINAL_STATUSES = ['succeeded', 'failed', 'cancelled', 'skipped'];
+
+/** Our own status before DigitalOcean has answered the start request. */
+export const STARTING = 'starting';
+
+export type RunTrigger = 'window' | 'manual' | 'external';
+
+export interface GcRun {
+  id: number;
+  registryName: string;
+  trigger: RunTrigger;
+  occurrenceKey?: string;
+  type?: string;
+  doUuid?: string;
+  status: string;
+  /** Every status seen, in order. */
+  statuses: string[];
+  blobsDeleted?: number;
+  freedBytes?: number;
+  storageBefore?: number;
+  storageAfter?: number;
+  requestedBy?: string;
+  reason?: string;
+  contentFingerprint?: string;
+  windowEnd?: Date;
+  createdAt: Date;
+  startedAt?: Date;
+  cancelRequestedAt?: Date;
+  finishedAt?: Date;
+}
+
+export interface StorageSample {
+  registryName: string;
+  storageBytes: number;
+  sampledAt: Date;
+  /** Taken from a listing of every registry (the hourly sample) rather than one registry. */
+  fullListing?: boolean;
+}
+
+type RunRow = {
+  id: number;
+  registry_name: string;
+  trigger: RunTrigger;
+  occurrence_key: string | null;
+  gc_type: string | null;
+  do_uuid: string | null;
+  status: string;
+  statuses_json: string;
+  blobs_deleted: number | string | null;
+  freed_bytes: number | string | null;
+  storage_before: number | string | null;
+  storage_after: number | string | null;
+  requested_by: string | null;
+  reason: string | null;
+  content_fingerprint: string | null;
+  window_end: Date | string | number | null;
+  created_at: Date | string | number;
+  started_at: Date | string | number | null;
+  cancel_requested_at: Date | string | number | null;
+  finished_at: Date | string | number | null;
+};
+
+// SQLite hands back numbers (ms), PostgreSQL Date objects and bigint columns as strings.
+const toDate = (value: Date | string | number | null) =>
+  value === null || value === undefined ? undefined : new Date(value);
+const toNumber = (value: number | string | null) =>
+  value === null || value === undefined ? undefined : Number(value);
+const orUndefined = <T>(value: T | null) =>
+  value === null ? undefined : value;
+
+function fromRow(row: RunRow): GcRun {
+  return {
+    id: Number(row.id),
+    registryName: row.registry_name,
+    trigger: row.trigger,
+    occurrenceKey: orUndefined(row.occurrence_key),
+    type: orUndefined(row.gc_type),
+    doUuid: orUndefined(row.do_uuid),
+    status: row.status,
+    statuses: JSON.parse(row.statuses_json),
+    blobsDeleted: toNumber(row.blobs_deleted),
+    freedBytes: toNumber(row.freed_bytes),
+    storageBefore: toNumber(row.storage_before),
+    storageAfter: toNumber(row.storage_after),
+    requestedBy: orUndefined(row.requested_by),
+    reason: orUndefined(row.reason),
+    contentFingerprint: orUndefined(row.content_fingerprint),
+    windowEnd: toDate(row.window_end),
+    createdAt: toDate(row.created_at)!,
+    startedAt: toDate(row.started_at),
+    cancelRequestedAt: toDate(row.cancel_requested_at),
+    finishedAt: toDate(row.finished_at),
+  };
+}
+
+export type RunPatch = Partial<
+  Pick<
+    GcRun,
+    | 'doUuid'
+    | 'status'
+    | 'blobsDeleted'
+    | 'freedBytes'
+    | 'storageAfter'
+    | 'reason'
+    | 'contentFingerprint'
+    | 'startedAt'
+    | 'cancelRequestedAt'
+    | 'finishedAt'
+    | 'createdAt'
+  >
+>;
+
+const COLUMNS: Record<keyof RunPatch, string> = {
+  doUuid: 'do_uuid',
+  status: 'status',
+  blobsDeleted: 'blobs_deleted',
+  freedBytes: 'freed_bytes',
+  storageAfter: 'storage_after',
+  reason: 'reason',
+  contentFingerprint: 'content_fingerprint',
+  startedAt: 'started_at',
+  cancelRequestedAt: 'cancel_requested_at',
+  finishedAt: 'finished_at',
+  createdAt: 'created_at',
+};
+
+/** The docr plugin's own tables: GC policies, GC runs and storage samples. */
+export class DocrStore {
+  /** Database queries made, for the tick benchmark. */
+  queries = 0;
+
+  private constructor(private readonly db: Knex) {
+    db.on('query', () => {
+      this.queries++;
+    });
+  }
+
+  static async create(
+    db: Knex,
+    options: { skipMigrations?: boolean } = {},
+  ): Promise<DocrStore> {
+    if (!options.skipMigrations) {
+      await db.migrate.latest({
+        directory: migrationsDir,
+        tableName: 'docr_knex_migrations',
+      });
+    }
+    return new DocrStore(db);
+  }
+
+  // Policies
+
+  async allStoredPolicyNames(): Promise<string[]> {
+    const rows = await this.db('docr_gc_policies').select('registry_name');
+    return rows.map(r => r.registry_name);
+  }
+
+  async getStoredPolicy(registryName: string) {
+    const row = await this.db('docr_gc_policies')
+      .where({ registry_name: registryName })
+      .first();
+    if (!row) return undefined;
+    return {
+      policy: JSON.parse(row.policy_json) as GcPolicy,
+      updatedBy: row.updated_by as string,
+      updatedAt: toDate(row.updated_at)!,
+    };
+  }
+
+  async putStoredPolicy(
+    registryName: string,
+    policy: GcPolicy,
+    updatedBy: string,
+    now: Date,
+  ) {
+    await this.db('docr_gc_policies')
+      .insert({
+        registry_name: registryName,
+        policy_json: JSON.stringify(policy),
+        updated_by: updatedBy,
+        updated_at: now,
+      })
+      .onConflict('registry_name')
+      .merge();
+  }
+
+  // Runs
+
+  /**
+   * Records the intent to run before DigitalOcean is called. Returns undefined when the window
+   * occurrence already has a run (another replica, or an earlier tick): the unique key on
+   * (registry, occurrence) is what guarantees one run per occurrence.
+   */
+  async claimRun(input: {
+    registryName: string;
+    trigger: RunTrigger;
+    occurrenceKey?: string;
+    type?: string;
+    status?: string;
+    doUuid?: string;
+    storageBefore?: number;
+    requestedBy?: string;
+    windowEnd?: Date;
+    now: Date;
+  }): Promise<GcRun | undefined> {
+    const status = input.status ?? STARTING;
+    const rows = await this.db('docr_gc_runs')
+      .insert({
+        registry_name: input.registryName,
+        trigger: input.trigger,
+        occurrence_key: input.occurrenceKey ?? null,
+        gc_type: input.type ?? null,
+        do_uuid: input.doUuid ?? null,
+        status,
+        statuses_json: JSON.stringify([status]),
+        storage_before: input.storageBefore ?? null,
+        requested_by: input.requestedBy ?? null,
+        window_end: input.windowEnd ?? null,
+        created_at: input.now,
+      })
+      .onConflict(
+        input.occurrenceKey ? ['registry_name', 'occurrence_key'] : ['do_uuid'],
+      )
+      .ignore()
+      .returning('id');
+    if (!rows.length) return undefined;
+    const id = typeof rows[0] === 'object' ? rows[0].id : rows[0];
+    return this.runById(Number(id));
+  }
+
+  async runById(id: number): Promise<GcRun | undefined> {
+    const row = await this.db<RunRow>('docr_gc_runs').where({ id }).first();
+    return row ? fromRow(row) : undefined;
+  }
+
+  async runByUuid(uuid: string): Promise<GcRun | undefined> {
+    const row = await this.db<RunRow>('docr_gc_runs')
+      .where({ do_uuid: uuid })
+      .first();
+    return row ? fromRow(row) : undefined;
+  }
+
+  async runForOccurrence(
+    registryName: string,
+    occurrenceKey: string,
+  ): Promise<GcRun | undefined> {
+    const row = await this.db<RunRow>('docr_gc_runs')
+      .where({ registry_name: registryName, occurrence_key: occurrenceKey })
+      .first();
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** Applies a patch; a new status is appended to the statuses seen. */
+  async updateRun(run: GcRun, patch: RunPatch): Promise<GcRun> {
+    const update: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(patch)) {
+      if (value !== undefined) update[COLUMNS[key as keyof RunPatch]] = value;
+    }
+    if (patch.status && patch.status !== run.status) {
+      update.statuses_json = JSON.stringify([...run.statuses, patch.status]);
+    }
+    if (Object.keys(update).length) {
+      await this.db('docr_gc_runs').where({ id: run.id }).update(update);
+    }
+    return (await this.runById(run.id))!;
+  }
+
+  async runsInFlight(): Promise<GcRun[]> {
+    const rows = await this.db<RunRow>('docr_gc_runs')
+      .whereNotIn('status', FINAL_STATUSES)
+      .orderBy('id');
+    return rows.map(fromRow);
+  }
+
+  async listRuns(
+    registryName: string,
+    page: { limit: number; offset: number },
+  ) {
+    const [rows, count] = await Promise.all([
+      this.db<RunRow>('docr_gc_runs')
+        .where({ registry_name: registryName })
+        .orderBy([
+          { column: 'created_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(page.limit)
+        .offset(page.offset),
+      this.db('docr_gc_runs')
+        .where({ registry_name: registryName })
+        .count({ count: '*' })
+        .first(),
+    ]);
+    return { items: rows.map(fromRow), totalCount: Number(count?.count ?? 0) };
+  }
+
+  /** For each registry: the newest run, and the one in flight if any. */
+  async runSummaries(): Promise<Map<string, { last?: GcRun; active?: GcRun }>> {
+    const newest = this.db('docr_gc_runs')
+      .max({ id: 'id' })
+      .groupBy('registry_name');
+    const rows = await this.db<RunRow>('docr_gc_runs')
+      .whereIn('id', newest)
+      .orWhereNotIn('status', FINAL_STATUSES);
+    const result = new Map<string, { last?: GcRun; active?: GcRun }>();
+    for (const run of rows.map(fromRow).sort((a, b) => a.id - b.id)) {
+      const entry = result.get(run.registryName) ?? {};
+      if (!FINAL_STATUSES.includes(run.status)) entry.active = run;
+      if (!entry.last || entry.last.id < run.id) entry.last = run;
+      result.set(run.registryName, entry);
+    }
+    return result;
+  }
+
+  async lastSucceeded(registryName: string): Promise<GcRun | undefined> {
+    const row = await this.db<RunRow>('docr_gc_runs')
+      .where({ registry_name: registryName, status: 'succeeded' })
+      .orderBy('id', 'desc')
+      .first();
+    return row ? fromRow(row) : undefined;
+  }
+
+  async knownUuids(registryName: string): Promise<Set<string>> {
+    const rows = await this.db('docr_gc_runs')
+      .where({ registry_name: registryName })
+      .whereNotNull('do_uuid')
+      .select('do_uuid');
+    return new Set(rows.map(r => r.do_uuid));
+  }
+
+  // Storage samples
+
+  async insertSamples(samples: StorageSample[]): Promise<void> {
+    if (!samples.length) return;
+    await this.db('docr_storage_samples').insert(
+      samples.map(s => ({
+        registry_name: s.registryName,
+        storage_bytes: s.storageBytes,
+        sampled_at: s.sampledAt,
+        full_listing: s.fullListing ?? false,
+      })),
+    );
+  }
+
+  /** The registries of the newest full listing: the registry set the tick works on. */
+  async latestListing(): Promise<StorageSample[]> {
+    const newest = this.db('docr_storage_samples')
+      .where({ full_listing: true })
+      .max('sampled_at');
+    const rows = await this.db('docr_storage_samples')
+      .where({ full_listing: true })
+      .where('sampled_at', '=', newest)
+      .orderBy('registry_name');
+    return rows.map(r => ({
+      registryName: r.registry_name,
+      storageBytes: Number(r.storage_bytes),
+      sampledAt: toDate(r.sampled_at)!,
+    }));
+  }
+
+  async listSamples(
+    registryName: string,
+    since: Date,
+  ): Promise<StorageSample[]> {
+    const rows = await this.db('docr_storage_samples')
+      .where({ registry_name: registryName })
+      .where('sampled_at', '>=', since)
+      .orderBy('sampled_at');
+    return rows.map(r => ({
+      registryName: r.registry_name,
+      storageBytes: Number(r.storage_bytes),
+      sampledAt: toDate(r.sampled_at)!,
+    }));
+  }
+
+  // Retention
+
+  async prune(options: {
+    runsBefore: Date;
+    samplesBefore: Date;
+  }): Promise<{ runs: number; samples: number }> {
+    const runs = await this.db('docr_gc_runs')
+      .whereIn('status', FINAL_STATUSES)
+      .where('created_at', '<', options.runsBefore)
+      .delete();
+    const samples = await this.db('docr_storage_samples')
+      .where('sampled_at', '<', options.samplesBefore)
+      .delete();
+    return { runs, samples };
+  }
+}

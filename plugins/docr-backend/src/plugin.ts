@@ -1,0 +1,101 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { docrPermissions } from '@backstage-docr/plugin-docr-common';
+import { DigitalOceanAccounts } from '@backstage-docr/plugin-docr-node';
+import { docrClockServiceRef } from './clock';
+import { readDocrConfig } from './config';
+import { DocrStore } from './database/DocrStore';
+import { GarbageCollector } from './gc/GarbageCollector';
+import { PolicyResolver } from './policies';
+import { createRouter } from './service/router';
+
+export const GC_TASK_ID = 'docr-garbage-collection';
+
+/**
+ * The docr backend plugin: GC policies, garbage collection inside windows, run and storage
+ * history, and the REST API under /api/docr.
+ */
+export const docrPlugin = createBackendPlugin({
+  pluginId: 'docr',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
+        clock: docrClockServiceRef,
+      },
+      async init(deps) {
+        const {
+          config,
+          logger,
+          database,
+          scheduler,
+          httpRouter,
+          httpAuth,
+          permissions,
+          permissionsRegistry,
+          auditor,
+          clock,
+        } = deps;
+        const docrConfig = readDocrConfig(config);
+        const accounts = DigitalOceanAccounts.fromConfig(config, { logger });
+        const client = accounts.client(docrConfig.account);
+        const store = await DocrStore.create(await database.getClient(), {
+          skipMigrations: database.migrations?.skip,
+        });
+        const policies = new PolicyResolver(docrConfig, store);
+        const now = () => clock.now();
+        const collector = new GarbageCollector({
+          store,
+          policies,
+          client,
+          config: docrConfig,
+          now,
+          logger,
+        });
+
+        permissionsRegistry.addPermissions(docrPermissions);
+        await scheduler.scheduleTask({
+          id: GC_TASK_ID,
+          // One replica acts per tick; the database's unique keys guard the rest.
+          scope: 'global',
+          frequency: docrConfig.tickFrequency,
+          timeout: { minutes: 10 },
+          initialDelay: { seconds: 10 },
+          fn: async () => {
+            const report = await collector.tick();
+            if (
+              report.started.length ||
+              report.finished.length ||
+              report.cancelling.length ||
+              report.skipped.length
+            ) {
+              logger.info(`GC tick: ${JSON.stringify(report)}`);
+            }
+          },
+        });
+        httpRouter.use(
+          createRouter({
+            store,
+            policies,
+            collector,
+            client,
+            httpAuth,
+            permissions,
+            auditor,
+            now,
+          }),
+        );
+      },
+    });
+  },
+});
