@@ -247,15 +247,6 @@ export class GarbageCollector {
       fullListing: true,
     }));
     await store.insertSamples(samples);
-    for (const registry of registries) {
-      try {
-        await this.importExternalRuns(registry.name!);
-      } catch (error) {
-        logger.warn(
-          `Could not read the garbage collection history of ${registry.name}: ${error}`,
-        );
-      }
-    }
     const pruned = await store.prune({
       runsBefore: new Date(now.getTime() - config.runRetentionMs),
       samplesBefore: new Date(now.getTime() - config.sampleRetentionMs),
