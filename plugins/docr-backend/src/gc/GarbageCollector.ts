@@ -368,10 +368,29 @@ export class GarbageCollector {
     );
   }
 
+  /**
+   * Records a collection DigitalOcean reports: if it answers one of our starts that got no
+   * answer, it is adopted into that run; otherwise it was started outside the portal.
+   */
   private async recordExternal(registryName: string, gc: GarbageCollection) {
     const { store } = this.options;
     const existing = gc.uuid ? await store.runByUuid(gc.uuid) : undefined;
     if (existing) return existing;
+    const createdAt = gc.created_at ? Date.parse(gc.created_at) : undefined;
+    const unconfirmed = (await store.runsInFlight()).find(
+      r =>
+        r.registryName === registryName &&
+        !r.doUuid &&
+        createdAt !== undefined &&
+        Math.abs(createdAt - r.createdAt.getTime()) <= ADOPT_SLACK_MS,
+    );
+    if (unconfirmed) {
+      return store.updateRun(unconfirmed, {
+        doUuid: gc.uuid,
+        status: gc.status ?? 'requested',
+        startedAt: new Date(createdAt!),
+      });
+    }
     const run = await store.claimRun({
       registryName,
       trigger: 'external',
