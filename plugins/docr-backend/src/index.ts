@@ -18,3 +18,4 @@ export {
   type StorageSample,
 } from './database/DocrStore';
 export { readDocrConfig, type DocrBackendConfig } from './config';
+export { PolicyResolver, type EffectivePolicy } from './policies';

@@ -27,9 +27,35 @@ export class PolicyResolver {
   }
 
   async resolve(registryName: string): Promise<EffectivePolicy> {
+    return this.pick(
+      registryName,
+      await this.store.getStoredPolicy(registryName),
+    );
+  }
+
+  /** Policies of every registry named or with a stored policy, read in one query. */
+  async resolveAll(
+    registryNames: Iterable<string>,
+  ): Promise<Map<string, EffectivePolicy>> {
+    const stored = await this.store.allStoredPolicies();
+    const names = new Set([...registryNames, ...stored.keys()]);
+    return new Map(
+      [...names].sort().map(name => [name, this.pick(name, stored.get(name))]),
+    );
+  }
+
+  private pick(
+    registryName: string,
+    stored:
+      | {
+          policy: EffectivePolicy['policy'];
+          updatedBy: string;
+          updatedAt: Date;
+        }
+      | undefined,
+  ): EffectivePolicy {
     const configured = this.config.configPolicies.get(registryName);
     if (configured) return { policy: configured, source: 'config' };
-    const stored = await this.store.getStoredPolicy(registryName);
     if (stored) {
       return {
         policy: stored.policy,

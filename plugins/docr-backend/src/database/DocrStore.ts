@@ -160,9 +160,24 @@ export class DocrStore {
 
   // Policies
 
+  async allStoredPolicies(): Promise<
+    Map<string, { policy: GcPolicy; updatedBy: string; updatedAt: Date }>
+  > {
+    const rows = await this.db('docr_gc_policies').select();
+    return new Map(
+      rows.map(row => [
+        row.registry_name as string,
+        {
+          policy: JSON.parse(row.policy_json) as GcPolicy,
+          updatedBy: row.updated_by as string,
+          updatedAt: toDate(row.updated_at)!,
+        },
+      ]),
+    );
+  }
+
   async allStoredPolicyNames(): Promise<string[]> {
-    const rows = await this.db('docr_gc_policies').select('registry_name');
-    return rows.map(r => r.registry_name);
+    return [...(await this.allStoredPolicies()).keys()];
   }
 
   async getStoredPolicy(registryName: string) {

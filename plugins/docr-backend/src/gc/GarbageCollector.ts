@@ -106,13 +106,12 @@ export class GarbageCollector {
       await this.watch(run, now, report);
     }
 
-    const names = new Set([
-      ...listing.map(s => s.registryName),
-      ...(await store.allStoredPolicyNames()),
-    ]);
+    // The registries of the last listing, and any with a stored policy (created since).
+    const effective = await this.options.policies.resolveAll(
+      listing.map(s => s.registryName),
+    );
     const storage = new Map(listing.map(s => [s.registryName, s.storageBytes]));
-    for (const registryName of [...names].sort()) {
-      const { policy } = await this.options.policies.resolve(registryName);
+    for (const [registryName, { policy }] of effective) {
       if (!policy.enabled) continue;
       const occurrence = openWindowAt(policy.windows, DateTime.fromJSDate(now));
       if (!occurrence) continue;

@@ -1,0 +1,122 @@
+import { performance } from 'node:perf_hooks';
+import Knex from 'knex';
+import { DoEmulator, EmulatorSeed } from '@backstage-docr/do-emulator';
+import { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
+import {
+  DocrStore,
+  GarbageCollector,
+  PolicyResolver,
+  readDocrConfig,
+} from '@backstage-docr/plugin-docr-backend';
+import { ConfigReader } from '@backstage/config';
+
+const REGISTRIES = 10;
+const silent = {
+  error() {},
+  warn() {},
+  info() {},
+  debug() {},
+  child: () => silent,
+} as any;
+
+async function measure(
+  label: string,
+  run: () => Promise<unknown>,
+  store: DocrStore,
+  emulator: DoEmulator,
+  repeat = 20,
+) {
+  const before = { queries: store.queries, calls: emulator.requests.count() };
+  const started = performance.now();
+  for (let i = 0; i < repeat; i++) await run();
+  const ms = (performance.now() - started) / repeat;
+  const queries = (store.queries - before.queries) / repeat;
+  const calls = (emulator.requests.count() - before.calls) / repeat;
+  console.log(
+    `${label.padEnd(52)} ${queries.toFixed(1).padStart(5)} DB queries   ${calls.toFixed(1).padStart(5)} DO calls   ${ms.toFixed(1).padStart(6)} ms`,
+  );
+}
+
+export async function run() {
+  let now = Date.parse('2026-11-21T12:00:00Z');
+  const seed: EmulatorSeed = {
+    account: { subscriptionTier: 'professional' },
+    registries: Array.from({ length: REGISTRIES }, (_, i) => ({
+      name: `registry-${i}`,
+      images: [{ repository: 'web', tag: 'latest', sizeMiB: 20, pushes: 3 }],
+    })),
+  };
+  const emulator = await DoEmulator.start({
+    seed,
+    clock: () => now,
+    gcStepMs: 3_600_000,
+    rateLimitPerMinute: 1e9,
+    rateLimitPerHour: 1e9,
+  });
+  const knex = Knex({
+    client: 'better-sqlite3',
+    connection: ':memory:',
+    useNullAsDefault: true,
+  });
+  const store = await DocrStore.create(knex);
+  const config = readDocrConfig(
+    new ConfigReader({
+      docr: {
+        garbageCollection: {
+          default: {
+            windows: [
+              {
+                days: ['sun'],
+                start: '03:00',
+                duration: 'PT2H',
+                timezone: 'UTC',
+              },
+            ],
+          },
+        },
+      },
+    }),
+  );
+  const collector = new GarbageCollector({
+    store,
+    policies: new PolicyResolver(config, store),
+    client: new DigitalOceanClient({ token: 'bench', apiUrl: emulator.url }),
+    config,
+    now: () => new Date(now),
+    logger: silent,
+  });
+
+  console.log(
+    `GC tick cost, ${REGISTRIES} registries, SQLite in memory, emulator on loopback (mean of 20 ticks):`,
+  );
+  await measure(
+    'first tick (hourly storage sample)',
+    () => collector.tick(),
+    store,
+    emulator,
+    1,
+  );
+  await measure(
+    'tick, no window open',
+    () => collector.tick(),
+    store,
+    emulator,
+  );
+  now = Date.parse('2026-11-22T03:00:00Z');
+  await measure(
+    'tick, all windows opening (starts 10 GCs)',
+    () => collector.tick(),
+    store,
+    emulator,
+    1,
+  );
+  now += 60_000;
+  await measure(
+    'tick, all windows open, 10 GCs in flight',
+    () => collector.tick(),
+    store,
+    emulator,
+  );
+  await emulator.stop();
+  await knex.destroy();
+}

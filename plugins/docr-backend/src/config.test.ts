@@ -1,0 +1,125 @@
+import { ConfigReader } from '@backstage/config';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import docrPlugin from '.';
+import { BUILT_IN_DEFAULT_POLICY, readDocrConfig } from './config';
+
+describe('docr config', () => {
+  it('defaults to a weekly Sunday window and sensible intervals', () => {
+    const config = readDocrConfig(new ConfigReader({}));
+    expect(config.defaultPolicy).toEqual(BUILT_IN_DEFAULT_POLICY);
+    expect(config.defaultPolicy.type).toBe(
+      'untagged manifests and unreferenced blobs',
+    );
+    expect(config.tickFrequency).toEqual({ minutes: 1 });
+    expect(config.storageSampleIntervalMs).toBe(3_600_000);
+    expect(config.account).toBe('default');
+  });
+
+  it('lets a registry entry inherit what it does not say from the default', () => {
+    const config = readDocrConfig(
+      new ConfigReader({
+        docr: {
+          garbageCollection: {
+            default: {
+              type: 'untagged manifests only',
+              windows: [
+                {
+                  days: ['sun'],
+                  start: '03:00',
+                  duration: 'PT2H',
+                  timezone: 'UTC',
+                },
+              ],
+            },
+            registries: { 'acme-prod': { cancelAtWindowEnd: false } },
+            retention: { runs: { days: 30 }, samples: { days: 7 } },
+          },
+        },
+      }),
+    );
+    expect(config.configPolicies.get('acme-prod')).toMatchObject({
+      type: 'untagged manifests only',
+      cancelAtWindowEnd: false,
+    });
+    expect(config.runRetentionMs).toBe(30 * 86_400_000);
+    expect(config.sampleRetentionMs).toBe(7 * 86_400_000);
+  });
+
+  it.each([
+    [
+      {
+        default: {
+          windows: [
+            {
+              days: ['sun'],
+              start: '03:00',
+              duration: 'PT2H',
+              timezone: 'Nowhere/City',
+            },
+          ],
+        },
+      },
+      'docr.garbageCollection.default.windows.0.timezone: Time zone must be an IANA time zone',
+    ],
+    [
+      {
+        registries: {
+          'acme-prod': {
+            windows: [
+              {
+                days: ['fri'],
+                start: '25:00',
+                duration: 'PT2H',
+                timezone: 'UTC',
+              },
+            ],
+          },
+        },
+      },
+      'docr.garbageCollection.registries.acme-prod.windows.0.start',
+    ],
+    [
+      { default: { type: 'everything' } },
+      'docr.garbageCollection.default.type',
+    ],
+    [
+      { tickFrequency: 'often' },
+      'docr.garbageCollection.tickFrequency is not a valid duration',
+    ],
+  ])('names the key of a mistake %#', (garbageCollection, message) => {
+    expect(() =>
+      readDocrConfig(new ConfigReader({ docr: { garbageCollection } })),
+    ).toThrow(message);
+  });
+
+  it('stops the backend at start-up on a bad window', async () => {
+    await expect(
+      startTestBackend({
+        features: [
+          docrPlugin,
+          mockServices.rootConfig.factory({
+            data: {
+              digitalocean: { apiUrl: 'http://127.0.0.1:9' },
+              docr: {
+                garbageCollection: {
+                  default: {
+                    windows: [
+                      {
+                        days: ['sun'],
+                        start: '03:00',
+                        duration: 'forever',
+                        timezone: 'UTC',
+                      },
+                    ],
+                  },
+                },
+              },
+            },
+          }),
+        ],
+      }),
+    ).rejects.toThrow(
+      'docr.garbageCollection.default.windows.0.duration: Duration must be an ISO 8601 duration',
+    );
+  });
+});
