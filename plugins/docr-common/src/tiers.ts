@@ -19,6 +19,14 @@ export const regionSlugSchema = z
     'Region must be a DigitalOcean region slug such as "fra1"',
   );
 
+/**
+ * Registries an account may have on a tier, as DigitalOcean documents it: Professional allows up
+ * to 10 (storage is shared among them), the other tiers one. The options endpoint does not say.
+ */
+export function registryLimitForTier(tierSlug: string): number {
+  return tierSlug === 'professional' ? 10 : 1;
+}
+
 export const GIB = 1024 ** 3;
 export const MIB = 1024 ** 2;
 

@@ -10,6 +10,9 @@ export interface RequestEntry {
 
 const MAX_ENTRIES = 10_000;
 
+/** POSTs that only read: name validation changes nothing. */
+const READ_ONLY_POSTS = new Set(['registries_validate_name', 'registry_validate_name']);
+
 /** Counts requests per operation so tests and benchmarks can assert on DigitalOcean API usage. */
 export class RequestLog {
   private entries: RequestEntry[] = [];
@@ -35,9 +38,11 @@ export class RequestLog {
     return operationId ? (this.counts.get(operationId) ?? 0) : this.total;
   }
 
-  /** Requests that could change state (any method but GET/HEAD), the recent ones kept in the log. */
+  /** Requests that could change state, of the recent ones kept in the log. */
   mutating(): RequestEntry[] {
-    return this.entries.filter(e => e.method !== 'GET' && e.method !== 'HEAD');
+    return this.entries.filter(
+      e => e.method !== 'GET' && e.method !== 'HEAD' && !READ_ONLY_POSTS.has(e.operationId ?? ''),
+    );
   }
 
   all(): RequestEntry[] {

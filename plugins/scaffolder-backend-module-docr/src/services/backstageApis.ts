@@ -1,0 +1,91 @@
+import type {
+  AuthService,
+  DiscoveryService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import type { GcPolicy } from '@backstage-docr/plugin-docr-common';
+
+/**
+ * Calls to other plugins of this backend, with the scaffolder's own service credentials:
+ * the docr backend (GC policy) and the catalog (refresh of the DigitalOcean provider).
+ */
+export class BackstageApis {
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly auth: AuthService,
+    private readonly logger: LoggerService,
+  ) {}
+
+  private async call(
+    pluginId: string,
+    method: string,
+    path: string,
+    body?: unknown,
+  ) {
+    const baseUrl = await this.discovery.getBaseUrl(pluginId);
+    const { token } = await this.auth.getPluginRequestToken({
+      onBehalfOf: await this.auth.getOwnServiceCredentials(),
+      targetPluginId: pluginId,
+    });
+    return fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+
+  /**
+   * Hands the registry's GC policy to the docr backend. Returns false when the docr backend is
+   * not installed (the policy then stays in the action's output only).
+   */
+  async putGcPolicy(registryName: string, policy: GcPolicy): Promise<boolean> {
+    let response: Response;
+    try {
+      response = await this.call(
+        'docr',
+        'PUT',
+        `/registries/${encodeURIComponent(registryName)}/policy`,
+        policy,
+      );
+    } catch (error) {
+      this.logger.warn(
+        `The docr backend could not be reached, so the GC policy was not stored: ${error}`,
+      );
+      return false;
+    }
+    if (
+      response.status === 404 &&
+      !(await response.clone().text()).includes('registry')
+    ) {
+      this.logger.warn(
+        'The docr backend is not installed, so the GC policy was not stored',
+      );
+      return false;
+    }
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return true;
+  }
+
+  /** Asks the catalog to re-read DigitalOcean now, so the new registry appears within seconds. */
+  async refreshCatalog(): Promise<void> {
+    try {
+      const response = await this.call(
+        'catalog',
+        'POST',
+        '/digitalocean/refresh',
+        {},
+      );
+      if (!response.ok) {
+        this.logger.warn(
+          `The catalog refresh answered ${response.status}; the registry appears at the next scheduled refresh`,
+        );
+      }
+    } catch (error) {
+      this.logger.warn(`The catalog could not be asked to refresh: ${error}`);
+    }
+  }
+}
