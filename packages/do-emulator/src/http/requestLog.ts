@@ -3,6 +3,8 @@ export interface RequestEntry {
   path: string;
   /** The spec's operationId, or undefined for a path the spec does not have. */
   operationId?: string;
+  /** Which of the accepted tokens it carried (-1: none of them), when tokens are configured. */
+  tokenIndex?: number;
   /** Response status; 0 for a dropped or unanswered request. */
   status?: number;
   at: number;
@@ -11,7 +13,10 @@ export interface RequestEntry {
 const MAX_ENTRIES = 10_000;
 
 /** POSTs that only read: name validation changes nothing. */
-const READ_ONLY_POSTS = new Set(['registries_validate_name', 'registry_validate_name']);
+const READ_ONLY_POSTS = new Set([
+  'registries_validate_name',
+  'registry_validate_name',
+]);
 
 /** Counts requests per operation so tests and benchmarks can assert on DigitalOcean API usage. */
 export class RequestLog {
@@ -41,7 +46,10 @@ export class RequestLog {
   /** Requests that could change state, of the recent ones kept in the log. */
   mutating(): RequestEntry[] {
     return this.entries.filter(
-      e => e.method !== 'GET' && e.method !== 'HEAD' && !READ_ONLY_POSTS.has(e.operationId ?? ''),
+      e =>
+        e.method !== 'GET' &&
+        e.method !== 'HEAD' &&
+        !READ_ONLY_POSTS.has(e.operationId ?? ''),
     );
   }
 

@@ -16,8 +16,11 @@ import { RequestLog } from './requestLog';
 export interface DoEmulatorOptions {
   /** Registries, DOKS clusters and images to start with. */
   seed?: EmulatorSeed;
-  /** The only bearer token accepted; without it any non-empty bearer token is accepted. */
-  token?: string;
+  /**
+   * The bearer tokens accepted (one, or several accounts' worth); without it any non-empty
+   * bearer token is accepted. Requests record which one they carried (`tokenIndex`).
+   */
+  token?: string | string[];
   /** Time each garbage collection status lasts (default 2000 ms). */
   gcStepMs?: number;
   /** Latency added to every API request. */
@@ -217,7 +220,12 @@ export class DoEmulator {
     if (this.faults.latencyMs > 0) await sleep(this.faults.latencyMs);
 
     const token = bearerToken(req.headers.authorization);
-    if (!token || (this.options.token && token !== this.options.token)) {
+    const accepted =
+      this.options.token === undefined
+        ? undefined
+        : [this.options.token].flat();
+    if (accepted && token) entry.tokenIndex = accepted.indexOf(token);
+    if (!token || (accepted && !accepted.includes(token))) {
       return finish(
         errorResponse(401, 'unauthorized', 'Unable to authenticate you.'),
       );

@@ -180,6 +180,22 @@ describe('docr REST API', () => {
     });
   });
 
+  it('answers 502 naming DigitalOcean’s error when DigitalOcean fails', async () => {
+    await start();
+    emulator.faults.add({
+      kind: 'error',
+      status: 503,
+      count: 10,
+      operationId: 'registries_get',
+    });
+    const res = await docr.api('post', '/registries/acme-dev/gc-runs', {});
+    emulator.faults.clear();
+    expect(res.status).toBe(502);
+    expect(res.body.error.message).toContain(
+      'GET /v2/registries/acme-dev failed with 503 service_unavailable',
+    );
+  });
+
   it('answers 409 when DigitalOcean already runs a GC started elsewhere', async () => {
     await start();
     emulator.account.startGc('acme-dev', 'unreferenced blobs only');

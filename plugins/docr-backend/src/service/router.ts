@@ -8,7 +8,17 @@ import type {
   PermissionsService,
   BackstageCredentials,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  serializeError,
+} from '@backstage/errors';
+import {
+  DigitalOceanApiError,
+  DigitalOceanNetworkError,
+  DigitalOceanTimeoutError,
+} from '@backstage-docr/plugin-docr-node';
 import {
   AuthorizeResult,
   BasicPermission,
@@ -309,6 +319,30 @@ export function createRouter(options: RouterOptions): express.Router {
       })),
     });
   });
+
+  // DigitalOcean failing is not this request's fault: 502, with DigitalOcean's error in the message.
+  router.use(
+    (
+      error: Error,
+      req: express.Request,
+      res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      const upstream =
+        error instanceof DigitalOceanApiError ||
+        error instanceof DigitalOceanTimeoutError ||
+        error instanceof DigitalOceanNetworkError;
+      if (!upstream) {
+        next(error);
+        return;
+      }
+      res.status(502).json({
+        error: serializeError(error),
+        request: { method: req.method, url: req.originalUrl },
+        response: { statusCode: 502 },
+      });
+    },
+  );
 
   return router;
 }

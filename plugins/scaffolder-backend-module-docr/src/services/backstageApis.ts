@@ -66,7 +66,12 @@ export class BackstageApis {
       );
       return false;
     }
-    if (!response.ok) throw await ResponseError.fromResponse(response);
+    if (!response.ok) {
+      const error = await ResponseError.fromResponse(response);
+      throw new Error(
+        `Registry ${registryName} exists, but the docr backend did not store its GC policy (${error.message}); retry the task once that is fixed: the registry will not be created twice`,
+      );
+    }
     return true;
   }
 
