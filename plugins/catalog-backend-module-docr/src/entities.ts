@@ -14,6 +14,8 @@ import {
   ANNOTATION_ACCOUNT,
   ANNOTATION_CLUSTER_ID,
   ANNOTATION_INCLUDED_STORAGE_BYTES,
+  ANNOTATION_STORAGE_OVERAGE_PRICE_CENTS,
+  ANNOTATION_TIER_MONTHLY_PRICE_CENTS,
   ANNOTATION_KUBERNETES_VERSION,
   ANNOTATION_NODE_POOLS,
   ANNOTATION_REGION,
@@ -85,6 +87,17 @@ export function registryEntity(
   if (tier?.included_storage_bytes !== undefined) {
     annotations[ANNOTATION_INCLUDED_STORAGE_BYTES] = String(
       tier.included_storage_bytes,
+    );
+  }
+  // Prices come from DigitalOcean's options endpoint, so the cost estimate follows price changes.
+  if (tier?.monthly_price_in_cents !== undefined) {
+    annotations[ANNOTATION_TIER_MONTHLY_PRICE_CENTS] = String(
+      tier.monthly_price_in_cents,
+    );
+  }
+  if (tier?.storage_overage_price_in_cents !== undefined) {
+    annotations[ANNOTATION_STORAGE_OVERAGE_PRICE_CENTS] = String(
+      tier.storage_overage_price_in_cents,
     );
   }
   if (registry.storage_usage_bytes !== undefined) {

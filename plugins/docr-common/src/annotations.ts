@@ -17,6 +17,10 @@ export const RESOURCE_TYPE_KUBERNETES_CLUSTER = 'kubernetes-cluster';
 
 export const ANNOTATION_INCLUDED_STORAGE_BYTES =
   'digitalocean.com/included-storage-bytes';
+export const ANNOTATION_TIER_MONTHLY_PRICE_CENTS =
+  'digitalocean.com/tier-monthly-price-cents';
+export const ANNOTATION_STORAGE_OVERAGE_PRICE_CENTS =
+  'digitalocean.com/storage-overage-price-cents';
 export const ANNOTATION_KUBERNETES_VERSION =
   'digitalocean.com/kubernetes-version';
 export const ANNOTATION_NODE_POOLS = 'digitalocean.com/node-pools';

@@ -10,3 +10,4 @@ export * from './gcPolicy';
 export * from './gcWindows';
 export * from './annotations';
 export * from './permissions';
+export type * from './rest';

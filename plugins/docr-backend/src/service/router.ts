@@ -24,6 +24,8 @@ import {
   BasicPermission,
 } from '@backstage/plugin-permission-common';
 import {
+  GcRunView,
+  RegistrySummaryView,
   describeValidationIssues,
   docrGarbageCollectionRunPermission,
   docrPolicyUpdatePermission,
@@ -50,7 +52,7 @@ export interface RouterOptions {
   now: () => Date;
 }
 
-function presentRun(run: GcRun) {
+function presentRun(run: GcRun): GcRunView {
   const end = run.finishedAt ?? undefined;
   const start = run.startedAt ?? run.createdAt;
   return {
@@ -122,7 +124,7 @@ export function createRouter(options: RouterOptions): express.Router {
   async function summary(
     name: string,
     storage?: { storageBytes: number; sampledAt: Date },
-  ) {
+  ): Promise<RegistrySummaryView> {
     const effective = await policies.resolve(name);
     const now = DateTime.fromJSDate(options.now());
     const open = effective.policy.enabled
@@ -133,8 +135,8 @@ export function createRouter(options: RouterOptions): express.Router {
       : undefined;
     const window = (o: typeof open) =>
       o && {
-        start: o.start.toISO(),
-        end: o.end.toISO(),
+        start: o.start.toISO()!,
+        end: o.end.toISO()!,
         timezone: effective.policy.windows[o.windowIndex].timezone,
       };
     const runs = (await store.runSummaries()).get(name) ?? {};

@@ -1,0 +1,57 @@
+import type { GcPolicy, GcPolicySource } from './gcPolicy';
+
+/** The REST API of the docr backend (`/api/docr`), shared by the backend and the frontend. */
+
+export interface GcRunView {
+  id: number;
+  registryName: string;
+  /** window: started in a GC window; manual: "run GC now"; external: console or doctl. */
+  trigger: 'window' | 'manual' | 'external';
+  type: string | null;
+  doUuid: string | null;
+  /** DigitalOcean's status (an open string), or starting / skipped. */
+  status: string;
+  statuses: string[];
+  blobsDeleted: number | null;
+  freedBytes: number | null;
+  storageBefore: number | null;
+  storageAfter: number | null;
+  requestedBy: string | null;
+  reason: string | null;
+  windowEnd: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+}
+
+export interface WindowView {
+  start: string;
+  end: string;
+  timezone: string;
+}
+
+export interface RegistrySummaryView {
+  name: string;
+  storageBytes: number | null;
+  storageSampledAt: string | null;
+  policy: GcPolicy;
+  policySource: GcPolicySource;
+  managedByConfig: boolean;
+  openWindow: WindowView | null;
+  nextWindow: WindowView | null;
+  activeRun: GcRunView | null;
+  lastRun: GcRunView | null;
+}
+
+export interface GcRunPageView {
+  items: GcRunView[];
+  totalCount: number;
+  limit: number;
+  offset: number;
+}
+
+export interface StorageSampleView {
+  storageBytes: number;
+  sampledAt: string;
+}

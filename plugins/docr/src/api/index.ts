@@ -1,0 +1,2 @@
+export { docrApiRef, type DocrApi } from './DocrApi';
+export { DocrClient } from './DocrClient';

@@ -1,0 +1,186 @@
+import { Box, LinearProgress, Typography, makeStyles } from '@material-ui/core';
+import { RELATION_DEPENDENCY_OF } from '@backstage/catalog-model';
+import {
+  CopyTextButton,
+  InfoCard,
+  MissingAnnotationEmptyState,
+} from '@backstage/core-components';
+import {
+  EntityRefLinks,
+  getEntityRelations,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
+import {
+  ANNOTATION_INCLUDED_STORAGE_BYTES,
+  ANNOTATION_REGION,
+  ANNOTATION_REGISTRY_NAME,
+  ANNOTATION_STORAGE_OVERAGE_PRICE_CENTS,
+  ANNOTATION_STORAGE_USAGE_BYTES,
+  ANNOTATION_STORAGE_USAGE_UPDATED_AT,
+  ANNOTATION_SUBSCRIPTION_TIER,
+  ANNOTATION_TIER_MONTHLY_PRICE_CENTS,
+  estimateMonthlyCost,
+  registryServerUrl,
+  storageUsageRatio,
+} from '@backstage-docr/plugin-docr-common';
+import { formatBytes, formatCents } from './format';
+
+const useStyles = makeStyles(theme => ({
+  row: {
+    display: 'flex',
+    alignItems: 'baseline',
+    gap: theme.spacing(1),
+    marginBottom: theme.spacing(1),
+  },
+  label: { minWidth: 120, color: theme.palette.text.secondary },
+  code: { fontFamily: 'monospace', fontSize: '0.85rem' },
+  bar: { height: 10, borderRadius: 5 },
+  ok: { backgroundColor: theme.palette.success?.main ?? '#2e7d32' },
+  warning: { backgroundColor: '#ffa000' },
+  full: { backgroundColor: theme.palette.error.main },
+}));
+
+/** "ok" below 80 % of the tier's storage, "warning" from 80 %, "full" from 100 %. */
+export function storageLevel(
+  ratio: number | undefined,
+): 'ok' | 'warning' | 'full' {
+  if (ratio === undefined || ratio < 0.8) return 'ok';
+  return ratio < 1 ? 'warning' : 'full';
+}
+
+const numberAnnotation = (value: string | undefined) =>
+  value === undefined ? undefined : Number(value);
+
+function Row(props: { label: string; children: React.ReactNode }) {
+  const classes = useStyles();
+  return (
+    <div className={classes.row}>
+      <Typography variant="body2" className={classes.label}>
+        {props.label}
+      </Typography>
+      <Box flex={1}>{props.children}</Box>
+    </div>
+  );
+}
+
+/**
+ * Registry facts from the catalog entity: tier, region, server URL and login line, storage
+ * against the tier's included storage, this month's estimated cost, and the DOKS clusters that
+ * pull from it.
+ */
+export function RegistryCard() {
+  const classes = useStyles();
+  const { entity } = useEntity();
+  const annotations = entity.metadata.annotations ?? {};
+  const name = annotations[ANNOTATION_REGISTRY_NAME];
+  if (!name)
+    return (
+      <MissingAnnotationEmptyState annotation={ANNOTATION_REGISTRY_NAME} />
+    );
+
+  const serverUrl = registryServerUrl(name);
+  const storage = numberAnnotation(annotations[ANNOTATION_STORAGE_USAGE_BYTES]);
+  const tier = {
+    included_storage_bytes: numberAnnotation(
+      annotations[ANNOTATION_INCLUDED_STORAGE_BYTES],
+    ),
+    monthly_price_in_cents: numberAnnotation(
+      annotations[ANNOTATION_TIER_MONTHLY_PRICE_CENTS],
+    ),
+    storage_overage_price_in_cents: numberAnnotation(
+      annotations[ANNOTATION_STORAGE_OVERAGE_PRICE_CENTS],
+    ),
+  };
+  const ratio =
+    storage === undefined ? undefined : storageUsageRatio(tier, storage);
+  const level = storageLevel(ratio);
+  const cost =
+    storage === undefined ? undefined : estimateMonthlyCost(tier, storage);
+  const clusters = getEntityRelations(entity, RELATION_DEPENDENCY_OF, {
+    kind: 'resource',
+  });
+  const login = 'doctl registry login';
+
+  return (
+    <InfoCard title="Container registry" subheader={serverUrl}>
+      <Row label="Tier">{annotations[ANNOTATION_SUBSCRIPTION_TIER] ?? '—'}</Row>
+      <Row label="Region">{annotations[ANNOTATION_REGION] ?? '—'}</Row>
+      <Row label="Server">
+        <span className={classes.code}>{serverUrl}</span>
+        <CopyTextButton
+          text={serverUrl}
+          tooltipText="Server URL copied"
+          aria-label="Copy server URL"
+        />
+      </Row>
+      <Row label="Log in">
+        <span className={classes.code}>{login}</span>
+        <CopyTextButton
+          text={login}
+          tooltipText="Command copied"
+          aria-label="Copy login command"
+        />
+        <Typography variant="caption" display="block" color="textSecondary">
+          or{' '}
+          <span className={classes.code}>
+            docker login registry.digitalocean.com
+          </span>{' '}
+          with a DigitalOcean API token
+        </Typography>
+      </Row>
+      <Row label="Storage">
+        {storage === undefined ? (
+          '—'
+        ) : (
+          <>
+            <Typography variant="body2" data-testid="storage-label">
+              {formatBytes(storage)}
+              {tier.included_storage_bytes
+                ? ` of ${formatBytes(tier.included_storage_bytes)} (${Math.round((ratio ?? 0) * 100)} %)`
+                : ''}
+            </Typography>
+            {ratio !== undefined && (
+              <LinearProgress
+                variant="determinate"
+                value={Math.min(100, ratio * 100)}
+                data-testid="storage-bar"
+                data-level={level}
+                classes={{ root: classes.bar, bar: classes[level] }}
+              />
+            )}
+            {annotations[ANNOTATION_STORAGE_USAGE_UPDATED_AT] && (
+              <Typography variant="caption" color="textSecondary">
+                measured{' '}
+                {new Date(
+                  annotations[ANNOTATION_STORAGE_USAGE_UPDATED_AT],
+                ).toLocaleString()}
+              </Typography>
+            )}
+          </>
+        )}
+      </Row>
+      <Row label="This month">
+        {cost ? (
+          <span data-testid="cost">
+            ≈ {formatCents(cost.totalCents)} (tier {formatCents(cost.baseCents)}
+            {cost.overageBytes > 0
+              ? ` + ${formatBytes(cost.overageBytes)} over at ${formatCents(cost.overageCents)}`
+              : ''}
+            )
+          </span>
+        ) : (
+          '—'
+        )}
+      </Row>
+      <Row label="DOKS clusters">
+        {clusters.length ? (
+          <EntityRefLinks entityRefs={clusters} defaultKind="resource" />
+        ) : (
+          <Typography variant="body2" color="textSecondary">
+            No DOKS cluster pulls from this registry
+          </Typography>
+        )}
+      </Row>
+    </InfoCard>
+  );
+}

@@ -1,0 +1,113 @@
+import { useState } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { Box, Button, Grid } from '@material-ui/core';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import {
+  ANNOTATION_REGISTRY_NAME,
+  GcRunView,
+} from '@backstage-docr/plugin-docr-common';
+import { docrApiRef } from '../api';
+import { GcCard, StatusChip } from './GcCard';
+import { RegistryCard } from './RegistryCard';
+import { StorageChart } from './StorageChart';
+import { formatBytes, formatDuration } from './format';
+
+const TRIGGER: Record<GcRunView['trigger'], string> = {
+  window: 'GC window',
+  manual: 'run by hand',
+  external: 'DigitalOcean console or doctl',
+};
+
+const columns: TableColumn<GcRunView>[] = [
+  {
+    title: 'Started',
+    render: run => new Date(run.startedAt ?? run.createdAt).toLocaleString(),
+  },
+  { title: 'Status', render: run => <StatusChip status={run.status} /> },
+  { title: 'Freed', render: run => formatBytes(run.freedBytes) },
+  { title: 'Duration', render: run => formatDuration(run.durationMs) },
+  {
+    title: 'Started by',
+    render: run =>
+      run.requestedBy
+        ? `${TRIGGER[run.trigger]}: ${run.requestedBy}`
+        : TRIGGER[run.trigger],
+  },
+  { title: 'Note', render: run => run.reason ?? '' },
+];
+
+const PAGE_SIZE = 10;
+
+/** The "Registry" tab: the cards, GC history (paginated) and storage over time with GC marked. */
+export function RegistryContent() {
+  const { entity } = useEntity();
+  const name = entity.metadata.annotations?.[ANNOTATION_REGISTRY_NAME] ?? '';
+  const api = useApi(docrApiRef);
+  const [page, setPage] = useState(0);
+  const runs = useAsyncRetry(
+    () => api.listRuns(name, { limit: PAGE_SIZE, offset: page * PAGE_SIZE }),
+    [api, name, page],
+  );
+  const storage = useAsyncRetry(() => api.getStorage(name, 30), [api, name]);
+
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12} md={6}>
+        <RegistryCard />
+      </Grid>
+      <Grid item xs={12} md={6}>
+        <GcCard />
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard title="Storage, last 30 days">
+          {storage.loading && <Progress />}
+          {storage.error && <ResponseErrorPanel error={storage.error} />}
+          {storage.value && (
+            <StorageChart
+              samples={storage.value}
+              runs={runs.value?.items ?? []}
+            />
+          )}
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        {runs.error ? (
+          <InfoCard title="Garbage collection history">
+            <ResponseErrorPanel error={runs.error} />
+            <Box mt={1}>
+              <Button variant="outlined" onClick={runs.retry}>
+                Retry
+              </Button>
+            </Box>
+          </InfoCard>
+        ) : (
+          <Table<GcRunView>
+            title="Garbage collection history"
+            isLoading={runs.loading}
+            columns={columns}
+            data={runs.value?.items ?? []}
+            page={page}
+            totalCount={runs.value?.totalCount ?? 0}
+            onPageChange={setPage}
+            options={{
+              paging: true,
+              pageSize: PAGE_SIZE,
+              pageSizeOptions: [PAGE_SIZE],
+              search: false,
+              padding: 'dense',
+            }}
+            emptyContent={<Box p={2}>GC has never run</Box>}
+          />
+        )}
+      </Grid>
+    </Grid>
+  );
+}

@@ -1,0 +1,16 @@
+import type { Entity } from '@backstage/catalog-model';
+import {
+  RESOURCE_TYPE_CONTAINER_REGISTRY,
+  RESOURCE_TYPE_KUBERNETES_CLUSTER,
+} from '@backstage-docr/plugin-docr-common';
+
+const isResourceOfType = (type: string) => (entity: Entity) =>
+  entity.kind.toLowerCase() === 'resource' &&
+  (entity.spec as { type?: string } | undefined)?.type === type;
+
+export const isContainerRegistry = isResourceOfType(
+  RESOURCE_TYPE_CONTAINER_REGISTRY,
+);
+export const isKubernetesCluster = isResourceOfType(
+  RESOURCE_TYPE_KUBERNETES_CLUSTER,
+);

@@ -1,0 +1,15 @@
+/**
+ * Entity cards and tab for DigitalOcean Container Registries.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  docrPlugin,
+  EntityDocrRegistryCard,
+  EntityDocrGcCard,
+  EntityDocrRegistryContent,
+  EntityDocrClusterRegistriesCard,
+} from './plugin';
+export { isContainerRegistry, isKubernetesCluster } from './filters';
+export { docrApiRef, DocrClient, type DocrApi } from './api';

@@ -1,0 +1,60 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { DocrClient, docrApiRef } from './api';
+
+/** The docr plugin for apps on the legacy frontend system. */
+export const docrPlugin = createPlugin({
+  id: 'docr',
+  apis: [
+    createApiFactory({
+      api: docrApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new DocrClient(deps),
+    }),
+  ],
+});
+
+export const EntityDocrRegistryCard = docrPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDocrRegistryCard',
+    component: {
+      lazy: () => import('./components/RegistryCard').then(m => m.RegistryCard),
+    },
+  }),
+);
+
+export const EntityDocrGcCard = docrPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDocrGcCard',
+    component: {
+      lazy: () => import('./components/GcCard').then(m => m.GcCard),
+    },
+  }),
+);
+
+export const EntityDocrRegistryContent = docrPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDocrRegistryContent',
+    component: {
+      lazy: () =>
+        import('./components/RegistryContent').then(m => m.RegistryContent),
+    },
+  }),
+);
+
+export const EntityDocrClusterRegistriesCard = docrPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDocrClusterRegistriesCard',
+    component: {
+      lazy: () =>
+        import('./components/ClusterRegistriesCard').then(
+          m => m.ClusterRegistriesCard,
+        ),
+    },
+  }),
+);
