@@ -1,0 +1,36 @@
+/*
+ * The portal's backend. Without a DigitalOcean token it starts the DigitalOcean API emulator
+ * in-process with the demo account (three registries with bloat, two DOKS clusters) and points
+ * the `digitalocean` config at it; with DIGITALOCEAN_TOKEN set, the same plugins talk to the
+ * real API.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+import { startDemoEmulatorIfNoToken } from './emulator';
+
+async function main() {
+  await startDemoEmulatorIfNoToken();
+
+  const backend = createBackend();
+  backend.add(import('@backstage/plugin-app-backend'));
+  backend.add(import('@backstage/plugin-auth-backend'));
+  backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+  backend.add(import('@backstage/plugin-permission-backend'));
+  backend.add(
+    import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+  );
+  backend.add(import('@backstage/plugin-catalog-backend'));
+  backend.add(
+    import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+  );
+  backend.add(import('@backstage-docr/plugin-catalog-backend-module-docr'));
+  backend.add(import('@backstage/plugin-scaffolder-backend'));
+  backend.add(import('@backstage-docr/plugin-scaffolder-backend-module-docr'));
+  backend.add(import('@backstage-docr/plugin-docr-backend'));
+  await backend.start();
+}
+
+main().catch(error => {
+  // eslint-disable-next-line no-console
+  console.error(error);
+  process.exit(1);
+});
