@@ -27,11 +27,21 @@ step "Jest suites (backstage-cli repo test)"
 jest_status=0
 npx backstage-cli repo test --json --outputFile="$results/jest.json" || jest_status=$?
 
-step "ESM suites (node --test)"
+step "Browser for the portal test (Debian's Chromium)"
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null
+  else
+    echo "Chromium is missing and this user cannot install it: sudo apt-get install chromium" >&2
+  fi
+fi
+chromium --version
+
+step "node:test suites: DigitalOcean's SDK against the emulator, the portal in a browser"
 node_status=0
-node --test --test-reporter=spec --test-reporter-destination=stdout \
+node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$results/node.tap" \
-  "packages/do-emulator/test-esm/*.test.mjs" || node_status=$?
+  "packages/do-emulator/test-esm/*.test.mjs" "test/*.test.mjs" || node_status=$?
 
 node - "$results" <<'JS'
 const fs = require('node:fs');

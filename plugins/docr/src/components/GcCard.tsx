@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   Box,
@@ -27,6 +27,8 @@ import {
 } from '@backstage-docr/plugin-docr-common';
 import { docrApiRef } from '../api';
 import { formatBytes, formatInZone, viewerZone } from './format';
+
+const POLL_MS = 5000;
 
 const SOURCE_LABEL: Record<RegistrySummaryView['policySource'], string> = {
   config: 'managed by app-config',
@@ -67,7 +69,7 @@ function LastRun(props: { run: GcRunView | null }) {
   const { run } = props;
   if (!run) {
     return (
-      <Typography variant="body2" color="textSecondary">
+      <Typography variant="body2" component="span" color="textSecondary">
         GC has never run
       </Typography>
     );
@@ -97,6 +99,14 @@ export function GcCard() {
   const [confirming, setConfirming] = useState(false);
   const [starting, setStarting] = useState(false);
   const summary = useAsyncRetry(() => api.getRegistry(name), [api, name]);
+  const running = Boolean(summary.value?.activeRun) || starting;
+  const { retry } = summary;
+  // Follow a run while it goes: the registry is read-only until it ends.
+  useEffect(() => {
+    if (!running) return undefined;
+    const timer = setInterval(retry, POLL_MS);
+    return () => clearInterval(timer);
+  }, [running, retry]);
 
   if (summary.loading && !summary.value)
     return (
@@ -172,6 +182,10 @@ export function GcCard() {
         </Typography>
         <Typography variant="body2" component="div" data-testid="last-run">
           <strong>Last run:</strong> <LastRun run={value.lastRun} />
+        </Typography>
+        <Typography variant="body2" component="div" data-testid="storage-now">
+          <strong>Storage:</strong>{' '}
+          {formatBytes(value.lastRun?.storageAfter ?? value.storageBytes)}
         </Typography>
       </Box>
       <Box mt={2}>

@@ -1,0 +1,230 @@
+// Browser test of the portal: started by the test itself (as `./run start` does), driven by
+// Playwright in Debian's Chromium. Needs ports 3000, 7007 and 4010 free.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const APP = 'http://localhost:3000';
+const EMULATOR = 'http://127.0.0.1:4010';
+const shots = path.join(root, 'test-results');
+const GIB = 1024 ** 3;
+
+let portal;
+let browser;
+let page;
+
+async function waitForUrl(url, timeoutMs) {
+  const started = Date.now();
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      if (res.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`${url} did not come up in ${timeoutMs} ms`);
+    await new Promise(resolve => setTimeout(resolve, 1000));
+  }
+}
+
+async function emulatorRegistry(name) {
+  const res = await fetch(`${EMULATOR}/v2/registries/${name}`, {
+    headers: { authorization: 'Bearer e2e' },
+  });
+  return (await res.json()).registry;
+}
+
+const gib = bytes => `${(bytes / GIB).toFixed(1)} GiB`;
+
+/** As the cards format sizes (plugins/docr/src/components/format.ts). */
+function formatBytes(bytes) {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`;
+}
+
+async function open(pathname) {
+  await page.goto(`${APP}${pathname}`, { waitUntil: 'domcontentloaded' });
+  const enter = page.getByRole('button', { name: 'Enter' });
+  if (await enter.isVisible({ timeout: 5000 }).catch(() => false))
+    await enter.click();
+}
+
+/** Opens a page until it shows the text: catalog entities appear a few seconds after start. */
+async function openUntil(pathname, text, timeoutMs = 120_000) {
+  const started = Date.now();
+  for (;;) {
+    await open(pathname);
+    try {
+      await page
+        .getByText(text, { exact: true })
+        .first()
+        .waitFor({ timeout: 5000 });
+      return;
+    } catch (error) {
+      if (Date.now() - started > timeoutMs) throw error;
+    }
+  }
+}
+
+before(async () => {
+  fs.mkdirSync(shots, { recursive: true });
+  const env = {
+    ...process.env,
+    DOCR_EMULATOR_GC_STEP_MS: '2000',
+    BROWSER: 'none',
+  };
+  delete env.DIGITALOCEAN_TOKEN;
+  delete env.DIGITALOCEAN_ACCESS_TOKEN;
+  if (!process.env.E2E_PORTAL_RUNNING)
+    portal = spawn(
+      path.join(root, 'node_modules/.bin/backstage-cli'),
+      ['repo', 'start'],
+      {
+        cwd: root,
+        env,
+        detached: true,
+        stdio: [
+          'ignore',
+          fs.openSync(path.join(shots, 'portal.log'), 'w'),
+          fs.openSync(path.join(shots, 'portal.log'), 'a'),
+        ],
+      },
+    );
+  await waitForUrl(
+    'http://localhost:7007/.backstage/health/v1/readiness',
+    180_000,
+  );
+  await waitForUrl(APP, 180_000);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.setDefaultTimeout(60_000);
+  await page.goto(APP, { waitUntil: 'domcontentloaded' });
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await page.getByText('Catalog').first().waitFor();
+});
+
+after(async () => {
+  await browser?.close();
+  // The dev servers run in their own process group: end all of it.
+  if (portal?.pid) {
+    try {
+      process.kill(-portal.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+test('the registry page shows the emulator’s figures, and GC run from it frees storage', async () => {
+  await openUntil(
+    '/catalog/default/resource/docr-acme-dev',
+    'Container registry',
+  );
+  const registry = await emulatorRegistry('acme-dev');
+  const label = await page.getByTestId('storage-label').textContent();
+  assert.ok(
+    label.startsWith(`${gib(registry.storage_usage_bytes)} of 100 GiB`),
+    label,
+  );
+  await page.getByText('staging-fra1').waitFor();
+  await page.getByText('GC has never run').waitFor();
+  await page.screenshot({
+    path: path.join(shots, 'registry-overview.png'),
+    fullPage: true,
+  });
+
+  await page.getByRole('button', { name: 'Run GC now' }).click();
+  await page
+    .getByText('The registry turns read-only while garbage collection runs')
+    .waitFor();
+  await page
+    .getByRole('dialog')
+    .getByRole('button', { name: 'Run GC now' })
+    .click();
+  await page.getByTestId('active-run').locator('.MuiChip-root').waitFor();
+  await page
+    .getByTestId('last-run')
+    .getByText(/freed/)
+    .waitFor({ timeout: 120_000 });
+  const after = await emulatorRegistry('acme-dev');
+  assert.ok(
+    after.storage_usage_bytes < registry.storage_usage_bytes,
+    'the emulator’s storage dropped',
+  );
+  const storageNow = await page.getByTestId('storage-now').textContent();
+  assert.equal(
+    storageNow,
+    `Storage: ${formatBytes(after.storage_usage_bytes)}`,
+  );
+  await page.screenshot({
+    path: path.join(shots, 'registry-after-gc.png'),
+    fullPage: true,
+  });
+
+  await open('/catalog/default/resource/docr-acme-dev/registry');
+  await page.getByText('Garbage collection history').waitFor();
+  await page
+    .getByText(/run by hand/)
+    .first()
+    .waitFor();
+  await page.screenshot({
+    path: path.join(shots, 'registry-tab.png'),
+    fullPage: true,
+  });
+
+  await open('/catalog/default/resource/doks-prod-ams3');
+  await page.getByText('Container registries', { exact: true }).waitFor();
+  await page.getByText('docr-acme-prod').first().waitFor();
+  await page.screenshot({
+    path: path.join(shots, 'cluster.png'),
+    fullPage: true,
+  });
+});
+
+test('the production template runs through the scaffolder UI and its registry page opens', async () => {
+  await open('/create');
+  const card = page.locator('.MuiCard-root', {
+    hasText: 'Production container registries (two regions)',
+  });
+  await card.getByRole('button', { name: 'Choose' }).click();
+  await page.getByLabel('Base name').fill('e2e');
+  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page
+    .getByRole('link', { name: 'Primary registry' })
+    .waitFor({ timeout: 120_000 });
+  assert.equal((await emulatorRegistry('e2e-fra1')).region, 'fra1');
+  assert.equal((await emulatorRegistry('e2e-ams3')).region, 'ams3');
+  await page.screenshot({
+    path: path.join(shots, 'scaffolder-done.png'),
+    fullPage: true,
+  });
+  await openUntil(
+    '/catalog/default/resource/docr-e2e-fra1',
+    'registry.digitalocean.com/e2e-fra1',
+  );
+});
