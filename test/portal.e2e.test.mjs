@@ -198,7 +198,7 @@ test('the registry page shows the emulator’s figures, and GC run from it frees
 
   await open('/catalog/default/resource/doks-prod-ams3');
   await page.getByText('Container registries', { exact: true }).waitFor();
-  await page.getByText('docr-acme-prod').first().waitFor();
+  await page.locator('a[href$="/resource/docr-acme-prod"]').first().waitFor();
   await page.screenshot({
     path: path.join(shots, 'cluster.png'),
     fullPage: true,

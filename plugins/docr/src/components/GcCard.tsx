@@ -38,12 +38,11 @@ const SOURCE_LABEL: Record<RegistrySummaryView['policySource'], string> = {
 
 export function StatusChip(props: { status: string }) {
   const { status } = props;
-  const color =
-    status === 'succeeded'
-      ? 'primary'
-      : status === 'failed'
-        ? 'secondary'
-        : 'default';
+  const colors: Record<string, 'primary' | 'secondary'> = {
+    succeeded: 'primary',
+    failed: 'secondary',
+  };
+  const color = colors[status] ?? 'default';
   return (
     <Chip
       size="small"
@@ -63,6 +62,13 @@ function describeWindows(summary: RegistrySummaryView): string {
         `${w.days.join(', ')} ${w.start} for ${w.duration.replace(/^PT/, '').toLowerCase()} (${w.timezone})`,
     )
     .join('; ');
+}
+
+function windowText(summary: RegistrySummaryView, zone: string): string {
+  if (summary.openWindow) return formatInZone(summary.openWindow.end, zone);
+  const next = summary.nextWindow;
+  if (!next) return 'none';
+  return `${formatInZone(next.start, zone)} (${formatInZone(next.start, next.timezone)} in ${next.timezone})`;
 }
 
 function LastRun(props: { run: GcRunView | null }) {
@@ -165,11 +171,7 @@ export function GcCard() {
         <strong>
           {value.openWindow ? 'Window open until' : 'Next window'}:
         </strong>{' '}
-        {value.openWindow
-          ? formatInZone(value.openWindow.end, zone)
-          : value.nextWindow
-            ? `${formatInZone(value.nextWindow.start, zone)} (${formatInZone(value.nextWindow.start, value.nextWindow.timezone)} in ${value.nextWindow.timezone})`
-            : 'none'}
+        {windowText(value, zone)}
       </Typography>
       <Box mt={1}>
         <Typography variant="body2" component="div" data-testid="active-run">
