@@ -11,12 +11,14 @@ async function main() {
   const only = process.argv.slice(2);
   const files = fs
     .readdirSync(__dirname)
-    .filter(f => f.endsWith('.bench.ts'))
+    .filter(f => f.endsWith('.bench.ts') || f.endsWith('.bench.mjs'))
     .filter(f => !only.length || only.some(o => f.includes(o)))
     .sort();
   for (const file of files) {
     console.log(`\n## ${file}`);
-    const bench = require(path.join(__dirname, file));
+    const bench = file.endsWith('.mjs')
+      ? await import(path.join(__dirname, file))
+      : require(path.join(__dirname, file));
     await bench.run();
   }
 }

@@ -2,36 +2,22 @@
 // Playwright in Debian's Chromium. Needs ports 3000, 7007 and 4010 free.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import {
+  APP,
+  EMULATOR,
+  root,
+  signedInPage,
+  startPortal,
+} from './support/portal.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const APP = 'http://localhost:3000';
-const EMULATOR = 'http://127.0.0.1:4010';
 const shots = path.join(root, 'test-results');
 const GIB = 1024 ** 3;
 
 let portal;
 let browser;
 let page;
-
-async function waitForUrl(url, timeoutMs) {
-  const started = Date.now();
-  for (;;) {
-    try {
-      const res = await fetch(url);
-      if (res.status < 500) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() - started > timeoutMs)
-      throw new Error(`${url} did not come up in ${timeoutMs} ms`);
-    await new Promise(resolve => setTimeout(resolve, 1000));
-  }
-}
 
 async function emulatorRegistry(name) {
   const res = await fetch(`${EMULATOR}/v2/registries/${name}`, {
@@ -80,63 +66,15 @@ async function openUntil(pathname, text, timeoutMs = 120_000) {
 
 before(async () => {
   fs.mkdirSync(shots, { recursive: true });
-  const env = {
-    ...process.env,
-    DOCR_EMULATOR_GC_STEP_MS: '2000',
-    BROWSER: 'none',
-  };
-  delete env.DIGITALOCEAN_TOKEN;
-  delete env.DIGITALOCEAN_ACCESS_TOKEN;
-  if (!process.env.E2E_PORTAL_RUNNING)
-    portal = spawn(
-      path.join(root, 'node_modules/.bin/backstage-cli'),
-      ['repo', 'start'],
-      {
-        cwd: root,
-        env,
-        detached: true,
-        stdio: [
-          'ignore',
-          fs.openSync(path.join(shots, 'portal.log'), 'w'),
-          fs.openSync(path.join(shots, 'portal.log'), 'a'),
-        ],
-      },
-    );
-  await waitForUrl(
-    'http://localhost:7007/.backstage/health/v1/readiness',
-    180_000,
-  );
-  await waitForUrl(APP, 180_000);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.setDefaultTimeout(60_000);
-  await page.goto(APP, { waitUntil: 'domcontentloaded' });
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await page.getByText('Catalog').first().waitFor();
+  if (!process.env.E2E_PORTAL_RUNNING) {
+    portal = await startPortal({ logFile: path.join(shots, 'portal.log') });
+  }
+  ({ browser, page } = await signedInPage());
 });
 
 after(async () => {
   await browser?.close();
-  // The dev servers run in their own process group: end all of it.
-  if (portal?.pid) {
-    try {
-      process.kill(-portal.pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-  }
+  portal?.stop();
 });
 
 test('the registry page shows the emulator’s figures, and GC run from it frees storage', async () => {

@@ -4,7 +4,11 @@
  * @packageDocumentation
  */
 
-export { DoEmulator, type DoEmulatorOptions } from './http/server';
+export {
+  DoEmulator,
+  type DoEmulatorOptions,
+  createOpenApiValidator,
+} from './http/server';
 export type { FaultRule, FaultSettings } from './http/faults';
 export type { RequestEntry } from './http/requestLog';
 export { EmulatedAccount } from './model/account';

@@ -459,24 +459,35 @@ let router: Promise<OpenAPIBackend> | undefined;
  * seconds, and every emulator instance can share them because handlers get their account per call.
  */
 function sharedRouter(): Promise<OpenAPIBackend> {
-  router ??= (async () => {
-    const api = new OpenAPIBackend({
-      definition: loadOpenApiSpec({ mendKnownGaps: true }) as any,
-      strict: false,
-      quick: false,
-      validate: true,
-      customizeAjv: ajv => {
-        addFormats(ajv as any);
-        // `cidr` is not a JSON-Schema format; DigitalOcean uses it for cluster subnets.
-        ajv.addFormat('cidr', true);
-        return ajv;
-      },
-    });
+  router ??= createOpenApiValidator({ mendKnownGaps: true }).then(api => {
     registerHandlers(api);
-    await api.init();
     return api;
-  })();
+  });
   return router;
+}
+
+/**
+ * An openapi-backend instance for DigitalOcean's spec: routes and validates requests and
+ * responses. With `mendKnownGaps` the spec takes the real API's shape where it has known gaps;
+ * without, it is the spec as DigitalOcean publishes it.
+ */
+export async function createOpenApiValidator(options: {
+  mendKnownGaps: boolean;
+}): Promise<OpenAPIBackend> {
+  const api = new OpenAPIBackend({
+    definition: loadOpenApiSpec(options) as any,
+    strict: false,
+    quick: false,
+    validate: true,
+    customizeAjv: ajv => {
+      addFormats(ajv as any);
+      // `cidr` is not a JSON-Schema format; DigitalOcean uses it for cluster subnets.
+      ajv.addFormat('cidr', true);
+      return ajv;
+    },
+  });
+  await api.init();
+  return api;
 }
 
 function registerHandlers(api: OpenAPIBackend): void {

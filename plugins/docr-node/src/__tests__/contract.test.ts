@@ -1,6 +1,8 @@
-import addFormats from 'ajv-formats';
-import OpenAPIBackend from 'openapi-backend';
-import { DoEmulator } from '@backstage-docr/do-emulator';
+import type OpenAPIBackend from 'openapi-backend';
+import {
+  DoEmulator,
+  createOpenApiValidator,
+} from '@backstage-docr/do-emulator';
 import { loadOpenApiSpec } from '@backstage-docr/digitalocean-openapi';
 import { DigitalOceanClient } from '../DigitalOceanClient';
 
@@ -36,18 +38,7 @@ describe('contract: client requests and emulator responses against the OpenAPI s
   const validated = new Set<string>();
 
   beforeAll(async () => {
-    spec = new OpenAPIBackend({
-      definition: loadOpenApiSpec() as any,
-      strict: false,
-      quick: false,
-      validate: true,
-      customizeAjv: ajv => {
-        addFormats(ajv as any);
-        ajv.addFormat('cidr', true);
-        return ajv;
-      },
-    });
-    await spec.init();
+    spec = await createOpenApiValidator({ mendKnownGaps: false });
     emulator = await DoEmulator.start({
       validateResponses: true,
       gcStepMs: 60_000,

@@ -165,7 +165,7 @@ describe('client resilience against the emulator with faults on', () => {
     expect(error.message).toBe(
       'DigitalOcean API GET /v2/registries timed out after 300 ms',
     );
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(5_000);
 
     emulator.faults.add({
       kind: 'hang',
@@ -191,7 +191,7 @@ describe('client resilience against the emulator with faults on', () => {
       .listRegistries({ signal: controller.signal })
       .catch(e => e);
     expect(error.name).toBe('AbortError');
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(5_000);
     expect(statuses('registries_list')).toEqual([0]);
   });
 

@@ -1,0 +1,75 @@
+// Portal figures: time from navigation to the registry cards showing data (dev server, warm),
+// and the docr plugin's share of the production app bundle, gzipped.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import {
+  root,
+  signedInPage,
+  startPortal,
+  APP,
+} from '../test/support/portal.mjs';
+
+const RUNS = 5;
+
+async function navigationTimes() {
+  const portal = await startPortal({
+    logFile: path.join(root, 'test-results', 'bench-portal.log'),
+  });
+  const { browser, page } = await signedInPage();
+  try {
+    const times = [];
+    for (let i = 0; i <= RUNS; i++) {
+      const started = Date.now();
+      await page.goto(`${APP}/catalog/default/resource/docr-acme-dev`, {
+        waitUntil: 'commit',
+      });
+      // Data, not just the frame: the storage figure and the GC card's policy.
+      await page.getByTestId('storage-label').waitFor({ timeout: 120_000 });
+      await page.getByTestId('next-window').waitFor({ timeout: 120_000 });
+      if (i > 0) times.push(Date.now() - started); // the first load compiles and warms caches
+    }
+    times.sort((a, b) => a - b);
+    console.log(
+      `navigation to registry cards with data   median ${times[Math.floor(times.length / 2)]} ms, min ${times[0]} ms, max ${times.at(-1)} ms (${RUNS} warm loads, dev server)`,
+    );
+  } finally {
+    await browser.close();
+    portal.stop();
+  }
+}
+
+function bundleShare() {
+  const app = path.join(root, 'packages', 'app');
+  execFileSync(
+    path.join(root, 'node_modules/.bin/backstage-cli'),
+    ['package', 'build'],
+    { cwd: app, stdio: 'ignore' },
+  );
+  const dir = path.join(app, 'dist', 'static');
+  let total = 0;
+  let ours = 0;
+  for (const file of fs.readdirSync(dir).filter(f => f.endsWith('.js'))) {
+    const code = fs.readFileSync(path.join(dir, file));
+    const gz = zlib.gzipSync(code).length;
+    total += gz;
+    // Chunks holding the plugin's own code (the cards are lazy-loaded).
+    if (
+      code.includes('docr.garbage-collection.run') ||
+      code.includes('plugin.docr.api')
+    )
+      ours += gz;
+  }
+  console.log(
+    `app bundle, gzipped                      ${(total / 1024).toFixed(0)} KiB`,
+  );
+  console.log(
+    `chunks with the docr plugin, gzipped     ${(ours / 1024).toFixed(1)} KiB`,
+  );
+}
+
+export async function run() {
+  bundleShare();
+  await navigationTimes();
+}

@@ -1,0 +1,93 @@
+// Starts the portal as `./run start` does (backstage-cli repo start) and drives Debian's Chromium
+// with Playwright. Used by the browser test and the portal benchmark.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const root = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../..',
+);
+export const APP = 'http://localhost:3000';
+export const EMULATOR = 'http://127.0.0.1:4010';
+
+async function waitForUrl(url, timeoutMs) {
+  const started = Date.now();
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      if (res.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`${url} did not come up in ${timeoutMs} ms`);
+    await new Promise(resolve => setTimeout(resolve, 1000));
+  }
+}
+
+/** Starts frontend and backend (with the emulator: no token) and waits until both answer. */
+export async function startPortal({ logFile, env = {} }) {
+  const childEnv = {
+    ...process.env,
+    DOCR_EMULATOR_GC_STEP_MS: '2000',
+    BROWSER: 'none',
+    ...env,
+  };
+  delete childEnv.DIGITALOCEAN_TOKEN;
+  delete childEnv.DIGITALOCEAN_ACCESS_TOKEN;
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  const log = fs.openSync(logFile, 'w');
+  const child = spawn(
+    path.join(root, 'node_modules/.bin/backstage-cli'),
+    ['repo', 'start'],
+    {
+      cwd: root,
+      env: childEnv,
+      detached: true,
+      stdio: ['ignore', log, log],
+    },
+  );
+  await waitForUrl(
+    'http://localhost:7007/.backstage/health/v1/readiness',
+    180_000,
+  );
+  await waitForUrl(APP, 180_000);
+  return {
+    stop() {
+      // The dev servers run in their own process group: end all of it.
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
+/** A headless Chromium page, signed in as guest. */
+export async function signedInPage() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const page = await browser.newPage({
+    viewport: { width: 1400, height: 1000 },
+  });
+  page.setDefaultTimeout(60_000);
+  await page.goto(APP, { waitUntil: 'domcontentloaded' });
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await page.getByText('Catalog').first().waitFor();
+  return { browser, page };
+}
