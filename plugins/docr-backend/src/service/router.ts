@@ -38,7 +38,7 @@ import {
 import type { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
 import type { DocrStore, GcRun } from '../database/DocrStore';
 import type { GarbageCollector } from '../gc/GarbageCollector';
-import type { PolicyResolver } from '../policies';
+import type { EffectivePolicy, PolicyResolver } from '../policies';
 import { ConflictError } from '@backstage/errors';
 
 export interface RouterOptions {
@@ -121,25 +121,22 @@ export function createRouter(options: RouterOptions): express.Router {
     return req.params.name;
   }
 
-  async function summary(
+  function present(
     name: string,
-    storage?: { storageBytes: number; sampledAt: Date },
-  ): Promise<RegistrySummaryView> {
-    const effective = await policies.resolve(name);
+    storage: { storageBytes: number; sampledAt: Date } | undefined,
+    effective: EffectivePolicy,
+    runs: { last?: GcRun; active?: GcRun },
+  ): RegistrySummaryView {
     const now = DateTime.fromJSDate(options.now());
-    const open = effective.policy.enabled
-      ? openWindowAt(effective.policy.windows, now)
-      : undefined;
-    const next = effective.policy.enabled
-      ? nextWindowAfter(effective.policy.windows, now)
-      : undefined;
+    const { enabled, windows } = effective.policy;
+    const open = enabled ? openWindowAt(windows, now) : undefined;
+    const next = enabled ? nextWindowAfter(windows, now) : undefined;
     const window = (o: typeof open) =>
       o && {
         start: o.start.toISO()!,
         end: o.end.toISO()!,
-        timezone: effective.policy.windows[o.windowIndex].timezone,
+        timezone: windows[o.windowIndex].timezone,
       };
-    const runs = (await store.runSummaries()).get(name) ?? {};
     return {
       name,
       storageBytes: storage?.storageBytes ?? null,
@@ -152,6 +149,17 @@ export function createRouter(options: RouterOptions): express.Router {
       activeRun: runs.active ? presentRun(runs.active) : null,
       lastRun: runs.last ? presentRun(runs.last) : null,
     };
+  }
+
+  async function summary(
+    name: string,
+    storage?: { storageBytes: number; sampledAt: Date },
+  ) {
+    const [effective, runs] = await Promise.all([
+      policies.resolve(name),
+      store.runSummaries(),
+    ]);
+    return present(name, storage, effective, runs.get(name) ?? {});
   }
 
   /** The registry's newest sample, reading DigitalOcean once for a registry not sampled yet. */
@@ -176,10 +184,21 @@ export function createRouter(options: RouterOptions): express.Router {
   router.get('/registries', async (req, res) => {
     await credentials(req);
     const listing = await store.latestListing();
-    const items = [];
-    for (const sample of listing)
-      items.push(await summary(sample.registryName, sample));
-    res.json({ items });
+    // Policies and run summaries of every registry, each read once for the whole list.
+    const [effective, runs] = await Promise.all([
+      policies.resolveAll(listing.map(sample => sample.registryName)),
+      store.runSummaries(),
+    ]);
+    res.json({
+      items: listing.map(sample =>
+        present(
+          sample.registryName,
+          sample,
+          effective.get(sample.registryName)!,
+          runs.get(sample.registryName) ?? {},
+        ),
+      ),
+    });
   });
 
   router.get('/registries/:name', async (req, res) => {
