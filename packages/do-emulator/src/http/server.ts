@@ -441,13 +441,7 @@ export class DoEmulator {
         body: { id: 'not_found', message: `No emulator admin route ${route}` },
       };
     } catch (error) {
-      if (error instanceof ApiError) {
-        return {
-          status: error.status,
-          body: { id: error.id, message: error.message },
-        };
-      }
-      throw error;
+      return apiErrorResult(error);
     }
   }
 }
@@ -528,17 +522,22 @@ function registerHandlers(api: OpenAPIBackend): void {
             params: c.request.params as Record<string, string>,
           });
         } catch (error) {
-          if (error instanceof ApiError) {
-            return {
-              status: error.status,
-              body: { id: error.id, message: error.message },
-            };
-          }
-          throw error;
+          return apiErrorResult(error);
         }
       },
     );
   }
+}
+
+/** DigitalOcean's error shape for an ApiError; anything else is a bug and is rethrown. */
+function apiErrorResult(error: unknown): OperationResult {
+  if (error instanceof ApiError) {
+    return {
+      status: error.status,
+      body: { id: error.id, message: error.message },
+    };
+  }
+  throw error;
 }
 
 function errorResponse(
