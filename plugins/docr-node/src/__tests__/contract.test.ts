@@ -38,7 +38,10 @@ describe('contract: client requests and emulator responses against the OpenAPI s
   const validated = new Set<string>();
 
   beforeAll(async () => {
-    spec = await createOpenApiValidator({ mendKnownGaps: false });
+    spec = await createOpenApiValidator({
+      mendKnownGaps: false,
+      checkDefinition: true,
+    });
     emulator = await DoEmulator.start({
       validateResponses: true,
       gcStepMs: 60_000,
