@@ -74,10 +74,19 @@ export const gcWindowSchema = z.object({
 });
 export type GcWindow = z.infer<typeof gcWindowSchema>;
 
+/** Four a day for a week is plenty; more would only make every tick slower. */
+export const MAX_WINDOWS_PER_POLICY = 28;
+
 export const gcPolicySchema = z.object({
   enabled: z.boolean().default(true),
   type: gcTypeSchema.default(DEFAULT_GC_TYPE),
-  windows: z.array(gcWindowSchema).default([]),
+  windows: z
+    .array(gcWindowSchema)
+    .max(
+      MAX_WINDOWS_PER_POLICY,
+      `At most ${MAX_WINDOWS_PER_POLICY} windows per policy`,
+    )
+    .default([]),
   /** Cancel a run still going at window end, so the registry is not read-only past its window. */
   cancelAtWindowEnd: z.boolean().default(true),
 });

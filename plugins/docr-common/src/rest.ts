@@ -38,6 +38,8 @@ export interface RegistrySummaryView {
   policy: GcPolicy;
   policySource: GcPolicySource;
   managedByConfig: boolean;
+  /** Set while DigitalOcean no longer has the registry: its stored policy is kept, not acted on. */
+  orphaned?: { since: string; reason: string } | null;
   openWindow: WindowView | null;
   nextWindow: WindowView | null;
   activeRun: GcRunView | null;

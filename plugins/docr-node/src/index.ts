@@ -25,3 +25,4 @@ export {
   isConflictError,
 } from './errors';
 export { isSafeToRepeat } from './transport';
+export { digitalOceanAccountsServiceRef } from './service';
