@@ -35,6 +35,11 @@ export interface Config {
       registries?: { [registryName: string]: GcPolicyConfig };
       /** How often the GC task runs (default every minute). */
       tickFrequency?: HumanDuration | string;
+      /**
+       * A window run does not start when less than this is left of its window (default 15
+       * minutes), so a collection does not begin just before the window closes.
+       */
+      minimumRemainingWindow?: HumanDuration | string;
       /** How often storage is sampled outside windows (default every hour). */
       storageSampleInterval?: HumanDuration | string;
       retention?: {

@@ -14,6 +14,8 @@ export interface DocrBackendConfig {
   configPolicies: Map<string, GcPolicy>;
   tickFrequency: HumanDuration;
   storageSampleIntervalMs: number;
+  /** A window run does not start with less than this left of its window. */
+  minimumRemainingWindowMs: number;
   runRetentionMs: number;
   sampleRetentionMs: number;
 }
@@ -97,6 +99,14 @@ export function readDocrConfig(config: Config): DocrBackendConfig {
         'storageSampleInterval',
         { hours: 1 },
         `${BASE}.storageSampleInterval`,
+      ),
+    ),
+    minimumRemainingWindowMs: durationToMilliseconds(
+      duration(
+        gc,
+        'minimumRemainingWindow',
+        { minutes: 15 },
+        `${BASE}.minimumRemainingWindow`,
       ),
     ),
     runRetentionMs: durationToMilliseconds(

@@ -3,7 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { docrPermissions } from '@backstage-docr/plugin-docr-common';
-import { DigitalOceanAccounts } from '@backstage-docr/plugin-docr-node';
+import { digitalOceanAccountsServiceRef } from '@backstage-docr/plugin-docr-node';
 import { docrClockServiceRef } from './clock';
 import { readDocrConfig } from './config';
 import { DocrStore } from './database/DocrStore';
@@ -32,6 +32,7 @@ export const docrPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         clock: docrClockServiceRef,
+        accounts: digitalOceanAccountsServiceRef,
       },
       async init(deps) {
         const {
@@ -45,9 +46,9 @@ export const docrPlugin = createBackendPlugin({
           permissionsRegistry,
           auditor,
           clock,
+          accounts,
         } = deps;
         const docrConfig = readDocrConfig(config);
-        const accounts = DigitalOceanAccounts.fromConfig(config, { logger });
         const client = accounts.client(docrConfig.account);
         const store = await DocrStore.create(await database.getClient(), {
           skipMigrations: database.migrations?.skip,
@@ -71,13 +72,16 @@ export const docrPlugin = createBackendPlugin({
           frequency: docrConfig.tickFrequency,
           timeout: { minutes: 10 },
           initialDelay: { seconds: 10 },
-          fn: async () => {
-            const report = await collector.tick();
+          fn: async signal => {
+            const report = await collector.tick({ signal });
             if (
               report.started.length ||
               report.finished.length ||
               report.cancelling.length ||
-              report.skipped.length
+              report.skipped.length ||
+              report.orphaned.length ||
+              report.errors.length ||
+              report.aborted
             ) {
               logger.info(`GC tick: ${JSON.stringify(report)}`);
             }

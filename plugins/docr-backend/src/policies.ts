@@ -3,13 +3,17 @@ import type {
   GcPolicySource,
 } from '@backstage-docr/plugin-docr-common';
 import type { DocrBackendConfig } from './config';
-import type { DocrStore } from './database/DocrStore';
+import type { DocrStore, StoredPolicy } from './database/DocrStore';
 
 export interface EffectivePolicy {
   policy: GcPolicy;
   source: GcPolicySource;
   updatedBy?: string;
   updatedAt?: string;
+  /** The registry is gone from DigitalOcean; its stored policy is kept but not acted on. */
+  orphaned?: { since: string; reason: string };
+  /** The stored policy fails validation: the GC task skips the registry and reports this. */
+  problem?: string;
 }
 
 /**
@@ -46,22 +50,22 @@ export class PolicyResolver {
 
   private pick(
     registryName: string,
-    stored:
-      | {
-          policy: EffectivePolicy['policy'];
-          updatedBy: string;
-          updatedAt: Date;
-        }
-      | undefined,
+    stored: StoredPolicy | undefined,
   ): EffectivePolicy {
+    const orphaned = stored?.orphaned && {
+      since: stored.orphaned.since.toISOString(),
+      reason: stored.orphaned.reason,
+    };
     const configured = this.config.configPolicies.get(registryName);
-    if (configured) return { policy: configured, source: 'config' };
+    if (configured) return { policy: configured, source: 'config', orphaned };
     if (stored) {
       return {
         policy: stored.policy,
         source: 'api',
         updatedBy: stored.updatedBy,
         updatedAt: stored.updatedAt.toISOString(),
+        orphaned,
+        problem: stored.problem,
       };
     }
     return { policy: this.config.defaultPolicy, source: 'default' };

@@ -1,7 +1,7 @@
 import {
   SchedulerService,
+  SchedulerServiceTaskFunction,
   coreServices,
-  createBackendModule,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import {
@@ -29,8 +29,8 @@ export const MINUTE = 60_000;
 
 export interface DocrTestBackend {
   backend: Awaited<ReturnType<typeof startTestBackend>>;
-  /** Runs the GC task once, as the scheduler would. */
-  tick(): Promise<void>;
+  /** Runs the GC task once, as the scheduler would (with its abort signal). */
+  tick(signal?: AbortSignal): Promise<void>;
   api(
     method: 'get' | 'put' | 'post',
     path: string,
@@ -40,43 +40,77 @@ export interface DocrTestBackend {
   stop(): Promise<void>;
 }
 
+/**
+ * A plugin scheduler that runs nothing by itself: tests run the GC task with `tick`, as the
+ * real scheduler would (with an abort signal), at the moments they choose.
+ */
+function recordingScheduler() {
+  const tasks = new Map<string, SchedulerServiceTaskFunction>();
+  const factory = createServiceFactory({
+    service: coreServices.scheduler,
+    deps: {},
+    factory: (): SchedulerService => ({
+      async scheduleTask(task) {
+        tasks.set(task.id, task.fn);
+      },
+      createScheduledTaskRunner: () => ({
+        run: async task => {
+          tasks.set(task.id, task.fn);
+        },
+      }),
+      async triggerTask(id) {
+        await tasks.get(id)!(new AbortController().signal);
+      },
+      async getScheduledTasks() {
+        return [];
+      },
+      async cancelTask() {},
+    }),
+  });
+  return {
+    factory,
+    run: async (id: string, signal: AbortSignal) => {
+      const fn = tasks.get(id);
+      if (!fn) throw new Error(`Task ${id} was not scheduled`);
+      await fn(signal);
+    },
+  };
+}
+
 export async function startDocrBackend(options: {
   emulatorUrl: string;
   clock: TestClock;
   docr?: object;
   knex?: Knex;
   features?: any[];
+  /** More of the `digitalocean` block (e.g. a request timeout). */
+  digitalocean?: object;
+  /** More top-level config (e.g. `permission`, `catalog`). */
+  config?: object;
 }): Promise<DocrTestBackend> {
-  let scheduler: SchedulerService | undefined;
-  const captureScheduler = createBackendModule({
-    pluginId: 'docr',
-    moduleId: 'capture-scheduler',
-    register(env) {
-      env.registerInit({
-        deps: { pluginScheduler: coreServices.scheduler },
-        async init({ pluginScheduler }) {
-          scheduler = pluginScheduler;
-        },
-      });
-    },
-  });
+  const scheduler = recordingScheduler();
   const backend = await startTestBackend({
     features: [
       docrPlugin,
-      captureScheduler,
       createServiceFactory({
         service: docrClockServiceRef,
         deps: {},
         factory: () => ({ now: () => new Date(options.clock.ms) }),
       }),
-      mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+      scheduler.factory,
       mockServices.httpAuth.factory({
         defaultCredentials: mockCredentials.none(),
       }),
       mockServices.rootConfig.factory({
         data: {
-          digitalocean: { apiUrl: options.emulatorUrl, maxRetries: 1 },
+          digitalocean: {
+            apiUrl: options.emulatorUrl,
+            token: 'test',
+            maxRetries: 1,
+            ...options.digitalocean,
+          },
           docr: options.docr ?? {},
+          ...options.config,
         },
       }),
       ...(options.knex
@@ -87,7 +121,8 @@ export async function startDocrBackend(options: {
   });
   return {
     backend,
-    tick: () => scheduler!.triggerTask(GC_TASK_ID),
+    tick: (signal = new AbortController().signal) =>
+      scheduler.run(GC_TASK_ID, signal),
     api: (method, path, body, auth = mockCredentials.user.header()) => {
       let req = request(backend.server)[method](`/api/docr${path}`);
       if (auth) req = req.set('authorization', auth);

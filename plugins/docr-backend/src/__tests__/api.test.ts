@@ -52,10 +52,8 @@ describe('docr REST API', () => {
   let docr: DocrTestBackend;
   const audit: Array<{ eventId: string; outcome: string; meta?: any }> = [];
 
-  async function start(
-    permission:
-      AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
-  ) {
+  /** Allows the named permissions (all when none are named). */
+  async function start(allowed?: string[]) {
     audit.length = 0;
     clock = new TestClock(Date.parse('2026-11-23T10:00:00Z')); // a Monday
     emulator = await DoEmulator.start({
@@ -83,7 +81,15 @@ describe('docr REST API', () => {
       clock,
       docr: docrConfig,
       features: [
-        mockServices.permissions.factory({ result: permission }),
+        mockServices.permissions.mock({
+          authorize: async (requests: any[]) =>
+            requests.map(r => ({
+              result:
+                !allowed || allowed.includes(r.permission.name)
+                  ? AuthorizeResult.ALLOW
+                  : AuthorizeResult.DENY,
+            })),
+        }).factory,
         auditor.factory,
       ],
     });
@@ -271,15 +277,19 @@ describe('docr REST API', () => {
     ).toEqual(['success', 'fail', 'fail', 'fail']);
   });
 
-  it('answers 403 without permission, and does nothing', async () => {
-    await start(AuthorizeResult.DENY);
+  it('answers 403 without permission, naming it, and does nothing', async () => {
+    await start(['docr.registry.read']);
     emulator.requests.reset();
     const run = await docr.api('post', '/registries/acme-dev/gc-runs', {});
     expect(run.status).toBe(403);
+    expect(run.body.error.message).toBe(
+      'Not allowed: docr.garbage-collection.run on resource:default/docr-acme-dev',
+    );
     const policy = await docr.api('put', '/registries/acme-dev/policy', {
       windows: [],
     });
     expect(policy.status).toBe(403);
+    expect(policy.body.error.message).toContain('docr.policy.update');
     expect(emulator.requests.mutating()).toEqual([]);
     expect(emulator.account.getRegistry('acme-dev').gcRuns).toHaveLength(0);
     expect(
@@ -288,8 +298,25 @@ describe('docr REST API', () => {
     expect(
       (await docr.api('get', '/registries/acme-dev/policy')).body.source,
     ).toBe('default');
-    // Reading needs no permission.
-    expect((await docr.api('get', '/registries')).status).toBe(200);
+    expect(audit.map(a => [a.eventId, a.outcome])).toEqual([
+      ['gc-run-start', 'fail'],
+      ['policy-update', 'fail'],
+    ]);
+  });
+
+  it('needs docr.registry.read to read, and lists only the registries the user may read', async () => {
+    await start([]);
+    for (const path of [
+      '/registries/acme-dev',
+      '/registries/acme-dev/policy',
+      '/registries/acme-dev/gc-runs',
+      '/registries/acme-dev/storage',
+    ]) {
+      const res = await docr.api('get', path);
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toContain('docr.registry.read');
+    }
+    expect((await docr.api('get', '/registries')).body.items).toEqual([]);
   });
 
   it('serves storage history and shows GCs started from the console', async () => {
@@ -299,6 +326,11 @@ describe('docr REST API', () => {
       'untagged manifests and unreferenced blobs',
     );
     clock.advance(5 * MINUTE);
+    expect(
+      (await docr.api('get', '/registries/acme-dev/gc-runs')).body.items,
+    ).toEqual([]); // reading never calls DigitalOcean: the GC task imports it
+    clock.advance(61 * MINUTE);
+    await docr.tick(); // the hourly sample imports GCs started elsewhere
     const runs = await docr.api('get', '/registries/acme-dev/gc-runs');
     expect(runs.body.items[0]).toMatchObject({
       trigger: 'external',
@@ -306,8 +338,6 @@ describe('docr REST API', () => {
       status: 'succeeded',
     });
     expect(runs.body.items[0].freedBytes).toBe(gc.freedBytes);
-    clock.advance(61 * MINUTE);
-    await docr.tick();
     const storage = await docr.api(
       'get',
       '/registries/acme-dev/storage?days=7',

@@ -86,7 +86,10 @@ describe('nothing lost: restarts and replicas', () => {
     },
   );
 
-  async function lostStart(databaseId: Parameters<typeof databases.init>[0]) {
+  async function lostStart(
+    databaseId: Parameters<typeof databases.init>[0],
+    docr: object = weeklySundayWindow(),
+  ) {
     const knex = await databases.init(databaseId);
     const clock = await setUp();
     emulator.faults.add({
@@ -98,7 +101,7 @@ describe('nothing lost: restarts and replicas', () => {
       emulatorUrl: emulator.url,
       clock,
       knex,
-      docr: weeklySundayWindow(),
+      docr,
     });
     clock.set('2026-11-22T03:00:00Z');
     await backend.tick(); // DigitalOcean starts acme-dev's collection, the answer is lost
@@ -139,10 +142,22 @@ describe('nothing lost: restarts and replicas', () => {
   );
 
   it.each(databases.eachSupportedId())(
-    'a start whose answer was lost is adopted, not duplicated, when the history is read, %p',
+    'a start whose answer was lost is adopted, not imported as external, by the next storage sample, %p',
     async databaseId => {
-      const { backend, started } = await lostStart(databaseId);
+      const window = weeklySundayWindow();
+      const { backend, started, clock } = await lostStart(databaseId, {
+        garbageCollection: {
+          ...window.garbageCollection,
+          storageSampleInterval: { minutes: 2 },
+        },
+      });
       try {
+        const calls = emulator.requests.count();
+        const read = await backend.api('get', '/registries/acme-dev/gc-runs');
+        expect(read.body.items[0]).toMatchObject({ status: 'starting' });
+        expect(emulator.requests.count()).toBe(calls); // reading never calls DigitalOcean
+        clock.advance(3 * MINUTE); // the sample (and its GC import) is due, the grace is not over
+        await backend.tick();
         const { body } = await backend.api(
           'get',
           '/registries/acme-dev/gc-runs',
@@ -151,8 +166,8 @@ describe('nothing lost: restarts and replicas', () => {
         expect(body.items[0]).toMatchObject({
           trigger: 'window',
           doUuid: started.uuid,
-          status: 'requested',
         });
+        expect(body.items[0].status).not.toBe('starting');
         expect(emulator.account.getRegistry('acme-dev').gcRuns).toHaveLength(1);
       } finally {
         await backend.stop();

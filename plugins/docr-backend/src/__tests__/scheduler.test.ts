@@ -66,17 +66,22 @@ describe('GC task inside a real backend, with the emulator and a controlled cloc
   it('starts within one tick of the window opening, records DO’s figures, and calls DO for nothing else', async () => {
     await start(MINUTE);
     await docr.tick();
-    expect(calls()).toEqual({ registries_list: 1 }); // the storage sample
+    // The storage sample: the listing, and each registry's GC history (console-started GCs).
+    const sample = {
+      registries_list: 1,
+      registries_list_garbageCollections: 2,
+    };
+    expect(calls()).toEqual(sample);
     for (let i = 0; i < 6; i++) {
       clock.advance(9 * MINUTE);
       await docr.tick();
     }
-    expect(calls()).toEqual({ registries_list: 1 }); // within the hour: nothing at all
+    expect(calls()).toEqual(sample); // within the hour: nothing at all
 
     clock.set('2026-11-22T02:59:00Z');
     emulator.requests.reset();
     await docr.tick();
-    expect(calls()).toEqual({ registries_list: 1 }); // hourly sample again, no window yet
+    expect(calls()).toEqual(sample); // hourly sample again, no window yet
 
     clock.set('2026-11-22T03:00:30Z');
     const before = emulator.account

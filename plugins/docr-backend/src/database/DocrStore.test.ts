@@ -189,25 +189,32 @@ describe('DocrStore', () => {
       });
       expect(await store.allStoredPolicyNames()).toEqual(['acme']);
 
+      await store.recordListing(
+        [
+          {
+            registryName: 'acme',
+            storageBytes: 10,
+            sampledAt: at('2026-08-01T00:00:00Z'),
+          },
+        ],
+        at('2026-08-01T00:00:00Z'),
+      );
+      await store.recordListing(
+        [
+          {
+            registryName: 'acme',
+            storageBytes: 20,
+            sampledAt: at('2026-11-20T00:00:00Z'),
+          },
+          {
+            registryName: 'beta',
+            storageBytes: 30,
+            sampledAt: at('2026-11-20T00:00:00Z'),
+          },
+        ],
+        at('2026-11-20T00:00:00Z'),
+      );
       await store.insertSamples([
-        {
-          registryName: 'acme',
-          storageBytes: 10,
-          sampledAt: at('2026-08-01T00:00:00Z'),
-          fullListing: true,
-        },
-        {
-          registryName: 'acme',
-          storageBytes: 20,
-          sampledAt: at('2026-11-20T00:00:00Z'),
-          fullListing: true,
-        },
-        {
-          registryName: 'beta',
-          storageBytes: 30,
-          sampledAt: at('2026-11-20T00:00:00Z'),
-          fullListing: true,
-        },
         {
           registryName: 'acme',
           storageBytes: 15,
@@ -223,11 +230,36 @@ describe('DocrStore', () => {
         ['acme', 20],
         ['beta', 30],
       ]);
+      expect((await store.latestSample('acme'))?.storageBytes).toBe(15);
+
+      // Orphaned policies: marked once, cleared when the registry is back.
+      expect(
+        await store.markOrphaned(
+          ['acme', 'gone'],
+          'not listed',
+          at('2026-11-21T00:00:00Z'),
+        ),
+      ).toEqual(['acme']);
+      expect(
+        await store.markOrphaned(['acme'], 'again', at('2026-11-22T00:00:00Z')),
+      ).toEqual([]);
+      expect((await store.getStoredPolicy('acme'))?.orphaned).toEqual({
+        since: at('2026-11-21T00:00:00Z'),
+        reason: 'not listed',
+      });
+      expect(await store.clearOrphaned(['acme', 'beta'])).toEqual(['acme']);
+      expect((await store.getStoredPolicy('acme'))?.orphaned).toBeUndefined();
+
       expect(
         (await store.listSamples('acme', at('2026-11-01T00:00:00Z'))).map(
           s => s.storageBytes,
         ),
       ).toEqual([20, 15]);
+
+      // A listing with no registry at all is still the newest listing.
+      await store.recordListing([], at('2026-11-21T12:00:00Z'));
+      expect(await store.latestListing()).toEqual([]);
+      expect(await store.lastListingAt()).toEqual(at('2026-11-21T12:00:00Z'));
 
       const old = (await store.claimRun({
         registryName: 'acme',

@@ -1,6 +1,10 @@
 import { Knex } from 'knex';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import type { GcPolicy } from '@backstage-docr/plugin-docr-common';
+import {
+  GcPolicy,
+  describeValidationIssues,
+  gcPolicySchema,
+} from '@backstage-docr/plugin-docr-common';
 
 const migrationsDir = resolvePackagePath(
   '@backstage-docr/plugin-docr-backend',
@@ -12,6 +16,53 @@ export const FINAL_STATUSES = ['succeeded', 'failed', 'cancelled', 'skipped'];
 
 /** Our own status before DigitalOcean has answered the start request. */
 export const STARTING = 'starting';
+
+/**
+ * A window run whose start failed before the start request was sent (e.g. DigitalOcean answered
+ * 5xx to the checks before it): nothing started, so a later tick may claim it again while its
+ * window is open.
+ */
+export const RETRY_PENDING = 'waiting to retry';
+
+/** A policy stored through the API; `problem` when the stored row no longer validates. */
+export interface StoredPolicy {
+  policy: GcPolicy;
+  updatedBy: string;
+  updatedAt: Date;
+  /** Set while DigitalOcean has no registry of that name; the GC task skips it. */
+  orphaned?: { since: Date; reason: string };
+  /** Why the stored policy cannot be used (it fails validation). */
+  problem?: string;
+}
+
+const toDate = (value: Date | string | number | null) =>
+  value === null || value === undefined ? undefined : new Date(value);
+
+function storedPolicyFromRow(row: any): StoredPolicy {
+  let problem: string | undefined;
+  let policy: GcPolicy;
+  try {
+    const parsed = gcPolicySchema.safeParse(JSON.parse(row.policy_json));
+    if (parsed.success) {
+      policy = parsed.data;
+    } else {
+      problem = describeValidationIssues(parsed.error).join('; ');
+      policy = { ...gcPolicySchema.parse({}), enabled: false };
+    }
+  } catch (error) {
+    problem = `not JSON: ${(error as Error).message}`;
+    policy = { ...gcPolicySchema.parse({}), enabled: false };
+  }
+  return {
+    policy,
+    updatedBy: row.updated_by as string,
+    updatedAt: toDate(row.updated_at)!,
+    orphaned: row.orphaned_at
+      ? { since: toDate(row.orphaned_at)!, reason: row.orphaned_reason ?? '' }
+      : undefined,
+    problem,
+  };
+}
 
 export type RunTrigger = 'window' | 'manual' | 'external';
 
@@ -71,8 +122,6 @@ type RunRow = {
 };
 
 // SQLite hands back numbers (ms), PostgreSQL Date objects and bigint columns as strings.
-const toDate = (value: Date | string | number | null) =>
-  value === null || value === undefined ? undefined : new Date(value);
 const toNumber = (value: number | string | null) =>
   value === null || value === undefined ? undefined : Number(value);
 const orUndefined = <T>(value: T | null) =>
@@ -160,19 +209,10 @@ export class DocrStore {
 
   // Policies
 
-  async allStoredPolicies(): Promise<
-    Map<string, { policy: GcPolicy; updatedBy: string; updatedAt: Date }>
-  > {
+  async allStoredPolicies(): Promise<Map<string, StoredPolicy>> {
     const rows = await this.db('docr_gc_policies').select();
     return new Map(
-      rows.map(row => [
-        row.registry_name as string,
-        {
-          policy: JSON.parse(row.policy_json) as GcPolicy,
-          updatedBy: row.updated_by as string,
-          updatedAt: toDate(row.updated_at)!,
-        },
-      ]),
+      rows.map(row => [row.registry_name as string, storedPolicyFromRow(row)]),
     );
   }
 
@@ -180,16 +220,50 @@ export class DocrStore {
     return [...(await this.allStoredPolicies()).keys()];
   }
 
-  async getStoredPolicy(registryName: string) {
+  async getStoredPolicy(
+    registryName: string,
+  ): Promise<StoredPolicy | undefined> {
     const row = await this.db('docr_gc_policies')
       .where({ registry_name: registryName })
       .first();
-    if (!row) return undefined;
-    return {
-      policy: JSON.parse(row.policy_json) as GcPolicy,
-      updatedBy: row.updated_by as string,
-      updatedAt: toDate(row.updated_at)!,
-    };
+    return row ? storedPolicyFromRow(row) : undefined;
+  }
+
+  /** Marks the stored policies of registries DigitalOcean no longer has; returns those newly marked. */
+  async markOrphaned(
+    registryNames: string[],
+    reason: string,
+    now: Date,
+  ): Promise<string[]> {
+    if (!registryNames.length) return [];
+    const rows = await this.db('docr_gc_policies')
+      .whereIn('registry_name', registryNames)
+      .whereNull('orphaned_at')
+      .select('registry_name');
+    const names = rows.map(r => r.registry_name as string);
+    if (names.length) {
+      await this.db('docr_gc_policies')
+        .whereIn('registry_name', names)
+        .whereNull('orphaned_at')
+        .update({ orphaned_at: now, orphaned_reason: reason });
+    }
+    return names;
+  }
+
+  /** Clears the mark of registries DigitalOcean has again; returns those cleared. */
+  async clearOrphaned(registryNames: string[]): Promise<string[]> {
+    if (!registryNames.length) return [];
+    const rows = await this.db('docr_gc_policies')
+      .whereIn('registry_name', registryNames)
+      .whereNotNull('orphaned_at')
+      .select('registry_name');
+    const names = rows.map(r => r.registry_name as string);
+    if (names.length) {
+      await this.db('docr_gc_policies')
+        .whereIn('registry_name', names)
+        .update({ orphaned_at: null, orphaned_reason: null });
+    }
+    return names;
   }
 
   async putStoredPolicy(
@@ -204,6 +278,8 @@ export class DocrStore {
         policy_json: JSON.stringify(policy),
         updated_by: updatedBy,
         updated_at: now,
+        orphaned_at: null,
+        orphaned_reason: null,
       })
       .onConflict('registry_name')
       .merge();
@@ -290,6 +366,21 @@ export class DocrStore {
     return (await this.runById(run.id))!;
   }
 
+  /**
+   * Takes a run waiting to retry back to `starting`. Only one caller wins (compare and set on the
+   * status), so two replicas never both start it.
+   */
+  async reclaimRun(run: GcRun, now: Date): Promise<GcRun | undefined> {
+    const updated = await this.db('docr_gc_runs')
+      .where({ id: run.id, status: RETRY_PENDING })
+      .update({
+        status: STARTING,
+        statuses_json: JSON.stringify([...run.statuses, STARTING]),
+        created_at: now,
+      });
+    return updated ? this.runById(run.id) : undefined;
+  }
+
   async runsInFlight(): Promise<GcRun[]> {
     const rows = await this.db<RunRow>('docr_gc_runs')
       .whereNotIn('status', FINAL_STATUSES)
@@ -366,20 +457,54 @@ export class DocrStore {
     );
   }
 
+  /** Records a full listing of the account, with its samples (none when it has no registry). */
+  async recordListing(samples: StorageSample[], listedAt: Date) {
+    await this.insertSamples(samples.map(s => ({ ...s, fullListing: true })));
+    await this.db('docr_account_listings').insert({
+      listed_at: listedAt,
+      registry_count: samples.length,
+    });
+  }
+
+  /** When the account was last listed in full. */
+  async lastListingAt(): Promise<Date | undefined> {
+    const row = await this.db('docr_account_listings')
+      .max({ at: 'listed_at' })
+      .first();
+    return toDate(row?.at ?? null);
+  }
+
   /** The registries of the newest full listing: the registry set the tick works on. */
   async latestListing(): Promise<StorageSample[]> {
-    const newest = this.db('docr_storage_samples')
-      .where({ full_listing: true })
-      .max('sampled_at');
+    const listedAt = this.db('docr_account_listings').max('listed_at');
     const rows = await this.db('docr_storage_samples')
       .where({ full_listing: true })
-      .where('sampled_at', '=', newest)
+      .where('sampled_at', '=', listedAt)
       .orderBy('registry_name');
     return rows.map(r => ({
       registryName: r.registry_name,
       storageBytes: Number(r.storage_bytes),
       sampledAt: toDate(r.sampled_at)!,
     }));
+  }
+
+  /** The newest sample of one registry, from a full listing or not. */
+  async latestSample(registryName: string): Promise<StorageSample | undefined> {
+    const row = await this.db('docr_storage_samples')
+      .where({ registry_name: registryName })
+      .orderBy([
+        { column: 'sampled_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .first();
+    return row
+      ? {
+          registryName: row.registry_name,
+          storageBytes: Number(row.storage_bytes),
+          sampledAt: toDate(row.sampled_at)!,
+          fullListing: Boolean(row.full_listing),
+        }
+      : undefined;
   }
 
   async listSamples(
@@ -409,6 +534,14 @@ export class DocrStore {
       .delete();
     const samples = await this.db('docr_storage_samples')
       .where('sampled_at', '<', options.samplesBefore)
+      .delete();
+    // Keep the newest listing whatever its age: it says which registries exist.
+    const newest = await this.lastListingAt();
+    await this.db('docr_account_listings')
+      .where('listed_at', '<', options.samplesBefore)
+      .modify(q => {
+        if (newest) q.whereNot('listed_at', newest);
+      })
       .delete();
     return { runs, samples };
   }

@@ -4,9 +4,11 @@ import { z } from 'zod';
 import { DateTime } from 'luxon';
 import type {
   AuditorService,
+  BackstageCredentials,
+  BackstageServicePrincipal,
+  BackstageUserPrincipal,
   HttpAuthService,
   PermissionsService,
-  BackstageCredentials,
 } from '@backstage/backend-plugin-api';
 import {
   InputError,
@@ -21,7 +23,7 @@ import {
 } from '@backstage-docr/plugin-docr-node';
 import {
   AuthorizeResult,
-  BasicPermission,
+  ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
   GcRunView,
@@ -29,6 +31,9 @@ import {
   describeValidationIssues,
   docrGarbageCollectionRunPermission,
   docrPolicyUpdatePermission,
+  docrRegistryCreatePermission,
+  docrRegistryReadPermission,
+  registryEntityRef,
   gcPolicySchema,
   gcTypeSchema,
   nextWindowAfter,
@@ -36,10 +41,11 @@ import {
   registryNameProblem,
 } from '@backstage-docr/plugin-docr-common';
 import type { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
-import type { DocrStore, GcRun } from '../database/DocrStore';
+import type { DocrStore, GcRun, StorageSample } from '../database/DocrStore';
 import type { GarbageCollector } from '../gc/GarbageCollector';
 import type { EffectivePolicy, PolicyResolver } from '../policies';
 import { ConflictError } from '@backstage/errors';
+import type { JsonObject } from '@backstage/types';
 
 export interface RouterOptions {
   store: DocrStore;
@@ -50,6 +56,32 @@ export interface RouterOptions {
   permissions: PermissionsService;
   auditor: AuditorService;
   now: () => Date;
+}
+
+/** How long after DigitalOcean created a registry its creator may set its first policy. */
+export const NEW_REGISTRY_GRACE_MS = 30 * 60_000;
+
+type Credentials = BackstageCredentials<
+  BackstageUserPrincipal | BackstageServicePrincipal
+>;
+
+/** Who acts: the user (and the service acting for them), or the service. */
+function actorOf(creds: Credentials): string {
+  const { principal } = creds;
+  if (principal.type === 'user') {
+    return principal.actor
+      ? `${principal.userEntityRef} (via service:${principal.actor.subject})`
+      : principal.userEntityRef;
+  }
+  return `service:${principal.subject}`;
+}
+
+/** Who is recorded as having changed something: the user, or the service. */
+function principalRef(creds: Credentials): string {
+  const { principal } = creds;
+  return principal.type === 'user'
+    ? principal.userEntityRef
+    : `service:${principal.subject}`;
 }
 
 function presentRun(run: GcRun): GcRunView {
@@ -89,31 +121,72 @@ export function createRouter(options: RouterOptions): express.Router {
   const router = Router();
   router.use(express.json());
 
-  const credentials = (req: express.Request) =>
+  const credentials = (req: express.Request): Promise<Credentials> =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
+  type RegistryPermission = ResourcePermission<'catalog-entity'>;
+
+  /** Which of the registries the permission allows, in one call to the permission framework. */
+  async function allowedRegistries(
+    creds: Credentials,
+    permission: RegistryPermission,
+    names: string[],
+  ): Promise<Set<string>> {
+    if (!names.length) return new Set();
+    const decisions = await permissions.authorize(
+      names.map(name => ({
+        permission,
+        resourceRef: registryEntityRef(name),
+      })),
+      { credentials: creds },
+    );
+    return new Set(
+      names.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW),
+    );
+  }
+
+  const notAllowed = (permission: RegistryPermission, name: string) =>
+    new NotAllowedError(
+      `Not allowed: ${permission.name} on ${registryEntityRef(name)}`,
+    );
+
+  /** Throws 403 naming the permission unless it is allowed on the registry's entity. */
   async function authorize(
-    creds: BackstageCredentials,
-    permission: BasicPermission,
+    creds: Credentials,
+    permission: RegistryPermission,
+    name: string,
   ) {
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials: creds,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`Not allowed: ${permission.name}`);
+    if (!(await allowedRegistries(creds, permission, [name])).has(name)) {
+      throw notAllowed(permission, name);
     }
   }
 
-  const principalRef = (creds: BackstageCredentials) => {
-    const principal = creds.principal as {
-      type: string;
-      userEntityRef?: string;
-      subject?: string;
-    };
-    return principal.type === 'user'
-      ? principal.userEntityRef!
-      : `service:${principal.subject}`;
-  };
+  /**
+   * Runs a change as one audit event naming the actor: success with what `fn` adds to the meta,
+   * or failure with the error (a 403 included).
+   */
+  async function audited<T>(
+    req: express.Request,
+    creds: Credentials,
+    eventId: string,
+    meta: JsonObject,
+    fn: () => Promise<{ result: T; meta?: JsonObject }>,
+  ): Promise<T> {
+    const event = await auditor.createEvent({
+      eventId,
+      severityLevel: 'medium',
+      request: req,
+      meta: { ...meta, actor: actorOf(creds) },
+    });
+    try {
+      const { result, meta: more } = await fn();
+      await event.success(more ? { meta: more } : undefined);
+      return result;
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  }
 
   function registryName(req: express.Request): string {
     const problem = registryNameProblem(req.params.name);
@@ -129,8 +202,9 @@ export function createRouter(options: RouterOptions): express.Router {
   ): RegistrySummaryView {
     const now = DateTime.fromJSDate(options.now());
     const { enabled, windows } = effective.policy;
-    const open = enabled ? openWindowAt(windows, now) : undefined;
-    const next = enabled ? nextWindowAfter(windows, now) : undefined;
+    const acting = enabled && !effective.orphaned && !effective.problem;
+    const open = acting ? openWindowAt(windows, now) : undefined;
+    const next = acting ? nextWindowAfter(windows, now) : undefined;
     const window = (o: typeof open) =>
       o && {
         start: o.start.toISO()!,
@@ -144,6 +218,7 @@ export function createRouter(options: RouterOptions): express.Router {
       policy: effective.policy,
       policySource: effective.source,
       managedByConfig: effective.source === 'config',
+      orphaned: effective.orphaned ?? null,
       openWindow: window(open) ?? null,
       nextWindow: window(next) ?? null,
       activeRun: runs.active ? presentRun(runs.active) : null,
@@ -151,46 +226,53 @@ export function createRouter(options: RouterOptions): express.Router {
     };
   }
 
-  async function summary(
-    name: string,
-    storage?: { storageBytes: number; sampledAt: Date },
-  ) {
-    const [effective, runs] = await Promise.all([
+  /**
+   * The registry as the database knows it, never asking DigitalOcean: in the newest listing,
+   * sampled since (a registry the API has just been told about), or with a stored policy (kept,
+   * orphaned, when the registry is gone). Undefined for a registry the database does not know.
+   */
+  async function known(name: string) {
+    const [listing, sample, effective] = await Promise.all([
+      store.latestListing(),
+      store.latestSample(name),
       policies.resolve(name),
-      store.runSummaries(),
     ]);
-    return present(name, storage, effective, runs.get(name) ?? {});
+    const listedAt = listing[0]?.sampledAt;
+    const listed = listing.some(s => s.registryName === name);
+    const sampledSince =
+      sample !== undefined &&
+      (!listedAt || sample.sampledAt.getTime() > listedAt.getTime());
+    if (!listed && !sampledSince && effective.source !== 'api')
+      return undefined;
+    return { storage: sample, effective };
   }
 
-  /** The registry's newest sample, reading DigitalOcean once for a registry not sampled yet. */
-  async function storageOf(name: string) {
-    const listing = await store.latestListing();
-    const sampled = listing.find(s => s.registryName === name);
-    if (sampled) return sampled;
+  /** Reads DigitalOcean (only for changes): the registry, recorded as a sample, or 404. */
+  async function registryInDigitalOcean(name: string) {
     const registry = await client.findRegistry(name);
     if (!registry)
       throw new NotFoundError(
         `No registry named "${name}" in the DigitalOcean account`,
       );
-    const sample = {
-      registryName: name,
-      storageBytes: registry.storage_usage_bytes ?? 0,
-      sampledAt: options.now(),
-    };
-    await store.insertSamples([sample]);
-    return sample;
+    return registry;
   }
 
   router.get('/registries', async (req, res) => {
-    await credentials(req);
+    const creds = await credentials(req);
     const listing = await store.latestListing();
+    const readable = await allowedRegistries(
+      creds,
+      docrRegistryReadPermission,
+      listing.map(sample => sample.registryName),
+    );
+    const visible = listing.filter(s => readable.has(s.registryName));
     // Policies and run summaries of every registry, each read once for the whole list.
     const [effective, runs] = await Promise.all([
-      policies.resolveAll(listing.map(sample => sample.registryName)),
+      policies.resolveAll(visible.map(sample => sample.registryName)),
       store.runSummaries(),
     ]);
     res.json({
-      items: listing.map(sample =>
+      items: visible.map(sample =>
         present(
           sample.registryName,
           sample,
@@ -202,64 +284,113 @@ export function createRouter(options: RouterOptions): express.Router {
   });
 
   router.get('/registries/:name', async (req, res) => {
-    await credentials(req);
+    const creds = await credentials(req);
     const name = registryName(req);
-    res.json(await summary(name, await storageOf(name)));
+    await authorize(creds, docrRegistryReadPermission, name);
+    const registry = await known(name);
+    if (!registry)
+      throw new NotFoundError(
+        `No registry named "${name}" is known; registries are listed from DigitalOcean every sample interval`,
+      );
+    const runs = (await store.runSummaries()).get(name) ?? {};
+    res.json(present(name, registry.storage, registry.effective, runs));
   });
 
   router.get('/registries/:name/policy', async (req, res) => {
-    await credentials(req);
-    const effective = await policies.resolve(registryName(req));
+    const creds = await credentials(req);
+    const name = registryName(req);
+    await authorize(creds, docrRegistryReadPermission, name);
+    const effective = await policies.resolve(name);
     res.json({ ...effective, managedByConfig: effective.source === 'config' });
   });
+
+  /**
+   * Who may set the policy: `docr.policy.update` on the registry's entity; or, for the first
+   * policy of a registry DigitalOcean created less than 30 minutes ago (it has no catalog entity
+   * yet, so no rule about its owner can match), `docr.registry.create`. Returns the grant used.
+   */
+  async function policyGrant(creds: Credentials, name: string) {
+    if (
+      (await allowedRegistries(creds, docrPolicyUpdatePermission, [name])).has(
+        name,
+      )
+    ) {
+      return docrPolicyUpdatePermission.name;
+    }
+    const denied = notAllowed(docrPolicyUpdatePermission, name);
+    if (await store.getStoredPolicy(name)) throw denied;
+    const [create] = await permissions.authorize(
+      [{ permission: docrRegistryCreatePermission }],
+      { credentials: creds },
+    );
+    if (create.result !== AuthorizeResult.ALLOW) throw denied;
+    const registry = await client.findRegistry(name);
+    const createdAt = registry?.created_at
+      ? Date.parse(registry.created_at)
+      : NaN;
+    const age = options.now().getTime() - createdAt;
+    if (!(age >= -NEW_REGISTRY_GRACE_MS && age < NEW_REGISTRY_GRACE_MS))
+      throw denied;
+    return `${docrRegistryCreatePermission.name} (first policy of a registry created at ${registry!.created_at})`;
+  }
 
   router.put('/registries/:name/policy', async (req, res) => {
     const creds = await credentials(req);
     const name = registryName(req);
-    const event = await auditor.createEvent({
-      eventId: 'policy-update',
-      severityLevel: 'medium',
-      request: req,
-      meta: { registry: name, actor: principalRef(creds) },
-    });
-    try {
-      await authorize(creds, docrPolicyUpdatePermission);
-      const parsed = gcPolicySchema.safeParse(req.body);
-      if (!parsed.success) {
-        throw new InputError(
-          `Invalid policy: ${describeValidationIssues(parsed.error).join('; ')}`,
+    const body = await audited(
+      req,
+      creds,
+      'policy-update',
+      { registry: name },
+      async () => {
+        const grant = await policyGrant(creds, name);
+        const parsed = gcPolicySchema.safeParse(req.body);
+        if (!parsed.success) {
+          throw new InputError(
+            `Invalid policy: ${describeValidationIssues(parsed.error).join('; ')}`,
+          );
+        }
+        if (policies.isManagedByConfig(name)) {
+          throw new ConflictError(
+            `The policy of "${name}" is managed by config (docr.garbageCollection.registries.${name}); change it there`,
+          );
+        }
+        if (!(await known(name))) {
+          // A registry created since the last listing: DigitalOcean says whether it exists.
+          const registry = await registryInDigitalOcean(name);
+          await store.insertSamples([
+            {
+              registryName: name,
+              storageBytes: registry.storage_usage_bytes ?? 0,
+              sampledAt: options.now(),
+            },
+          ]);
+        }
+        await store.putStoredPolicy(
+          name,
+          parsed.data,
+          principalRef(creds),
+          options.now(),
         );
-      }
-      if (policies.isManagedByConfig(name)) {
-        throw new ConflictError(
-          `The policy of "${name}" is managed by config (docr.garbageCollection.registries.${name}); change it there`,
-        );
-      }
-      await storageOf(name); // the registry must exist
-      await store.putStoredPolicy(
-        name,
-        parsed.data,
-        principalRef(creds),
-        options.now(),
-      );
-      const effective = await policies.resolve(name);
-      await event.success({ meta: { policy: parsed.data } });
-      res.json({ ...effective, managedByConfig: false });
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+        const effective = await policies.resolve(name);
+        return {
+          result: { ...effective, managedByConfig: false },
+          meta: { policy: parsed.data as JsonObject, grant },
+        };
+      },
+    );
+    res.json(body);
   });
 
   router.get('/registries/:name/gc-runs', async (req, res) => {
-    await credentials(req);
+    const creds = await credentials(req);
     const name = registryName(req);
+    await authorize(creds, docrRegistryReadPermission, name);
     const page = pageSchema.safeParse(req.query);
     if (!page.success)
       throw new InputError(describeValidationIssues(page.error).join('; '));
-    // Collections started from the console or doctl show up too. Best effort: history from the
-    // database is still served when DigitalOcean cannot be read.
-    await collector.importExternalRuns(name).catch(() => undefined);
+    // From the database only: collections started from the console or doctl are imported by the
+    // GC task (every storage sample and at each window).
     const { items, totalCount } = await store.listRuns(name, page.data);
     res.json({ items: items.map(presentRun), totalCount, ...page.data });
   });
@@ -267,32 +398,32 @@ export function createRouter(options: RouterOptions): express.Router {
   router.post('/registries/:name/gc-runs', async (req, res) => {
     const creds = await credentials(req);
     const name = registryName(req);
-    const event = await auditor.createEvent({
-      eventId: 'gc-run-start',
-      severityLevel: 'medium',
-      request: req,
-      meta: { registry: name, actor: principalRef(creds) },
-    });
-    try {
-      await authorize(creds, docrGarbageCollectionRunPermission);
-      const type =
-        req.body?.type === undefined
-          ? undefined
-          : gcTypeSchema.safeParse(req.body.type);
-      if (type && !type.success)
-        throw new InputError(
-          `type: ${describeValidationIssues(type.error).join('; ')}`,
-        );
-      const run = await collector.startNow(name, {
-        type: type?.data,
-        requestedBy: principalRef(creds),
-      });
-      await event.success({ meta: { runId: run.id, doUuid: run.doUuid } });
-      res.status(201).json(presentRun(run));
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+    const run = await audited(
+      req,
+      creds,
+      'gc-run-start',
+      { registry: name },
+      async () => {
+        await authorize(creds, docrGarbageCollectionRunPermission, name);
+        const type =
+          req.body?.type === undefined
+            ? undefined
+            : gcTypeSchema.safeParse(req.body.type);
+        if (type && !type.success)
+          throw new InputError(
+            `type: ${describeValidationIssues(type.error).join('; ')}`,
+          );
+        const result = await collector.startNow(name, {
+          type: type?.data,
+          requestedBy: principalRef(creds),
+        });
+        return {
+          result,
+          meta: { runId: result.id, doUuid: result.doUuid ?? null },
+        };
+      },
+    );
+    res.status(201).json(presentRun(run));
   });
 
   router.post('/registries/:name/gc-runs/:id/cancel', async (req, res) => {
@@ -300,26 +431,25 @@ export function createRouter(options: RouterOptions): express.Router {
     const name = registryName(req);
     const id = Number(req.params.id);
     if (!Number.isInteger(id)) throw new InputError('id must be a run id');
-    const event = await auditor.createEvent({
-      eventId: 'gc-run-cancel',
-      severityLevel: 'medium',
-      request: req,
-      meta: { registry: name, runId: id, actor: principalRef(creds) },
-    });
-    try {
-      await authorize(creds, docrGarbageCollectionRunPermission);
-      const run = await collector.cancel(name, id, principalRef(creds));
-      await event.success();
-      res.json(presentRun(run));
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+    const run = await audited(
+      req,
+      creds,
+      'gc-run-cancel',
+      { registry: name, runId: id },
+      async () => {
+        await authorize(creds, docrGarbageCollectionRunPermission, name);
+        return {
+          result: await collector.cancel(name, id, principalRef(creds)),
+        };
+      },
+    );
+    res.json(presentRun(run));
   });
 
   router.get('/registries/:name/storage', async (req, res) => {
-    await credentials(req);
+    const creds = await credentials(req);
     const name = registryName(req);
+    await authorize(creds, docrRegistryReadPermission, name);
     const days = z.coerce
       .number()
       .int()
@@ -332,7 +462,7 @@ export function createRouter(options: RouterOptions): express.Router {
         `days: ${describeValidationIssues(days.error).join('; ')}`,
       );
     const since = new Date(options.now().getTime() - days.data * 86_400_000);
-    const samples = await store.listSamples(name, since);
+    const samples: StorageSample[] = await store.listSamples(name, since);
     res.json({
       items: samples.map(s => ({
         storageBytes: s.storageBytes,

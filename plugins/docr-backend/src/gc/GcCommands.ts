@@ -1,0 +1,119 @@
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import type { GcType } from '@backstage-docr/plugin-docr-common';
+import { isConflictError } from '@backstage-docr/plugin-docr-node';
+import { FINAL_STATUSES, GcRun } from '../database/DocrStore';
+import { GcContext, isRegistryGone, message } from './context';
+import type { RunReconciler } from './RunReconciler';
+
+/** What the API asks of the garbage collector: run now, cancel. */
+export class GcCommands {
+  constructor(
+    private readonly ctx: GcContext,
+    private readonly runs: RunReconciler,
+  ) {}
+
+  /** Starts a collection now, outside any window (the "run GC now" button). */
+  async startNow(
+    registryName: string,
+    options: { type?: GcType; requestedBy: string },
+  ): Promise<GcRun> {
+    const { store, client } = this.ctx;
+    const registry = await client.findRegistry(registryName);
+    if (!registry) {
+      await this.runs.registryGone(
+        [registryName],
+        'DigitalOcean answered 404 for the registry',
+        this.ctx.now(),
+      );
+      throw new NotFoundError(
+        `No registry named "${registryName}" in the DigitalOcean account`,
+      );
+    }
+    const inFlight = (await store.runsInFlight()).find(
+      r => r.registryName === registryName,
+    );
+    if (inFlight) {
+      throw new ConflictError(
+        `A garbage collection of "${registryName}" is already ${inFlight.status} (run ${inFlight.id})`,
+      );
+    }
+    const active = await client.getActiveGarbageCollection(registryName);
+    if (active) {
+      await this.runs.recordExternal(registryName, active);
+      throw new ConflictError(
+        `DigitalOcean is already running garbage collection ${active.uuid} on "${registryName}" (${active.status})`,
+      );
+    }
+    const now = this.ctx.now();
+    const type =
+      options.type ??
+      (await this.ctx.policies.resolve(registryName)).policy.type;
+    const run = (await store.claimRun({
+      registryName,
+      trigger: 'manual',
+      type,
+      storageBefore: registry.storage_usage_bytes,
+      requestedBy: options.requestedBy,
+      now,
+    }))!;
+    try {
+      const gc = await client.startGarbageCollection(registryName, type);
+      return store.updateRun(run, {
+        doUuid: gc.uuid,
+        status: gc.status ?? 'requested',
+        startedAt: now,
+      });
+    } catch (error) {
+      if (isConflictError(error)) {
+        await store.updateRun(run, {
+          status: 'skipped',
+          reason: message(error),
+          finishedAt: now,
+        });
+        throw new ConflictError(`DigitalOcean refused: ${message(error)}`);
+      }
+      if (isRegistryGone(error)) {
+        await this.runs.registryGone(
+          [registryName],
+          `DigitalOcean answered 404 for the registry: ${message(error)}`,
+          now,
+        );
+        throw new NotFoundError(
+          `No registry named "${registryName}" in the DigitalOcean account`,
+        );
+      }
+      // Whether it started is unknown: the next tick looks for it before giving up on it.
+      await store.updateRun(run, {
+        reason: `Start request failed: ${message(error)}`,
+      });
+      throw error;
+    }
+  }
+
+  async cancel(
+    registryName: string,
+    runId: number,
+    cancelledBy: string,
+  ): Promise<GcRun> {
+    const { store, client } = this.ctx;
+    const run = await store.runById(runId);
+    if (!run || run.registryName !== registryName) {
+      throw new NotFoundError(
+        `No garbage collection run ${runId} for registry "${registryName}"`,
+      );
+    }
+    if (FINAL_STATUSES.includes(run.status)) {
+      throw new ConflictError(`Run ${runId} has already ended (${run.status})`);
+    }
+    if (!run.doUuid)
+      throw new ConflictError(
+        `Run ${runId} has not been started by DigitalOcean yet`,
+      );
+    const gc = await client.cancelGarbageCollection(registryName, run.doUuid);
+    return store.updateRun(run, {
+      status: gc.status ?? 'cancelling',
+      cancelRequestedAt: this.ctx.now(),
+      reason: `Cancelled by ${cancelledBy}`,
+    });
+  }
+}
