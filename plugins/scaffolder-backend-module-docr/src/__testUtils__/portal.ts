@@ -7,7 +7,30 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import {
+  coreServices,
+  createBackendModule,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
+import { permissionsRegistryServiceFactory } from '@backstage/backend-defaults/permissionsRegistry';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
+import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import permissionPlugin from '@backstage/plugin-permission-backend';
+import {
+  AuthorizeResult,
+  isPermission,
+  isResourcePermission,
+} from '@backstage/plugin-permission-common';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import {
+  docrGarbageCollectionRunPermission,
+  docrPolicyUpdatePermission,
+  docrRegistryPushPermission,
+} from '@backstage-docr/plugin-docr-common';
 import catalogTemplateKind from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import catalogModule from '@backstage-docr/plugin-catalog-backend-module-docr';
@@ -24,13 +47,128 @@ export function loadTemplate(file: string) {
 
 export type Portal = Awaited<ReturnType<typeof startPortal>>;
 
+/**
+ * The test organisation: which groups each user is a member of. The DigitalOcean entities are
+ * owned by group:default/platform (the provider's owner below).
+ */
+export const USERS = {
+  /** mockCredentials' default user, the one the api helper acts as: a platform member. */
+  platform: 'user:default/mock',
+  /** Another platform member. */
+  owner: 'user:default/olivia',
+  /** A member of another team: owns none of the registries. */
+  outsider: 'user:default/alice',
+};
+const MEMBERSHIP: Record<string, string[]> = {
+  [USERS.platform]: ['group:default/platform'],
+  [USERS.owner]: ['group:default/platform'],
+  [USERS.outsider]: ['group:default/team-a'],
+};
+
+/**
+ * A real permission backend with a policy as a platform team would write one: the owners of a
+ * registry's catalog entity change its policy, run its GC and get push credentials
+ * (`isEntityOwner`, evaluated by the catalog); anything else is allowed to signed-in users.
+ */
+const testPermissionPolicy = createBackendModule({
+  pluginId: 'permission',
+  moduleId: 'docr-test-policy',
+  register(env) {
+    env.registerInit({
+      deps: { policy: policyExtensionPoint },
+      async init({ policy }) {
+        policy.setPolicy({
+          async handle({ permission }, user) {
+            if (!user) return { result: AuthorizeResult.DENY };
+            if (
+              isResourcePermission(permission, 'catalog-entity') &&
+              [
+                docrPolicyUpdatePermission,
+                docrGarbageCollectionRunPermission,
+                docrRegistryPushPermission,
+              ].some(p => isPermission(permission, p))
+            ) {
+              return createCatalogConditionalDecision(
+                permission,
+                catalogConditions.isEntityOwner({
+                  claims: user.info.ownershipEntityRefs,
+                }),
+              );
+            }
+            return { result: AuthorizeResult.ALLOW };
+          },
+        });
+      },
+    });
+  },
+});
+
+/**
+ * Backstage's mock auth, except that a plugin's token on behalf of a user carries the plugin as
+ * its actor, as real on-behalf-of tokens do. Without it the permission backend takes every
+ * forwarded request for a direct user request and refuses resource permissions without a
+ * resourceRef (the catalog's list filtering).
+ */
+const authWithActors = createServiceFactory({
+  service: coreServices.auth,
+  deps: { plugin: coreServices.pluginMetadata },
+  factory({ plugin }) {
+    const pluginId = plugin.getId();
+    const auth = mockServices.auth({ pluginId });
+    const getPluginRequestToken = auth.getPluginRequestToken.bind(auth);
+    auth.getPluginRequestToken = async options => {
+      const principal = options.onBehalfOf.principal as {
+        type: string;
+        userEntityRef?: string;
+      };
+      if (principal.type !== 'user') return getPluginRequestToken(options);
+      return {
+        token: mockCredentials.user.token(principal.userEntityRef!, {
+          actor: { subject: `plugin:${pluginId}` },
+        }),
+      };
+    };
+    return auth;
+  },
+});
+
+const userInfoWithGroups = createServiceFactory({
+  service: coreServices.userInfo,
+  deps: {},
+  factory: () => ({
+    async getUserInfo(credentials) {
+      const principal = credentials.principal as {
+        type: string;
+        userEntityRef?: string;
+      };
+      if (principal.type !== 'user')
+        throw new Error(`No user info for a ${principal.type} principal`);
+      const ref = principal.userEntityRef!;
+      return {
+        userEntityRef: ref,
+        ownershipEntityRefs: [ref, ...(MEMBERSHIP[ref] ?? [])],
+      };
+    },
+  }),
+});
+
 /** A backend with the catalog, the scaffolder, the docr backend and our modules, on the emulator. */
 export async function startPortal(options: {
   emulatorUrl: string;
   token?: string;
+  /** More catalog locations (e.g. test templates), absolute file paths. */
+  locations?: string[];
+  /** Extra config under `scaffolder`. */
+  scaffolderConfig?: object;
 }) {
   const backend = await startTestBackend({
     features: [
+      permissionPlugin,
+      testPermissionPolicy,
+      permissionsServiceFactory,
+      permissionsRegistryServiceFactory,
+      userInfoWithGroups,
+      authWithActors,
       catalogPlugin,
       catalogTemplateKind,
       catalogModule,
@@ -43,6 +181,10 @@ export async function startPortal(options: {
       }),
       mockServices.rootConfig.factory({
         data: {
+          permission: { enabled: true },
+          ...(options.scaffolderConfig
+            ? { scaffolder: options.scaffolderConfig }
+            : {}),
           digitalocean: {
             apiUrl: options.emulatorUrl,
             maxRetries: 1,
@@ -66,6 +208,10 @@ export async function startPortal(options: {
                 type: 'file',
                 target: path.join(templatesDir, 'catalog-info.yaml'),
               },
+              ...(options.locations ?? []).map(target => ({
+                type: 'file',
+                target,
+              })),
             ],
             providers: {
               digitalocean: { default: { owner: 'group:default/platform' } },
@@ -75,13 +221,21 @@ export async function startPortal(options: {
       }),
     ],
   });
-  const auth = mockCredentials.user.header();
-  const api = {
-    get: (url: string) =>
-      request(backend.server).get(url).set('authorization', auth),
-    post: (url: string, body: object) =>
-      request(backend.server).post(url).set('authorization', auth).send(body),
+  /** The HTTP API as a user (mockCredentials' default user unless named). */
+  const as = (user?: string) => {
+    const auth = mockCredentials.user.header(
+      user === USERS.platform ? undefined : user,
+    );
+    return {
+      get: (url: string) =>
+        request(backend.server).get(url).set('authorization', auth),
+      post: (url: string, body: object) =>
+        request(backend.server).post(url).set('authorization', auth).send(body),
+      put: (url: string, body: object) =>
+        request(backend.server).put(url).set('authorization', auth).send(body),
+    };
   };
+  const api = as();
 
   async function waitFor<T>(
     read: () => Promise<T>,
@@ -100,8 +254,12 @@ export async function startPortal(options: {
     }
   }
 
-  /** Starts a task from a catalog template and waits for it to end. */
-  async function runTask(templateName: string, values: object) {
+  /** Starts a task from a catalog template (as a user) and waits for it to end. */
+  async function runTask(
+    templateName: string,
+    values: object,
+    runOptions: { user?: string; secrets?: Record<string, string> } = {},
+  ) {
     await waitFor(
       () =>
         api.get(
@@ -109,9 +267,10 @@ export async function startPortal(options: {
         ),
       res => res.status === 200,
     );
-    const created = await api.post('/api/scaffolder/v2/tasks', {
+    const created = await as(runOptions.user).post('/api/scaffolder/v2/tasks', {
       templateRef: `template:default/${templateName}`,
       values,
+      ...(runOptions.secrets ? { secrets: runOptions.secrets } : {}),
     });
     if (created.status !== 201)
       throw new Error(
@@ -139,9 +298,26 @@ export async function startPortal(options: {
     };
   }
 
+  /** Asks the catalog to read DigitalOcean now, and waits for the registry's entity. */
+  async function waitForRegistryEntity(registryName: string) {
+    let polls = 0;
+    return waitFor(
+      async () => {
+        if (polls++ % 25 === 0)
+          await api.post('/api/catalog/digitalocean/refresh', {});
+        return api.get(
+          `/api/catalog/entities/by-name/resource/default/docr-${registryName}`,
+        );
+      },
+      res => res.status === 200,
+    );
+  }
+
   return {
     backend,
     api,
+    as,
+    waitForRegistryEntity,
     runTask,
     waitForTask,
     waitFor,

@@ -88,8 +88,12 @@ describe('software templates through the scaffolder’s task API', () => {
       registries: ['acme-apps'],
     });
 
+    // Adopting an existing registry needs docr.policy.update on its entity (the default user is
+    // a member of the owning group): wait for the entity the first run asked the catalog for.
+    await portal.waitForRegistryEntity('acme-apps');
     emulator.requests.reset();
     const second = await portal.runTask('docr-registry-with-doks', values);
+    expect(second.log).not.toContain('Not allowed');
     expect(second.status).toBe('completed');
     expect(second.log).toContain(
       'Registry acme-apps already exists with these settings: nothing to create',

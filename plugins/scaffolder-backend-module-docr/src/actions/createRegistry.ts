@@ -1,12 +1,14 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
-  registryEntityName,
+  docrPolicyUpdatePermission,
+  docrRegistryCreatePermission,
+  registryEntityRef,
   registryServerUrl,
 } from '@backstage-docr/plugin-docr-common';
 import type { DigitalOceanClients } from '../services/DigitalOceanClients';
 import type { BackstageApis } from '../services/backstageApis';
+import type { InitiatorPermissions } from '../services/initiatorPermissions';
 import { examples } from './createRegistry.examples';
 import { RegistryPlanError, planRegistry } from './planRegistry';
 
@@ -15,10 +17,16 @@ import { RegistryPlanError, planRegistry } from './planRegistry';
  * the account's tier where asked), integrates DOKS clusters, hands the GC policy to the docr
  * backend and refreshes the catalog. Every change is a checkpoint, so a retried task resumes
  * where it stopped; a registry that exists with the same settings is left as it is.
+ *
+ * It acts as the user who ran the template: creating needs `docr.registry.create`; an existing
+ * registry (one this task did not create) is adopted only when the user holds
+ * `docr.policy.update` on its catalog entity, checked before anything changes; the docr backend
+ * and the catalog are called with the user's credentials.
  */
 export function createRegistryAction(options: {
   clients: DigitalOceanClients;
   apis: BackstageApis;
+  permissions: InitiatorPermissions;
 }) {
   return createTemplateAction({
     id: 'digitalocean:registry:create',
@@ -109,16 +117,43 @@ export function createRegistryAction(options: {
       ctx.output('serverUrl', registryServerUrl(name));
       ctx.output('region', plan.region);
       ctx.output('subscriptionTier', plan.tier);
-      ctx.output(
-        'entityRef',
-        stringifyEntityRef({
-          kind: 'Resource',
-          namespace: 'default',
-          name: registryEntityName(name),
-        }),
-      );
+      ctx.output('entityRef', registryEntityRef(name));
       ctx.output('integratedClusters', clusterNames);
       ctx.output('garbageCollection', plan.policy);
+
+      // Who may do this, checked with the user's credentials before anything changes. A registry
+      // this very task created (a retried task) is the user's own: the create checkpoint says so,
+      // and in that branch it never creates anything.
+      const credentials = await ctx.getInitiatorCredentials();
+      const createdByThisTask =
+        plan.exists && !ctx.isDryRun
+          ? await ctx.checkpoint({
+              key: `docr.create.${name}`,
+              fn: async () => false,
+            })
+          : false;
+      if (!plan.exists || createdByThisTask || plan.upgradeFrom) {
+        await options.permissions.assertAllowed(
+          credentials,
+          docrRegistryCreatePermission,
+          plan.exists
+            ? `finish creating registry ${name}`
+            : `create registry ${name}`,
+        );
+      }
+      if (plan.exists && !createdByThisTask) {
+        await options.permissions.assertAllowedOnRegistry(
+          credentials,
+          docrPolicyUpdatePermission,
+          name,
+          `adopt the existing registry ${name} (set its GC policy${plan.clustersToIntegrate.length ? ', integrate it with DOKS clusters' : ''})`,
+        );
+      }
+      const storedPolicy = plan.exists
+        ? await options.apis.getStoredGcPolicy(name, credentials)
+        : undefined;
+      const policyChanged =
+        !storedPolicy || !samePolicy(storedPolicy, plan.policy);
 
       const steps = [
         plan.upgradeFrom &&
@@ -127,13 +162,16 @@ export function createRegistryAction(options: {
           `create registry ${name} (${plan.tier}, ${plan.region})`,
         plan.clustersToIntegrate.length &&
           `integrate it with DOKS clusters ${plan.clustersToIntegrate.map(c => c.name).join(', ')}`,
-        `store its GC policy (${plan.policy.type}; ${plan.policy.windows.length} window(s))`,
+        policyChanged &&
+          `store its GC policy (${plan.policy.type}; ${plan.policy.windows.length} window(s))`,
       ].filter(Boolean);
       if (ctx.isDryRun) {
-        ctx.logger.info(`Dry run: checked; would ${steps.join('; ')}`);
+        ctx.logger.info(
+          `Dry run: checked; would ${steps.length ? steps.join('; ') : 'change nothing'}`,
+        );
         ctx.output(
           'changed',
-          !plan.exists || plan.clustersToIntegrate.length > 0,
+          !plan.exists || plan.clustersToIntegrate.length > 0 || policyChanged,
         );
         return;
       }
@@ -185,16 +223,43 @@ export function createRegistryAction(options: {
           `Integrated ${name} with DOKS clusters ${plan.clustersToIntegrate.map(c => c.name).join(', ')}`,
         );
       }
-      const stored = await options.apis.putGcPolicy(name, plan.policy);
-      if (stored)
-        ctx.logger.info(`Stored the GC policy of ${name} in the docr backend`);
-      await options.apis.refreshCatalog();
+      let stored = false;
+      if (policyChanged) {
+        stored = await options.apis.putGcPolicy(name, plan.policy, credentials);
+        if (stored)
+          ctx.logger.info(
+            `Stored the GC policy of ${name} in the docr backend`,
+          );
+      } else {
+        ctx.logger.info(`The GC policy of ${name} is already as asked`);
+      }
+      await options.apis.refreshCatalog(credentials);
       ctx.output(
         'changed',
         Boolean(created) ||
           Boolean(plan.upgradeFrom) ||
-          plan.clustersToIntegrate.length > 0,
+          plan.clustersToIntegrate.length > 0 ||
+          stored,
       );
     },
   });
+}
+
+/** Two validated policies are the same when their canonical JSON is (keys sorted). */
+function samePolicy(a: unknown, b: unknown): boolean {
+  const canonical = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(canonical);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.keys(value as object)
+          .sort()
+          .map(key => [
+            key,
+            canonical((value as Record<string, unknown>)[key]),
+          ]),
+      );
+    }
+    return value;
+  };
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }

@@ -1,25 +1,70 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
+import {
+  docrRegistryPushPermission,
+  docrRegistryReadPermission,
+} from '@backstage-docr/plugin-docr-common';
 import type { DigitalOceanClients } from '../services/DigitalOceanClients';
+import type { InitiatorPermissions } from '../services/initiatorPermissions';
+
+/** The lifetime of a credential when the template does not ask for one. */
+export const DEFAULT_EXPIRY_SECONDS = 3600;
+/** The longest lifetime a template may ask for unless config says otherwise. */
+export const DEFAULT_MAX_EXPIRY_SECONDS = 86_400;
+/** The config key that sets that maximum. */
+export const MAX_EXPIRY_CONFIG_KEY =
+  'scaffolder.digitalocean.dockerConfig.maxExpiry';
+/** DigitalOcean's own limit on a docker credential's lifetime. */
+const DIGITALOCEAN_MAX_EXPIRY_SECONDS = 31_536_000;
 
 /**
  * `digitalocean:registry:docker-config`: writes a docker `config.json` with registry credentials
- * into the workspace, for a scaffolded repository's CI. Read-only unless asked; the credential
- * must expire; it is written with mode 600 and never logged nor put in an output.
+ * for a later step of the same task (e.g. one that runs `docker push` with `DOCKER_CONFIG`).
+ *
+ * The file is written OUTSIDE the workspace, in a directory of its own next to it, so no
+ * `publish:*` step can commit it and workspace serialization never stores it: a credential in a
+ * published repository is a leaked credential. The directory is mode 700, the file mode 600, and
+ * the directory is removed when the credential expires (best effort: the credential expires
+ * anyway). Read-only unless asked; expiring, by default after an hour, at most after the
+ * configured maximum; push credentials only for a user allowed `docr.registry.push` on the
+ * registry's catalog entity, read-only ones need `docr.registry.read` (checked with the user's
+ * credentials). The credential is never logged nor put in an output.
  */
-export function dockerConfigAction(options: { clients: DigitalOceanClients }) {
+export function dockerConfigAction(options: {
+  clients: DigitalOceanClients;
+  permissions: InitiatorPermissions;
+  /** From `scaffolder.digitalocean.dockerConfig.maxExpiry`; default one day. */
+  maxExpirySeconds?: number;
+}) {
+  const maxExpirySeconds = Math.min(
+    options.maxExpirySeconds ?? DEFAULT_MAX_EXPIRY_SECONDS,
+    DIGITALOCEAN_MAX_EXPIRY_SECONDS,
+  );
   return createTemplateAction({
     id: 'digitalocean:registry:docker-config',
     description:
-      'Writes a docker config.json for a registry into the workspace (read-only by default, expiring).',
+      'Writes an expiring docker config.json for a registry (read-only by default) into a directory outside the workspace, for later steps; never published.',
     supportsDryRun: true,
     examples: [
       {
-        description: 'Pull credentials for CI, valid for 30 days',
+        description:
+          'Pull credentials valid for an hour, for a later step that runs docker with DOCKER_CONFIG',
+        example: yaml.stringify({
+          steps: [
+            {
+              id: 'docker-config',
+              action: 'digitalocean:registry:docker-config',
+              input: { registryName: 'acme-prod' },
+            },
+          ],
+        }),
+      },
+      {
+        description:
+          'Push credentials for 15 minutes (the user must be allowed docr.registry.push on the registry)',
         example: yaml.stringify({
           steps: [
             {
@@ -27,8 +72,8 @@ export function dockerConfigAction(options: { clients: DigitalOceanClients }) {
               action: 'digitalocean:registry:docker-config',
               input: {
                 registryName: 'acme-prod',
-                expirySeconds: 2592000,
-                path: '.ci/docker/config.json',
+                readWrite: true,
+                expirySeconds: 900,
               },
             },
           ],
@@ -43,21 +88,23 @@ export function dockerConfigAction(options: { clients: DigitalOceanClients }) {
             .number()
             .int()
             .min(60)
-            .max(31_536_000)
+            .optional()
             .describe(
-              'Lifetime of the credential in seconds (required: no credential lives forever)',
+              `Lifetime of the credential in seconds (default ${DEFAULT_EXPIRY_SECONDS}; at most ${MAX_EXPIRY_CONFIG_KEY}, one day unless configured)`,
             ),
         readWrite: z =>
           z
             .boolean()
             .optional()
-            .describe('Push as well as pull (default: pull only)'),
+            .describe(
+              'Push as well as pull (default: pull only). Needs docr.registry.push on the registry',
+            ),
         path: z =>
           z
             .string()
             .optional()
             .describe(
-              'Where to write it in the workspace (default .docker/config.json)',
+              'No longer supported: the file is never written into the workspace. Use the dockerConfigDir output',
             ),
         account: z =>
           z
@@ -66,46 +113,83 @@ export function dockerConfigAction(options: { clients: DigitalOceanClients }) {
             .describe('Account id under digitalocean.accounts'),
       },
       output: {
+        dockerConfigDir: z =>
+          z
+            .string()
+            .describe(
+              'The directory holding config.json, outside the workspace: set DOCKER_CONFIG to it',
+            ),
         path: z =>
-          z.string().describe('The file written, relative to the workspace'),
+          z.string().describe('The config.json written (absolute path)'),
         expiresAt: z =>
           z.string().describe('When the credential stops working'),
       },
     },
     async handler(ctx) {
-      const client = options.clients.forTask(ctx.input.account, ctx.secrets);
-      const relative = ctx.input.path ?? '.docker/config.json';
-      const target = resolveSafeChildPath(ctx.workspacePath, relative);
+      const { registryName } = ctx.input;
       const readWrite = ctx.input.readWrite ?? false;
-      const expiresAt = new Date(
-        Date.now() + ctx.input.expirySeconds * 1000,
-      ).toISOString();
-      ctx.output('path', relative);
-      ctx.output('expiresAt', expiresAt);
-      if (!(await client.findRegistry(ctx.input.registryName))) {
-        throw new NotFoundError(
-          `registryName: no registry "${ctx.input.registryName}" in the account`,
+      const expirySeconds = ctx.input.expirySeconds ?? DEFAULT_EXPIRY_SECONDS;
+      if (ctx.input.path !== undefined) {
+        throw new InputError(
+          'path: docker-config no longer writes into the workspace, where a publish step would commit the credential; remove path and use the step output dockerConfigDir (set DOCKER_CONFIG to it)',
         );
       }
+      if (expirySeconds > maxExpirySeconds) {
+        throw new InputError(
+          `expirySeconds: ${expirySeconds} is longer than the maximum of ${maxExpirySeconds} seconds (${MAX_EXPIRY_CONFIG_KEY})`,
+        );
+      }
+      await (readWrite
+        ? options.permissions.assertAllowedOnRegistry(
+            await ctx.getInitiatorCredentials(),
+            docrRegistryPushPermission,
+            registryName,
+            `get push credentials for registry ${registryName}`,
+          )
+        : options.permissions.assertAllowedOnRegistry(
+            await ctx.getInitiatorCredentials(),
+            docrRegistryReadPermission,
+            registryName,
+            `get pull credentials for registry ${registryName}`,
+          ));
+
+      const client = options.clients.forTask(ctx.input.account, ctx.secrets);
+      if (!(await client.findRegistry(registryName))) {
+        throw new NotFoundError(
+          `registryName: no registry "${registryName}" in the account`,
+        );
+      }
+      const kind = readWrite ? 'read-write' : 'read-only';
       if (ctx.isDryRun) {
         ctx.logger.info(
-          `Dry run: would write ${readWrite ? 'read-write' : 'read-only'} credentials to ${relative}`,
+          `Dry run: would write ${kind} credentials for ${registryName}, expiring in ${expirySeconds} s, outside the workspace`,
         );
         return;
       }
-      const credentials = await client.getDockerCredentials(
-        ctx.input.registryName,
-        {
-          readWrite,
-          expirySeconds: ctx.input.expirySeconds,
-        },
-      );
-      await fs.mkdir(path.dirname(target), { recursive: true });
-      await fs.writeFile(target, `${JSON.stringify(credentials, null, 2)}\n`, {
+
+      // Next to the workspace, never inside it: publish steps and workspace serialization only
+      // read the workspace. Same parent as the scaffolder's own step temporary directories.
+      const dir = await fs.mkdtemp(`${ctx.workspacePath}_docker-config-`);
+      await fs.chmod(dir, 0o700);
+      const file = path.join(dir, 'config.json');
+      const expiresAt = new Date(Date.now() + expirySeconds * 1000);
+      const credentials = await client.getDockerCredentials(registryName, {
+        readWrite,
+        expirySeconds,
+      });
+      await fs.writeFile(file, `${JSON.stringify(credentials, null, 2)}\n`, {
         mode: 0o600,
       });
+      // Best effort: the credential expires on DigitalOcean's side whatever happens here.
+      setTimeout(
+        () => void fs.rm(dir, { recursive: true, force: true }).catch(() => {}),
+        Math.min(expirySeconds * 1000, 2 ** 31 - 1),
+      ).unref();
+      ctx.output('dockerConfigDir', dir);
+      ctx.output('path', file);
+      ctx.output('expiresAt', expiresAt.toISOString());
       ctx.logger.info(
-        `Wrote ${readWrite ? 'read-write' : 'read-only'} registry credentials to ${relative}, expiring ${expiresAt}`,
+        `Wrote ${kind} credentials for ${registryName} to ${file} (outside the workspace, never published), expiring ${expiresAt.toISOString()}`,
       );
     },
   });

@@ -1,14 +1,21 @@
 import { InputError, NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
+import { docrPolicyUpdatePermission } from '@backstage-docr/plugin-docr-common';
 import type { DigitalOceanClients } from '../services/DigitalOceanClients';
+import type { InitiatorPermissions } from '../services/initiatorPermissions';
 import { describeUnknownClusters, resolveClusters } from './clusters';
 
 /**
  * `digitalocean:registry:integrate-doks`: gives DOKS clusters pull access to a registry (or takes
- * it away). Idempotent: only clusters whose state differs are changed, and reported.
+ * it away). Idempotent: only clusters whose state differs are changed, and reported. Changing
+ * anything needs `docr.policy.update` on the registry's catalog entity, checked with the
+ * credentials of the user who ran the template before any change (also in a dry run).
  */
-export function integrateDoksAction(options: { clients: DigitalOceanClients }) {
+export function integrateDoksAction(options: {
+  clients: DigitalOceanClients;
+  permissions: InitiatorPermissions;
+}) {
   return createTemplateAction({
     id: 'digitalocean:registry:integrate-doks',
     description:
@@ -90,6 +97,12 @@ export function integrateDoksAction(options: { clients: DigitalOceanClients }) {
         );
         return;
       }
+      await options.permissions.assertAllowedOnRegistry(
+        await ctx.getInitiatorCredentials(),
+        docrPolicyUpdatePermission,
+        registryName,
+        `${verb} registry ${registryName} ${remove ? 'from' : 'to'} DOKS clusters`,
+      );
       if (ctx.isDryRun) {
         ctx.logger.info(
           `Dry run: would ${verb} ${registryName} ${remove ? 'from' : 'to'} ${changed.map(c => c.name).join(', ')}`,

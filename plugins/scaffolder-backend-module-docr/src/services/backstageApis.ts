@@ -1,5 +1,6 @@
 import type {
   AuthService,
+  BackstageCredentials,
   DiscoveryService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
@@ -7,8 +8,10 @@ import { ResponseError } from '@backstage/errors';
 import type { GcPolicy } from '@backstage-docr/plugin-docr-common';
 
 /**
- * Calls to other plugins of this backend, with the scaffolder's own service credentials:
- * the docr backend (GC policy) and the catalog (refresh of the DigitalOcean provider).
+ * Calls to other plugins of this backend on behalf of the task's initiator: the docr backend (GC
+ * policy) and the catalog (refresh of the DigitalOcean provider). Every call carries the user's
+ * credentials (`onBehalfOf`), never the scaffolder's own, so those plugins' permission checks and
+ * audit events see the user who ran the template.
  */
 export class BackstageApis {
   constructor(
@@ -18,6 +21,7 @@ export class BackstageApis {
   ) {}
 
   private async call(
+    credentials: BackstageCredentials,
     pluginId: string,
     method: string,
     path: string,
@@ -25,7 +29,7 @@ export class BackstageApis {
   ) {
     const baseUrl = await this.discovery.getBaseUrl(pluginId);
     const { token } = await this.auth.getPluginRequestToken({
-      onBehalfOf: await this.auth.getOwnServiceCredentials(),
+      onBehalfOf: credentials,
       targetPluginId: pluginId,
     });
     return fetch(`${baseUrl}${path}`, {
@@ -39,13 +43,44 @@ export class BackstageApis {
   }
 
   /**
+   * The GC policy stored for the registry in the docr backend, or undefined when none is stored
+   * (default or config policy, docr backend not installed, or not readable).
+   */
+  async getStoredGcPolicy(
+    registryName: string,
+    credentials: BackstageCredentials,
+  ): Promise<GcPolicy | undefined> {
+    try {
+      const response = await this.call(
+        credentials,
+        'docr',
+        'GET',
+        `/registries/${encodeURIComponent(registryName)}/policy`,
+      );
+      if (!response.ok) return undefined;
+      const body = (await response.json()) as {
+        source?: string;
+        policy?: GcPolicy;
+      };
+      return body.source === 'api' ? body.policy : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
    * Hands the registry's GC policy to the docr backend. Returns false when the docr backend is
    * not installed (the policy then stays in the action's output only).
    */
-  async putGcPolicy(registryName: string, policy: GcPolicy): Promise<boolean> {
+  async putGcPolicy(
+    registryName: string,
+    policy: GcPolicy,
+    credentials: BackstageCredentials,
+  ): Promise<boolean> {
     let response: Response;
     try {
       response = await this.call(
+        credentials,
         'docr',
         'PUT',
         `/registries/${encodeURIComponent(registryName)}/policy`,
@@ -76,9 +111,10 @@ export class BackstageApis {
   }
 
   /** Asks the catalog to re-read DigitalOcean now, so the new registry appears within seconds. */
-  async refreshCatalog(): Promise<void> {
+  async refreshCatalog(credentials: BackstageCredentials): Promise<void> {
     try {
       const response = await this.call(
+        credentials,
         'catalog',
         'POST',
         '/digitalocean/refresh',
