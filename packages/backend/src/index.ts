@@ -5,6 +5,7 @@
  * real API.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { docrPortalPermissionPolicyModule } from './permissionPolicy';
 import { startDemoEmulatorIfNoToken } from './emulator';
 
 async function main() {
@@ -15,9 +16,8 @@ async function main() {
   backend.add(import('@backstage/plugin-auth-backend'));
   backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
   backend.add(import('@backstage/plugin-permission-backend'));
-  backend.add(
-    import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-  );
+  // Owners act on their registries, everyone reads (not allow-all, in production too).
+  backend.add(docrPortalPermissionPolicyModule);
   backend.add(import('@backstage/plugin-catalog-backend'));
   backend.add(
     import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),

@@ -17,6 +17,7 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
@@ -99,8 +100,10 @@ export function GcCard() {
   const name = entity.metadata.annotations?.[ANNOTATION_REGISTRY_NAME] ?? '';
   const api = useApi(docrApiRef);
   const alertApi = useApi(alertApiRef);
+  // Per registry: the policy decides on this registry's entity (e.g. its owners may run GC).
   const { allowed } = usePermission({
     permission: docrGarbageCollectionRunPermission,
+    resourceRef: stringifyEntityRef(entity),
   });
   const [confirming, setConfirming] = useState(false);
   const [starting, setStarting] = useState(false);

@@ -2,7 +2,10 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { SWRConfig } from 'swr';
 import { Entity } from '@backstage/catalog-model';
 import { alertApiRef } from '@backstage/core-plugin-api';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  EvaluatePermissionRequest,
+} from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import {
@@ -126,7 +129,12 @@ async function render(
   options: {
     entity?: Entity;
     api?: DocrApi;
-    permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+    permission?:
+      | AuthorizeResult.ALLOW
+      | AuthorizeResult.DENY
+      | ((
+          request: EvaluatePermissionRequest,
+        ) => AuthorizeResult.ALLOW | AuthorizeResult.DENY);
   } = {},
 ) {
   const alerts = { post: jest.fn(), alert$: jest.fn() };
@@ -297,6 +305,30 @@ describe('GcCard', () => {
       expect(alerts.post).toHaveBeenCalledWith(
         expect.objectContaining({ severity: 'success' }),
       ),
+    );
+  });
+
+  it('asks for the permission on this registry, not globally', async () => {
+    const asked: EvaluatePermissionRequest[] = [];
+    await render(<GcCard />, {
+      permission: request => {
+        asked.push(request);
+        return request.resourceRef === 'resource:default/docr-acme-prod'
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY;
+      },
+    });
+    expect(
+      await screen.findByRole('button', { name: 'Run GC now' }),
+    ).toBeInTheDocument();
+    expect(asked).toContainEqual(
+      expect.objectContaining({
+        permission: expect.objectContaining({
+          name: 'docr.garbage-collection.run',
+          resourceType: 'catalog-entity',
+        }),
+        resourceRef: 'resource:default/docr-acme-prod',
+      }),
     );
   });
 
