@@ -1,23 +1,21 @@
 /*
- * The portal's backend. Without a DigitalOcean token it starts the DigitalOcean API emulator
- * in-process with the demo account (three registries with bloat, two DOKS clusters) and points
- * the `digitalocean` config at it; with DIGITALOCEAN_TOKEN set, the same plugins talk to the
- * real API.
+ * The portal's backend. When the config declares `digitalocean.emulator` (app-config.yaml does)
+ * it starts the DigitalOcean API emulator in-process with the demo account (three registries
+ * with bloat, two DOKS clusters); without the declaration (app-config.production.yaml) the same
+ * plugins talk to the real API with the configured token.
  */
 import { createBackend } from '@backstage/backend-defaults';
-import { docrPortalPermissionPolicyModule } from './permissionPolicy';
-import { startDemoEmulatorIfNoToken } from './emulator';
+import { digitalOceanAccountsWithDeclaredEmulator } from './emulator';
 
 async function main() {
-  await startDemoEmulatorIfNoToken();
-
   const backend = createBackend();
+  backend.add(digitalOceanAccountsWithDeclaredEmulator);
   backend.add(import('@backstage/plugin-app-backend'));
   backend.add(import('@backstage/plugin-auth-backend'));
   backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
   backend.add(import('@backstage/plugin-permission-backend'));
   // Owners act on their registries, everyone reads (not allow-all, in production too).
-  backend.add(docrPortalPermissionPolicyModule);
+  backend.add(import('@backstage-docr/plugin-permission-backend-module-docr'));
   backend.add(import('@backstage/plugin-catalog-backend'));
   backend.add(
     import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),

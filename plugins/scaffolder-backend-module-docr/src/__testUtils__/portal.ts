@@ -9,28 +9,13 @@ import {
 } from '@backstage/backend-test-utils';
 import {
   coreServices,
-  createBackendModule,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import { permissionsRegistryServiceFactory } from '@backstage/backend-defaults/permissionsRegistry';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
-import {
-  catalogConditions,
-  createCatalogConditionalDecision,
-} from '@backstage/plugin-catalog-backend/alpha';
 import permissionPlugin from '@backstage/plugin-permission-backend';
-import {
-  AuthorizeResult,
-  isPermission,
-  isResourcePermission,
-} from '@backstage/plugin-permission-common';
-import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import {
-  docrGarbageCollectionRunPermission,
-  docrPolicyUpdatePermission,
-  docrRegistryPushPermission,
-} from '@backstage-docr/plugin-docr-common';
+import permissionModuleDocr from '@backstage-docr/plugin-permission-backend-module-docr';
 import catalogTemplateKind from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import catalogModule from '@backstage-docr/plugin-catalog-backend-module-docr';
@@ -64,44 +49,6 @@ const MEMBERSHIP: Record<string, string[]> = {
   [USERS.owner]: ['group:default/platform'],
   [USERS.outsider]: ['group:default/team-a'],
 };
-
-/**
- * A real permission backend with a policy as a platform team would write one: the owners of a
- * registry's catalog entity change its policy, run its GC and get push credentials
- * (`isEntityOwner`, evaluated by the catalog); anything else is allowed to signed-in users.
- */
-const testPermissionPolicy = createBackendModule({
-  pluginId: 'permission',
-  moduleId: 'docr-test-policy',
-  register(env) {
-    env.registerInit({
-      deps: { policy: policyExtensionPoint },
-      async init({ policy }) {
-        policy.setPolicy({
-          async handle({ permission }, user) {
-            if (!user) return { result: AuthorizeResult.DENY };
-            if (
-              isResourcePermission(permission, 'catalog-entity') &&
-              [
-                docrPolicyUpdatePermission,
-                docrGarbageCollectionRunPermission,
-                docrRegistryPushPermission,
-              ].some(p => isPermission(permission, p))
-            ) {
-              return createCatalogConditionalDecision(
-                permission,
-                catalogConditions.isEntityOwner({
-                  claims: user.info.ownershipEntityRefs,
-                }),
-              );
-            }
-            return { result: AuthorizeResult.ALLOW };
-          },
-        });
-      },
-    });
-  },
-});
 
 /**
  * Backstage's mock auth, except that a plugin's token on behalf of a user carries the plugin as
@@ -164,7 +111,8 @@ export async function startPortal(options: {
   const backend = await startTestBackend({
     features: [
       permissionPlugin,
-      testPermissionPolicy,
+      // The policy a platform team would install: owners act on their registries, everyone reads.
+      permissionModuleDocr,
       permissionsServiceFactory,
       permissionsRegistryServiceFactory,
       userInfoWithGroups,
@@ -186,7 +134,8 @@ export async function startPortal(options: {
             ? { scaffolder: options.scaffolderConfig }
             : {}),
           digitalocean: {
-            apiUrl: options.emulatorUrl,
+            // Declared, as in app-config.yaml: accounts without a token talk to it.
+            emulator: { port: Number(new URL(options.emulatorUrl).port) },
             maxRetries: 1,
             ...(options.token ? { token: options.token } : {}),
           },

@@ -1,8 +1,4 @@
 import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
-import {
   catalogConditions,
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
@@ -18,7 +14,6 @@ import {
   PolicyQuery,
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
-import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   docrCatalogRefreshPermission,
   docrGarbageCollectionRunPermission,
@@ -27,7 +22,6 @@ import {
   docrRegistryPushPermission,
   docrRegistryReadPermission,
 } from '@backstage-docr/plugin-docr-common';
-import type { UserInfoService } from '@backstage/backend-plugin-api';
 
 /** Permissions that change one registry: only the owners of its catalog entity may use them. */
 const ownerOnly = [
@@ -37,33 +31,31 @@ const ownerOnly = [
 ];
 
 /**
- * The portal's permission policy: everyone signed in reads; the owners of a registry's catalog
- * entity (the owning group's members) run its GC, change its policy and get push credentials;
- * signed-in users may create registries and refresh the DigitalOcean catalog provider. Anything
- * that is not a docr permission keeps Backstage's open default (allowed).
+ * Everyone signed in reads registries; the owners of a registry's catalog entity (the user, or
+ * a group the user is a member of) run its GC, change its GC policy and get push credentials;
+ * signed-in users create registries and refresh the DigitalOcean catalog provider. Any other
+ * permission, docr's or not, is allowed, as Backstage's allow-all policy does: compose this
+ * policy into your own to decide those.
  */
-export class DocrPortalPermissionPolicy implements PermissionPolicy {
-  constructor(private readonly userInfo: UserInfoService) {}
-
+export class DocrOwnersPermissionPolicy implements PermissionPolicy {
   async handle(
     request: PolicyQuery,
     user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
     const { permission } = request;
     if (isPermission(permission, docrRegistryReadPermission)) {
-      return { result: AuthorizeResult.ALLOW };
+      return { result: user ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
     }
     if (
       isResourcePermission(permission, RESOURCE_TYPE_CATALOG_ENTITY) &&
       ownerOnly.some(p => isPermission(permission, p))
     ) {
       if (!user) return { result: AuthorizeResult.DENY };
-      const { ownershipEntityRefs } = await this.userInfo.getUserInfo(
-        user.credentials,
-      );
       return createCatalogConditionalDecision(
         permission,
-        catalogConditions.isEntityOwner({ claims: ownershipEntityRefs }),
+        catalogConditions.isEntityOwner({
+          claims: user.info.ownershipEntityRefs,
+        }),
       );
     }
     if (
@@ -75,20 +67,3 @@ export class DocrPortalPermissionPolicy implements PermissionPolicy {
     return { result: AuthorizeResult.ALLOW };
   }
 }
-
-/** Installs {@link DocrPortalPermissionPolicy} as the permission backend's policy. */
-export const docrPortalPermissionPolicyModule = createBackendModule({
-  pluginId: 'permission',
-  moduleId: 'docr-portal-policy',
-  register(env) {
-    env.registerInit({
-      deps: {
-        policy: policyExtensionPoint,
-        userInfo: coreServices.userInfo,
-      },
-      async init({ policy, userInfo }) {
-        policy.setPolicy(new DocrPortalPermissionPolicy(userInfo));
-      },
-    });
-  },
-});
