@@ -9,7 +9,10 @@ export interface Config {
      * @visibility secret
      */
     token?: string;
-    /** API base URL of the default account (default https://api.digitalocean.com). */
+    /**
+     * API base URL of the default account (default https://api.digitalocean.com, or the declared
+     * emulator's URL).
+     */
     apiUrl?: string;
     /** Several DigitalOcean accounts (teams), each with its own token. */
     accounts?: Array<{
@@ -23,6 +26,22 @@ export interface Config {
       /** API base URL (default https://api.digitalocean.com); point it at the emulator locally. */
       apiUrl?: string;
     }>;
+    /**
+     * For development only: the DigitalOcean API emulator (package `@backstage-docr/do-emulator`).
+     * When declared, the portal's backend starts it in-process, and accounts without an `apiUrl`
+     * talk to it and need no token. Left out (or set to null over a development config), every
+     * account needs a token and the backend fails at start-up without one.
+     */
+    emulator?: {
+      /** Interface it listens on (default 127.0.0.1). */
+      host?: string;
+      /** Port it listens on (default 4010). */
+      port?: number;
+      /** `demo` (three registries, two DOKS clusters) or the path of a seed YAML file. */
+      seed?: string;
+      /** How long each step of an emulated garbage collection takes (default 5 seconds). */
+      gcStep?: HumanDuration | string;
+    };
     /** Time allowed for one HTTP request before it is aborted (default 30 seconds). */
     requestTimeout?: HumanDuration | string;
     /** Retries of a failed request that is safe to repeat (default 3). */

@@ -28,11 +28,11 @@ async function waitForUrl(url, timeoutMs) {
   }
 }
 
-/** Starts frontend and backend (with the emulator: no token) and waits until both answer. */
+/** Starts frontend and backend (with the emulator app-config.yaml declares) and waits until both answer. */
 export async function startPortal({ logFile, env = {} }) {
   const childEnv = {
     ...process.env,
-    DOCR_EMULATOR_GC_STEP_MS: '2000',
+    DOCR_EMULATOR_GC_STEP: 'PT2S',
     BROWSER: 'none',
     ...env,
   };

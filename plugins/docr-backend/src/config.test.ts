@@ -99,7 +99,7 @@ describe('docr config', () => {
           docrPlugin,
           mockServices.rootConfig.factory({
             data: {
-              digitalocean: { apiUrl: 'http://127.0.0.1:9' },
+              digitalocean: { apiUrl: 'http://127.0.0.1:9', token: 'test' },
               docr: {
                 garbageCollection: {
                   default: {

@@ -1,6 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { DoEmulator } from '@backstage-docr/do-emulator';
-import { DigitalOceanAccounts } from './config';
+import { DigitalOceanAccounts, readDeclaredEmulator } from './config';
+import { DIGITALOCEAN_API_URL } from './DigitalOceanClient';
 
 describe('DigitalOceanAccounts', () => {
   const env = { ...process.env };
@@ -46,38 +47,64 @@ describe('DigitalOceanAccounts', () => {
         digitalocean: {
           accounts: [
             { id: 'default', token: 'a' },
-            { id: 'emulated', apiUrl: 'http://127.0.0.1:4010' },
+            { id: 'proxied', token: 'b', apiUrl: 'https://do-proxy.example' },
           ],
         },
       }),
     );
     expect(accounts.list().map(a => [a.id, a.apiUrl, a.hasToken])).toEqual([
       ['default', 'https://api.digitalocean.com', true],
-      ['emulated', 'http://127.0.0.1:4010', false],
+      ['proxied', 'https://do-proxy.example', true],
     ]);
-    expect(accounts.client('emulated').apiUrl).toBe('http://127.0.0.1:4010');
-    expect(accounts.client('emulated')).toBe(accounts.client('emulated'));
+    expect(accounts.client('proxied').apiUrl).toBe('https://do-proxy.example');
+    expect(accounts.client('proxied')).toBe(accounts.client('proxied'));
   });
 
-  it('fails with the config key to set when the real API has no token', () => {
+  it('fails at start-up, naming the config key, when an account has no token', () => {
+    expect(() => DigitalOceanAccounts.fromConfig(new ConfigReader({}))).toThrow(
+      'No DigitalOcean API token for account "default": set digitalocean.token or the DIGITALOCEAN_TOKEN environment variable. Only the emulator declared under digitalocean.emulator is used without a token',
+    );
     expect(() =>
-      DigitalOceanAccounts.fromConfig(new ConfigReader({})).client(),
+      DigitalOceanAccounts.fromConfig(
+        new ConfigReader({
+          digitalocean: {
+            accounts: [{ id: 'default', token: 'a' }, { id: 'team-b' }],
+          },
+        }),
+      ),
+    ).toThrow('set digitalocean.accounts[1].token.');
+    const accounts = DigitalOceanAccounts.fromConfig(
+      new ConfigReader({ digitalocean: { token: 'a' } }),
+    );
+    expect(() => accounts.client('nope')).toThrow(
+      'No DigitalOcean account "nope" is configured; add it under digitalocean.accounts (configured: default)',
+    );
+  });
+
+  it('needs a token for an emulator URL the config does not declare (finding 6)', () => {
+    // Before: any apiUrl other than DigitalOcean's was taken for an emulator and needed no token,
+    // so a production config with a typo or a proxy silently ran without credentials.
+    expect(() =>
+      DigitalOceanAccounts.fromConfig(
+        new ConfigReader({
+          digitalocean: { apiUrl: 'http://127.0.0.1:4010' },
+        }),
+      ),
     ).toThrow(
-      'No DigitalOcean API token for account "default": set digitalocean.token or the DIGITALOCEAN_TOKEN environment variable, or point apiUrl at the DigitalOcean API emulator',
+      'set digitalocean.token or the DIGITALOCEAN_TOKEN environment variable. Only the emulator declared under digitalocean.emulator is used without a token (apiUrl http://127.0.0.1:4010 is not it)',
     );
-    const several = DigitalOceanAccounts.fromConfig(
-      new ConfigReader({
-        digitalocean: {
-          accounts: [{ id: 'default', token: 'a' }, { id: 'team-b' }],
-        },
-      }),
-    );
-    expect(() => several.client('team-b')).toThrow(
-      'set digitalocean.accounts[1].token,',
-    );
-    expect(() => several.client('nope')).toThrow(
-      'No DigitalOcean account "nope" is configured; add it under digitalocean.accounts (configured: default, team-b)',
-    );
+    // A null over a declaration (as app-config.production.yaml does) removes it.
+    expect(() =>
+      DigitalOceanAccounts.fromConfig(
+        ConfigReader.fromConfigs([
+          {
+            context: 'dev',
+            data: { digitalocean: { emulator: { port: 4010 } } },
+          },
+          { context: 'prod', data: { digitalocean: { emulator: null } } },
+        ]),
+      ),
+    ).toThrow('No DigitalOcean API token for account "default"');
   });
 
   it('refuses duplicate account ids and bad numbers, naming the key', () => {
@@ -102,24 +129,63 @@ describe('DigitalOceanAccounts', () => {
     ).toThrow(/requestTimeout/);
   });
 
-  it('talks to the emulator when apiUrl points at it, with no token', async () => {
+  it('accounts without an apiUrl talk to the declared emulator, with no token needed', async () => {
     const emulator = await DoEmulator.start({
       seed: { registries: [{ name: 'acme' }] },
     });
     try {
+      const port = Number(new URL(emulator.url).port);
       const accounts = DigitalOceanAccounts.fromConfig(
         new ConfigReader({
           digitalocean: {
-            apiUrl: emulator.url,
+            emulator: { port },
+            accounts: [{ id: 'default' }, { id: 'team-b', token: 'dop_v1_x' }],
             requestTimeout: { seconds: 5 },
           },
         }),
       );
+      expect(accounts.list().map(a => [a.id, a.apiUrl])).toEqual([
+        ['default', emulator.url],
+        ['team-b', emulator.url],
+      ]);
       expect(
         (await accounts.client().listRegistries()).map(r => r.name),
       ).toEqual(['acme']);
+      expect(
+        DigitalOceanAccounts.fromConfig(
+          new ConfigReader({
+            digitalocean: {
+              emulator: { port },
+              token: 't',
+              apiUrl: DIGITALOCEAN_API_URL,
+            },
+          }),
+        ).client().apiUrl,
+      ).toBe(DIGITALOCEAN_API_URL);
     } finally {
       await emulator.stop();
     }
+  });
+
+  it('reads the emulator declaration, and refuses a bad port naming the key', () => {
+    expect(readDeclaredEmulator(new ConfigReader({}))).toBeUndefined();
+    expect(
+      readDeclaredEmulator(
+        new ConfigReader({
+          digitalocean: { emulator: { seed: 'demo', gcStep: 'PT2S' } },
+        }),
+      ),
+    ).toEqual({
+      host: '127.0.0.1',
+      port: 4010,
+      url: 'http://127.0.0.1:4010',
+      seed: 'demo',
+      gcStepMs: 2000,
+    });
+    expect(() =>
+      readDeclaredEmulator(
+        new ConfigReader({ digitalocean: { emulator: { port: 70000 } } }),
+      ),
+    ).toThrow('digitalocean.emulator.port must be a TCP port');
   });
 });

@@ -18,6 +18,46 @@ interface ResolvedAccount extends DigitalOceanAccountConfig {
 
 export const DEFAULT_ACCOUNT_ID = 'default';
 
+/** The DigitalOcean API emulator that `digitalocean.emulator` declares, for development. */
+export interface DeclaredEmulator {
+  host: string;
+  port: number;
+  /** Its base URL; accounts without an `apiUrl` use it and need no token. */
+  url: string;
+  /** `demo`, or the path of a seed file. */
+  seed?: string;
+  /** How long each step of an emulated garbage collection takes. */
+  gcStepMs?: number;
+}
+
+/**
+ * The emulator the config declares under `digitalocean.emulator`, or undefined. Only a declared
+ * emulator exempts an account from needing a token: a production config that leaves the block
+ * out (or sets it to null over the development config) talks to DigitalOcean or fails to start.
+ */
+export function readDeclaredEmulator(
+  config: Config,
+): DeclaredEmulator | undefined {
+  const block = config.getOptionalConfig('digitalocean.emulator');
+  if (!block) return undefined;
+  const host = block.getOptionalString('host') ?? '127.0.0.1';
+  const port = block.getOptionalNumber('port') ?? 4010;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(
+      `digitalocean.emulator.port must be a TCP port from 1 to 65535, got ${port}`,
+    );
+  }
+  return {
+    host,
+    port,
+    url: `http://${host}:${port}`,
+    seed: block.getOptionalString('seed'),
+    gcStepMs: block.has('gcStep')
+      ? durationToMilliseconds(readDurationFromConfig(block, { key: 'gcStep' }))
+      : undefined,
+  };
+}
+
 function envToken(): { token?: string; source: string } {
   if (process.env.DIGITALOCEAN_TOKEN)
     return {
@@ -33,7 +73,10 @@ function envToken(): { token?: string; source: string } {
   return { source: 'none' };
 }
 
-function readAccounts(config: Config): ResolvedAccount[] {
+function readAccounts(
+  config: Config,
+  defaultApiUrl: string,
+): ResolvedAccount[] {
   const block = config.getOptionalConfig('digitalocean');
   const accounts = block?.getOptionalConfigArray('accounts');
   if (accounts?.length) {
@@ -55,7 +98,7 @@ function readAccounts(config: Config): ResolvedAccount[] {
       const token = configured || fallback.token;
       return {
         id,
-        apiUrl: account.getOptionalString('apiUrl') ?? DIGITALOCEAN_API_URL,
+        apiUrl: account.getOptionalString('apiUrl') ?? defaultApiUrl,
         token,
         hasToken: Boolean(token),
         tokenSource: configured
@@ -70,7 +113,7 @@ function readAccounts(config: Config): ResolvedAccount[] {
   return [
     {
       id: DEFAULT_ACCOUNT_ID,
-      apiUrl: block?.getOptionalString('apiUrl') ?? DIGITALOCEAN_API_URL,
+      apiUrl: block?.getOptionalString('apiUrl') ?? defaultApiUrl,
       token,
       hasToken: Boolean(token),
       tokenSource: configured ? 'digitalocean.token' : fallback.source,
@@ -80,7 +123,9 @@ function readAccounts(config: Config): ResolvedAccount[] {
 
 /**
  * The DigitalOcean accounts configured under `digitalocean`, and API clients for them. The
- * block is read once; a token is required for the real API and optional for an emulator URL.
+ * block is read once, at start-up, and every account must have a token unless it talks to the
+ * emulator the config declares (`digitalocean.emulator`); a missing token fails here, naming the
+ * key to set.
  */
 export class DigitalOceanAccounts {
   private readonly clients = new Map<string, DigitalOceanClient>();
@@ -110,12 +155,39 @@ export class DigitalOceanAccounts {
         `digitalocean.maxRetries must be a whole number from 0 to 10, got ${maxRetries}`,
       );
     }
-    return new DigitalOceanAccounts(readAccounts(config), {
+    const clientOptions = {
       timeoutMs: duration('requestTimeout', 30_000),
       maxRetries,
       maxRateLimitWaitMs: duration('maxRateLimitWait', 120_000),
       logger: options.logger,
+    };
+    const emulator = readDeclaredEmulator(config);
+    const accounts = readAccounts(
+      config,
+      emulator?.url ?? DIGITALOCEAN_API_URL,
+    ).map((account, index, all) => {
+      if (account.token) return account;
+      if (emulator && sameOrigin(account.apiUrl, emulator.url)) {
+        // The emulator accepts any bearer token unless it was started with --token.
+        return { ...account, token: 'emulator', tokenSource: 'emulator' };
+      }
+      const key =
+        all.length > 1 || account.id !== DEFAULT_ACCOUNT_ID
+          ? `digitalocean.accounts[${index}].token`
+          : 'digitalocean.token';
+      throw new Error(
+        `No DigitalOcean API token for account "${account.id}": set ${key}${
+          account.id === DEFAULT_ACCOUNT_ID
+            ? ' or the DIGITALOCEAN_TOKEN environment variable'
+            : ''
+        }. Only the emulator declared under digitalocean.emulator is used without a token${
+          account.apiUrl !== DIGITALOCEAN_API_URL
+            ? ` (apiUrl ${account.apiUrl} is not it)`
+            : ''
+        }`,
+      );
     });
+    return new DigitalOceanAccounts(accounts, clientOptions);
   }
 
   list(): DigitalOceanAccountConfig[] {
@@ -126,7 +198,7 @@ export class DigitalOceanAccounts {
     return this.accounts.some(a => a.id === id);
   }
 
-  /** The API client for an account; fails with a message naming the config key to set. */
+  /** The API client for an account, one per account; fails naming the accounts configured. */
   client(id: string = DEFAULT_ACCOUNT_ID): DigitalOceanClient {
     const existing = this.clients.get(id);
     if (existing) return existing;
@@ -138,30 +210,20 @@ export class DigitalOceanAccounts {
           .join(', ')})`,
       );
     }
-    let token = account.token;
-    if (!token) {
-      if (account.apiUrl === DIGITALOCEAN_API_URL) {
-        const key =
-          this.accounts.length > 1 || account.id !== DEFAULT_ACCOUNT_ID
-            ? `digitalocean.accounts[${this.accounts.indexOf(account)}].token`
-            : 'digitalocean.token';
-        throw new Error(
-          `No DigitalOcean API token for account "${id}": set ${key}${
-            id === DEFAULT_ACCOUNT_ID
-              ? ' or the DIGITALOCEAN_TOKEN environment variable'
-              : ''
-          }, or point apiUrl at the DigitalOcean API emulator`,
-        );
-      }
-      // The emulator accepts any bearer token unless it was started with --token.
-      token = 'emulator';
-    }
     const client = new DigitalOceanClient({
-      token,
+      token: account.token!,
       apiUrl: account.apiUrl,
       ...this.clientOptions,
     });
     this.clients.set(id, client);
     return client;
+  }
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
   }
 }

@@ -14,7 +14,9 @@ export {
 export {
   DigitalOceanAccounts,
   DEFAULT_ACCOUNT_ID,
+  readDeclaredEmulator,
   type DigitalOceanAccountConfig,
+  type DeclaredEmulator,
 } from './config';
 export {
   DigitalOceanApiError,
