@@ -3,14 +3,17 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
-import { DigitalOceanAccounts } from '@backstage-docr/plugin-docr-node';
+import { docrCatalogRefreshPermission } from '@backstage-docr/plugin-docr-common';
+import { digitalOceanAccountsServiceRef } from '@backstage-docr/plugin-docr-node';
 import { DigitalOceanEntityProvider } from './DigitalOceanEntityProvider';
 import { readProviderConfigs } from './providerConfig';
 import { createRefreshRouter } from './refreshRouter';
 
 /**
  * The catalog module that emits DigitalOcean Container Registries and DOKS clusters, one entity
- * provider per entry under `catalog.providers.digitalocean`.
+ * provider per entry under `catalog.providers.digitalocean`. The API clients come from the
+ * backend's shared DigitalOcean accounts service, so the catalog, the docr backend and the
+ * scaffolder actions use one client, and one rate budget, per account.
  */
 export const catalogModuleDigitalOceanContainerRegistry = createBackendModule({
   pluginId: 'catalog',
@@ -24,10 +27,22 @@ export const catalogModuleDigitalOceanContainerRegistry = createBackendModule({
         scheduler: coreServices.scheduler,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        accounts: digitalOceanAccountsServiceRef,
       },
-      async init({ catalog, config, logger, scheduler, httpRouter, httpAuth }) {
+      async init({
+        catalog,
+        config,
+        logger,
+        scheduler,
+        httpRouter,
+        httpAuth,
+        permissions,
+        permissionsRegistry,
+        accounts,
+      }) {
         const providerConfigs = readProviderConfigs(config);
-        const accounts = DigitalOceanAccounts.fromConfig(config, { logger });
         const providers = providerConfigs.map(providerConfig => {
           if (!accounts.has(providerConfig.account)) {
             throw new Error(
@@ -57,7 +72,16 @@ export const catalogModuleDigitalOceanContainerRegistry = createBackendModule({
           );
         }
         catalog.addEntityProvider(providers);
-        httpRouter.use(createRefreshRouter({ providers, httpAuth, logger }));
+        permissionsRegistry.addPermissions([docrCatalogRefreshPermission]);
+        httpRouter.use(
+          createRefreshRouter({
+            providers,
+            httpAuth,
+            permissions,
+            scheduler,
+            logger,
+          }),
+        );
       },
     });
   },

@@ -1,5 +1,10 @@
 import request from 'supertest';
 import {
+  PermissionsService,
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
   mockCredentials,
   startTestBackend,
 } from '@backstage/backend-test-utils';
@@ -13,7 +18,8 @@ export function catalogConfig(
   provider: Record<string, unknown> = {},
 ) {
   return {
-    digitalocean: { apiUrl: emulatorUrl, maxRetries: 1 },
+    // The emulator accepts any bearer token.
+    digitalocean: { apiUrl: emulatorUrl, token: 'emulator', maxRetries: 1 },
     catalog: {
       rules: [
         {
@@ -80,3 +86,33 @@ export const relations = (entity: Entity | undefined, type: string) =>
     .filter(r => r.type === type)
     .map(r => r.targetRef)
     .sort();
+
+type Decision = Awaited<
+  ReturnType<PermissionsService['authorize']>
+>[number]['result'];
+
+/** The user the permissions below deny everything. */
+export const DENIED_USER = 'user:default/denied';
+
+/**
+ * A permissions service that denies every permission to {@link DENIED_USER} and allows the rest,
+ * so that one backend serves an allowed and a denied user.
+ */
+export const permissionsDenyingOneUser = createServiceFactory({
+  service: coreServices.permissions,
+  deps: { auth: coreServices.auth },
+  factory: ({ auth }): PermissionsService => {
+    const decide = (credentials: Parameters<typeof auth.isPrincipal>[0]) =>
+      // AuthorizeResult.DENY / ALLOW, without a dependency for the enum.
+      (auth.isPrincipal(credentials, 'user') &&
+      credentials.principal.userEntityRef === DENIED_USER
+        ? 'DENY'
+        : 'ALLOW') as Decision;
+    return {
+      authorize: async (requests, { credentials }) =>
+        requests.map(() => ({ result: decide(credentials) })) as any,
+      authorizeConditional: async (requests, { credentials }) =>
+        requests.map(() => ({ result: decide(credentials) })) as any,
+    };
+  },
+});

@@ -17,11 +17,13 @@ import {
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModule from '..';
 import {
+  DENIED_USER,
   TestBackend,
   byName,
   catalogConfig,
   eventually,
   names,
+  permissionsDenyingOneUser,
   relations,
   resources,
 } from '../__testUtils__/harness';
@@ -69,6 +71,7 @@ describe('DigitalOcean entity provider in a real catalog backend', () => {
           defaultCredentials: mockCredentials.none(),
         }),
         mockServices.rootConfig.factory({ data: catalogConfig(emulator.url) }),
+        permissionsDenyingOneUser,
       ],
     });
   });
@@ -168,25 +171,56 @@ describe('DigitalOcean entity provider in a real catalog backend', () => {
 
   it('keeps the last good entities through a 5xx or 429 storm', async () => {
     const before = names(await resources(backend));
-    emulator.faults.add({ kind: 'error', status: 503, count: 1000 });
-    const failed = await request(backend.server)
-      .post('/api/catalog/digitalocean/refresh')
-      .set('authorization', mockCredentials.service.header());
-    emulator.faults.clear();
-    expect(failed.status).toBe(502);
-    expect(failed.body.error.message).toContain(
-      'failed with 503 service_unavailable',
-    );
+    const refresh = () =>
+      request(backend.server)
+        .post('/api/catalog/digitalocean/refresh')
+        .set('authorization', mockCredentials.service.header());
 
-    emulator.faults.add({ kind: 'error', status: 429, count: 1000 });
-    const limited = await request(backend.server)
-      .post('/api/catalog/digitalocean/refresh')
-      .set('authorization', mockCredentials.service.header());
+    emulator.requests.reset();
+    emulator.faults.add({ kind: 'error', status: 503, count: 1000 });
+    // The route only triggers the scheduled run (this mock scheduler runs it before answering);
+    // the run's failure goes to the scheduler, not to the caller.
+    const failed = await refresh();
     emulator.faults.clear();
-    expect(limited.status).toBe(502);
-    expect(limited.body.error.name).toBe('DigitalOceanRateLimitError');
+    expect(failed.status).toBe(202);
+    expect(emulator.requests.count('registries_list')).toBeGreaterThan(0);
+
+    emulator.requests.reset();
+    emulator.faults.add({ kind: 'error', status: 429, count: 1000 });
+    const limited = await refresh();
+    emulator.faults.clear();
+    expect(limited.status).toBe(202);
+    expect(emulator.requests.count('registries_list')).toBeGreaterThan(0);
     await new Promise(resolve => setTimeout(resolve, 1500));
     expect(names(await resources(backend))).toEqual(before);
+  });
+
+  it('refuses a user without docr.catalog.refresh with 403 naming it, without a DigitalOcean request', async () => {
+    const metadata = await request(backend.server)
+      .get('/api/catalog/.well-known/backstage/permissions/metadata')
+      .set('authorization', mockCredentials.service.header());
+    expect(metadata.status).toBe(200);
+    expect(metadata.body.permissions).toContainEqual(
+      expect.objectContaining({ type: 'basic', name: 'docr.catalog.refresh' }),
+    );
+
+    emulator.requests.reset();
+    const denied = await request(backend.server)
+      .post('/api/catalog/digitalocean/refresh')
+      .set('authorization', mockCredentials.user.header(DENIED_USER))
+      .send({ provider: 'default' });
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.name).toBe('NotAllowedError');
+    expect(denied.body.error.message).toContain('docr.catalog.refresh');
+    expect(emulator.requests.count()).toBe(0);
+
+    // The same request by an allowed user reads DigitalOcean.
+    const allowed = await request(backend.server)
+      .post('/api/catalog/digitalocean/refresh')
+      .set('authorization', mockCredentials.user.header())
+      .send({ provider: 'default' });
+    expect(allowed.status).toBe(202);
+    expect(emulator.requests.count('registries_list')).toBe(1);
   });
 
   it('refreshes at once on request, so a new registry shows within seconds', async () => {
@@ -200,14 +234,22 @@ describe('DigitalOcean entity provider in a real catalog backend', () => {
       .set('authorization', mockCredentials.service.header())
       .send({ provider: 'nope' });
     expect(unknown.status).toBe(404);
+    const unknownQuery = await request(backend.server)
+      .post('/api/catalog/digitalocean/refresh?provider=nope')
+      .set('authorization', mockCredentials.service.header());
+    expect(unknownQuery.status).toBe(404);
     const started = Date.now();
     const res = await request(backend.server)
       .post('/api/catalog/digitalocean/refresh')
       .set('authorization', mockCredentials.service.header())
       .send({ provider: 'default' });
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(202);
     expect(res.body.results).toEqual([
-      { provider: 'digitalocean-provider:default', registries: 3, clusters: 2 },
+      {
+        provider: 'digitalocean-provider:default',
+        taskId: TASK,
+        status: 'triggered',
+      },
     ]);
     await eventually(
       () => resources(backend),
