@@ -1,0 +1,109 @@
+import request from 'supertest';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import {
+  DoEmulator,
+  demoSeedPath,
+  loadSeedFile,
+} from '@backstage-docr/do-emulator';
+import catalogModule from '..';
+import {
+  TestBackend,
+  catalogConfig,
+  eventually,
+  names,
+  permissionsDenyingOneUser,
+  resources,
+} from '../__testUtils__/harness';
+
+const TASK = 'digitalocean-provider:default:refresh';
+
+describe('POST /api/catalog/digitalocean/refresh with the real scheduler', () => {
+  let emulator: DoEmulator;
+  let backend: TestBackend;
+
+  async function task() {
+    const res = await request(backend.server)
+      .get('/api/catalog/.backstage/scheduler/v1/tasks')
+      .set('authorization', mockCredentials.service.header());
+    expect(res.status).toBe(200);
+    return (res.body.tasks as any[]).find(t => t.taskId === TASK);
+  }
+
+  beforeAll(async () => {
+    emulator = await DoEmulator.start({ seed: loadSeedFile(demoSeedPath) });
+    backend = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogModule,
+        schedulerServiceFactory,
+        permissionsDenyingOneUser,
+        mockServices.rootConfig.factory({ data: catalogConfig(emulator.url) }),
+      ],
+    });
+    // The first scheduled run, at start-up, is over.
+    await eventually(
+      task,
+      t => {
+        expect(t?.taskState?.status).toBe('idle');
+        expect(t?.taskState?.lastRunEndedAt).toBeDefined();
+      },
+      30_000,
+    );
+  }, 60_000);
+
+  afterAll(async () => {
+    await backend?.stop();
+    await emulator?.stop();
+  });
+
+  it('coalesces 20 concurrent requests into one scheduled run, which updates the catalog', async () => {
+    const before = (await task()).taskState.lastRunEndedAt;
+    emulator.account.createRegistry({ name: 'acme-burst', region: 'fra1' });
+    emulator.requests.reset();
+
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        request(backend.server)
+          .post('/api/catalog/digitalocean/refresh')
+          .set('authorization', mockCredentials.user.header()),
+      ),
+    );
+    for (const res of responses) {
+      expect(res.status).toBe(202);
+      expect(res.body.results).toEqual([
+        {
+          provider: 'digitalocean-provider:default',
+          taskId: TASK,
+          status: expect.stringMatching(/^(triggered|running)$/),
+        },
+      ]);
+    }
+    // The route itself never reads DigitalOcean.
+    expect(emulator.requests.count('registries_list')).toBeLessThanOrEqual(1);
+
+    await eventually(
+      () => resources(backend),
+      e => expect(names(e)).toContain('docr-acme-burst'),
+      30_000,
+    );
+    await eventually(
+      task,
+      t => {
+        expect(t.taskState.status).toBe('idle');
+        expect(t.taskState.lastRunEndedAt > before).toBe(true);
+      },
+      30_000,
+    );
+    // Longer than the scheduler's 5 s work check: a second run would have started by now.
+    await new Promise(resolve => setTimeout(resolve, 6_000));
+    expect(emulator.requests.count('registries_list')).toBe(1);
+    expect(emulator.requests.count('kubernetes_list_clusters')).toBe(1);
+    expect(emulator.requests.count('registries_get_options')).toBe(1);
+  }, 60_000);
+});
