@@ -46,6 +46,21 @@ export interface RegistrySummaryView {
   lastRun: GcRunView | null;
 }
 
+/** The account's storage, over all its registries: what the subscription's limits apply to. */
+export interface AccountStorageView {
+  /** Registries in the newest listing of the account. */
+  registryCount: number;
+  /** The sum of each registry's newest sample. */
+  storageBytes: number;
+  /** The oldest of those samples: the sum is at least as new as this. */
+  sampledAt: string | null;
+}
+
+/** One registry, as `GET /registries/:name` answers: with its account's storage. */
+export interface RegistryDetailView extends RegistrySummaryView {
+  account: AccountStorageView;
+}
+
 export interface GcRunPageView {
   items: GcRunView[];
   totalCount: number;

@@ -179,8 +179,10 @@ describe('GC task robustness (issue #10, findings 3, 5 and 8)', () => {
     expect(emulator.requests.count()).toBe(0);
   });
 
-  it('the registry summary shows its newest sample (after a GC), not only the hourly listing', async () => {
+  it('the registry summary and the list show its newest sample (after a GC), not only the hourly listing, and the account’s total', async () => {
     await start();
+    const storageOf = (name: string) =>
+      emulator.account.getRegistry(name).storage.storageBytes();
     const started = await docr.api('post', '/registries/acme-dev/gc-runs', {});
     expect(started.status).toBe(201);
     clock.advance(5 * MINUTE);
@@ -190,6 +192,15 @@ describe('GC task robustness (issue #10, findings 3, 5 and 8)', () => {
     const { body } = await docr.api('get', '/registries/acme-dev');
     expect(body.storageBytes).toBe(run.storageAfter);
     expect(body.storageBytes).toBeLessThan(run.storageBefore);
+    // The same figure in the list, and the account's total is the sum DigitalOcean bills.
+    const list = await docr.api('get', '/registries');
+    expect(
+      list.body.items.find((r: any) => r.name === 'acme-dev').storageBytes,
+    ).toBe(run.storageAfter);
+    expect(body.account).toMatchObject({
+      registryCount: 2,
+      storageBytes: storageOf('acme-dev') + storageOf('acme-prod'),
+    });
   });
 
   it('a stored policy that fails validation is reported for its registry, and the others still run', async () => {

@@ -34,6 +34,55 @@ describe('DocrStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'reads the newest sample of each registry in one query, a GC’s newer than the listing, %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      await store.recordListing(
+        [
+          {
+            registryName: 'a',
+            storageBytes: 100,
+            sampledAt: at('2026-11-22T03:00:00Z'),
+          },
+          {
+            registryName: 'b',
+            storageBytes: 200,
+            sampledAt: at('2026-11-22T03:00:00Z'),
+          },
+        ],
+        at('2026-11-22T03:00:00Z'),
+      );
+      await store.insertSamples([
+        {
+          registryName: 'a',
+          storageBytes: 40,
+          sampledAt: at('2026-11-22T03:20:00Z'),
+        },
+        {
+          registryName: 'a',
+          storageBytes: 30,
+          sampledAt: at('2026-11-22T03:20:00Z'),
+        },
+        {
+          registryName: 'c',
+          storageBytes: 9,
+          sampledAt: at('2026-11-22T03:30:00Z'),
+        },
+      ]);
+      const newest = await store.newestSamples(['a', 'b', 'missing']);
+      expect(
+        [...newest.values()]
+          .map(s => [s.registryName, s.storageBytes, s.sampledAt.toISOString()])
+          .sort(),
+      ).toEqual([
+        ['a', 30, '2026-11-22T03:20:00.000Z'],
+        ['b', 200, '2026-11-22T03:00:00.000Z'],
+      ]);
+      expect(await store.newestSamples([])).toEqual(new Map());
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'claims a window occurrence once, %p',
     async databaseId => {
       const { store } = await createStore(databaseId);

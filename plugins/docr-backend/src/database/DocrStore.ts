@@ -488,6 +488,38 @@ export class DocrStore {
     }));
   }
 
+  /**
+   * The newest sample of each named registry, from a full listing or not (one after a GC is
+   * newer than the hourly listing), in one query.
+   */
+  async newestSamples(names: string[]): Promise<Map<string, StorageSample>> {
+    if (!names.length) return new Map();
+    const newest = this.db('docr_storage_samples')
+      .whereIn('registry_name', names)
+      .groupBy('registry_name')
+      .select('registry_name')
+      .max({ newest_at: 'sampled_at' })
+      .as('n');
+    const rows = await this.db('docr_storage_samples as s')
+      .join(newest, join =>
+        join
+          .on('s.registry_name', '=', 'n.registry_name')
+          .andOn('s.sampled_at', '=', 'n.newest_at'),
+      )
+      .select('s.*')
+      .orderBy('s.id'); // of two samples taken at the same instant, the later insert wins
+    return new Map(
+      rows.map(row => [
+        row.registry_name,
+        {
+          registryName: row.registry_name,
+          storageBytes: Number(row.storage_bytes),
+          sampledAt: toDate(row.sampled_at)!,
+        },
+      ]),
+    );
+  }
+
   /** The newest sample of one registry, from a full listing or not. */
   async latestSample(registryName: string): Promise<StorageSample | undefined> {
     const row = await this.db('docr_storage_samples')

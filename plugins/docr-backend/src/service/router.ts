@@ -26,6 +26,7 @@ import {
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
+  AccountStorageView,
   GcRunView,
   RegistrySummaryView,
   describeValidationIssues,
@@ -247,6 +248,24 @@ export function createRouter(options: RouterOptions): express.Router {
     return { storage: sample, effective };
   }
 
+  /**
+   * The account's storage: DigitalOcean bills the subscription's included storage and overage
+   * on the sum over all the account's registries, so pages show it once, for the account.
+   */
+  async function accountStorage(): Promise<AccountStorageView> {
+    const names = (await store.latestListing()).map(s => s.registryName);
+    const samples = [...(await store.newestSamples(names)).values()];
+    return {
+      registryCount: names.length,
+      storageBytes: samples.reduce((sum, s) => sum + s.storageBytes, 0),
+      sampledAt: samples.length
+        ? new Date(
+            Math.min(...samples.map(s => s.sampledAt.getTime())),
+          ).toISOString()
+        : null,
+    };
+  }
+
   /** Reads DigitalOcean (only for changes): the registry, recorded as a sample, or 404. */
   async function registryInDigitalOcean(name: string) {
     const registry = await client.findRegistry(name);
@@ -265,19 +284,22 @@ export function createRouter(options: RouterOptions): express.Router {
       docrRegistryReadPermission,
       listing.map(sample => sample.registryName),
     );
-    const visible = listing.filter(s => readable.has(s.registryName));
-    // Policies and run summaries of every registry, each read once for the whole list.
-    const [effective, runs] = await Promise.all([
-      policies.resolveAll(visible.map(sample => sample.registryName)),
+    const visible = listing
+      .map(s => s.registryName)
+      .filter(name => readable.has(name));
+    // Policies, newest samples and run summaries of every registry, each read once for the list.
+    const [effective, samples, runs] = await Promise.all([
+      policies.resolveAll(visible),
+      store.newestSamples(visible),
       store.runSummaries(),
     ]);
     res.json({
-      items: visible.map(sample =>
+      items: visible.map(name =>
         present(
-          sample.registryName,
-          sample,
-          effective.get(sample.registryName)!,
-          runs.get(sample.registryName) ?? {},
+          name,
+          samples.get(name),
+          effective.get(name)!,
+          runs.get(name) ?? {},
         ),
       ),
     });
@@ -292,8 +314,19 @@ export function createRouter(options: RouterOptions): express.Router {
       throw new NotFoundError(
         `No registry named "${name}" is known; registries are listed from DigitalOcean every sample interval`,
       );
-    const runs = (await store.runSummaries()).get(name) ?? {};
-    res.json(present(name, registry.storage, registry.effective, runs));
+    const [runs, account] = await Promise.all([
+      store.runSummaries(),
+      accountStorage(),
+    ]);
+    res.json({
+      ...present(
+        name,
+        registry.storage,
+        registry.effective,
+        runs.get(name) ?? {},
+      ),
+      account,
+    });
   });
 
   router.get('/registries/:name/policy', async (req, res) => {

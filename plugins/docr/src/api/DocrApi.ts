@@ -2,13 +2,14 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   GcRunPageView,
   GcRunView,
-  RegistrySummaryView,
+  RegistryDetailView,
   StorageSampleView,
 } from '@backstage-docr/plugin-docr-common';
 
 /** The docr backend, as the entity pages use it. */
 export interface DocrApi {
-  getRegistry(name: string): Promise<RegistrySummaryView>;
+  /** The registry with its account's storage; never makes the backend call DigitalOcean. */
+  getRegistry(name: string): Promise<RegistryDetailView>;
   listRuns(
     name: string,
     page: { limit: number; offset: number },

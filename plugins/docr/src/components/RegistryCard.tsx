@@ -1,4 +1,7 @@
+import { useEffect } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { Box, LinearProgress, Typography, makeStyles } from '@material-ui/core';
+import { useApi } from '@backstage/core-plugin-api';
 import { RELATION_DEPENDENCY_OF } from '@backstage/catalog-model';
 import {
   CopyTextButton,
@@ -15,15 +18,17 @@ import {
   ANNOTATION_REGION,
   ANNOTATION_REGISTRY_NAME,
   ANNOTATION_STORAGE_OVERAGE_PRICE_CENTS,
-  ANNOTATION_STORAGE_USAGE_BYTES,
-  ANNOTATION_STORAGE_USAGE_UPDATED_AT,
   ANNOTATION_SUBSCRIPTION_TIER,
   ANNOTATION_TIER_MONTHLY_PRICE_CENTS,
   estimateMonthlyCost,
   registryServerUrl,
   storageUsageRatio,
 } from '@backstage-docr/plugin-docr-common';
+import { docrApiRef } from '../api';
 import { formatBytes, formatCents } from './format';
+
+/** Storage changes with pushes and collections; the card follows it (the docr API never calls DigitalOcean). */
+export const STORAGE_REFRESH_MS = 10_000;
 
 const useStyles = makeStyles(theme => ({
   row: {
@@ -64,22 +69,35 @@ function Row(props: { label: string; children: React.ReactNode }) {
 }
 
 /**
- * Registry facts from the catalog entity: tier, region, server URL and login line, storage
- * against the tier's included storage, this month's estimated cost, and the DOKS clusters that
- * pull from it.
+ * Registry facts from the catalog entity (tier, region, server URL and login line, the DOKS
+ * clusters that pull from it) and, from the docr API, storage: this registry's newest sample and
+ * the account's total against the tier's included storage, with the account's estimated cost
+ * this month. The subscription is the account's, shared by all its registries, so its limit and
+ * price apply to the total, once.
  */
 export function RegistryCard() {
   const classes = useStyles();
   const { entity } = useEntity();
+  const api = useApi(docrApiRef);
   const annotations = entity.metadata.annotations ?? {};
   const name = annotations[ANNOTATION_REGISTRY_NAME];
+  const detail = useAsyncRetry(
+    async () => (name ? api.getRegistry(name) : undefined),
+    [api, name],
+  );
+  const { retry } = detail;
+  useEffect(() => {
+    const timer = setInterval(retry, STORAGE_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [retry]);
   if (!name)
     return (
       <MissingAnnotationEmptyState annotation={ANNOTATION_REGISTRY_NAME} />
     );
 
   const serverUrl = registryServerUrl(name);
-  const storage = numberAnnotation(annotations[ANNOTATION_STORAGE_USAGE_BYTES]);
+  const storage = detail.value?.storageBytes ?? undefined;
+  const account = detail.value?.account;
   const tier = {
     included_storage_bytes: numberAnnotation(
       annotations[ANNOTATION_INCLUDED_STORAGE_BYTES],
@@ -91,11 +109,17 @@ export function RegistryCard() {
       annotations[ANNOTATION_STORAGE_OVERAGE_PRICE_CENTS],
     ),
   };
-  const ratio =
-    storage === undefined ? undefined : storageUsageRatio(tier, storage);
+  const ratio = account
+    ? storageUsageRatio(tier, account.storageBytes)
+    : undefined;
   const level = storageLevel(ratio);
-  const cost =
-    storage === undefined ? undefined : estimateMonthlyCost(tier, storage);
+  const cost = account
+    ? estimateMonthlyCost(tier, account.storageBytes)
+    : undefined;
+  const shared =
+    account && account.registryCount > 1
+      ? `shared by the account's ${account.registryCount} registries`
+      : 'the account has this registry only';
   const clusters = getEntityRelations(entity, RELATION_DEPENDENCY_OF, {
     kind: 'resource',
   });
@@ -129,16 +153,35 @@ export function RegistryCard() {
         </Typography>
       </Row>
       <Row label="Storage">
-        {storage === undefined ? (
-          '—'
+        {detail.error && !detail.value ? (
+          <Typography variant="body2" color="error" data-testid="storage-error">
+            Storage unavailable: {detail.error.message}
+          </Typography>
         ) : (
           <>
             <Typography variant="body2" data-testid="storage-label">
-              {formatBytes(storage)}
-              {tier.included_storage_bytes
-                ? ` of ${formatBytes(tier.included_storage_bytes)} (${Math.round((ratio ?? 0) * 100)} %)`
-                : ''}
+              {storage === undefined ? '—' : formatBytes(storage)}
+              {detail.value?.storageSampledAt && (
+                <Typography
+                  component="span"
+                  variant="caption"
+                  color="textSecondary"
+                >
+                  {' '}
+                  measured{' '}
+                  {new Date(detail.value.storageSampledAt).toLocaleString()}
+                </Typography>
+              )}
             </Typography>
+            {account && (
+              <Typography variant="body2" data-testid="account-storage-label">
+                Account: {formatBytes(account.storageBytes)}
+                {tier.included_storage_bytes
+                  ? ` of ${formatBytes(tier.included_storage_bytes)} included (${Math.round((ratio ?? 0) * 100)} %)`
+                  : ''}
+                , {shared}
+              </Typography>
+            )}
             {ratio !== undefined && (
               <LinearProgress
                 variant="determinate"
@@ -148,25 +191,18 @@ export function RegistryCard() {
                 classes={{ root: classes.bar, bar: classes[level] }}
               />
             )}
-            {annotations[ANNOTATION_STORAGE_USAGE_UPDATED_AT] && (
-              <Typography variant="caption" color="textSecondary">
-                measured{' '}
-                {new Date(
-                  annotations[ANNOTATION_STORAGE_USAGE_UPDATED_AT],
-                ).toLocaleString()}
-              </Typography>
-            )}
           </>
         )}
       </Row>
       <Row label="This month">
         {cost ? (
           <span data-testid="cost">
-            ≈ {formatCents(cost.totalCents)} (tier {formatCents(cost.baseCents)}
+            ≈ {formatCents(cost.totalCents)} for the account (tier{' '}
+            {formatCents(cost.baseCents)}
             {cost.overageBytes > 0
               ? ` + ${formatBytes(cost.overageBytes)} over at ${formatCents(cost.overageCents)}`
               : ''}
-            )
+            ), {shared}
           </span>
         ) : (
           '—'

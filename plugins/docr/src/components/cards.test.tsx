@@ -15,12 +15,12 @@ import {
 } from '@backstage/test-utils';
 import type {
   GcRunView,
-  RegistrySummaryView,
+  RegistryDetailView,
 } from '@backstage-docr/plugin-docr-common';
 import { DocrApi, docrApiRef } from '../api';
 import { ClusterRegistriesCard } from './ClusterRegistriesCard';
 import { GcCard } from './GcCard';
-import { RegistryCard, storageLevel } from './RegistryCard';
+import { RegistryCard, STORAGE_REFRESH_MS, storageLevel } from './RegistryCard';
 import { RegistryContent } from './RegistryContent';
 
 const GIB = 1024 ** 3;
@@ -75,8 +75,8 @@ const run = (overrides: Partial<GcRunView>): GcRunView => ({
 });
 
 const summary = (
-  overrides: Partial<RegistrySummaryView> = {},
-): RegistrySummaryView => ({
+  overrides: Partial<RegistryDetailView> = {},
+): RegistryDetailView => ({
   name: 'acme-prod',
   storageBytes: 4 * GIB,
   storageSampledAt: '2026-11-23T10:00:00Z',
@@ -103,8 +103,28 @@ const summary = (
   },
   activeRun: null,
   lastRun: null,
+  account: {
+    registryCount: 1,
+    storageBytes: overrides.storageBytes ?? 4 * GIB,
+    sampledAt: '2026-11-23T10:00:00Z',
+  },
   ...overrides,
 });
+
+/** The docr API's answer for a registry of `bytes` in an account of `count` registries holding `total`. */
+const withStorage = (bytes: number, total = bytes, count = 1) =>
+  fakeApi({
+    getRegistry: jest.fn(async () =>
+      summary({
+        storageBytes: bytes,
+        account: {
+          registryCount: count,
+          storageBytes: total,
+          sampledAt: '2026-11-23T10:00:00Z',
+        },
+      }),
+    ),
+  });
 
 function fakeApi(overrides: Partial<DocrApi> = {}): DocrApi {
   return {
@@ -169,7 +189,7 @@ async function render(
 }
 
 describe('RegistryCard', () => {
-  it('shows tier, region, server URL, login line, cost and DOKS clusters', async () => {
+  it('shows tier, region, server URL, login line, storage, cost and DOKS clusters', async () => {
     await render(<RegistryCard />);
     expect(screen.getByText('basic')).toBeInTheDocument();
     expect(screen.getByText('ams3')).toBeInTheDocument();
@@ -178,13 +198,75 @@ describe('RegistryCard', () => {
     ).toBeGreaterThan(0);
     expect(screen.getByText('doctl registry login')).toBeInTheDocument();
     expect(screen.getByLabelText('Copy server URL')).toBeInTheDocument();
-    expect(screen.getByTestId('storage-label')).toHaveTextContent(
-      '4.0 GiB of 5.0 GiB (80 %)',
+    expect(await screen.findByTestId('storage-label')).toHaveTextContent(
+      '4.0 GiB',
+    );
+    expect(screen.getByTestId('account-storage-label')).toHaveTextContent(
+      'Account: 4.0 GiB of 5.0 GiB included (80 %), the account has this registry only',
     );
     expect(screen.getByTestId('cost')).toHaveTextContent(
-      '≈ $5.00 (tier $5.00)',
+      '≈ $5.00 for the account (tier $5.00)',
     );
     expect(screen.getByText('doks-prod-ams3')).toBeInTheDocument();
+  });
+
+  it('applies the subscription to the account’s total, once: three registries are one subscription, not three', async () => {
+    // Before: each registry's card showed its own storage against the limit and the full tier
+    // price, so three registries read as three subscriptions.
+    await render(<RegistryCard />, { api: withStorage(1 * GIB, 6 * GIB, 3) });
+    expect(await screen.findByTestId('storage-label')).toHaveTextContent(
+      '1.0 GiB',
+    );
+    expect(screen.getByTestId('account-storage-label')).toHaveTextContent(
+      "Account: 6.0 GiB of 5.0 GiB included (120 %), shared by the account's 3 registries",
+    );
+    expect(screen.getByTestId('storage-bar')).toHaveAttribute(
+      'data-level',
+      'full',
+    );
+    expect(screen.getByTestId('cost')).toHaveTextContent(
+      "≈ $5.02 for the account (tier $5.00 + 1.0 GiB over at $0.02), shared by the account's 3 registries",
+    );
+  });
+
+  it('shows storage from the docr API, not the entity’s annotation, and follows it', async () => {
+    // The annotation says 4 GiB (up to a catalog refresh old); the docr API knows the newer figure.
+    const getRegistry = jest
+      .fn()
+      .mockResolvedValueOnce(summary({ storageBytes: 4 * GIB }))
+      .mockResolvedValue(summary({ storageBytes: 1 * GIB }));
+    jest.useFakeTimers({ advanceTimers: true });
+    try {
+      await render(<RegistryCard />, {
+        entity: registryEntity(4 * GIB),
+        api: fakeApi({ getRegistry }),
+      });
+      expect(await screen.findByTestId('storage-label')).toHaveTextContent(
+        '4.0 GiB',
+      );
+      jest.advanceTimersByTime(STORAGE_REFRESH_MS);
+      await waitFor(() =>
+        expect(screen.getByTestId('storage-label')).toHaveTextContent(
+          '1.0 GiB',
+        ),
+      );
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('says when storage cannot be read, and still shows the registry', async () => {
+    await render(<RegistryCard />, {
+      api: fakeApi({
+        getRegistry: jest.fn(async () => {
+          throw new Error('docr backend unavailable');
+        }),
+      }),
+    });
+    expect(await screen.findByTestId('storage-error')).toHaveTextContent(
+      'Storage unavailable: docr backend unavailable',
+    );
+    expect(screen.getByText('ams3')).toBeInTheDocument();
   });
 
   it.each([
@@ -192,10 +274,10 @@ describe('RegistryCard', () => {
     [4 * GIB, 'warning'],
     [5 * GIB, 'full'],
   ])(
-    'colours the storage bar by use of the tier (%d bytes: %s)',
+    'colours the storage bar by the account’s use of the tier (%d bytes: %s)',
     async (bytes, level) => {
-      await render(<RegistryCard />, { entity: registryEntity(bytes) });
-      expect(screen.getByTestId('storage-bar')).toHaveAttribute(
+      await render(<RegistryCard />, { api: withStorage(bytes) });
+      expect(await screen.findByTestId('storage-bar')).toHaveAttribute(
         'data-level',
         level,
       );
@@ -203,9 +285,9 @@ describe('RegistryCard', () => {
   );
 
   it('adds overage at the tier’s price per GiB', async () => {
-    await render(<RegistryCard />, { entity: registryEntity(15 * GIB) });
-    expect(screen.getByTestId('cost')).toHaveTextContent(
-      '≈ $5.20 (tier $5.00 + 10.0 GiB over at $0.20)',
+    await render(<RegistryCard />, { api: withStorage(15 * GIB) });
+    expect(await screen.findByTestId('cost')).toHaveTextContent(
+      '≈ $5.20 for the account (tier $5.00 + 10.0 GiB over at $0.20)',
     );
   });
 
