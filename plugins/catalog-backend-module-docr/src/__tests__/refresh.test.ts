@@ -109,4 +109,42 @@ describe('POST /api/catalog/digitalocean/refresh with the real scheduler', () =>
     expect(emulator.requests.count('kubernetes_list_clusters')).toBe(1);
     expect(emulator.requests.count('registries_get_options')).toBe(1);
   }, 60_000);
+
+  it('answers 202 "running" to requests during a run, which join it', async () => {
+    emulator.requests.reset();
+    // Slow DigitalOcean down so that the run lasts.
+    emulator.faults.latencyMs = 3_000;
+    try {
+      const first = await request(backend.server)
+        .post('/api/catalog/digitalocean/refresh?provider=default')
+        .set('authorization', mockCredentials.user.header());
+      expect(first.status).toBe(202);
+      await eventually(task, t => expect(t.taskState.status).toBe('running'));
+
+      const during = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          request(backend.server)
+            .post('/api/catalog/digitalocean/refresh')
+            .set('authorization', mockCredentials.service.header())
+            .send({ provider: 'default' }),
+        ),
+      );
+      for (const res of during) {
+        expect(res.status).toBe(202);
+        expect(res.body.results).toEqual([
+          expect.objectContaining({ taskId: TASK, status: 'running' }),
+        ]);
+      }
+      await eventually(
+        task,
+        t => expect(t.taskState.status).toBe('idle'),
+        30_000,
+      );
+      await new Promise(resolve => setTimeout(resolve, 6_000));
+      expect(emulator.requests.count('registries_list')).toBe(1);
+      expect(emulator.requests.count('kubernetes_list_clusters')).toBe(1);
+    } finally {
+      emulator.faults.clear();
+    }
+  }, 60_000);
 });
