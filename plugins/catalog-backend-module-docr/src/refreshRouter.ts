@@ -12,6 +12,7 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { docrCatalogRefreshPermission } from '@backstage-docr/plugin-docr-common';
 import type { DigitalOceanEntityProvider } from './DigitalOceanEntityProvider';
 
@@ -53,7 +54,7 @@ export function createRefreshRouter(options: {
       { credentials },
     );
     // AuthorizeResult.ALLOW; a basic permission gets ALLOW or DENY, never CONDITIONAL.
-    if (`${decision.result}` !== 'ALLOW') {
+    if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(
         `Refreshing the DigitalOcean catalog providers requires the permission ${docrCatalogRefreshPermission.name}`,
       );
