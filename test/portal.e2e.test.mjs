@@ -13,7 +13,6 @@ import {
 } from './support/portal.mjs';
 
 const shots = path.join(root, 'test-results');
-const GIB = 1024 ** 3;
 
 let portal;
 let browser;
@@ -25,8 +24,6 @@ async function emulatorRegistry(name) {
   });
   return (await res.json()).registry;
 }
-
-const gib = bytes => `${(bytes / GIB).toFixed(1)} GiB`;
 
 /** As the cards format sizes (plugins/docr/src/components/format.ts). */
 function formatBytes(bytes) {
@@ -84,9 +81,12 @@ test('the registry page shows the emulator’s figures, and GC run from it frees
   );
   const registry = await emulatorRegistry('acme-dev');
   const label = await page.getByTestId('storage-label').textContent();
-  assert.ok(
-    label.startsWith(`${gib(registry.storage_usage_bytes)} of 100 GiB`),
-    label,
+  assert.ok(label.startsWith(formatBytes(registry.storage_usage_bytes)), label);
+  // The subscription is the account's: its limit applies to all three registries together.
+  const account = await page.getByTestId('account-storage-label').textContent();
+  assert.match(
+    account,
+    /of 100 GiB included .*, shared by the account's 3 registries$/,
   );
   await page.getByText('staging-fra1').waitFor();
   await page.getByText('GC has never run').waitFor();
@@ -118,6 +118,11 @@ test('the registry page shows the emulator’s figures, and GC run from it frees
     storageNow,
     `Storage: ${formatBytes(after.storage_usage_bytes)}`,
   );
+  // The registry card above shows the same figure within one refresh.
+  await page
+    .getByTestId('storage-label')
+    .getByText(formatBytes(after.storage_usage_bytes), { exact: false })
+    .waitFor({ timeout: 20_000 });
   await page.screenshot({
     path: path.join(shots, 'registry-after-gc.png'),
     fullPage: true,
