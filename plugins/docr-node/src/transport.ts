@@ -95,6 +95,12 @@ export function createTransport(
   const maxRateLimitRetries = options.maxRateLimitRetries ?? 5;
   // Kept in this closure only: never on an object that could be logged or thrown.
   const authorization = `Bearer ${options.token}`;
+  // One rate budget per token: once DigitalOcean says it is spent (a 429, or no request left
+  // this hour), every caller of this client waits for the reset instead of asking again.
+  let pausedUntil = 0;
+  const pauseFor = (waitMs: number) => {
+    pausedUntil = Math.max(pausedUntil, Date.now() + waitMs);
+  };
 
   return async function digitalOceanFetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
@@ -106,6 +112,10 @@ export function createTransport(
     let rateLimitWaits = 0;
 
     for (;;) {
+      const pauseMs = pausedUntil - Date.now();
+      if (pauseMs > 0 && pauseMs <= options.maxRateLimitWaitMs) {
+        await sleep(pauseMs, callerSignal);
+      }
       const headers = new Headers(request.headers);
       headers.set('authorization', authorization);
       if (options.userAgent) headers.set('user-agent', options.userAgent);
@@ -127,9 +137,14 @@ export function createTransport(
           : new DigitalOceanNetworkError(operation, networkReason(error));
       }
 
+      if (response && response.headers.get('ratelimit-remaining') === '0') {
+        const resetMs = rateLimitWaitMs(response.headers);
+        if (resetMs !== undefined) pauseFor(resetMs);
+      }
       if (response?.status === 429) {
         const waitMs =
           rateLimitWaitMs(response.headers) ?? backoff(rateLimitWaits);
+        pauseFor(waitMs);
         if (
           rateLimitWaits >= maxRateLimitRetries ||
           waitMs > options.maxRateLimitWaitMs

@@ -78,6 +78,22 @@ describe('client resilience against the emulator with faults on', () => {
     ).toBe(true);
   }, 20_000);
 
+  it('shares one rate budget between its callers: after a 429 no caller asks again before the reset', async () => {
+    await start({ rateLimitPerMinute: 2, rateLimitWindowMs: 1_000 });
+    const api = client();
+    await Promise.all([api.listRegistries(), api.listRegistries()]);
+    // The budget is spent: this call gets a 429 and waits as retry-after says...
+    const first = api.listRegistries();
+    while (!statuses('registries_list').includes(429)) {
+      await new Promise(resolve => setTimeout(resolve, 10));
+    }
+    // ...and a caller arriving meanwhile waits with it instead of collecting its own 429.
+    const second = api.listRegistries();
+    await Promise.all([first, second]);
+    expect(statuses('registries_list').filter(s => s === 429)).toHaveLength(1);
+    expect(statuses('registries_list').filter(s => s === 200)).toHaveLength(4);
+  }, 20_000);
+
   it('gives up with a typed error when the rate limit resets later than it may wait', async () => {
     await start({ rateLimitPerMinute: 1, rateLimitWindowMs: 60_000 });
     const api = client({ maxRateLimitWaitMs: 5_000 });
