@@ -43,6 +43,7 @@ describe('GC task robustness (issue #10, findings 3, 5 and 8)', () => {
       digitalocean?: object;
       databaseId?: Parameters<typeof databases.init>[0];
       emulatorSkewMs?: number;
+      skipFirstTick?: boolean;
     } = {},
   ) {
     clock = new TestClock(Date.parse('2026-11-21T12:00:00Z')); // a Saturday
@@ -60,7 +61,7 @@ describe('GC task robustness (issue #10, findings 3, 5 and 8)', () => {
       docr: options.docr ?? weeklySundayWindow('UTC', '03:00', 'PT2H'),
       digitalocean: options.digitalocean,
     });
-    await docr.tick(); // the first storage sample
+    if (!options.skipFirstTick) await docr.tick(); // the first storage sample
     return knex;
   }
 
@@ -177,6 +178,21 @@ describe('GC task robustness (issue #10, findings 3, 5 and 8)', () => {
       );
     }
     expect(emulator.requests.count()).toBe(0);
+  });
+
+  it('a page opened before the first listing gets 503 and asks the GC task to list now, once, not DigitalOcean from the request', async () => {
+    // Before: it answered 404 "not known" until the task's first tick, and the page stayed on it.
+    await start({ skipFirstTick: true });
+    const first = await docr.api('get', '/registries/acme-dev');
+    expect(first.status).toBe(503);
+    expect(first.body.error.message).toContain(
+      "The account's registries have not been listed from DigitalOcean yet",
+    );
+    // The test scheduler runs a triggered task at once: the listing is there for the next read.
+    const again = await docr.api('get', '/registries/acme-dev');
+    expect(again.status).toBe(200);
+    expect(emulator.requests.count('registries_list')).toBe(1);
+    expect((await docr.api('get', '/registries/nope')).status).toBe(404);
   });
 
   it('the registry summary and the list show its newest sample (after a GC), not only the hourly listing, and the account’s total', async () => {

@@ -6,7 +6,12 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import {
   describeValidationIssues,
   docrGarbageCollectionRunPermission,
@@ -37,6 +42,8 @@ export interface RouterOptions {
   permissions: PermissionsService;
   auditor: AuditorService;
   now: () => Date;
+  /** Asks the GC task to list the account now (the first listing not being done yet). */
+  listNow?: () => Promise<void>;
 }
 
 const pageSchema = z.object({
@@ -104,6 +111,12 @@ export function createRouter(options: RouterOptions): express.Router {
   router.get('/registries/:name', async (req, res) => {
     const name = await reader(req);
     const registry = await registries.find(name);
+    if (!registry && !(await store.lastListingAt())) {
+      await options.listNow?.();
+      throw new ServiceUnavailableError(
+        `The account's registries have not been listed from DigitalOcean yet; the GC task lists them now, try again in a few seconds`,
+      );
+    }
     if (!registry)
       throw new NotFoundError(
         `No registry named "${name}" is known; registries are listed from DigitalOcean every sample interval`,
