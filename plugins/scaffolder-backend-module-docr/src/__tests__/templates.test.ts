@@ -42,7 +42,10 @@ describe('software templates through the scaffolder’s task API', () => {
       ['acme-ams3', 'ams3'],
     ]);
     expect(emulator.account.subscription?.tierSlug).toBe('professional');
-    for (const name of ['acme-fra1', 'acme-ams3']) {
+    for (const [name, start] of [
+      ['acme-fra1', '03:00'],
+      ['acme-ams3', '05:00'],
+    ]) {
       const policy = await portal.api.get(
         `/api/docr/registries/${name}/policy`,
       );
@@ -53,7 +56,7 @@ describe('software templates through the scaffolder’s task API', () => {
           windows: [
             {
               days: ['sun'],
-              start: '03:00',
+              start,
               duration: 'PT2H',
               timezone: 'America/New_York',
             },
@@ -140,7 +143,7 @@ describe('software templates through the scaffolder’s task API', () => {
     );
   });
 
-  it('refuses a name taken by another account, and a second registry on a one-registry tier, creating nothing', async () => {
+  it('refuses a name taken by another account creating nothing, and keeps a higher tier for a registry that needs less', async () => {
     emulator.requests.reset();
     const taken = await portal.runTask('docr-staging-registry', {
       name: 'taken',
@@ -151,17 +154,19 @@ describe('software templates through the scaffolder’s task API', () => {
     expect(taken.log).toContain(
       'name: "taken" is taken by another DigitalOcean account; registry names are global, choose another',
     );
-    const downgrade = await portal.runTask('docr-staging-registry', {
+    expect(emulator.requests.mutating()).toEqual([]);
+    // The staging template needs basic; the account is on professional: it stays there.
+    const staging = await portal.runTask('docr-staging-registry', {
       name: 'acme-staging',
       region: 'fra1',
       timezone: 'UTC',
     });
-    expect(downgrade.status).toBe('failed');
-    expect(downgrade.log).toContain(
-      'the basic tier allows 1 registry per account and the account has',
+    expect(staging.status).toBe('completed');
+    expect(staging.log).toContain(
+      'the account stays on professional (the registry needs basic)',
     );
-    expect(downgrade.log).toContain('would downgrade them all');
-    expect(emulator.requests.mutating()).toEqual([]);
+    expect(emulator.account.subscription?.tierSlug).toBe('professional');
+    expect(emulator.requests.count('registries_update_subscription')).toBe(0);
   });
 
   it('dry-runs a template without calling anything that changes state', async () => {

@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  GcPolicy,
   docrPolicyUpdatePermission,
   docrRegistryCreatePermission,
   registryEntityRef,
@@ -10,7 +11,12 @@ import type { DigitalOceanClients } from '../services/DigitalOceanClients';
 import type { BackstageApis } from '../services/backstageApis';
 import type { InitiatorPermissions } from '../services/initiatorPermissions';
 import { examples } from './createRegistry.examples';
-import { RegistryPlanError, planRegistry } from './planRegistry';
+import {
+  RegistryPlan,
+  RegistryPlanError,
+  describeCost,
+  planRegistry,
+} from './planRegistry';
 
 /**
  * `digitalocean:registry:create`: validates everything first, then creates the registry (raising
@@ -45,8 +51,34 @@ export function createRegistryAction(options: {
         subscriptionTier: z =>
           z
             .string()
+            .optional()
             .describe(
-              'starter, basic or professional. The tier is the account’s, shared by all its registries',
+              'The lowest tier this registry needs: starter, basic or professional. A minimum, not a setting: the tier is the account’s, shared by all its registries; an account on this tier or higher keeps its tier, a lower one is raised (with allowTierRaise), and nothing lowers it. Default: the cheapest tier',
+            ),
+        minimumTier: z =>
+          z
+            .string()
+            .optional()
+            .describe('Alias of subscriptionTier (the lowest tier needed)'),
+        allowTierRaise: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              'Consent to raise the account’s tier (billed monthly for the whole account) when the registry needs more than it has: a higher minimum, or a second registry on a one-registry tier. Without it such a run fails before changing anything, with the price after the raise',
+            ),
+        alsoCreating: z =>
+          z
+            .array(
+              z.object({
+                name: z.string(),
+                region: z.string(),
+                regionParameter: z.string().optional(),
+              }),
+            )
+            .optional()
+            .describe(
+              'Registries later steps of the same template create ({ name, region, regionParameter }): checked with this one before anything changes (names free, a region each, the tier all of them need). regionParameter names the template parameter in messages',
             ),
         region: z =>
           z.string().describe('Region slug where images are stored, e.g. fra1'),
@@ -55,7 +87,7 @@ export function createRegistryAction(options: {
             .record(z.unknown())
             .optional()
             .describe(
-              'GC policy: { enabled, type, window: { days, start, duration, timezone } } (or windows: [...]); default: both types, Sunday 03:00 UTC for 2 hours',
+              'GC policy: { enabled, type, window: { days, start, duration, timezone } } (or windows: [...]). Omitted: nothing is stored and the docr backend’s configured default applies (built in: both types, Sunday 03:00 UTC for 2 hours). An explicit policy with no windows means "collect only by hand"',
             ),
         doksClusters: z =>
           z
@@ -79,7 +111,14 @@ export function createRegistryAction(options: {
             .string()
             .describe('registry.digitalocean.com/<name>, for docker push'),
         region: z => z.string(),
-        subscriptionTier: z => z.string(),
+        subscriptionTier: z =>
+          z.string().describe('The account’s tier once the registry exists'),
+        monthlyCostCents: z =>
+          z
+            .number()
+            .describe(
+              'What the account pays a month afterwards, in cents: the tier’s price plus storage overage at today’s storage',
+            ),
         entityRef: z =>
           z.string().describe('The catalog entity of the registry'),
         integratedClusters: z =>
@@ -89,7 +128,9 @@ export function createRegistryAction(options: {
         garbageCollection: z =>
           z
             .record(z.unknown())
-            .describe('The GC policy handed to the docr backend'),
+            .describe(
+              'The GC policy handed to the docr backend, or (none given) the one it applies by default',
+            ),
         changed: z =>
           z
             .boolean()
@@ -117,9 +158,9 @@ export function createRegistryAction(options: {
       ctx.output('serverUrl', registryServerUrl(name));
       ctx.output('region', plan.region);
       ctx.output('subscriptionTier', plan.tier);
+      ctx.output('monthlyCostCents', plan.costAfter.totalCents);
       ctx.output('entityRef', registryEntityRef(name));
       ctx.output('integratedClusters', clusterNames);
-      ctx.output('garbageCollection', plan.policy);
 
       // Who may do this, checked with the user's credentials before anything changes. A registry
       // this very task created (a retried task) is the user's own: the create checkpoint says so,
@@ -152,26 +193,35 @@ export function createRegistryAction(options: {
       const storedPolicy = plan.exists
         ? await options.apis.getStoredGcPolicy(name, credentials)
         : undefined;
-      const policyChanged =
-        !storedPolicy || !samePolicy(storedPolicy, plan.policy);
-
+      // No policy in the input: nothing is stored, the docr backend's default (or the policy
+      // already stored for an existing registry) applies.
+      const policyChanged = Boolean(
+        plan.policy &&
+        (!storedPolicy || !samePolicy(storedPolicy, plan.policy)),
+      );
+      const policyStep = describePolicyStep(plan, policyChanged, storedPolicy);
+      const costLine = describeTierCost(plan);
       const steps = [
         plan.upgradeFrom &&
-          `raise the account's tier from ${plan.upgradeFrom} to ${plan.tier} (shared by all its registries)`,
+          `raise the account's tier from ${plan.upgradeFrom} to ${plan.tier} (${plan.tierReason}; shared by all its registries)`,
         !plan.exists &&
           `create registry ${name} (${plan.tier}, ${plan.region})`,
         plan.clustersToIntegrate.length &&
           `integrate it with DOKS clusters ${plan.clustersToIntegrate.map(c => c.name).join(', ')}`,
-        policyChanged &&
-          `store its GC policy (${plan.policy.type}; ${plan.policy.windows.length} window(s))`,
+        policyStep,
       ].filter(Boolean);
       if (ctx.isDryRun) {
+        ctx.output('garbageCollection', plan.policy ?? storedPolicy ?? {});
         ctx.logger.info(
           `Dry run: checked; would ${steps.length ? steps.join('; ') : 'change nothing'}`,
         );
+        ctx.logger.info(`Dry run: ${costLine}`);
         ctx.output(
           'changed',
-          !plan.exists || plan.clustersToIntegrate.length > 0 || policyChanged,
+          !plan.exists ||
+            Boolean(plan.upgradeFrom) ||
+            plan.clustersToIntegrate.length > 0 ||
+            policyChanged,
         );
         return;
       }
@@ -191,8 +241,10 @@ export function createRegistryAction(options: {
           },
         });
         ctx.logger.info(
-          `Raised the account's tier from ${plan.upgradeFrom} to ${plan.tier}`,
+          `Raised the account's tier from ${plan.upgradeFrom} to ${plan.tier} (${plan.tierReason}); ${costLine}`,
         );
+      } else {
+        ctx.logger.info(`Tier: ${costLine}`);
       }
       const created = await ctx.checkpoint({
         key: `docr.create.${name}`,
@@ -224,14 +276,32 @@ export function createRegistryAction(options: {
         );
       }
       let stored = false;
-      if (policyChanged) {
-        stored = await options.apis.putGcPolicy(name, plan.policy, credentials);
-        if (stored)
-          ctx.logger.info(
-            `Stored the GC policy of ${name} in the docr backend`,
-          );
+      if (!plan.policy) {
+        const effective = await options.apis.getEffectiveGcPolicy(
+          name,
+          credentials,
+        );
+        ctx.output('garbageCollection', effective?.policy ?? {});
+        ctx.logger.info(
+          storedPolicy
+            ? `No garbageCollection input: ${name} keeps the GC policy stored for it (${describePolicy(storedPolicy)})`
+            : `No garbageCollection input: nothing stored, ${name} follows the docr backend's configured default policy${effective ? ` (${describePolicy(effective.policy)})` : ''}`,
+        );
       } else {
-        ctx.logger.info(`The GC policy of ${name} is already as asked`);
+        ctx.output('garbageCollection', plan.policy);
+        if (policyChanged) {
+          stored = await options.apis.putGcPolicy(
+            name,
+            plan.policy,
+            credentials,
+          );
+          if (stored)
+            ctx.logger.info(
+              `Stored the GC policy of ${name} in the docr backend: ${describePolicy(plan.policy)}`,
+            );
+        } else {
+          ctx.logger.info(`The GC policy of ${name} is already as asked`);
+        }
       }
       await options.apis.refreshCatalog(credentials);
       ctx.output(
@@ -243,6 +313,50 @@ export function createRegistryAction(options: {
       );
     },
   });
+}
+
+/** The dry run's words for what happens to the GC policy (false: nothing). */
+function describePolicyStep(
+  plan: RegistryPlan,
+  policyChanged: boolean,
+  storedPolicy: GcPolicy | undefined,
+): string | false {
+  if (plan.policy)
+    return (
+      policyChanged && `store its GC policy (${describePolicy(plan.policy)})`
+    );
+  if (storedPolicy)
+    return 'keep its stored GC policy (no garbageCollection input)';
+  return "leave its GC policy to the docr backend's configured default (no garbageCollection input)";
+}
+
+/** The account's tier afterwards and what it pays a month. */
+function describeTierCost(plan: RegistryPlan): string {
+  if (plan.upgradeFrom) {
+    const before = plan.costBefore
+      ? describeCost(plan.costBefore)
+      : plan.upgradeFrom;
+    return `the account will pay ${describeCost(plan.costAfter)} (was ${before})`;
+  }
+  if (plan.startsSubscription)
+    return `the account starts a ${plan.tier} subscription: ${describeCost(plan.costAfter)}`;
+  const needs =
+    plan.tier !== plan.requestedTier
+      ? ` (the registry needs ${plan.requestedTier})`
+      : '';
+  return `the account stays on ${plan.tier}${needs}: ${describeCost(plan.costAfter)}`;
+}
+
+/** "sun 03:00 for PT2H (UTC)", or what a policy without windows means. */
+function describePolicy(policy: GcPolicy): string {
+  if (!policy.enabled) return 'disabled: never collected, not even by hand';
+  if (!policy.windows.length)
+    return `${policy.type}; no windows: collected only by hand ("GC now"), never on a schedule`;
+  return `${policy.type}; ${policy.windows
+    .map(
+      w => `${w.days.join(',')} ${w.start} for ${w.duration} (${w.timezone})`,
+    )
+    .join(', ')}`;
 }
 
 /** Two validated policies are the same when their canonical JSON is (keys sorted). */

@@ -5,7 +5,10 @@ import type {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type { GcPolicy } from '@backstage-docr/plugin-docr-common';
+import {
+  type GcPolicy,
+  gcPolicySchema,
+} from '@backstage-docr/plugin-docr-common';
 
 /**
  * Calls to other plugins of this backend on behalf of the task's initiator: the docr backend (GC
@@ -62,7 +65,40 @@ export class BackstageApis {
         source?: string;
         policy?: GcPolicy;
       };
-      return body.source === 'api' ? body.policy : undefined;
+      if (body.source !== 'api') return undefined;
+      const policy = gcPolicySchema.safeParse(body.policy);
+      return policy.success ? policy.data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The policy the docr backend applies to the registry and where it comes from (`default`:
+   * its configured default, `api`: stored, `config`: app-config), or undefined when it cannot
+   * be read (docr backend not installed, registry not known to it yet, not readable).
+   */
+  async getEffectiveGcPolicy(
+    registryName: string,
+    credentials: BackstageCredentials,
+  ): Promise<{ policy: GcPolicy; source: string } | undefined> {
+    try {
+      const response = await this.call(
+        credentials,
+        'docr',
+        'GET',
+        `/registries/${encodeURIComponent(registryName)}/policy`,
+      );
+      if (!response.ok) return undefined;
+      const body = (await response.json()) as {
+        source?: string;
+        policy?: GcPolicy;
+      };
+      // Parsed again: a plain object of this realm (the answer's JSON may not be one).
+      const policy = gcPolicySchema.safeParse(body.policy);
+      return policy.success && body.source
+        ? { policy: policy.data, source: body.source }
+        : undefined;
     } catch {
       return undefined;
     }
