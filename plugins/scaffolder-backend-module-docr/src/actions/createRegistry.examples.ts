@@ -4,7 +4,7 @@ import yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      'A Basic registry in Frankfurt, collected every night in the team’s time zone',
+      'A registry that needs at least Basic, in Frankfurt, collected every night in the team’s time zone',
     example: yaml.stringify({
       steps: [
         {
@@ -31,7 +31,8 @@ export const examples: TemplateExample[] = [
     }),
   },
   {
-    description: 'A Professional registry integrated with two DOKS clusters',
+    description:
+      'A registry that needs Professional, integrated with two DOKS clusters; raises the account’s tier if it is lower',
     example: yaml.stringify({
       steps: [
         {
@@ -40,7 +41,8 @@ export const examples: TemplateExample[] = [
           name: 'Create the registry',
           input: {
             name: 'acme-prod',
-            subscriptionTier: 'professional',
+            minimumTier: 'professional',
+            allowTierRaise: true,
             region: 'ams3',
             doksClusters: ['prod-ams3', 'resource:default/doks-staging-fra1'],
           },

@@ -37,7 +37,7 @@ export function createRegistryAction(options: {
   return createTemplateAction({
     id: 'digitalocean:registry:create',
     description:
-      'Creates a DigitalOcean Container Registry with a tier, region, garbage collection policy and DOKS integrations. Idempotent; supports dry-run.',
+      'Creates a DigitalOcean Container Registry with the tier it needs at least (the account keeps a higher tier; a raise needs allowTierRaise; never lowered), a region, a garbage collection policy (none given: the docr backend default) and DOKS integrations. Idempotent; supports dry-run.',
     examples,
     supportsDryRun: true,
     schema: {
