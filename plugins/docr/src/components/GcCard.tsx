@@ -1,58 +1,26 @@
-import { useEffect, useState } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import {
-  Box,
-  Button,
-  Chip,
-  Dialog,
-  DialogActions,
-  DialogContent,
-  DialogContentText,
-  DialogTitle,
-  Typography,
-} from '@material-ui/core';
+import { Box, Button, Typography } from '@material-ui/core';
 import {
   InfoCard,
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { usePermission } from '@backstage/plugin-permission-react';
 import {
   ANNOTATION_REGISTRY_NAME,
-  GcRunView,
   RegistrySummaryView,
-  docrGarbageCollectionRunPermission,
 } from '@backstage-docr/plugin-docr-common';
-import { docrApiRef } from '../api';
+import { useRegistryDetail } from '../hooks/useRegistryDetail';
+import { LastRun, StatusChip } from './GcRunStatus';
+import { RunGcNowButton } from './RunGcNowButton';
 import { formatBytes, formatInZone, viewerZone } from './format';
 
-const POLL_MS = 5000;
+export { StatusChip } from './GcRunStatus';
 
 const SOURCE_LABEL: Record<RegistrySummaryView['policySource'], string> = {
   config: 'managed by app-config',
   api: 'set through the portal',
   default: 'the portal’s default',
 };
-
-export function StatusChip(props: { status: string }) {
-  const { status } = props;
-  const colors: Record<string, 'primary' | 'secondary'> = {
-    succeeded: 'primary',
-    failed: 'secondary',
-  };
-  const color = colors[status] ?? 'default';
-  return (
-    <Chip
-      size="small"
-      label={status}
-      color={color}
-      variant={status === 'succeeded' ? 'default' : 'outlined'}
-    />
-  );
-}
 
 function describeWindows(summary: RegistrySummaryView): string {
   if (!summary.policy.enabled) return 'disabled';
@@ -72,50 +40,13 @@ function windowText(summary: RegistrySummaryView, zone: string): string {
   return `${formatInZone(next.start, zone)} (${formatInZone(next.start, next.timezone)} in ${next.timezone})`;
 }
 
-function LastRun(props: { run: GcRunView | null }) {
-  const { run } = props;
-  if (!run) {
-    return (
-      <Typography variant="body2" component="span" color="textSecondary">
-        GC has never run
-      </Typography>
-    );
-  }
-  return (
-    <Typography variant="body2" component="div">
-      <StatusChip status={run.status} />{' '}
-      {run.status === 'succeeded'
-        ? `freed ${formatBytes(run.freedBytes)}`
-        : (run.reason ?? '')}{' '}
-      <Typography variant="caption" color="textSecondary">
-        {new Date(run.finishedAt ?? run.createdAt).toLocaleString()}
-      </Typography>
-    </Typography>
-  );
-}
-
 /** Garbage collection of the entity's registry: policy, next window, active and last run, "Run GC now". */
 export function GcCard() {
   const { entity } = useEntity();
   const name = entity.metadata.annotations?.[ANNOTATION_REGISTRY_NAME] ?? '';
-  const api = useApi(docrApiRef);
-  const alertApi = useApi(alertApiRef);
-  // Per registry: the policy decides on this registry's entity (e.g. its owners may run GC).
-  const { allowed } = usePermission({
-    permission: docrGarbageCollectionRunPermission,
-    resourceRef: stringifyEntityRef(entity),
-  });
-  const [confirming, setConfirming] = useState(false);
-  const [starting, setStarting] = useState(false);
-  const summary = useAsyncRetry(() => api.getRegistry(name), [api, name]);
-  const running = Boolean(summary.value?.activeRun) || starting;
-  const { retry } = summary;
-  // Follow a run while it goes: the registry is read-only until it ends.
-  useEffect(() => {
-    if (!running) return undefined;
-    const timer = setInterval(retry, POLL_MS);
-    return () => clearInterval(timer);
-  }, [running, retry]);
+  // Polls closely while a run goes (the registry is read-only until it ends) and while the
+  // docr backend is still starting (503), so "GC has never run" shows without a reload.
+  const summary = useRegistryDetail(name);
 
   if (summary.loading && !summary.value)
     return (
@@ -137,27 +68,6 @@ export function GcCard() {
   }
   const value = summary.value!;
   const zone = viewerZone();
-
-  async function runNow() {
-    setConfirming(false);
-    setStarting(true);
-    try {
-      const run = await api.startGc(name);
-      alertApi.post({
-        message: `Garbage collection of ${name} started (run ${run.id})`,
-        severity: 'success',
-        display: 'transient',
-      });
-    } catch (error) {
-      alertApi.post({
-        message: `Could not start garbage collection: ${(error as Error).message}`,
-        severity: 'error',
-      });
-    } finally {
-      setStarting(false);
-      summary.retry();
-    }
-  }
 
   return (
     <InfoCard
@@ -194,37 +104,12 @@ export function GcCard() {
         </Typography>
       </Box>
       <Box mt={2}>
-        {allowed ? (
-          <Button
-            variant="contained"
-            color="primary"
-            disabled={Boolean(value.activeRun) || starting}
-            onClick={() => setConfirming(true)}
-          >
-            Run GC now
-          </Button>
-        ) : (
-          <Typography variant="caption" color="textSecondary">
-            Running GC by hand needs the docr.garbage-collection.run permission.
-          </Typography>
-        )}
+        <RunGcNowButton
+          name={name}
+          running={Boolean(value.activeRun)}
+          onSettled={summary.retry}
+        />
       </Box>
-      <Dialog open={confirming} onClose={() => setConfirming(false)}>
-        <DialogTitle>Run garbage collection of {name} now?</DialogTitle>
-        <DialogContent>
-          <DialogContentText>
-            The registry turns read-only while garbage collection runs: every
-            push fails until it ends, which can take minutes. Run it now,
-            outside the registry’s windows?
-          </DialogContentText>
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={() => setConfirming(false)}>Cancel</Button>
-          <Button color="primary" onClick={runNow}>
-            Run GC now
-          </Button>
-        </DialogActions>
-      </Dialog>
     </InfoCard>
   );
 }

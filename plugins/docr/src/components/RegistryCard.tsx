@@ -1,7 +1,4 @@
-import { useEffect } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { Box, LinearProgress, Typography, makeStyles } from '@material-ui/core';
-import { useApi } from '@backstage/core-plugin-api';
 import { RELATION_DEPENDENCY_OF } from '@backstage/catalog-model';
 import {
   CopyTextButton,
@@ -24,11 +21,8 @@ import {
   registryServerUrl,
   storageUsageRatio,
 } from '@backstage-docr/plugin-docr-common';
-import { docrApiRef } from '../api';
+import { useRegistryDetail } from '../hooks/useRegistryDetail';
 import { formatBytes, formatCents } from './format';
-
-/** Storage changes with pushes and collections; the card follows it (the docr API never calls DigitalOcean). */
-export const STORAGE_REFRESH_MS = 10_000;
 
 const useStyles = makeStyles(theme => ({
   row: {
@@ -78,18 +72,9 @@ function Row(props: { label: string; children: React.ReactNode }) {
 export function RegistryCard() {
   const classes = useStyles();
   const { entity } = useEntity();
-  const api = useApi(docrApiRef);
   const annotations = entity.metadata.annotations ?? {};
   const name = annotations[ANNOTATION_REGISTRY_NAME];
-  const detail = useAsyncRetry(
-    async () => (name ? api.getRegistry(name) : undefined),
-    [api, name],
-  );
-  const { retry } = detail;
-  useEffect(() => {
-    const timer = setInterval(retry, STORAGE_REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [retry]);
+  const detail = useRegistryDetail(name);
   if (!name)
     return (
       <MissingAnnotationEmptyState annotation={ANNOTATION_REGISTRY_NAME} />

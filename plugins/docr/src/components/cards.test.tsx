@@ -20,7 +20,12 @@ import type {
 import { DocrApi, docrApiRef } from '../api';
 import { ClusterRegistriesCard } from './ClusterRegistriesCard';
 import { GcCard } from './GcCard';
-import { RegistryCard, STORAGE_REFRESH_MS, storageLevel } from './RegistryCard';
+import { RegistryCard, storageLevel } from './RegistryCard';
+import {
+  BUSY_REFRESH_MS,
+  STORAGE_REFRESH_MS,
+} from '../hooks/useRegistryDetail';
+import { ResponseError } from '@backstage/errors';
 import { RegistryContent } from './RegistryContent';
 
 const GIB = 1024 ** 3;
@@ -125,6 +130,22 @@ const withStorage = (bytes: number, total = bytes, count = 1) =>
       }),
     ),
   });
+
+/** The error the docr client throws for an answer with this status. */
+function responseError(status: number, message: string) {
+  const body = JSON.stringify({
+    error: { name: 'Error', message },
+    response: { statusCode: status },
+  });
+  return ResponseError.fromResponse({
+    ok: false,
+    status,
+    statusText: String(status),
+    url: 'http://localhost/api/docr/registries/acme-prod',
+    headers: new Headers({ 'content-type': 'application/json' }),
+    text: async () => body,
+  } as unknown as Response);
+}
 
 function fakeApi(overrides: Partial<DocrApi> = {}): DocrApi {
   return {
@@ -331,6 +352,40 @@ describe('GcCard', () => {
     fireEvent.click(screen.getByText('Retry'));
     expect(await screen.findByText('GC has never run')).toBeInTheDocument();
     expect(getRegistry).toHaveBeenCalledTimes(2);
+  });
+
+  it('asks again by itself while the docr backend has not listed the account yet (503)', async () => {
+    const notReady = await responseError(503, 'not listed yet');
+    const getRegistry = jest
+      .fn()
+      .mockRejectedValueOnce(notReady)
+      .mockResolvedValue(summary());
+    jest.useFakeTimers({ advanceTimers: true });
+    try {
+      await render(<GcCard />, { api: fakeApi({ getRegistry }) });
+      expect(await screen.findAllByText(/not listed yet/)).not.toHaveLength(0);
+      jest.advanceTimersByTime(BUSY_REFRESH_MS);
+      expect(await screen.findByText('GC has never run')).toBeInTheDocument();
+      expect(getRegistry).toHaveBeenCalledTimes(2);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('does not ask again by itself after a 403: that needs the user', async () => {
+    const forbidden = await responseError(403, 'docr backend unavailable');
+    const getRegistry = jest.fn().mockRejectedValue(forbidden);
+    jest.useFakeTimers({ advanceTimers: true });
+    try {
+      await render(<GcCard />, { api: fakeApi({ getRegistry }) });
+      expect(
+        await screen.findAllByText(/docr backend unavailable/),
+      ).not.toHaveLength(0);
+      jest.advanceTimersByTime(3 * BUSY_REFRESH_MS);
+      expect(getRegistry).toHaveBeenCalledTimes(1);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('shows the policy, who manages it, the next window in both zones, and that GC never ran', async () => {

@@ -1,0 +1,95 @@
+import { useState } from 'react';
+import {
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogContentText,
+  DialogTitle,
+  Typography,
+} from '@material-ui/core';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { docrGarbageCollectionRunPermission } from '@backstage-docr/plugin-docr-common';
+import { docrApiRef } from '../api';
+
+/**
+ * "Run GC now" for those the permission policy allows on this registry's entity, after a
+ * confirmation that says what it costs: the registry is read-only while GC runs.
+ */
+export function RunGcNowButton(props: {
+  name: string;
+  running: boolean;
+  onSettled: () => void;
+}) {
+  const { name, running, onSettled } = props;
+  const { entity } = useEntity();
+  const api = useApi(docrApiRef);
+  const alertApi = useApi(alertApiRef);
+  const { allowed } = usePermission({
+    permission: docrGarbageCollectionRunPermission,
+    resourceRef: stringifyEntityRef(entity),
+  });
+  const [confirming, setConfirming] = useState(false);
+  const [starting, setStarting] = useState(false);
+
+  if (!allowed) {
+    return (
+      <Typography variant="caption" color="textSecondary">
+        Running GC by hand needs the docr.garbage-collection.run permission.
+      </Typography>
+    );
+  }
+
+  async function runNow() {
+    setConfirming(false);
+    setStarting(true);
+    try {
+      const run = await api.startGc(name);
+      alertApi.post({
+        message: `Garbage collection of ${name} started (run ${run.id})`,
+        severity: 'success',
+        display: 'transient',
+      });
+    } catch (error) {
+      alertApi.post({
+        message: `Could not start garbage collection: ${(error as Error).message}`,
+        severity: 'error',
+      });
+    } finally {
+      setStarting(false);
+      onSettled();
+    }
+  }
+
+  return (
+    <>
+      <Button
+        variant="contained"
+        color="primary"
+        disabled={running || starting}
+        onClick={() => setConfirming(true)}
+      >
+        Run GC now
+      </Button>
+      <Dialog open={confirming} onClose={() => setConfirming(false)}>
+        <DialogTitle>Run garbage collection of {name} now?</DialogTitle>
+        <DialogContent>
+          <DialogContentText>
+            The registry turns read-only while garbage collection runs: every
+            push fails until it ends, which can take minutes. Run it now,
+            outside the registry’s windows?
+          </DialogContentText>
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setConfirming(false)}>Cancel</Button>
+          <Button color="primary" onClick={runNow}>
+            Run GC now
+          </Button>
+        </DialogActions>
+      </Dialog>
+    </>
+  );
+}
