@@ -164,14 +164,28 @@ export class RunReconciler {
       limit: 20,
     });
     const known = await this.ctx.store.knownUuids(registryName);
+    // History older than the retention would be pruned right after; importing it again every
+    // hour would churn the table forever.
+    const keptSince = this.ctx.now().getTime() - this.ctx.config.runRetentionMs;
     let imported = 0;
     for (const gc of history) {
-      if (gc.uuid && !known.has(gc.uuid)) {
+      if (
+        gc.uuid &&
+        !known.has(gc.uuid) &&
+        !this.prunedAlready(gc, keptSince)
+      ) {
         await this.recordExternal(registryName, gc, options.notAnswering);
         imported++;
       }
     }
     return imported;
+  }
+
+  private prunedAlready(gc: GarbageCollection, keptSince: number): boolean {
+    if (!gc.status || !DO_TERMINAL.includes(gc.status) || !gc.created_at) {
+      return false;
+    }
+    return Date.parse(gc.created_at) < keptSince;
   }
 
   /**
