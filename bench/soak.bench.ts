@@ -49,7 +49,9 @@ import Knex from 'knex';
 import { DoEmulator, EmulatorSeed } from '@backstage-docr/do-emulator';
 import { DocrStore } from '@backstage-docr/plugin-docr-backend';
 import {
+  FINAL_RUN_STATUSES,
   GcPolicyInput,
+  RUN_STATUS,
   gcPolicySchema,
   nextWindowAfter,
 } from '@backstage-docr/plugin-docr-common';
@@ -77,8 +79,8 @@ const BUDGET_PER_HOUR = 5000;
 const STUCK_GRACE_MS = 30 * MINUTE;
 /** Mean time between two pushes to one registry. */
 const PUSH_EVERY_MS = 6 * HOUR;
-const FINAL = ['succeeded', 'failed', 'cancelled', 'skipped'];
-const RETRY_PENDING = 'waiting to retry';
+const FINAL = FINAL_RUN_STATUSES;
+const RETRY_PENDING = RUN_STATUS.waitingToRetry;
 
 const ALL_DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const NAMES = [

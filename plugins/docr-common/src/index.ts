@@ -8,6 +8,7 @@ export * from './registryName';
 export * from './tiers';
 export * from './gcPolicy';
 export * from './gcWindows';
+export * from './gcStatus';
 export * from './annotations';
 export * from './permissions';
 export type * from './rest';

@@ -1,4 +1,5 @@
 import type { GcPolicy, GcPolicySource } from './gcPolicy';
+import type { GcRunStatus } from './gcStatus';
 
 /** The REST API of the docr backend (`/api/docr`), shared by the backend and the frontend. */
 
@@ -9,9 +10,9 @@ export interface GcRunView {
   trigger: 'window' | 'manual' | 'external';
   type: string | null;
   doUuid: string | null;
-  /** DigitalOcean's status (an open string), or starting / skipped. */
-  status: string;
-  statuses: string[];
+  /** DigitalOcean's status (an open string), or one of the portal's own (`RUN_STATUS`). */
+  status: GcRunStatus;
+  statuses: GcRunStatus[];
   blobsDeleted: number | null;
   freedBytes: number | null;
   storageBefore: number | null;

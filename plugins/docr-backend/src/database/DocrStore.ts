@@ -1,9 +1,12 @@
 import { Knex } from 'knex';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import {
+  FINAL_RUN_STATUSES,
   GcPolicy,
+  RUN_STATUS,
   describeValidationIssues,
   gcPolicySchema,
+  isFinalRunStatus,
 } from '@backstage-docr/plugin-docr-common';
 
 const migrationsDir = resolvePackagePath(
@@ -11,18 +14,9 @@ const migrationsDir = resolvePackagePath(
   'migrations',
 );
 
-/** Statuses after which a run needs no more watching; everything else is in flight. */
-export const FINAL_STATUSES = ['succeeded', 'failed', 'cancelled', 'skipped'];
-
-/** Our own status before DigitalOcean has answered the start request. */
-export const STARTING = 'starting';
-
-/**
- * A window run whose start failed before the start request was sent (e.g. DigitalOcean answered
- * 5xx to the checks before it): nothing started, so a later tick may claim it again while its
- * window is open.
- */
-export const RETRY_PENDING = 'waiting to retry';
+const FINAL_STATUSES = [...FINAL_RUN_STATUSES];
+const STARTING = RUN_STATUS.starting;
+const RETRY_PENDING = RUN_STATUS.waitingToRetry;
 
 /** A policy stored through the API; `problem` when the stored row no longer validates. */
 export interface StoredPolicy {
@@ -420,7 +414,7 @@ export class DocrStore {
     const result = new Map<string, { last?: GcRun; active?: GcRun }>();
     for (const run of rows.map(fromRow).sort((a, b) => a.id - b.id)) {
       const entry = result.get(run.registryName) ?? {};
-      if (!FINAL_STATUSES.includes(run.status)) entry.active = run;
+      if (!isFinalRunStatus(run.status)) entry.active = run;
       if (!entry.last || entry.last.id < run.id) entry.last = run;
       result.set(run.registryName, entry);
     }

@@ -1,7 +1,11 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import type { GcType } from '@backstage-docr/plugin-docr-common';
+import {
+  GcType,
+  RUN_STATUS,
+  isFinalRunStatus,
+} from '@backstage-docr/plugin-docr-common';
 import { isConflictError } from '@backstage-docr/plugin-docr-node';
-import { FINAL_STATUSES, GcRun } from '../database/DocrStore';
+import { GcRun } from '../database/DocrStore';
 import { GcContext, isRegistryGone, message } from './context';
 import type { RunReconciler } from './RunReconciler';
 
@@ -66,7 +70,7 @@ export class GcCommands {
     } catch (error) {
       if (isConflictError(error)) {
         await store.updateRun(run, {
-          status: 'skipped',
+          status: RUN_STATUS.skipped,
           reason: message(error),
           finishedAt: now,
         });
@@ -102,7 +106,7 @@ export class GcCommands {
         `No garbage collection run ${runId} for registry "${registryName}"`,
       );
     }
-    if (FINAL_STATUSES.includes(run.status)) {
+    if (isFinalRunStatus(run.status)) {
       throw new ConflictError(`Run ${runId} has already ended (${run.status})`);
     }
     if (!run.doUuid)

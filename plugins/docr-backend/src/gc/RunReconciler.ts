@@ -3,9 +3,12 @@ import type {
   GarbageCollection,
   RepositoryV2,
 } from '@backstage-docr/digitalocean-openapi';
-import { GcRun, RETRY_PENDING, STARTING } from '../database/DocrStore';
 import {
-  DO_TERMINAL,
+  RUN_STATUS,
+  isTerminalGcStatus,
+} from '@backstage-docr/plugin-docr-common';
+import { GcRun } from '../database/DocrStore';
+import {
   GcContext,
   MAX_CLOCK_SKEW_MS,
   TickReport,
@@ -46,7 +49,7 @@ export class RunReconciler {
   ) {
     const { store, client, logger } = this.ctx;
     try {
-      if (run.status === RETRY_PENDING) {
+      if (run.status === RUN_STATUS.waitingToRetry) {
         // Nothing was started; the window scheduler retries it while the window is open.
         if (run.windowEnd && now.getTime() >= run.windowEnd.getTime()) {
           await store.updateRun(run, {
@@ -100,7 +103,7 @@ export class RunReconciler {
         });
         return;
       }
-      if (!final.status || !DO_TERMINAL.includes(final.status)) {
+      if (!isTerminalGcStatus(final.status)) {
         await store.updateRun(run, { status: final.status ?? run.status });
         return;
       }
@@ -182,7 +185,7 @@ export class RunReconciler {
   }
 
   private prunedAlready(gc: GarbageCollection, keptSince: number): boolean {
-    if (!gc.status || !DO_TERMINAL.includes(gc.status) || !gc.created_at) {
+    if (!isTerminalGcStatus(gc.status) || !gc.created_at) {
       return false;
     }
     return Date.parse(gc.created_at) < keptSince;
@@ -206,7 +209,7 @@ export class RunReconciler {
         r.registryName === registryName &&
         r.id !== notAnswering &&
         !r.doUuid &&
-        r.status === STARTING &&
+        r.status === RUN_STATUS.starting &&
         this.couldAnswer(gc, r),
     );
     if (unconfirmed) {
@@ -225,7 +228,7 @@ export class RunReconciler {
       status: gc.status ?? 'requested',
       now: gc.created_at ? new Date(gc.created_at) : this.ctx.now(),
     });
-    if (run && gc.status && DO_TERMINAL.includes(gc.status)) {
+    if (run && isTerminalGcStatus(gc.status)) {
       return store.updateRun(run, {
         blobsDeleted: gc.blobs_deleted,
         freedBytes: gc.freed_bytes,
@@ -241,7 +244,7 @@ export class RunReconciler {
    * creation time, on DigitalOcean's clock, is within the allowed skew of our intent.
    */
   private couldAnswer(gc: GarbageCollection, run: GcRun): boolean {
-    if (gc.status && !DO_TERMINAL.includes(gc.status)) return true;
+    if (!isTerminalGcStatus(gc.status)) return true;
     if (!gc.created_at) return false;
     return (
       Math.abs(Date.parse(gc.created_at) - run.createdAt.getTime()) <=
@@ -331,7 +334,7 @@ export class RunReconciler {
         return;
       }
     }
-    if (run.status === STARTING) {
+    if (run.status === RUN_STATUS.starting) {
       await store.updateRun(run, {
         status: 'failed',
         reason:

@@ -2,10 +2,11 @@ import {
   DEFAULT_GC_TYPE,
   GcPolicy,
   GcType,
+  RUN_STATUS,
   WindowOccurrence,
 } from '@backstage-docr/plugin-docr-common';
 import { isConflictError } from '@backstage-docr/plugin-docr-node';
-import { GcRun, RETRY_PENDING } from '../database/DocrStore';
+import { GcRun } from '../database/DocrStore';
 import {
   GcContext,
   TickReport,
@@ -39,7 +40,7 @@ export class WindowScheduler {
   ) {
     const { store, client, config, logger } = this.ctx;
     const existing = await store.runForOccurrence(registryName, occurrence.key);
-    if (existing && existing.status !== RETRY_PENDING) return;
+    if (existing && existing.status !== RUN_STATUS.waitingToRetry) return;
 
     const remainingMs = occurrence.end.toMillis() - now.getTime();
     const tooLate =
@@ -146,7 +147,7 @@ export class WindowScheduler {
       if (!startSent || isRateLimited(error)) {
         // Nothing was started: a later tick tries again while the window is open.
         await store.updateRun(run, {
-          status: RETRY_PENDING,
+          status: RUN_STATUS.waitingToRetry,
           reason: `Could not start: ${message(error)}`,
         });
         logger.warn(
@@ -194,7 +195,7 @@ export class WindowScheduler {
     report: TickReport,
   ) {
     await this.ctx.store.updateRun(run, {
-      status: 'skipped',
+      status: RUN_STATUS.skipped,
       reason,
       finishedAt: now,
     });

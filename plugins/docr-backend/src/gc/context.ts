@@ -42,9 +42,6 @@ export const emptyReport = (): TickReport => ({
   errors: [],
 });
 
-/** DigitalOcean's statuses after which a collection does nothing more. */
-export const DO_TERMINAL = ['succeeded', 'failed', 'cancelled'];
-
 /**
  * How far apart DigitalOcean's clock and ours may be when a collection DigitalOcean reports is
  * matched to a start of ours that got no answer. Timestamps from two clocks are never compared
