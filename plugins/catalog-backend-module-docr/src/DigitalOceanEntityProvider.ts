@@ -8,6 +8,7 @@ import type {
 } from '@backstage/plugin-catalog-node';
 import type { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
 import { EntityContext, clusterEntity, registryEntity } from './entities';
+import { subscriptionEntity } from './subscriptionEntity';
 
 export interface RefreshResult {
   registries: number;
@@ -53,8 +54,8 @@ export class DigitalOceanEntityProvider implements EntityProvider {
   }
 
   /**
-   * Reads the account (three list calls whatever the number of registries: registries, tier
-   * options, clusters 200 per page) and applies a full mutation.
+   * Reads the account (four calls whatever the number of registries: registries, subscription,
+   * tier options, clusters 200 per page) and applies a full mutation.
    */
   async refresh(signal?: AbortSignal): Promise<RefreshResult> {
     if (!this.connection) {
@@ -64,12 +65,19 @@ export class DigitalOceanEntityProvider implements EntityProvider {
     }
     const { client, context, logger } = this.options;
     const started = Date.now();
-    const [registries, options, clusters] = await Promise.all([
+    const [registries, subscription, options, clusters] = await Promise.all([
       client.listRegistries({ signal }),
+      client.getSubscription({ signal }),
       client.getOptions({ signal }),
       client.listClusters({ signal }),
     ]);
     const entities = [
+      subscriptionEntity(
+        subscription,
+        registries,
+        options.subscription_tiers,
+        context,
+      ),
       ...registries.map(r =>
         registryEntity(r, options.subscription_tiers, context),
       ),

@@ -1,6 +1,4 @@
 import {
-  ANNOTATION_LOCATION,
-  ANNOTATION_ORIGIN_LOCATION,
   ANNOTATION_VIEW_URL,
   Entity,
   stringifyEntityRef,
@@ -30,32 +28,10 @@ import {
   registryEntityName,
   registryServerUrl,
 } from '@backstage-docr/plugin-docr-common';
+import { CONSOLE_URL, EntityContext, managedBy, spec } from './entityParts';
+import { subscriptionEntityRef } from './subscriptionEntity';
 
-export interface EntityContext {
-  account: string;
-  owner: string;
-  lifecycle: string;
-  system?: string;
-}
-
-const CONSOLE = 'https://cloud.digitalocean.com';
-
-function managedBy(account: string) {
-  const location = `digitalocean:${account}`;
-  return {
-    [ANNOTATION_LOCATION]: location,
-    [ANNOTATION_ORIGIN_LOCATION]: location,
-  };
-}
-
-function spec(context: EntityContext, type: string) {
-  return {
-    type,
-    owner: context.owner,
-    lifecycle: context.lifecycle,
-    ...(context.system ? { system: context.system } : {}),
-  };
-}
+export type { EntityContext } from './entityParts';
 
 export function registryEntityRef(registryName: string): string {
   return stringifyEntityRef({
@@ -74,7 +50,7 @@ export function registryEntity(
   const tierSlug = registry.subscription?.tier?.slug;
   const tier =
     tiers.find(t => t.slug === tierSlug) ?? registry.subscription?.tier;
-  const viewUrl = `${CONSOLE}/registry/${name}`;
+  const viewUrl = `${CONSOLE_URL}/registry/${name}`;
   const annotations: Record<string, string> = {
     ...managedBy(context.account),
     [ANNOTATION_VIEW_URL]: viewUrl,
@@ -122,7 +98,11 @@ export function registryEntity(
       tags: ['digitalocean', 'container-registry'],
       links: [{ url: viewUrl, title: 'DigitalOcean console', icon: 'cloud' }],
     },
-    spec: spec(context, RESOURCE_TYPE_CONTAINER_REGISTRY),
+    spec: {
+      ...spec(context, RESOURCE_TYPE_CONTAINER_REGISTRY),
+      // Its tier, included storage and price are the account's subscription's.
+      dependsOn: [subscriptionEntityRef(context.account)],
+    },
   };
 }
 
@@ -142,7 +122,7 @@ export function clusterEntity(
   cluster: KubernetesCluster,
   context: EntityContext,
 ): Entity {
-  const viewUrl = `${CONSOLE}/kubernetes/clusters/${cluster.id}`;
+  const viewUrl = `${CONSOLE_URL}/kubernetes/clusters/${cluster.id}`;
   const pools = nodePoolsSummary(cluster);
   const annotations: Record<string, string> = {
     ...managedBy(context.account),

@@ -19,3 +19,7 @@ export {
   registryEntityRef,
   type EntityContext,
 } from './entities';
+export {
+  subscriptionEntity,
+  subscriptionEntityRef,
+} from './subscriptionEntity';

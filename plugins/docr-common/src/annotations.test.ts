@@ -1,9 +1,20 @@
-import { clusterEntityName, registryEntityName } from './annotations';
+import {
+  clusterEntityName,
+  registryEntityName,
+  subscriptionEntityName,
+} from './annotations';
 
 describe('entity names', () => {
   it('prefixes registry and cluster names', () => {
     expect(registryEntityName('acme-prod')).toBe('docr-acme-prod');
     expect(clusterEntityName('prod-ams3')).toBe('doks-prod-ams3');
+    // Never a registry's entity name, whatever the registry is called.
+    expect(subscriptionEntityName('default')).toBe(
+      'do-registry-subscription-default',
+    );
+    expect(subscriptionEntityName('default')).not.toBe(
+      registryEntityName('subscription-default'),
+    );
   });
 
   it('fits the 63-character limit with a stable suffix that tells long names apart', () => {

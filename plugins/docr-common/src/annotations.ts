@@ -14,6 +14,16 @@ export const ANNOTATION_ACCOUNT = 'digitalocean.com/account';
 /** `spec.type` of the catalog Resources the provider emits. */
 export const RESOURCE_TYPE_CONTAINER_REGISTRY = 'container-registry';
 export const RESOURCE_TYPE_KUBERNETES_CLUSTER = 'kubernetes-cluster';
+/** An account's registry subscription: tier, included storage and price, shared by its registries. */
+export const RESOURCE_TYPE_REGISTRY_SUBSCRIPTION =
+  'container-registry-subscription';
+
+/** On the subscription entity: the account's registries, and how many its tier allows. */
+export const ANNOTATION_REGISTRY_COUNT = 'digitalocean.com/registry-count';
+export const ANNOTATION_REGISTRY_LIMIT = 'digitalocean.com/registry-limit';
+/** On the subscription entity: the month's estimated cost (tier price plus overage), in cents. */
+export const ANNOTATION_MONTHLY_COST_CENTS =
+  'digitalocean.com/monthly-cost-cents';
 
 export const ANNOTATION_INCLUDED_STORAGE_BYTES =
   'digitalocean.com/included-storage-bytes';
@@ -53,4 +63,11 @@ export function registryEntityName(registryName: string): string {
 }
 export function clusterEntityName(clusterName: string): string {
   return prefixedEntityName('doks', clusterName);
+}
+/**
+ * The catalog entity of a configured account's registry subscription (one per account). Not
+ * under `docr-`: a registry named `subscription-x` would take that name.
+ */
+export function subscriptionEntityName(accountId: string): string {
+  return prefixedEntityName('do-registry-subscription', accountId);
 }

@@ -30,7 +30,9 @@ import {
 
 const TASK = 'digitalocean-provider:default:refresh';
 const PROD = '0f3a7b52-8e44-4c1c-b2d5-6a9e8f7c3d02';
+const SUBSCRIPTION = 'do-registry-subscription-default';
 const ALL = [
+  SUBSCRIPTION,
   'docr-acme-dev',
   'docr-acme-prod',
   'docr-acme-staging',
@@ -81,12 +83,13 @@ describe('DigitalOcean entity provider in a real catalog backend', () => {
     await emulator?.stop();
   });
 
-  it('emits every registry and DOKS cluster as a Resource, at a constant number of DO calls', async () => {
+  it('emits the account’s subscription, every registry and DOKS cluster as Resources, at a constant number of DO calls', async () => {
     emulator.requests.reset();
     await scheduler.triggerTask(TASK);
     expect(emulator.requests.summary().byOperation).toEqual({
       kubernetes_list_clusters: 1,
       registries_get_options: 1,
+      registries_get_subscription: 1,
       registries_list: 1,
     });
     const entities = await eventually(
@@ -100,6 +103,7 @@ describe('DigitalOcean entity provider in a real catalog backend', () => {
       owner: 'group:default/platform',
       lifecycle: 'production',
       system: 'system:default/delivery',
+      dependsOn: [`resource:default/${SUBSCRIPTION}`],
     });
     expect(prod.metadata.title).toBe('acme-prod');
     expect(prod.metadata.annotations).toMatchObject({
@@ -145,6 +149,53 @@ describe('DigitalOcean entity provider in a real catalog backend', () => {
     expect(
       relations(byName(entities, 'docr-acme-dev'), 'dependencyOf'),
     ).toEqual(['resource:default/doks-staging-fra1']);
+  });
+
+  it('the subscription entity carries the account’s figures: DigitalOcean’s sums, the tier’s limits, the month’s cost, and its registries depend on it', async () => {
+    await scheduler.triggerTask(TASK);
+    const entities = await eventually(
+      () => resources(backend),
+      e => expect(names(e)).toContain(SUBSCRIPTION),
+    );
+    const subscription = byName(entities, SUBSCRIPTION)!;
+    const registries = [...emulator.account.registries.values()];
+    const storage = emulator.account.storageBytes();
+    const professional = emulator.account.currentTier()!;
+    expect(professional.slug).toBe('professional');
+    const overageGiB = Math.max(
+      0,
+      (storage - professional.included_storage_bytes!) / 1024 ** 3,
+    );
+    expect(subscription.spec).toMatchObject({
+      type: 'container-registry-subscription',
+      owner: 'group:default/platform',
+    });
+    expect(subscription.metadata.annotations).toMatchObject({
+      'digitalocean.com/account': 'default',
+      'digitalocean.com/subscription-tier': 'professional',
+      'digitalocean.com/registry-count': String(registries.length),
+      'digitalocean.com/registry-limit': '10',
+      'digitalocean.com/storage-usage-bytes': String(storage),
+      'digitalocean.com/included-storage-bytes': String(
+        professional.included_storage_bytes,
+      ),
+      'digitalocean.com/tier-monthly-price-cents': String(
+        professional.monthly_price_in_cents,
+      ),
+      'digitalocean.com/monthly-cost-cents': String(
+        professional.monthly_price_in_cents! +
+          Math.round(
+            overageGiB * professional.storage_overage_price_in_cents! * 100,
+          ) /
+            100,
+      ),
+    });
+    expect(relations(subscription, 'dependencyOf')).toEqual(
+      registries.map(r => `resource:default/docr-${r.name}`).sort(),
+    );
+    expect(relations(byName(entities, 'docr-acme-prod'), 'dependsOn')).toEqual([
+      `resource:default/${SUBSCRIPTION}`,
+    ]);
   });
 
   it('shows drift: an integration made in DigitalOcean appears, a deleted registry disappears', async () => {

@@ -107,7 +107,11 @@ describe('with the real scheduler', () => {
     try {
       await eventually(
         () => resources(backend),
-        e => expect(names(e)).toEqual(['docr-acme']),
+        e =>
+          expect(names(e)).toEqual([
+            'do-registry-subscription-default',
+            'docr-acme',
+          ]),
       );
       const tasks = async () => {
         const res = await request(backend.server)
@@ -124,7 +128,10 @@ describe('with the real scheduler', () => {
       expect(failed.taskState.lastRunError).toContain(
         'failed with 500 server_error',
       );
-      expect(names(await resources(backend))).toEqual(['docr-acme']);
+      expect(names(await resources(backend))).toEqual([
+        'do-registry-subscription-default',
+        'docr-acme',
+      ]);
       emulator.faults.clear();
       await eventually(
         tasks,
