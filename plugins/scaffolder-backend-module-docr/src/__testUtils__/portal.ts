@@ -22,7 +22,7 @@ import catalogModule from '@backstage-docr/plugin-catalog-backend-module-docr';
 import docrPlugin from '@backstage-docr/plugin-docr-backend';
 import scaffolderModule from '..';
 
-export const templatesDir = path.resolve(__dirname, '../../../../templates');
+export const templatesDir = path.resolve(__dirname, '../../templates');
 
 export function loadTemplate(file: string) {
   return yaml.load(
@@ -155,7 +155,7 @@ export async function startPortal(options: {
             locations: [
               {
                 type: 'file',
-                target: path.join(templatesDir, 'catalog-info.yaml'),
+                target: path.join(templatesDir, 'all.yaml'),
               },
               ...(options.locations ?? []).map(target => ({
                 type: 'file',
