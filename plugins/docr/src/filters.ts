@@ -2,6 +2,7 @@ import type { Entity } from '@backstage/catalog-model';
 import {
   RESOURCE_TYPE_CONTAINER_REGISTRY,
   RESOURCE_TYPE_KUBERNETES_CLUSTER,
+  RESOURCE_TYPE_REGISTRY_SUBSCRIPTION,
 } from '@backstage-docr/plugin-docr-common';
 
 const isResourceOfType = (type: string) => (entity: Entity) =>
@@ -13,4 +14,7 @@ export const isContainerRegistry = isResourceOfType(
 );
 export const isKubernetesCluster = isResourceOfType(
   RESOURCE_TYPE_KUBERNETES_CLUSTER,
+);
+export const isRegistrySubscription = isResourceOfType(
+  RESOURCE_TYPE_REGISTRY_SUBSCRIPTION,
 );

@@ -1,5 +1,8 @@
 import { Box, LinearProgress, Typography, makeStyles } from '@material-ui/core';
-import { RELATION_DEPENDENCY_OF } from '@backstage/catalog-model';
+import {
+  RELATION_DEPENDENCY_OF,
+  RELATION_DEPENDS_ON,
+} from '@backstage/catalog-model';
 import {
   CopyTextButton,
   InfoCard,
@@ -108,6 +111,10 @@ export function RegistryCard() {
   const clusters = getEntityRelations(entity, RELATION_DEPENDENCY_OF, {
     kind: 'resource',
   });
+  // The account's subscription entity, where its figures and all its registries are.
+  const subscription = getEntityRelations(entity, RELATION_DEPENDS_ON, {
+    kind: 'resource',
+  });
   const login = 'doctl registry login';
 
   return (
@@ -193,6 +200,11 @@ export function RegistryCard() {
           '—'
         )}
       </Row>
+      {subscription.length > 0 && (
+        <Row label="Subscription">
+          <EntityRefLinks entityRefs={subscription} defaultKind="resource" />
+        </Row>
+      )}
       <Row label="DOKS clusters">
         {clusters.length ? (
           <EntityRefLinks entityRefs={clusters} defaultKind="resource" />
