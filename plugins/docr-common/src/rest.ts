@@ -47,6 +47,15 @@ export interface RegistrySummaryView {
   lastRun: GcRunView | null;
 }
 
+/** `POST /registry-names/check`: whether DigitalOcean would let this account take the name. */
+export interface RegistryNameCheckView {
+  name: string;
+  /** Names are unique across DigitalOcean: false when any account has it. */
+  available: boolean;
+  /** When DigitalOcean answered (answers are reused for a minute). */
+  checkedAt: string;
+}
+
 /** The account's storage, over all its registries: what the subscription's limits apply to. */
 export interface AccountStorageView {
   /** Registries in the newest listing of the account. */
