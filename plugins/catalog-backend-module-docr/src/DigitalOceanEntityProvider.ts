@@ -72,12 +72,7 @@ export class DigitalOceanEntityProvider implements EntityProvider {
       client.listClusters({ signal }),
     ]);
     const entities = [
-      subscriptionEntity(
-        subscription,
-        registries,
-        options.subscription_tiers,
-        context,
-      ),
+      subscriptionEntity(subscription, registries, options, context),
       ...registries.map(r =>
         registryEntity(r, options.subscription_tiers, context),
       ),

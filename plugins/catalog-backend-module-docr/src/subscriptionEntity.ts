@@ -10,6 +10,7 @@ import type {
 } from '@backstage-docr/digitalocean-openapi';
 import {
   ANNOTATION_ACCOUNT,
+  ANNOTATION_AVAILABLE_REGIONS,
   ANNOTATION_INCLUDED_STORAGE_BYTES,
   ANNOTATION_MONTHLY_COST_CENTS,
   ANNOTATION_REGISTRY_COUNT,
@@ -42,9 +43,13 @@ export function subscriptionEntityRef(accountId: string): string {
 export function subscriptionEntity(
   subscription: Subscription | undefined,
   registries: Registry[],
-  tiers: SubscriptionTier[],
+  options: {
+    subscription_tiers: SubscriptionTier[];
+    available_regions: string[];
+  },
   context: EntityContext,
 ): Entity {
+  const tiers = options.subscription_tiers;
   const slug = subscription?.tier?.slug;
   const tier = tiers.find(t => t.slug === slug) ?? subscription?.tier;
   const storageBytes = registries.reduce(
@@ -58,6 +63,8 @@ export function subscriptionEntity(
     [ANNOTATION_ACCOUNT]: context.account,
     [ANNOTATION_REGISTRY_COUNT]: String(registries.length),
     [ANNOTATION_STORAGE_USAGE_BYTES]: String(storageBytes),
+    // For the scaffolder form's region field: the catalog already has them, DigitalOcean is not asked.
+    [ANNOTATION_AVAILABLE_REGIONS]: options.available_regions.join(','),
   };
   if (slug) {
     annotations[ANNOTATION_SUBSCRIPTION_TIER] = slug;

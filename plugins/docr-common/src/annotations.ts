@@ -21,6 +21,9 @@ export const RESOURCE_TYPE_REGISTRY_SUBSCRIPTION =
 /** On the subscription entity: the account's registries, and how many its tier allows. */
 export const ANNOTATION_REGISTRY_COUNT = 'digitalocean.com/registry-count';
 export const ANNOTATION_REGISTRY_LIMIT = 'digitalocean.com/registry-limit';
+/** On the subscription entity: the regions DigitalOcean offers for registries, comma-separated. */
+export const ANNOTATION_AVAILABLE_REGIONS =
+  'digitalocean.com/available-regions';
 /** On the subscription entity: the month's estimated cost (tier price plus overage), in cents. */
 export const ANNOTATION_MONTHLY_COST_CENTS =
   'digitalocean.com/monthly-cost-cents';

@@ -175,6 +175,7 @@ describe('DigitalOcean entity provider in a real catalog backend', () => {
       'digitalocean.com/subscription-tier': 'professional',
       'digitalocean.com/registry-count': String(registries.length),
       'digitalocean.com/registry-limit': '10',
+      'digitalocean.com/available-regions': emulator.account.regions.join(','),
       'digitalocean.com/storage-usage-bytes': String(storage),
       'digitalocean.com/included-storage-bytes': String(
         professional.included_storage_bytes,
