@@ -27,7 +27,8 @@ export interface Config {
       apiUrl?: string;
     }>;
     /**
-     * For development only: the DigitalOcean API emulator (package `@backstage-docr/do-emulator`).
+     * For development only: the DigitalOcean API emulator (`@backstage-docr/do-emulator`, a private
+     * package of the backstage-docr repository, not published).
      * When declared, the portal's backend starts it in-process, and accounts without an `apiUrl`
      * talk to it and need no token. Left out (or set to null over a development config), every
      * account needs a token and the backend fails at start-up without one.
