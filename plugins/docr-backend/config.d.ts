@@ -49,5 +49,17 @@ export interface Config {
         samples?: HumanDuration | string;
       };
     };
+    /** The repositories and tags the registry pages show, cached per registry. */
+    repositories?: {
+      /**
+       * How long a registry's listing is served before it is listed again from DigitalOcean
+       * (default 5 minutes). An older listing is still served while the new one is made.
+       */
+      cacheTtl?: HumanDuration | string;
+      /** Registries whose listings are held in memory (default 50); the least recently read go first. */
+      maxRegistries?: number;
+      /** Tags held in memory over all registries (default 100000); the least recently read go first. */
+      maxTags?: number;
+    };
   };
 }

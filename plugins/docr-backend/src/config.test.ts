@@ -92,6 +92,28 @@ describe('docr config', () => {
     ).toThrow(message);
   });
 
+  it('reads the repository cache: a 5-minute TTL by default, bounds that must be positive', () => {
+    expect(readDocrConfig(new ConfigReader({})).repositories).toEqual({
+      cacheTtlMs: 300_000,
+      maxRegistries: 50,
+      maxTags: 100_000,
+    });
+    const repositories = (value: object) =>
+      readDocrConfig(new ConfigReader({ docr: { repositories: value } }))
+        .repositories;
+    expect(repositories({ cacheTtl: 'PT30S', maxTags: 10 })).toEqual({
+      cacheTtlMs: 30_000,
+      maxRegistries: 50,
+      maxTags: 10,
+    });
+    expect(() => repositories({ cacheTtl: 'soon' })).toThrow(
+      'docr.repositories.cacheTtl is not a valid duration',
+    );
+    expect(() => repositories({ maxRegistries: 0 })).toThrow(
+      'docr.repositories.maxRegistries must be a positive integer',
+    );
+  });
+
   it('stops the backend at start-up on a bad window', async () => {
     await expect(
       startTestBackend({

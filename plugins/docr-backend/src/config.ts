@@ -18,6 +18,17 @@ export interface DocrBackendConfig {
   minimumRemainingWindowMs: number;
   runRetentionMs: number;
   sampleRetentionMs: number;
+  repositories: RepositoryCacheConfig;
+}
+
+/** The cache of each registry's repositories and tags (`docr.repositories`). */
+export interface RepositoryCacheConfig {
+  /** A listing older than this is served once more while it is listed again. */
+  cacheTtlMs: number;
+  /** Registries whose listings are held; the least recently read go first. */
+  maxRegistries: number;
+  /** Tags held over all registries; the least recently read repositories' tags go first. */
+  maxTags: number;
 }
 
 const BASE = 'docr.garbageCollection';
@@ -115,5 +126,33 @@ export function readDocrConfig(config: Config): DocrBackendConfig {
     sampleRetentionMs: durationToMilliseconds(
       duration(retention, 'samples', { days: 90 }, `${BASE}.retention.samples`),
     ),
+    repositories: readRepositoryCacheConfig(config),
+  };
+}
+
+function positiveInteger(
+  config: Config | undefined,
+  key: string,
+  fallback: number,
+): number {
+  const value = config?.getOptionalNumber(key) ?? fallback;
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`docr.repositories.${key} must be a positive integer`);
+  return value;
+}
+
+function readRepositoryCacheConfig(config: Config): RepositoryCacheConfig {
+  const repositories = config.getOptionalConfig('docr.repositories');
+  return {
+    cacheTtlMs: durationToMilliseconds(
+      duration(
+        repositories,
+        'cacheTtl',
+        { minutes: 5 },
+        'docr.repositories.cacheTtl',
+      ),
+    ),
+    maxRegistries: positiveInteger(repositories, 'maxRegistries', 50),
+    maxTags: positiveInteger(repositories, 'maxTags', 100_000),
   };
 }

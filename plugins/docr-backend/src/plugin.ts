@@ -9,13 +9,14 @@ import { readDocrConfig } from './config';
 import { DocrStore } from './database/DocrStore';
 import { GarbageCollector } from './gc/GarbageCollector';
 import { PolicyResolver } from './policies';
+import { RepositoryCache } from './repositories/RepositoryCache';
 import { createRouter } from './service/router';
 
 export const GC_TASK_ID = 'docr-garbage-collection';
 
 /**
  * The docr backend plugin: GC policies, garbage collection inside windows, run and storage
- * history, and the REST API under /api/docr.
+ * history, cached repositories and tags, and the REST API under /api/docr.
  */
 export const docrPlugin = createBackendPlugin({
   pluginId: 'docr',
@@ -93,6 +94,12 @@ export const docrPlugin = createBackendPlugin({
             policies,
             collector,
             client,
+            repositories: new RepositoryCache({
+              client,
+              now,
+              config: docrConfig.repositories,
+              logger,
+            }),
             httpAuth,
             permissions,
             auditor,

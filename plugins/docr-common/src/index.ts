@@ -12,3 +12,4 @@ export * from './gcStatus';
 export * from './annotations';
 export * from './permissions';
 export type * from './rest';
+export * from './restRepositories';

@@ -59,6 +59,19 @@ const registryContent = EntityContentBlueprint.make({
   },
 });
 
+const repositoriesContent = EntityContentBlueprint.make({
+  name: 'repositories',
+  params: {
+    path: 'repositories',
+    title: 'Repositories',
+    filter: isContainerRegistry,
+    loader: () =>
+      import('./components/RepositoriesContent').then(m => (
+        <m.RepositoriesContent />
+      )),
+  },
+});
+
 /** The docr plugin for apps on the new frontend system: `features: [docrPlugin]`. */
 export default createFrontendPlugin({
   pluginId: 'docr',
@@ -68,5 +81,6 @@ export default createFrontendPlugin({
     gcCard,
     clusterRegistriesCard,
     registryContent,
+    repositoriesContent,
   ],
 });

@@ -9,6 +9,7 @@ export {
   EntityDocrRegistryCard,
   EntityDocrGcCard,
   EntityDocrRegistryContent,
+  EntityDocrRepositoriesContent,
   EntityDocrClusterRegistriesCard,
 } from './plugin';
 export { isContainerRegistry, isKubernetesCluster } from './filters';

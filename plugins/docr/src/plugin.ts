@@ -47,6 +47,18 @@ export const EntityDocrRegistryContent = docrPlugin.provide(
   }),
 );
 
+export const EntityDocrRepositoriesContent = docrPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDocrRepositoriesContent',
+    component: {
+      lazy: () =>
+        import('./components/RepositoriesContent').then(
+          m => m.RepositoriesContent,
+        ),
+    },
+  }),
+);
+
 export const EntityDocrClusterRegistriesCard = docrPlugin.provide(
   createComponentExtension({
     name: 'EntityDocrClusterRegistriesCard',

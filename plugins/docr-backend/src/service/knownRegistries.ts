@@ -1,4 +1,4 @@
-import { NotFoundError } from '@backstage/errors';
+import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import type { AccountStorageView } from '@backstage-docr/plugin-docr-common';
 import type { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
 import type { DocrStore } from '../database/DocrStore';
@@ -34,6 +34,24 @@ export class KnownRegistries {
     if (!listed && !sampledSince && effective.source !== 'api')
       return undefined;
     return { storage: sample, effective };
+  }
+
+  /**
+   * The registry as `find` has it; before the account's first listing 503, after asking for
+   * that listing with `listNow`; 404 for a registry the listing does not have.
+   */
+  async require(name: string, listNow?: () => Promise<void>) {
+    const registry = await this.find(name);
+    if (registry) return registry;
+    if (!(await this.store.lastListingAt())) {
+      await listNow?.();
+      throw new ServiceUnavailableError(
+        `The account's registries have not been listed from DigitalOcean yet; the GC task lists them now, try again in a few seconds`,
+      );
+    }
+    throw new NotFoundError(
+      `No registry named "${name}" is known; registries are listed from DigitalOcean every sample interval`,
+    );
   }
 
   /**

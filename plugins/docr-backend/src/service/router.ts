@@ -6,12 +6,7 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import {
-  ConflictError,
-  InputError,
-  NotFoundError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import {
   describeValidationIssues,
   docrGarbageCollectionRunPermission,
@@ -25,11 +20,16 @@ import type { JsonObject } from '@backstage/types';
 import type { DocrStore } from '../database/DocrStore';
 import type { GarbageCollector } from '../gc/GarbageCollector';
 import type { PolicyResolver } from '../policies';
+import type { RepositoryCache } from '../repositories/RepositoryCache';
 import { RegistryAccess, principalRef } from './access';
 import { KnownRegistries } from './knownRegistries';
 import { policyGrant } from './policyGrant';
 import { presentRegistry, presentRun } from './presenters';
-import { upstreamErrorHandler } from './upstreamErrors';
+import { repositoryRoutes } from './repositoryRoutes';
+import {
+  retryAfterOnUnavailable,
+  upstreamErrorHandler,
+} from './upstreamErrors';
 
 export { NEW_REGISTRY_GRACE_MS } from './policyGrant';
 
@@ -38,6 +38,7 @@ export interface RouterOptions {
   policies: PolicyResolver;
   collector: GarbageCollector;
   client: DigitalOceanClient;
+  repositories: RepositoryCache;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   auditor: AuditorService;
@@ -59,7 +60,8 @@ function registryName(req: express.Request): string {
 }
 
 /**
- * The REST API under /api/docr: registries with policy, windows and runs; GC now; history.
+ * The REST API under /api/docr: registries with policy, windows and runs; GC now; history;
+ * repositories and tags (`repositoryRoutes`).
  * Reads come from the database only; changes are checked on the registry's catalog entity and
  * audited.
  */
@@ -110,17 +112,7 @@ export function createRouter(options: RouterOptions): express.Router {
 
   router.get('/registries/:name', async (req, res) => {
     const name = await reader(req);
-    const registry = await registries.find(name);
-    if (!registry && !(await store.lastListingAt())) {
-      await options.listNow?.();
-      throw new ServiceUnavailableError(
-        `The account's registries have not been listed from DigitalOcean yet; the GC task lists them now, try again in a few seconds`,
-      );
-    }
-    if (!registry)
-      throw new NotFoundError(
-        `No registry named "${name}" is known; registries are listed from DigitalOcean every sample interval`,
-      );
+    const registry = await registries.require(name, options.listNow);
     const [runs, account] = await Promise.all([
       store.runSummaries(),
       registries.accountStorage(),
@@ -274,6 +266,16 @@ export function createRouter(options: RouterOptions): express.Router {
     });
   });
 
+  router.use(
+    repositoryRoutes({
+      reader,
+      registries,
+      cache: options.repositories,
+      listNow: options.listNow,
+    }),
+  );
+
+  router.use(retryAfterOnUnavailable());
   router.use(upstreamErrorHandler());
   return router;
 }

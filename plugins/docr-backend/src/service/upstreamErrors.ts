@@ -1,5 +1,5 @@
 import type express from 'express';
-import { serializeError } from '@backstage/errors';
+import { isError, serializeError } from '@backstage/errors';
 import {
   DigitalOceanApiError,
   DigitalOceanNetworkError,
@@ -25,5 +25,17 @@ export function upstreamErrorHandler(): express.ErrorRequestHandler {
       request: { method: req.method, url: req.originalUrl },
       response: { statusCode: 502 },
     });
+  };
+}
+
+/** Seconds a client is asked to wait before asking again for what is being listed. */
+export const RETRY_AFTER_SECONDS = 2;
+
+/** A 503 here means "being listed, come back": it says when, in a Retry-After header. */
+export function retryAfterOnUnavailable(): express.ErrorRequestHandler {
+  return (error: Error, _req, res, next) => {
+    if (isError(error) && error.name === 'ServiceUnavailableError')
+      res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+    next(error);
   };
 }

@@ -2,7 +2,10 @@ import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   GcRunPageView,
   GcRunView,
+  ListingQuery,
   RegistryDetailView,
+  RepositoryPageView,
+  RepositoryTagPageView,
   StorageSampleView,
 } from '@backstage-docr/plugin-docr-common';
 
@@ -17,6 +20,17 @@ export interface DocrApi {
   getStorage(name: string, days?: number): Promise<StorageSampleView[]>;
   startGc(name: string): Promise<GcRunView>;
   cancelRun(name: string, runId: number): Promise<GcRunView>;
+  /** The registry's repositories by name; a 503 while the backend lists them from DigitalOcean. */
+  listRepositories(
+    name: string,
+    query?: ListingQuery,
+  ): Promise<RepositoryPageView>;
+  /** The repository's tags, newest first; a 503 while the backend lists them. */
+  listTags(
+    name: string,
+    repository: string,
+    query?: ListingQuery,
+  ): Promise<RepositoryTagPageView>;
 }
 
 export const docrApiRef = createApiRef<DocrApi>({ id: 'plugin.docr.api' });

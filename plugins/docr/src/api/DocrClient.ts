@@ -1,6 +1,16 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
+import type { ListingQuery } from '@backstage-docr/plugin-docr-common';
 import type { DocrApi } from './DocrApi';
+
+/** `?q=…&offset=…&limit=…` of what the query sets. */
+function queryString(query: ListingQuery = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
 
 /** The DocrApi over HTTP, through Backstage's discovery and authenticated fetch. */
 export class DocrClient implements DocrApi {
@@ -54,6 +64,18 @@ export class DocrClient implements DocrApi {
     return this.call<Awaited<ReturnType<DocrApi['cancelRun']>>>(
       `/registries/${encodeURIComponent(name)}/gc-runs/${runId}/cancel`,
       { method: 'POST', body: '{}' },
+    );
+  }
+
+  listRepositories(name: string, query?: ListingQuery) {
+    return this.call<Awaited<ReturnType<DocrApi['listRepositories']>>>(
+      `/registries/${encodeURIComponent(name)}/repositories${queryString(query)}`,
+    );
+  }
+
+  listTags(name: string, repository: string, query?: ListingQuery) {
+    return this.call<Awaited<ReturnType<DocrApi['listTags']>>>(
+      `/registries/${encodeURIComponent(name)}/repositories/${encodeURIComponent(repository)}/tags${queryString(query)}`,
     );
   }
 }

@@ -161,6 +161,8 @@ function fakeApi(overrides: Partial<DocrApi> = {}): DocrApi {
       run({ id: 7, status: 'requested', trigger: 'manual' }),
     ),
     cancelRun: jest.fn(),
+    listRepositories: jest.fn(),
+    listTags: jest.fn(),
     ...overrides,
   };
 }

@@ -37,3 +37,8 @@ export function formatInZone(iso: string, zone: string): string {
 export function viewerZone(): string {
   return DateTime.local().zoneName ?? 'UTC';
 }
+
+/** An instant in the viewer's locale; "—" when there is none. */
+export function formatTime(iso: string | null | undefined): string {
+  return iso ? new Date(iso).toLocaleString() : '—';
+}

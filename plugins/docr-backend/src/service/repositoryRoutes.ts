@@ -1,0 +1,88 @@
+import type express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  MAX_LISTING_LIMIT,
+  describeValidationIssues,
+} from '@backstage-docr/plugin-docr-common';
+import type { RepositoryCache } from '../repositories/RepositoryCache';
+import {
+  presentPage,
+  presentRepository,
+  presentTag,
+} from '../repositories/presenters';
+import type { KnownRegistries } from './knownRegistries';
+
+const listingQuerySchema = z.object({
+  q: z.string().max(200).optional(),
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(MAX_LISTING_LIMIT).default(50),
+});
+
+function listingQuery(req: express.Request) {
+  const query = listingQuerySchema.safeParse(req.query);
+  if (!query.success)
+    throw new InputError(describeValidationIssues(query.error).join('; '));
+  return query.data;
+}
+
+/**
+ * Repositories and tags of a registry, from the cache: a registry not listed yet answers 503
+ * (and is listed in the background), never a call to DigitalOcean from the request.
+ */
+export function repositoryRoutes(deps: {
+  /** The registry name of a caller allowed to read it (403 otherwise). */
+  reader: (req: express.Request) => Promise<string>;
+  registries: KnownRegistries;
+  cache: RepositoryCache;
+  listNow?: () => Promise<void>;
+}): express.Router {
+  const { reader, registries, cache } = deps;
+  const router = Router();
+
+  async function knownRegistry(req: express.Request) {
+    const name = await reader(req);
+    await registries.require(name, deps.listNow);
+    return name;
+  }
+
+  router.get('/registries/:name/repositories', async (req, res) => {
+    const name = await knownRegistry(req);
+    const query = listingQuery(req);
+    res.json(
+      presentPage(
+        cache.repositories(name),
+        presentRepository,
+        r => r.name,
+        query,
+      ),
+    );
+  });
+
+  router.get(
+    '/registries/:name/repositories/:repository/tags',
+    async (req, res) => {
+      const name = await knownRegistry(req);
+      const query = listingQuery(req);
+      const { repository } = req.params;
+      const listed = cache
+        .repositories(name)
+        .items.some(r => r.name === repository);
+      if (!listed)
+        throw new NotFoundError(
+          `No repository named "${repository}" in the listing of "${name}"`,
+        );
+      res.json(
+        presentPage(
+          cache.tags(name, repository),
+          presentTag,
+          t => t.tag,
+          query,
+        ),
+      );
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,252 @@
+import { act, fireEvent, screen, within } from '@testing-library/react';
+import { Entity } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import type {
+  RepositoryPageView,
+  RepositoryTagPageView,
+  RepositoryView,
+} from '@backstage-docr/plugin-docr-common';
+import { DocrApi, docrApiRef } from '../api';
+import {
+  LISTING_RETRY_MS,
+  SEARCH_DEBOUNCE_MS,
+} from '../hooks/useCachedListing';
+import { RepositoriesContent } from './RepositoriesContent';
+
+jest.setTimeout(30_000);
+
+const MIB = 1024 ** 2;
+/** The first render of the tables (lazy MUI) takes a while on a busy machine. */
+const FIRST_RENDER = { timeout: 5000 };
+
+const entity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: {
+    name: 'docr-acme-prod',
+    annotations: { 'digitalocean.com/registry-name': 'acme-prod' },
+  },
+  spec: { type: 'container-registry', owner: 'group:default/platform' },
+};
+
+const repository = (name: string, i = 0): RepositoryView => ({
+  name,
+  tagCount: 3 + i,
+  manifestCount: 7 + i,
+  sizeBytes: 40 * MIB,
+  latestTag: {
+    tag: `v1.${i}`,
+    updatedAt: '2026-11-23T10:00:00Z',
+    compressedSizeBytes: 20 * MIB,
+  },
+});
+
+/** 45 repositories, searched and paged as the docr backend does. */
+const ALL = [
+  'web',
+  'worker',
+  ...Array.from({ length: 43 }, (_, i) => `svc-${i}`),
+];
+const listRepositories = jest.fn(
+  async (
+    _name: string,
+    query: { q?: string; offset?: number; limit?: number } = {},
+  ): Promise<RepositoryPageView> => {
+    const matching = ALL.filter(n => !query.q || n.includes(query.q));
+    const offset = query.offset ?? 0;
+    return {
+      items: matching
+        .slice(offset, offset + (query.limit ?? 50))
+        .map((n, i) => repository(n, i)),
+      totalCount: matching.length,
+      fetchedAt: '2026-11-23T10:00:00Z',
+    };
+  },
+);
+
+const tags: RepositoryTagPageView = {
+  items: [
+    {
+      tag: 'v2',
+      digest: `sha256:0123456789ab${'c'.repeat(52)}`,
+      compressedSizeBytes: 12 * MIB,
+      updatedAt: '2026-11-23T09:00:00Z',
+    },
+    {
+      tag: 'v1',
+      digest: `sha256:fedcba987654${'d'.repeat(52)}`,
+      compressedSizeBytes: 11 * MIB,
+      updatedAt: '2026-11-20T09:00:00Z',
+    },
+  ],
+  totalCount: 2,
+  fetchedAt: '2026-11-23T10:00:00Z',
+};
+
+/** The error the docr client throws for an answer with this status. */
+function responseError(status: number, message: string) {
+  return ResponseError.fromResponse({
+    ok: false,
+    status,
+    statusText: String(status),
+    url: 'http://localhost/api/docr/registries/acme-prod/repositories',
+    headers: new Headers({ 'content-type': 'application/json' }),
+    text: async () =>
+      JSON.stringify({
+        error: { name: 'Error', message },
+        response: { statusCode: status },
+      }),
+  } as unknown as Response);
+}
+
+function fakeApi(overrides: Partial<DocrApi> = {}): DocrApi {
+  return {
+    getRegistry: jest.fn(),
+    listRuns: jest.fn(),
+    getStorage: jest.fn(),
+    startGc: jest.fn(),
+    cancelRun: jest.fn(),
+    listRepositories,
+    listTags: jest.fn(async () => tags),
+    ...overrides,
+  };
+}
+
+async function render(api: DocrApi) {
+  await renderInTestApp(
+    <TestApiProvider apis={[[docrApiRef, api]]}>
+      <EntityProvider entity={entity}>
+        <RepositoriesContent />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+describe('RepositoriesContent', () => {
+  afterEach(() => {
+    jest.useRealTimers();
+    listRepositories.mockClear();
+  });
+
+  it('lists repositories with tags, manifests, size, latest tag and push time; searches and pages on the backend', async () => {
+    await render(fakeApi());
+    const row = (
+      await screen.findByText('web', undefined, FIRST_RENDER)
+    ).closest('tr')!;
+    expect(within(row).getByText('3')).toBeInTheDocument();
+    expect(within(row).getByText('7')).toBeInTheDocument();
+    expect(within(row).getByText('40.0 MiB')).toBeInTheDocument();
+    expect(within(row).getByText('v1.0')).toBeInTheDocument();
+    expect(
+      within(row).getByText(new Date('2026-11-23T10:00:00Z').toLocaleString()),
+    ).toBeInTheDocument();
+    expect(listRepositories).toHaveBeenLastCalledWith('acme-prod', {
+      q: undefined,
+      offset: 0,
+      limit: 20,
+    });
+
+    fireEvent.click(screen.getByRole('button', { name: /next page/i }));
+    expect(await screen.findByText('svc-18')).toBeInTheDocument();
+    expect(listRepositories).toHaveBeenLastCalledWith('acme-prod', {
+      q: undefined,
+      offset: 20,
+      limit: 20,
+    });
+
+    fireEvent.change(screen.getByLabelText('Search repositories'), {
+      target: { value: 'work' },
+    });
+    expect(
+      await screen.findByText('worker', undefined, {
+        timeout: SEARCH_DEBOUNCE_MS + 2000,
+      }),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('svc-18')).toBeNull();
+    expect(screen.queryByText('web')).toBeNull();
+    // A new search starts at the first page.
+    expect(listRepositories).toHaveBeenLastCalledWith('acme-prod', {
+      q: 'work',
+      offset: 0,
+      limit: 20,
+    });
+  });
+
+  it('says the repositories are being listed while the backend answers 503, and asks again until they are there', async () => {
+    jest.useFakeTimers({ advanceTimers: true });
+    const api = fakeApi({
+      listRepositories: jest
+        .fn()
+        .mockRejectedValueOnce(await responseError(503, 'listing'))
+        .mockRejectedValueOnce(await responseError(503, 'listing'))
+        .mockImplementation(listRepositories),
+    });
+    await render(api);
+    expect(
+      await screen.findByText(
+        'The docr backend is listing the repositories from DigitalOcean…',
+      ),
+    ).toBeInTheDocument();
+    for (let i = 0; i < 2; i++) {
+      await act(async () => {
+        jest.advanceTimersByTime(LISTING_RETRY_MS);
+      });
+    }
+    expect(
+      await screen.findByText('web', undefined, FIRST_RENDER),
+    ).toBeInTheDocument();
+    expect(api.listRepositories).toHaveBeenCalledTimes(3);
+  });
+
+  it('shows another error with a retry button, and does not ask again by itself', async () => {
+    jest.useFakeTimers({ advanceTimers: true });
+    const api = fakeApi({
+      listRepositories: jest
+        .fn()
+        .mockRejectedValueOnce(
+          await responseError(403, 'Not allowed: docr.registry.read'),
+        )
+        .mockImplementation(listRepositories),
+    });
+    await render(api);
+    expect(
+      (await screen.findAllByText(/Not allowed: docr.registry.read/)).length,
+    ).toBeGreaterThan(0);
+    await act(async () => {
+      jest.advanceTimersByTime(3 * LISTING_RETRY_MS);
+    });
+    expect(api.listRepositories).toHaveBeenCalledTimes(1);
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(
+      await screen.findByText('web', undefined, FIRST_RENDER),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the tags of a clicked repository, newest first, with a shortened digest and a copyable docker pull line', async () => {
+    const api = fakeApi();
+    await render(api);
+    fireEvent.click(await screen.findByText('web', undefined, FIRST_RENDER));
+    expect(await screen.findByText('Tags of web')).toBeInTheDocument();
+    expect(api.listTags).toHaveBeenCalledWith('acme-prod', 'web', {
+      q: undefined,
+      offset: 0,
+      limit: 20,
+    });
+    const rows = screen
+      .getAllByText(/^docker pull /)
+      .map(cell => cell.textContent);
+    expect(rows).toEqual([
+      'docker pull registry.digitalocean.com/acme-prod/web:v2',
+      'docker pull registry.digitalocean.com/acme-prod/web:v1',
+    ]);
+    const newest = screen.getByText('sha256:0123456789ab').closest('tr')!;
+    expect(within(newest).getByText('12.0 MiB')).toBeInTheDocument();
+    expect(
+      within(newest).getByLabelText(
+        'Copy docker pull registry.digitalocean.com/acme-prod/web:v2',
+      ),
+    ).toBeInTheDocument();
+  });
+});
