@@ -8,8 +8,13 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { DocrClient, docrApiRef } from './api';
-import { isContainerRegistry, isKubernetesCluster } from './filters';
+import {
+  isContainerRegistry,
+  isKubernetesCluster,
+  isRegistrySubscription,
+} from './filters';
 
 const docrApi = ApiBlueprint.make({
   params: defineParams =>
@@ -48,6 +53,15 @@ const clusterRegistriesCard = EntityCardBlueprint.make({
   },
 });
 
+const subscriptionCard = EntityCardBlueprint.make({
+  name: 'registry-subscription',
+  params: {
+    filter: isRegistrySubscription,
+    loader: () =>
+      import('./components/SubscriptionCard').then(m => <m.SubscriptionCard />),
+  },
+});
+
 const registryContent = EntityContentBlueprint.make({
   name: 'registry',
   params: {
@@ -72,6 +86,23 @@ const repositoriesContent = EntityContentBlueprint.make({
   },
 });
 
+// Scaffolder form fields: `ui:field: DocrRegistryName | DocrRegion | DocrDoksClusters | DocrTier`.
+const formFields = (
+  [
+    ['registry-name', 'registryNameFormField'],
+    ['region', 'regionFormField'],
+    ['doks-clusters', 'doksClustersFormField'],
+    ['tier', 'tierFormField'],
+  ] as const
+).map(([name, field]) =>
+  FormFieldBlueprint.make({
+    name,
+    params: {
+      field: () => import('./scaffolder/formFields').then(m => m[field]),
+    },
+  }),
+);
+
 /** The docr plugin for apps on the new frontend system: `features: [docrPlugin]`. */
 export default createFrontendPlugin({
   pluginId: 'docr',
@@ -80,7 +111,9 @@ export default createFrontendPlugin({
     registryCard,
     gcCard,
     clusterRegistriesCard,
+    subscriptionCard,
     registryContent,
     repositoriesContent,
+    ...formFields,
   ],
 });

@@ -11,6 +11,17 @@ export {
   EntityDocrRegistryContent,
   EntityDocrRepositoriesContent,
   EntityDocrClusterRegistriesCard,
+  EntityDocrSubscriptionCard,
 } from './plugin';
-export { isContainerRegistry, isKubernetesCluster } from './filters';
+export {
+  isContainerRegistry,
+  isKubernetesCluster,
+  isRegistrySubscription,
+} from './filters';
 export { docrApiRef, DocrClient, type DocrApi } from './api';
+export {
+  DocrRegistryNameFieldExtension,
+  DocrRegionFieldExtension,
+  DocrDoksClustersFieldExtension,
+  DocrTierFieldExtension,
+} from './scaffolder/fieldExtensions';

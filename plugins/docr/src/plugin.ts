@@ -47,6 +47,16 @@ export const EntityDocrRegistryContent = docrPlugin.provide(
   }),
 );
 
+export const EntityDocrSubscriptionCard = docrPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDocrSubscriptionCard',
+    component: {
+      lazy: () =>
+        import('./components/SubscriptionCard').then(m => m.SubscriptionCard),
+    },
+  }),
+);
+
 export const EntityDocrRepositoriesContent = docrPlugin.provide(
   createComponentExtension({
     name: 'EntityDocrRepositoriesContent',

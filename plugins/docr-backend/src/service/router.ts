@@ -26,6 +26,7 @@ import { KnownRegistries } from './knownRegistries';
 import { policyGrant } from './policyGrant';
 import { presentRegistry, presentRun } from './presenters';
 import { repositoryRoutes } from './repositoryRoutes';
+import { NameAvailability, nameAvailabilityRoutes } from './nameAvailability';
 import {
   retryAfterOnUnavailable,
   upstreamErrorHandler,
@@ -272,6 +273,13 @@ export function createRouter(options: RouterOptions): express.Router {
       registries,
       cache: options.repositories,
       listNow: options.listNow,
+    }),
+  );
+
+  router.use(
+    nameAvailabilityRoutes({
+      access,
+      availability: new NameAvailability(options.client, now),
     }),
   );
 

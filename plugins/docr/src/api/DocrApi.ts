@@ -4,6 +4,7 @@ import type {
   GcRunView,
   ListingQuery,
   RegistryDetailView,
+  RegistryNameCheckView,
   RepositoryPageView,
   RepositoryTagPageView,
   StorageSampleView,
@@ -25,6 +26,8 @@ export interface DocrApi {
     name: string,
     query?: ListingQuery,
   ): Promise<RepositoryPageView>;
+  /** Whether DigitalOcean would let the account take this registry name (answers reused a minute). */
+  checkRegistryName(name: string): Promise<RegistryNameCheckView>;
   /** The repository's tags, newest first; a 503 while the backend lists them. */
   listTags(
     name: string,

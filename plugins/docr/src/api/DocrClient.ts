@@ -31,6 +31,13 @@ export class DocrClient implements DocrApi {
     return response.json();
   }
 
+  checkRegistryName(name: string) {
+    return this.call<Awaited<ReturnType<DocrApi['checkRegistryName']>>>(
+      '/registry-names/check',
+      { method: 'POST', body: JSON.stringify({ name }) },
+    );
+  }
+
   getRegistry(name: string) {
     return this.call<Awaited<ReturnType<DocrApi['getRegistry']>>>(
       `/registries/${encodeURIComponent(name)}`,

@@ -163,6 +163,7 @@ function fakeApi(overrides: Partial<DocrApi> = {}): DocrApi {
     cancelRun: jest.fn(),
     listRepositories: jest.fn(),
     listTags: jest.fn(),
+    checkRegistryName: jest.fn(),
     ...overrides,
   };
 }

@@ -110,6 +110,7 @@ function fakeApi(overrides: Partial<DocrApi> = {}): DocrApi {
     cancelRun: jest.fn(),
     listRepositories,
     listTags: jest.fn(async () => tags),
+    checkRegistryName: jest.fn(),
     ...overrides,
   };
 }
