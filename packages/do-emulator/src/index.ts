@@ -4,11 +4,8 @@
  * @packageDocumentation
  */
 
-export {
-  DoEmulator,
-  type DoEmulatorOptions,
-  createOpenApiValidator,
-} from './http/server';
+export { DoEmulator, type DoEmulatorOptions } from './http/server';
+export { createOpenApiValidator } from './http/openApiValidation';
 export type { FaultRule, FaultSettings } from './http/faults';
 export type { RequestEntry } from './http/requestLog';
 export { EmulatedAccount } from './model/account';
