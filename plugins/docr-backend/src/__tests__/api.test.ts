@@ -277,6 +277,27 @@ describe('docr REST API', () => {
     ).toEqual(['success', 'fail', 'fail', 'fail']);
   });
 
+  it('counts a registry created through the portal in the account and the list at once, not after the next listing', async () => {
+    await start();
+    const before = (await docr.api('get', '/registries/acme-dev')).body.account;
+    clock.advance(MINUTE);
+    emulator.account.createRegistry({ name: 'acme-new', region: 'fra1' });
+    emulator.push('acme-new', 'web', 'v1', [{ size: 4096 }]);
+    const put = await docr.api('put', '/registries/acme-new/policy', {
+      windows: [],
+    });
+    expect(put.status).toBe(200);
+    const { account } = (await docr.api('get', '/registries/acme-dev')).body;
+    const storageOf = (name: string) =>
+      emulator.account.getRegistry(name).storage.storageBytes();
+    expect(account.registryCount).toBe(before.registryCount + 1);
+    expect(account.storageBytes).toBe(
+      before.storageBytes + storageOf('acme-new'),
+    );
+    const list = await docr.api('get', '/registries');
+    expect(list.body.items.map((r: any) => r.name)).toContain('acme-new');
+  });
+
   it('answers 403 without permission, naming it, and does nothing', async () => {
     await start(['docr.registry.read']);
     emulator.requests.reset();

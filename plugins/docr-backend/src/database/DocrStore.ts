@@ -460,6 +460,26 @@ export class DocrStore {
     });
   }
 
+  /**
+   * The account's registries as far as we know: those of the newest listing, and those sampled
+   * since (created through the portal after it), so the account's figures count a new registry
+   * at once instead of after the next listing.
+   */
+  async currentRegistryNames(): Promise<string[]> {
+    const [listedAt, listing] = await Promise.all([
+      this.lastListingAt(),
+      this.latestListing(),
+    ]);
+    const names = new Set(listing.map(s => s.registryName));
+    if (listedAt) {
+      const since = await this.db('docr_storage_samples')
+        .where('sampled_at', '>', listedAt)
+        .distinct('registry_name');
+      for (const row of since) names.add(row.registry_name);
+    }
+    return [...names].sort();
+  }
+
   /** When the account was last listed in full. */
   async lastListingAt(): Promise<Date | undefined> {
     const row = await this.db('docr_account_listings')

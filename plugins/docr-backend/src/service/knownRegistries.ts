@@ -59,7 +59,7 @@ export class KnownRegistries {
    * on the sum over all the account's registries, so pages show it once, for the account.
    */
   async accountStorage(): Promise<AccountStorageView> {
-    const names = (await this.store.latestListing()).map(s => s.registryName);
+    const names = await this.store.currentRegistryNames();
     const samples = [...(await this.store.newestSamples(names)).values()];
     return {
       registryCount: names.length,

@@ -83,15 +83,13 @@ export function createRouter(options: RouterOptions): express.Router {
 
   router.get('/registries', async (req, res) => {
     const creds = await access.credentials(req);
-    const listing = await store.latestListing();
+    const known = await store.currentRegistryNames();
     const readable = await access.allowedRegistries(
       creds,
       docrRegistryReadPermission,
-      listing.map(sample => sample.registryName),
+      known,
     );
-    const visible = listing
-      .map(s => s.registryName)
-      .filter(name => readable.has(name));
+    const visible = known.filter(name => readable.has(name));
     // Policies, newest samples and run summaries of every registry, each read once for the list.
     const [effective, samples, runs] = await Promise.all([
       policies.resolveAll(visible),
