@@ -1,4 +1,6 @@
 import type { Region } from '@backstage-docr/digitalocean-openapi';
+import { paginate } from '../pagination';
+import { OperationContext, OperationResult, ok } from './context';
 
 const FEATURES = [
   'backups',
@@ -33,3 +35,8 @@ export const REGIONS: Region[] = [
   region('syd1', 'Sydney 1'),
   region('atl1', 'Atlanta 1'),
 ];
+
+export function listRegions(ctx: OperationContext): OperationResult {
+  const page = paginate(REGIONS, ctx.query, ctx.url);
+  return ok({ regions: page.items, links: page.links, meta: page.meta });
+}
