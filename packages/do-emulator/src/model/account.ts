@@ -5,6 +5,12 @@ import type {
   SubscriptionTier,
 } from '@backstage-docr/digitalocean-openapi';
 import {
+  ClusterState,
+  changeClusterRegistries,
+  forgetRegistry,
+  newCluster,
+} from './clusters';
+import {
   ApiError,
   conflict,
   notFound,
@@ -19,7 +25,19 @@ import {
   newGcRun,
 } from './garbageCollection';
 import { Layer, PushResult, RegistryStorage } from './registryStorage';
-import { DEFAULT_REGIONS, DEFAULT_TIERS, registryLimit } from './tiers';
+import {
+  EligibilityReason,
+  SubscriptionState,
+  assertRepositoryAllowed,
+  assertStorageAllowed,
+  eligibilityReasons,
+  subscriptionOnTier,
+  tierForNewRegistry,
+} from './subscription';
+import { DEFAULT_REGIONS, DEFAULT_TIERS } from './tiers';
+
+export type { ClusterState } from './clusters';
+export type { SubscriptionState } from './subscription';
 
 export interface RegistryState {
   name: string;
@@ -29,12 +47,6 @@ export interface RegistryState {
   storageUpdatedAt: number;
   /** Newest first. */
   gcRuns: GcRun[];
-}
-
-export interface SubscriptionState {
-  tierSlug: string;
-  createdAt: number;
-  updatedAt: number;
 }
 
 export interface IssuedCredential {
@@ -52,13 +64,6 @@ export interface AccountOptions {
   /** Names held by other DigitalOcean accounts (registry names are global). */
   takenNames?: string[];
 }
-
-/** Generated types mark server-set fields readonly; the emulator is the server that sets them. */
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-export type ClusterState = Mutable<KubernetesCluster>;
-
-type EligibilityReason =
-  'OverRepositoryLimit' | 'OverStorageLimit' | 'OverRegistryLimit';
 
 /**
  * One DigitalOcean account (team): its registry subscription, which is account-wide, its
@@ -124,24 +129,7 @@ export class EmulatedAccount {
   }
 
   eligibilityReasons(tier: SubscriptionTier): EligibilityReason[] {
-    const reasons: EligibilityReason[] = [];
-    const includedRepositories = tier.included_repositories ?? 0;
-    if (
-      includedRepositories > 0 &&
-      this.repositoryCount() > includedRepositories
-    ) {
-      reasons.push('OverRepositoryLimit');
-    }
-    if (
-      !tier.allow_storage_overage &&
-      this.storageBytes() > (tier.included_storage_bytes ?? 0)
-    ) {
-      reasons.push('OverStorageLimit');
-    }
-    if (this.registries.size > registryLimit(tier.slug)) {
-      reasons.push('OverRegistryLimit');
-    }
-    return reasons;
+    return eligibilityReasons(tier, this);
   }
 
   updateSubscription(tierSlug: string): SubscriptionState {
@@ -155,15 +143,11 @@ export class EmulatedAccount {
         `registry is not eligible for tier because: [${reasons.join(', ')}]`,
       );
     }
-    const now = this.now();
-    if (this.subscription) {
-      if (this.subscription.tierSlug !== tierSlug) {
-        this.subscription.tierSlug = tierSlug;
-        this.subscription.updatedAt = now;
-      }
-    } else {
-      this.subscription = { tierSlug, createdAt: now, updatedAt: now };
-    }
+    this.subscription = subscriptionOnTier(
+      this.subscription,
+      tierSlug,
+      this.now(),
+    );
     return this.subscription;
   }
 
@@ -211,39 +195,9 @@ export class EmulatedAccount {
         `Region "${region}" is not available for container registries`,
       );
     }
-    // The subscription is shared by all registries of an account: the first registry sets it,
-    // later ones must use it (change it with POST /v2/registries/subscription).
-    const tierSlug = this.subscription?.tierSlug ?? input.tierSlug ?? 'basic';
-    if (
-      input.tierSlug &&
-      this.registries.size > 0 &&
-      input.tierSlug !== tierSlug
-    ) {
-      throw preconditionFailed(
-        `The subscription tier is shared by all registries of the account and is "${tierSlug}"; change it with POST /v2/registries/subscription before creating a "${input.tierSlug}" registry`,
-      );
-    }
-    const effectiveTier =
-      this.registries.size === 0 ? (input.tierSlug ?? tierSlug) : tierSlug;
-    if (!this.tier(effectiveTier)) {
-      throw unprocessable(`Unknown subscription tier "${effectiveTier}"`);
-    }
-    if (this.registries.size + 1 > registryLimit(effectiveTier)) {
-      throw preconditionFailed(
-        'registry is not eligible for tier because: [OverRegistryLimit]',
-      );
-    }
+    const tierSlug = tierForNewRegistry(this, input.tierSlug);
     const now = this.now();
-    if (!this.subscription) {
-      this.subscription = {
-        tierSlug: effectiveTier,
-        createdAt: now,
-        updatedAt: now,
-      };
-    } else if (this.subscription.tierSlug !== effectiveTier) {
-      this.subscription.tierSlug = effectiveTier;
-      this.subscription.updatedAt = now;
-    }
+    this.subscription = subscriptionOnTier(this.subscription, tierSlug, now);
     const registry: RegistryState = {
       name,
       region,
@@ -259,12 +213,7 @@ export class EmulatedAccount {
   deleteRegistry(name: string): void {
     this.getRegistry(name);
     this.registries.delete(name);
-    for (const cluster of this.clusters.values()) {
-      if (cluster.registries?.includes(name)) {
-        cluster.registries = cluster.registries.filter(r => r !== name);
-        cluster.registry_enabled = cluster.registries.length > 0;
-      }
-    }
+    forgetRegistry(this.clusters.values(), name);
     if (this.registries.size === 0) {
       this.subscription = undefined;
     }
@@ -311,26 +260,14 @@ export class EmulatedAccount {
     const registry = this.getRegistry(registryName);
     this.assertWritable(registry);
     const tier = this.currentTier();
-    const includedRepositories = tier?.included_repositories ?? 0;
-    if (
-      !registry.storage.repositories.has(repository) &&
-      includedRepositories > 0 &&
-      this.repositoryCount() + 1 > includedRepositories
-    ) {
-      throw preconditionFailed(
-        `repository limit of the "${tier?.slug}" tier reached (${includedRepositories}): [OverRepositoryLimit]`,
-      );
+    if (!registry.storage.repositories.has(repository)) {
+      assertRepositoryAllowed(tier, this);
     }
-    const added = registry.storage.bytesToAdd(repository, layers);
-    if (
-      tier &&
-      !tier.allow_storage_overage &&
-      this.storageBytes() + added > (tier.included_storage_bytes ?? 0)
-    ) {
-      throw preconditionFailed(
-        `storage limit of the "${tier.slug}" tier reached (${tier.included_storage_bytes} bytes): [OverStorageLimit]`,
-      );
-    }
+    assertStorageAllowed(
+      tier,
+      this,
+      registry.storage.bytesToAdd(repository, layers),
+    );
     const result = registry.storage.push(repository, tag, layers, this.now());
     registry.storageUpdatedAt = this.now();
     return result;
@@ -383,27 +320,7 @@ export class EmulatedAccount {
     cluster: Partial<KubernetesCluster> & { name: string },
   ): ClusterState {
     const id = cluster.id ?? randomUUID();
-    const now = new Date(this.now()).toISOString();
-    const full: ClusterState = {
-      id,
-      region: 'fra1',
-      version: '1.33.1-do.0',
-      node_pools: [{ name: 'default-pool', size: 's-2vcpu-4gb', count: 3 }],
-      endpoint: `https://${id}.k8s.ondigitalocean.com`,
-      ipv4: '',
-      tags: ['k8s', `k8s:${id}`],
-      auto_upgrade: false,
-      surge_upgrade: true,
-      ha: false,
-      status: { state: 'running', message: '' },
-      created_at: now,
-      updated_at: now,
-      ...(cluster as Partial<ClusterState>),
-      name: cluster.name,
-      isolated_workers: cluster.isolated_workers ?? false,
-      registry_enabled: (cluster.registries?.length ?? 0) > 0,
-      registries: cluster.registries ?? [],
-    };
+    const full = newCluster(id, cluster, this.now());
     this.clusters.set(id, full);
     return full;
   }
@@ -421,16 +338,6 @@ export class EmulatedAccount {
   ): void {
     const clusters = clusterIds.map(id => this.getCluster(id));
     for (const name of registryNames) this.getRegistry(name);
-    const now = new Date(this.now()).toISOString();
-    for (const cluster of clusters) {
-      const current = new Set(cluster.registries ?? []);
-      for (const name of registryNames) {
-        if (add) current.add(name);
-        else current.delete(name);
-      }
-      cluster.registries = [...current].sort();
-      cluster.registry_enabled = cluster.registries.length > 0;
-      cluster.updated_at = now;
-    }
+    changeClusterRegistries(clusters, registryNames, add, this.now());
   }
 }
