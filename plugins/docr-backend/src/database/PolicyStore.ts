@@ -1,0 +1,125 @@
+import { Knex } from 'knex';
+import {
+  GcPolicy,
+  describeValidationIssues,
+  gcPolicySchema,
+} from '@backstage-docr/plugin-docr-common';
+import { toDate } from './rowValues';
+
+/** A policy stored through the API; `problem` when the stored row no longer validates. */
+export interface StoredPolicy {
+  policy: GcPolicy;
+  updatedBy: string;
+  updatedAt: Date;
+  /** Set while DigitalOcean has no registry of that name; the GC task skips it. */
+  orphaned?: { since: Date; reason: string };
+  /** Why the stored policy cannot be used (it fails validation). */
+  problem?: string;
+}
+
+function storedPolicyFromRow(row: any): StoredPolicy {
+  let problem: string | undefined;
+  let policy: GcPolicy;
+  try {
+    const parsed = gcPolicySchema.safeParse(JSON.parse(row.policy_json));
+    if (parsed.success) {
+      policy = parsed.data;
+    } else {
+      problem = describeValidationIssues(parsed.error).join('; ');
+      policy = { ...gcPolicySchema.parse({}), enabled: false };
+    }
+  } catch (error) {
+    problem = `not JSON: ${(error as Error).message}`;
+    policy = { ...gcPolicySchema.parse({}), enabled: false };
+  }
+  return {
+    policy,
+    updatedBy: row.updated_by as string,
+    updatedAt: toDate(row.updated_at)!,
+    orphaned: row.orphaned_at
+      ? { since: toDate(row.orphaned_at)!, reason: row.orphaned_reason ?? '' }
+      : undefined,
+    problem,
+  };
+}
+
+/** The GC policies stored through the API, and their orphan marks. */
+export class PolicyStore {
+  constructor(private readonly db: Knex) {}
+
+  async allStoredPolicies(): Promise<Map<string, StoredPolicy>> {
+    const rows = await this.db('docr_gc_policies').select();
+    return new Map(
+      rows.map(row => [row.registry_name as string, storedPolicyFromRow(row)]),
+    );
+  }
+
+  async allStoredPolicyNames(): Promise<string[]> {
+    return [...(await this.allStoredPolicies()).keys()];
+  }
+
+  async getStoredPolicy(
+    registryName: string,
+  ): Promise<StoredPolicy | undefined> {
+    const row = await this.db('docr_gc_policies')
+      .where({ registry_name: registryName })
+      .first();
+    return row ? storedPolicyFromRow(row) : undefined;
+  }
+
+  /** Marks the stored policies of registries DigitalOcean no longer has; returns those newly marked. */
+  async markOrphaned(
+    registryNames: string[],
+    reason: string,
+    now: Date,
+  ): Promise<string[]> {
+    if (!registryNames.length) return [];
+    const rows = await this.db('docr_gc_policies')
+      .whereIn('registry_name', registryNames)
+      .whereNull('orphaned_at')
+      .select('registry_name');
+    const names = rows.map(r => r.registry_name as string);
+    if (names.length) {
+      await this.db('docr_gc_policies')
+        .whereIn('registry_name', names)
+        .whereNull('orphaned_at')
+        .update({ orphaned_at: now, orphaned_reason: reason });
+    }
+    return names;
+  }
+
+  /** Clears the mark of registries DigitalOcean has again; returns those cleared. */
+  async clearOrphaned(registryNames: string[]): Promise<string[]> {
+    if (!registryNames.length) return [];
+    const rows = await this.db('docr_gc_policies')
+      .whereIn('registry_name', registryNames)
+      .whereNotNull('orphaned_at')
+      .select('registry_name');
+    const names = rows.map(r => r.registry_name as string);
+    if (names.length) {
+      await this.db('docr_gc_policies')
+        .whereIn('registry_name', names)
+        .update({ orphaned_at: null, orphaned_reason: null });
+    }
+    return names;
+  }
+
+  async putStoredPolicy(
+    registryName: string,
+    policy: GcPolicy,
+    updatedBy: string,
+    now: Date,
+  ) {
+    await this.db('docr_gc_policies')
+      .insert({
+        registry_name: registryName,
+        policy_json: JSON.stringify(policy),
+        updated_by: updatedBy,
+        updated_at: now,
+        orphaned_at: null,
+        orphaned_reason: null,
+      })
+      .onConflict('registry_name')
+      .merge();
+  }
+}

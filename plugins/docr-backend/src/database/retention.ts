@@ -1,0 +1,27 @@
+import { Knex } from 'knex';
+import { FINAL_STATUSES } from './gcRunRows';
+import { StorageStore } from './StorageStore';
+
+/** Deletes finished runs and samples older than the retention allows. */
+export async function pruneHistory(
+  db: Knex,
+  storage: StorageStore,
+  options: { runsBefore: Date; samplesBefore: Date },
+): Promise<{ runs: number; samples: number }> {
+  const runs = await db('docr_gc_runs')
+    .whereIn('status', FINAL_STATUSES)
+    .where('created_at', '<', options.runsBefore)
+    .delete();
+  const samples = await db('docr_storage_samples')
+    .where('sampled_at', '<', options.samplesBefore)
+    .delete();
+  // Keep the newest listing whatever its age: it says which registries exist.
+  const newest = await storage.lastListingAt();
+  await db('docr_account_listings')
+    .where('listed_at', '<', options.samplesBefore)
+    .modify(q => {
+      if (newest) q.whereNot('listed_at', newest);
+    })
+    .delete();
+  return { runs, samples };
+}
