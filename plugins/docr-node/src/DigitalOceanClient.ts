@@ -1,11 +1,8 @@
-import createClient from 'openapi-fetch';
-import type { LoggerService } from '@backstage/backend-plugin-api';
 import type {
   DockerCredentials,
   GarbageCollection,
   GarbageCollectionType,
   KubernetesCluster,
-  PatchedPaths,
   Region,
   Registry,
   RegistryOptions,
@@ -14,43 +11,23 @@ import type {
   RepositoryV2,
   Subscription,
 } from '@backstage-docr/digitalocean-openapi';
-import { DEFAULT_GC_TYPE } from '@backstage-docr/plugin-docr-common';
-import { DigitalOceanApiError, DigitalOceanRateLimitError } from './errors';
-import { createTransport, operationOf, rateLimitWaitMs } from './transport';
+import { ApiCalls } from './client/ApiCalls';
+import { GarbageCollectionCalls } from './client/GarbageCollectionCalls';
+import { KubernetesCalls } from './client/KubernetesCalls';
+import { RegistryCalls } from './client/RegistryCalls';
+import { RepositoryCalls } from './client/RepositoryCalls';
+import {
+  CallOptions,
+  DigitalOceanClientOptions,
+  DockerCredentialsOptions,
+} from './client/options';
 
-export const DIGITALOCEAN_API_URL = 'https://api.digitalocean.com';
-
-export interface DigitalOceanClientOptions {
-  token: string;
-  /** Base URL without `/v2` (default https://api.digitalocean.com). */
-  apiUrl?: string;
-  /** Time allowed for one attempt of a request (default 30 s). */
-  timeoutMs?: number;
-  /** Retries of a failed request that is safe to repeat (default 3). */
-  maxRetries?: number;
-  /** Longest single wait for a rate limit to reset (default 120 s). */
-  maxRateLimitWaitMs?: number;
-  /** First retry backoff step (default 250 ms); tests shorten it. */
-  baseBackoffMs?: number;
-  logger?: LoggerService;
-  fetch?: typeof globalThis.fetch;
-}
-
-/** Options every call takes. */
-export interface CallOptions {
-  signal?: AbortSignal;
-}
-
-export interface DockerCredentialsOptions extends CallOptions {
-  /** Read-write credentials; read-only unless asked for. */
-  readWrite?: boolean;
-  /** Lifetime of the credentials in seconds; 0 means they never expire. */
-  expirySeconds?: number;
-}
-
-type ApiResult<T> = { data?: T; error?: unknown; response: Response };
-
-const PER_PAGE = 200;
+export {
+  DIGITALOCEAN_API_URL,
+  type CallOptions,
+  type DigitalOceanClientOptions,
+  type DockerCredentialsOptions,
+} from './client/options';
 
 /**
  * A client for the parts of DigitalOcean's API v2 that the DOCR plugins use, typed by the types
@@ -58,27 +35,23 @@ const PER_PAGE = 200;
  * emulator, depending on `apiUrl`.
  */
 export class DigitalOceanClient {
-  private readonly api: ReturnType<typeof createClient<PatchedPaths>>;
   readonly apiUrl: string;
+  private readonly calls: ApiCalls;
+  private readonly registries: RegistryCalls;
+  private readonly repositories: RepositoryCalls;
+  private readonly garbageCollection: GarbageCollectionCalls;
+  private readonly kubernetes: KubernetesCalls;
 
   constructor(options: DigitalOceanClientOptions) {
     if (!options.token) {
       throw new Error('A DigitalOcean API token is required');
     }
-    this.apiUrl = (options.apiUrl ?? DIGITALOCEAN_API_URL).replace(/\/+$/, '');
-    this.api = createClient<PatchedPaths>({
-      baseUrl: this.apiUrl,
-      fetch: createTransport({
-        token: options.token,
-        timeoutMs: options.timeoutMs ?? 30_000,
-        maxRetries: options.maxRetries ?? 3,
-        maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? 120_000,
-        baseBackoffMs: options.baseBackoffMs,
-        logger: options.logger,
-        fetch: options.fetch,
-        userAgent: 'backstage-docr',
-      }),
-    });
+    this.calls = new ApiCalls(options);
+    this.apiUrl = this.calls.apiUrl;
+    this.registries = new RegistryCalls(this.calls);
+    this.repositories = new RepositoryCalls(this.calls);
+    this.garbageCollection = new GarbageCollectionCalls(this.calls);
+    this.kubernetes = new KubernetesCalls(this.calls);
   }
 
   /**
@@ -86,37 +59,28 @@ export class DigitalOceanClient {
    * handling, for endpoints that have no method here (such as the deprecated `/v2/registry` API).
    */
   get raw() {
-    return this.api;
+    return this.calls.api;
   }
 
-  // Registries
+  // Registries, subscription, options and credentials
 
-  async listRegistries(options?: CallOptions): Promise<Registry[]> {
-    const data = await this.unwrap(
-      this.api.GET('/v2/registries', { signal: options?.signal }),
-    );
-    return data.registries ?? [];
+  listRegistries(options?: CallOptions): Promise<Registry[]> {
+    return this.registries.listRegistries(options);
   }
 
-  async getRegistry(name: string, options?: CallOptions): Promise<Registry> {
-    const data = await this.unwrap(
-      this.api.GET('/v2/registries/{registry_name}', {
-        params: { path: { registry_name: name } },
-        signal: options?.signal,
-      }),
-    );
-    return data.registry!;
+  getRegistry(name: string, options?: CallOptions): Promise<Registry> {
+    return this.registries.getRegistry(name, options);
   }
 
   /** The registry, or undefined when the account has none of that name. */
-  async findRegistry(
+  findRegistry(
     name: string,
     options?: CallOptions,
   ): Promise<Registry | undefined> {
-    return this.orUndefinedOn404(this.getRegistry(name, options));
+    return this.registries.findRegistry(name, options);
   }
 
-  async createRegistry(
+  createRegistry(
     input: {
       name: string;
       subscriptionTier?: 'starter' | 'basic' | 'professional';
@@ -124,241 +88,110 @@ export class DigitalOceanClient {
     },
     options?: CallOptions,
   ): Promise<Registry> {
-    const data = await this.unwrap(
-      this.api.POST('/v2/registries', {
-        body: {
-          name: input.name,
-          subscription_tier_slug: input.subscriptionTier,
-          region: input.region as any,
-        },
-        signal: options?.signal,
-      }),
-    );
-    return data.registry!;
+    return this.registries.createRegistry(input, options);
   }
 
-  async deleteRegistry(name: string, options?: CallOptions): Promise<void> {
-    await this.unwrap(
-      this.api.DELETE('/v2/registries/{registry_name}', {
-        params: { path: { registry_name: name } },
-        signal: options?.signal,
-      }),
-    );
+  deleteRegistry(name: string, options?: CallOptions): Promise<void> {
+    return this.registries.deleteRegistry(name, options);
   }
 
   /** True when the name is free for this account to take, false when it is taken (409). */
-  async isRegistryNameAvailable(
+  isRegistryNameAvailable(
     name: string,
     options?: CallOptions,
   ): Promise<boolean> {
-    const result = await this.api.POST('/v2/registries/validate-name', {
-      body: { name },
-      signal: options?.signal,
-    });
-    if (result.response.status === 409) return false;
-    await this.unwrap(Promise.resolve(result));
-    return true;
+    return this.registries.isRegistryNameAvailable(name, options);
   }
-
-  // Subscription and options
 
   /** The account's subscription (shared by all its registries), or undefined when it has none. */
-  async getSubscription(
-    options?: CallOptions,
-  ): Promise<Subscription | undefined> {
-    return this.orUndefinedOn404(
-      this.unwrap(
-        this.api.GET('/v2/registries/subscription', {
-          signal: options?.signal,
-        }),
-      ).then(d => d.subscription!),
-    );
+  getSubscription(options?: CallOptions): Promise<Subscription | undefined> {
+    return this.registries.getSubscription(options);
   }
 
-  async updateSubscription(
+  updateSubscription(
     tierSlug: 'starter' | 'basic' | 'professional',
     options?: CallOptions,
   ): Promise<Subscription> {
-    const data = await this.unwrap(
-      this.api.POST('/v2/registries/subscription', {
-        body: { tier_slug: tierSlug },
-        signal: options?.signal,
-      }),
-    );
-    return data.subscription!;
+    return this.registries.updateSubscription(tierSlug, options);
   }
 
   /** Subscription tiers (limits, prices, eligibility) and the regions registries may use. */
-  async getOptions(options?: CallOptions): Promise<Required<RegistryOptions>> {
-    const data = await this.unwrap(
-      this.api.GET('/v2/registries/options', { signal: options?.signal }),
-    );
-    return {
-      available_regions: data.options?.available_regions ?? [],
-      subscription_tiers: data.options?.subscription_tiers ?? [],
-    };
+  getOptions(options?: CallOptions): Promise<Required<RegistryOptions>> {
+    return this.registries.getOptions(options);
   }
 
-  async listRegions(options?: CallOptions): Promise<Region[]> {
-    return this.listAllPages(
-      query =>
-        this.api.GET('/v2/regions', {
-          params: { query },
-          signal: options?.signal,
-        }),
-      data => data.regions ?? [],
-    );
+  listRegions(options?: CallOptions): Promise<Region[]> {
+    return this.registries.listRegions(options);
   }
-
-  // Credentials
 
   /**
    * A docker `config.json` for the registry: read-only unless `readWrite` is set. Treat the
    * result as a secret.
    */
-  async getDockerCredentials(
+  getDockerCredentials(
     registryName: string,
-    options: DockerCredentialsOptions = {},
+    options?: DockerCredentialsOptions,
   ): Promise<DockerCredentials> {
-    return this.unwrap(
-      this.api.GET('/v2/registries/{registry_name}/docker-credentials', {
-        params: {
-          path: { registry_name: registryName },
-          query: {
-            read_write: options.readWrite ?? false,
-            expiry_seconds: options.expirySeconds ?? 0,
-          },
-        },
-        signal: options.signal,
-      }),
-    );
+    return this.registries.getDockerCredentials(registryName, options);
   }
 
   // Repositories, tags and manifests
 
-  async listRepositories(
+  listRepositories(
     registryName: string,
     options?: CallOptions,
   ): Promise<RepositoryV2[]> {
-    return this.listAllPages(
-      query =>
-        this.api.GET('/v2/registries/{registry_name}/repositoriesV2', {
-          params: { path: { registry_name: registryName }, query },
-          signal: options?.signal,
-        }),
-      data => data.repositories ?? [],
-    );
+    return this.repositories.listRepositories(registryName, options);
   }
 
-  async deleteRepository(
+  deleteRepository(
     registryName: string,
     repository: string,
     options?: CallOptions,
   ) {
-    await this.unwrap(
-      this.api.DELETE(
-        '/v2/registries/{registry_name}/repositories/{repository_name}',
-        {
-          params: {
-            path: { registry_name: registryName, repository_name: repository },
-          },
-          signal: options?.signal,
-        },
-      ),
+    return this.repositories.deleteRepository(
+      registryName,
+      repository,
+      options,
     );
   }
 
-  async listTags(
+  listTags(
     registryName: string,
     repository: string,
     options?: CallOptions,
   ): Promise<RepositoryTag[]> {
-    return this.listAllPages(
-      query =>
-        this.api.GET(
-          '/v2/registries/{registry_name}/repositories/{repository_name}/tags',
-          {
-            params: {
-              path: {
-                registry_name: registryName,
-                repository_name: repository,
-              },
-              query,
-            },
-            signal: options?.signal,
-          },
-        ),
-      data => data.tags ?? [],
-    );
+    return this.repositories.listTags(registryName, repository, options);
   }
 
-  async deleteTag(
+  deleteTag(
     registryName: string,
     repository: string,
     tag: string,
     options?: CallOptions,
   ) {
-    await this.unwrap(
-      this.api.DELETE(
-        '/v2/registries/{registry_name}/repositories/{repository_name}/tags/{repository_tag}',
-        {
-          params: {
-            path: {
-              registry_name: registryName,
-              repository_name: repository,
-              repository_tag: tag,
-            },
-          },
-          signal: options?.signal,
-        },
-      ),
-    );
+    return this.repositories.deleteTag(registryName, repository, tag, options);
   }
 
-  async listManifests(
+  listManifests(
     registryName: string,
     repository: string,
     options?: CallOptions,
   ): Promise<RepositoryManifest[]> {
-    return this.listAllPages(
-      query =>
-        this.api.GET(
-          '/v2/registries/{registry_name}/repositories/{repository_name}/digests',
-          {
-            params: {
-              path: {
-                registry_name: registryName,
-                repository_name: repository,
-              },
-              query,
-            },
-            signal: options?.signal,
-          },
-        ),
-      data => data.manifests ?? [],
-    );
+    return this.repositories.listManifests(registryName, repository, options);
   }
 
-  async deleteManifest(
+  deleteManifest(
     registryName: string,
     repository: string,
     digest: string,
     options?: CallOptions,
   ) {
-    await this.unwrap(
-      this.api.DELETE(
-        '/v2/registries/{registry_name}/repositories/{repository_name}/digests/{manifest_digest}',
-        {
-          params: {
-            path: {
-              registry_name: registryName,
-              repository_name: repository,
-              manifest_digest: digest,
-            },
-          },
-          signal: options?.signal,
-        },
-      ),
+    return this.repositories.deleteManifest(
+      registryName,
+      repository,
+      digest,
+      options,
     );
   }
 
@@ -369,227 +202,93 @@ export class DigitalOceanClient {
    * untagged manifests and unreferenced blobs: without a type DigitalOcean collects only blobs,
    * which frees nothing while untagged manifests still reference them.
    */
-  async startGarbageCollection(
+  startGarbageCollection(
     registryName: string,
-    type: GarbageCollectionType = DEFAULT_GC_TYPE,
+    type?: GarbageCollectionType,
     options?: CallOptions,
   ): Promise<GarbageCollection> {
-    const data = await this.unwrap(
-      this.api.POST('/v2/registries/{registry_name}/garbage-collection', {
-        params: { path: { registry_name: registryName } },
-        body: { type },
-        signal: options?.signal,
-      }),
+    return this.garbageCollection.startGarbageCollection(
+      registryName,
+      type,
+      options,
     );
-    return data.garbage_collection!;
   }
 
   /** The registry's active garbage collection, or undefined when none is running. */
-  async getActiveGarbageCollection(
+  getActiveGarbageCollection(
     registryName: string,
     options?: CallOptions,
   ): Promise<GarbageCollection | undefined> {
-    return this.orUndefinedOn404(
-      this.unwrap(
-        this.api.GET('/v2/registries/{registry_name}/garbage-collection', {
-          params: { path: { registry_name: registryName } },
-          signal: options?.signal,
-        }),
-      ).then(d => d.garbage_collection!),
+    return this.garbageCollection.getActiveGarbageCollection(
+      registryName,
+      options,
     );
   }
 
   /** Past and current garbage collections, newest first. */
-  async listGarbageCollections(
+  listGarbageCollections(
     registryName: string,
     options?: CallOptions & { limit?: number },
   ): Promise<GarbageCollection[]> {
-    return this.listAllPages(
-      query =>
-        this.api.GET('/v2/registries/{registry_name}/garbage-collections', {
-          params: { path: { registry_name: registryName }, query },
-          signal: options?.signal,
-        }),
-      data => data.garbage_collections ?? [],
-      options?.limit,
-    );
+    return this.garbageCollection.listGarbageCollections(registryName, options);
   }
 
-  async cancelGarbageCollection(
+  cancelGarbageCollection(
     registryName: string,
     uuid: string,
     options?: CallOptions,
   ): Promise<GarbageCollection> {
-    const data = await this.unwrap(
-      this.api.PUT(
-        '/v2/registries/{registry_name}/garbage-collection/{garbage_collection_uuid}',
-        {
-          params: {
-            path: {
-              registry_name: registryName,
-              garbage_collection_uuid: uuid,
-            },
-          },
-          body: { cancel: true },
-          signal: options?.signal,
-        },
-      ),
+    return this.garbageCollection.cancelGarbageCollection(
+      registryName,
+      uuid,
+      options,
     );
-    return data.garbage_collection!;
   }
 
   // DOKS
 
-  async listClusters(options?: CallOptions): Promise<KubernetesCluster[]> {
-    return this.listAllPages(
-      query =>
-        this.api.GET('/v2/kubernetes/clusters', {
-          params: { query },
-          signal: options?.signal,
-        }),
-      data => data.kubernetes_clusters ?? [],
-    );
+  listClusters(options?: CallOptions): Promise<KubernetesCluster[]> {
+    return this.kubernetes.listClusters(options);
   }
 
-  async getCluster(
+  getCluster(
     clusterId: string,
     options?: CallOptions,
   ): Promise<KubernetesCluster> {
-    const data = await this.unwrap(
-      this.api.GET('/v2/kubernetes/clusters/{cluster_id}', {
-        params: { path: { cluster_id: clusterId } },
-        signal: options?.signal,
-      }),
-    );
-    return data.kubernetes_cluster!;
+    return this.kubernetes.getCluster(clusterId, options);
   }
 
   /** Gives the clusters pull secrets for the registries (DOKS "1-click" integration). */
-  async addRegistriesToClusters(
+  addRegistriesToClusters(
     clusterIds: string[],
     registryNames: string[],
     options?: CallOptions,
   ) {
-    await this.unwrap(
-      this.api.POST('/v2/kubernetes/registries', {
-        body: { cluster_uuids: clusterIds, registries: registryNames },
-        signal: options?.signal,
-      }),
+    return this.kubernetes.addRegistriesToClusters(
+      clusterIds,
+      registryNames,
+      options,
     );
   }
 
-  async removeRegistriesFromClusters(
+  removeRegistriesFromClusters(
     clusterIds: string[],
     registryNames: string[],
     options?: CallOptions,
   ) {
-    await this.unwrap(
-      this.api.DELETE('/v2/kubernetes/registries', {
-        body: { cluster_uuids: clusterIds, registries: registryNames },
-        signal: options?.signal,
-      }),
+    return this.kubernetes.removeRegistriesFromClusters(
+      clusterIds,
+      registryNames,
+      options,
     );
   }
 
   /** The legacy integration of an account's only registry (`/v2/kubernetes/registry`). */
-  async addSoleRegistryToClusters(clusterIds: string[], options?: CallOptions) {
-    await this.unwrap(
-      this.api.POST('/v2/kubernetes/registry', {
-        body: { cluster_uuids: clusterIds },
-        signal: options?.signal,
-      }),
-    );
+  addSoleRegistryToClusters(clusterIds: string[], options?: CallOptions) {
+    return this.kubernetes.addSoleRegistryToClusters(clusterIds, options);
   }
 
-  async removeSoleRegistryFromClusters(
-    clusterIds: string[],
-    options?: CallOptions,
-  ) {
-    await this.unwrap(
-      this.api.DELETE('/v2/kubernetes/registry', {
-        body: { cluster_uuids: clusterIds },
-        signal: options?.signal,
-      }),
-    );
-  }
-
-  // Plumbing
-
-  private async unwrap<T>(call: Promise<ApiResult<T>>): Promise<T> {
-    const { data, error, response } = await call;
-    if (response.ok) {
-      return data as T;
-    }
-    const operation =
-      operationOf(response) ?? new URL(response.url || this.apiUrl).pathname;
-    const body = (typeof error === 'object' && error ? error : undefined) as
-      { id?: string; message?: string; request_id?: string } | undefined;
-    if (response.status === 429) {
-      throw new DigitalOceanRateLimitError({
-        body,
-        operation,
-        retryAfterMs: rateLimitWaitMs(response.headers),
-      });
-    }
-    throw new DigitalOceanApiError({
-      status: response.status,
-      body,
-      operation,
-    });
-  }
-
-  private async orUndefinedOn404<T>(call: Promise<T>): Promise<T | undefined> {
-    try {
-      return await call;
-    } catch (error) {
-      if (error instanceof DigitalOceanApiError && error.status === 404)
-        return undefined;
-      throw error;
-    }
-  }
-
-  /**
-   * Fetches every page, 200 at a time, following `links.pages.next`. Only the page parameters
-   * are taken from the link: requests always go to our own base URL, so the token is never sent
-   * to a host named in a response.
-   */
-  private async listAllPages<T, D>(
-    fetchPage: (query: {
-      per_page: number;
-      page?: number;
-      page_token?: string;
-    }) => Promise<ApiResult<D>>,
-    items: (data: D) => T[],
-    limit?: number,
-  ): Promise<T[]> {
-    const result: T[] = [];
-    let query: { per_page: number; page?: number; page_token?: string } = {
-      per_page: PER_PAGE,
-    };
-    for (let pages = 0; pages < 10_000; pages++) {
-      const data = await this.unwrap(fetchPage(query));
-      result.push(...items(data));
-      if (limit !== undefined && result.length >= limit)
-        return result.slice(0, limit);
-      // Known spec gap: the garbage collection list declares no `links`; read them where present.
-      const next = (data as { links?: { pages?: { next?: string } } }).links
-        ?.pages?.next;
-      if (!next) return result;
-      const params = new URL(next).searchParams;
-      const page = Number(params.get('page'));
-      const pageToken = params.get('page_token') ?? undefined;
-      const nextQuery = {
-        per_page: PER_PAGE,
-        ...(Number.isInteger(page) && page > 0 ? { page } : {}),
-        ...(pageToken ? { page_token: pageToken } : {}),
-      };
-      if (
-        nextQuery.page === query.page &&
-        nextQuery.page_token === query.page_token
-      )
-        return result;
-      query = nextQuery;
-    }
-    return result;
+  removeSoleRegistryFromClusters(clusterIds: string[], options?: CallOptions) {
+    return this.kubernetes.removeSoleRegistryFromClusters(clusterIds, options);
   }
 }
