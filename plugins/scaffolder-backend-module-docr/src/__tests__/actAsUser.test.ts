@@ -45,7 +45,7 @@ describe('templates act as the user who runs them', () => {
     name: 'platform-apps',
     tier: 'professional',
     region: 'ams3',
-    cluster: 'prod-ams3',
+    clusters: ['prod-ams3'],
   };
 
   it(

@@ -82,7 +82,7 @@ describe('software templates through the scaffolder’s task API', () => {
       name: 'acme-apps',
       tier: 'professional',
       region: 'ams3',
-      cluster: 'resource:default/doks-prod-ams3',
+      clusters: ['resource:default/doks-prod-ams3'],
     };
     const first = await portal.runTask('docr-registry-with-doks', values);
     expect(first.status).toBe('completed');
@@ -119,7 +119,7 @@ describe('software templates through the scaffolder’s task API', () => {
       name: 'acme-resume',
       tier: 'professional',
       region: 'fra1',
-      cluster: 'prod-ams3',
+      clusters: ['prod-ams3'],
     };
     const failed = await portal.runTask('docr-registry-with-doks', values);
     emulator.faults.clear();
@@ -178,7 +178,7 @@ describe('software templates through the scaffolder’s task API', () => {
         name: 'acme-dry',
         tier: 'professional',
         region: 'fra1',
-        cluster: 'prod-ams3',
+        clusters: ['prod-ams3'],
       },
       directoryContents: [],
     });

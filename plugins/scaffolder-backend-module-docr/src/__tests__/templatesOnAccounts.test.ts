@@ -63,7 +63,7 @@ function runsFor(prefix: string): Record<string, TemplateRun> {
         name: `${prefix}-k8s`,
         tier: 'starter',
         region: 'ams3',
-        cluster: 'resource:default/doks-prod-ams3',
+        clusters: ['resource:default/doks-prod-ams3'],
         gcTimezone: 'UTC',
       },
       registries: { [`${prefix}-k8s`]: 'ams3' },
