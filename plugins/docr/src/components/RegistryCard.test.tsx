@@ -1,0 +1,134 @@
+import { screen, waitFor } from '@testing-library/react';
+import { RegistryCard, storageLevel } from './RegistryCard';
+import { STORAGE_REFRESH_MS } from '../hooks/useRegistryDetail';
+import {
+  GIB,
+  fakeApi,
+  registryEntity,
+  render,
+  summary,
+  withStorage,
+} from './__testUtils__/cards';
+
+describe('RegistryCard', () => {
+  it('shows tier, region, server URL, login line, storage, cost and DOKS clusters', async () => {
+    await render(<RegistryCard />);
+    expect(screen.getByText('basic')).toBeInTheDocument();
+    expect(screen.getByText('ams3')).toBeInTheDocument();
+    expect(
+      screen.getAllByText('registry.digitalocean.com/acme-prod').length,
+    ).toBeGreaterThan(0);
+    expect(screen.getByText('doctl registry login')).toBeInTheDocument();
+    expect(screen.getByLabelText('Copy server URL')).toBeInTheDocument();
+    expect(await screen.findByTestId('storage-label')).toHaveTextContent(
+      '4.0 GiB',
+    );
+    expect(screen.getByTestId('account-storage-label')).toHaveTextContent(
+      'Account: 4.0 GiB of 5.0 GiB included (80 %), the account has this registry only',
+    );
+    expect(screen.getByTestId('cost')).toHaveTextContent(
+      '≈ $5.00 for the account (tier $5.00)',
+    );
+    expect(screen.getByText('doks-prod-ams3')).toBeInTheDocument();
+  });
+
+  it('applies the subscription to the account’s total, once: three registries are one subscription, not three', async () => {
+    // Before: each registry's card showed its own storage against the limit and the full tier
+    // price, so three registries read as three subscriptions.
+    await render(<RegistryCard />, { api: withStorage(1 * GIB, 6 * GIB, 3) });
+    expect(await screen.findByTestId('storage-label')).toHaveTextContent(
+      '1.0 GiB',
+    );
+    expect(screen.getByTestId('account-storage-label')).toHaveTextContent(
+      "Account: 6.0 GiB of 5.0 GiB included (120 %), shared by the account's 3 registries",
+    );
+    expect(screen.getByTestId('storage-bar')).toHaveAttribute(
+      'data-level',
+      'full',
+    );
+    expect(screen.getByTestId('cost')).toHaveTextContent(
+      "≈ $5.02 for the account (tier $5.00 + 1.0 GiB over at $0.02), shared by the account's 3 registries",
+    );
+  });
+
+  it('shows storage from the docr API, not the entity’s annotation, and follows it', async () => {
+    // The annotation says 4 GiB (up to a catalog refresh old); the docr API knows the newer figure.
+    const getRegistry = jest
+      .fn()
+      .mockResolvedValueOnce(summary({ storageBytes: 4 * GIB }))
+      .mockResolvedValue(summary({ storageBytes: 1 * GIB }));
+    jest.useFakeTimers({ advanceTimers: true });
+    try {
+      await render(<RegistryCard />, {
+        entity: registryEntity(4 * GIB),
+        api: fakeApi({ getRegistry }),
+      });
+      expect(await screen.findByTestId('storage-label')).toHaveTextContent(
+        '4.0 GiB',
+      );
+      jest.advanceTimersByTime(STORAGE_REFRESH_MS);
+      await waitFor(() =>
+        expect(screen.getByTestId('storage-label')).toHaveTextContent(
+          '1.0 GiB',
+        ),
+      );
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('says when storage cannot be read, and still shows the registry', async () => {
+    await render(<RegistryCard />, {
+      api: fakeApi({
+        getRegistry: jest.fn(async () => {
+          throw new Error('docr backend unavailable');
+        }),
+      }),
+    });
+    expect(await screen.findByTestId('storage-error')).toHaveTextContent(
+      'Storage unavailable: docr backend unavailable',
+    );
+    expect(screen.getByText('ams3')).toBeInTheDocument();
+  });
+
+  it.each([
+    [3 * GIB, 'ok'],
+    [4 * GIB, 'warning'],
+    [5 * GIB, 'full'],
+  ])(
+    'colours the storage bar by the account’s use of the tier (%d bytes: %s)',
+    async (bytes, level) => {
+      await render(<RegistryCard />, { api: withStorage(bytes) });
+      expect(await screen.findByTestId('storage-bar')).toHaveAttribute(
+        'data-level',
+        level,
+      );
+    },
+  );
+
+  it('adds overage at the tier’s price per GiB', async () => {
+    await render(<RegistryCard />, { api: withStorage(15 * GIB) });
+    expect(await screen.findByTestId('cost')).toHaveTextContent(
+      '≈ $5.20 for the account (tier $5.00 + 10.0 GiB over at $0.20)',
+    );
+  });
+
+  it('says what is missing on an entity without the registry annotation', async () => {
+    const entity = registryEntity(0);
+    delete entity.metadata.annotations!['digitalocean.com/registry-name'];
+    await render(<RegistryCard />, { entity });
+    expect(screen.getByText('Missing Annotation')).toBeInTheDocument();
+    expect(
+      screen.getAllByText(/digitalocean.com\/registry-name/).length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('thresholds', () => {
+    expect([
+      storageLevel(undefined),
+      storageLevel(0.79),
+      storageLevel(0.8),
+      storageLevel(1.2),
+    ]).toEqual(['ok', 'ok', 'warning', 'full']);
+  });
+});
