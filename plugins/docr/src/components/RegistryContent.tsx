@@ -1,5 +1,3 @@
-import { useState } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { Box, Button, Grid } from '@material-ui/core';
 import {
   InfoCard,
@@ -8,13 +6,13 @@ import {
   Table,
   TableColumn,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   ANNOTATION_REGISTRY_NAME,
   GcRunView,
 } from '@backstage-docr/plugin-docr-common';
-import { docrApiRef } from '../api';
+import { GC_RUNS_PAGE_SIZE, useGcRunHistory } from '../hooks/useGcRunHistory';
+import { useStorageHistory } from '../hooks/useStorageHistory';
 import { GcCard, StatusChip } from './GcCard';
 import { RegistryCard } from './RegistryCard';
 import { StorageChart } from './StorageChart';
@@ -44,19 +42,14 @@ const columns: TableColumn<GcRunView>[] = [
   { title: 'Note', render: run => run.reason ?? '' },
 ];
 
-const PAGE_SIZE = 10;
+const STORAGE_DAYS = 30;
 
 /** The "Registry" tab: the cards, GC history (paginated) and storage over time with GC marked. */
 export function RegistryContent() {
   const { entity } = useEntity();
   const name = entity.metadata.annotations?.[ANNOTATION_REGISTRY_NAME] ?? '';
-  const api = useApi(docrApiRef);
-  const [page, setPage] = useState(0);
-  const runs = useAsyncRetry(
-    () => api.listRuns(name, { limit: PAGE_SIZE, offset: page * PAGE_SIZE }),
-    [api, name, page],
-  );
-  const storage = useAsyncRetry(() => api.getStorage(name, 30), [api, name]);
+  const runs = useGcRunHistory(name);
+  const storage = useStorageHistory(name, STORAGE_DAYS);
 
   return (
     <Grid container spacing={3}>
@@ -67,7 +60,7 @@ export function RegistryContent() {
         <GcCard />
       </Grid>
       <Grid item xs={12}>
-        <InfoCard title="Storage, last 30 days">
+        <InfoCard title={`Storage, last ${STORAGE_DAYS} days`}>
           {storage.loading && <Progress />}
           {storage.error && <ResponseErrorPanel error={storage.error} />}
           {storage.value && (
@@ -94,13 +87,13 @@ export function RegistryContent() {
             isLoading={runs.loading}
             columns={columns}
             data={runs.value?.items ?? []}
-            page={page}
+            page={runs.page}
             totalCount={runs.value?.totalCount ?? 0}
-            onPageChange={setPage}
+            onPageChange={runs.setPage}
             options={{
               paging: true,
-              pageSize: PAGE_SIZE,
-              pageSizeOptions: [PAGE_SIZE],
+              pageSize: GC_RUNS_PAGE_SIZE,
+              pageSizeOptions: [GC_RUNS_PAGE_SIZE],
               search: false,
               padding: 'dense',
             }}

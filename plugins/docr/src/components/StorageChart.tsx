@@ -1,20 +1,58 @@
+import { SVGProps } from 'react';
 import { Typography } from '@material-ui/core';
+import { useTheme } from '@material-ui/core/styles';
+import {
+  CartesianGrid,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import type {
   GcRunView,
   StorageSampleView,
 } from '@backstage-docr/plugin-docr-common';
 import { formatBytes } from './format';
+import { StorageChartTooltip } from './StorageChartTooltip';
+import { gcRunMarks, storageChartRows } from './storageChartData';
+import { formatAxisTime, timeTicks } from './timeAxis';
 
-const WIDTH = 640;
-const HEIGHT = 160;
-const PAD = 24;
+const HEIGHT = 240;
+/** The first paint's size, before the container is measured (and where nothing measures, as in jsdom). */
+const INITIAL_SIZE = { width: 640, height: HEIGHT };
 
-/** Storage over time as a line, with each finished GC run marked where it ended. */
+/** A GC run's finish as a dashed line, findable in the page. */
+function GcMarkLine(props: SVGProps<SVGLineElement>) {
+  const { x1, y1, x2, y2, stroke, strokeWidth, strokeDasharray } = props;
+  return (
+    <g data-testid="gc-mark">
+      <line
+        x1={x1}
+        y1={y1}
+        x2={x2}
+        y2={y2}
+        stroke={stroke}
+        strokeWidth={strokeWidth}
+        strokeDasharray={strokeDasharray}
+      />
+    </g>
+  );
+}
+
+/**
+ * Storage over time as steps (storage changes at once, at a push or a collection, and holds until
+ * the next sample), with each GC run that finished in the period marked where it ended; the
+ * tooltip gives a sample's storage or the runs' freed bytes. Colours are the theme's.
+ */
 export function StorageChart(props: {
   samples: StorageSampleView[];
   runs: GcRunView[];
 }) {
   const { samples, runs } = props;
+  const theme = useTheme();
   if (samples.length < 2) {
     return (
       <Typography variant="body2" color="textSecondary">
@@ -22,56 +60,61 @@ export function StorageChart(props: {
       </Typography>
     );
   }
-  const times = samples.map(s => Date.parse(s.sampledAt));
-  const t0 = Math.min(...times);
-  const t1 = Math.max(...times);
-  const max = Math.max(...samples.map(s => s.storageBytes), 1);
-  const x = (t: number) =>
-    PAD + ((t - t0) / Math.max(t1 - t0, 1)) * (WIDTH - 2 * PAD);
-  const y = (bytes: number) =>
-    HEIGHT - PAD - (bytes / max) * (HEIGHT - 2 * PAD);
-  const line = samples
-    .map((s, i) => `${x(times[i]).toFixed(1)},${y(s.storageBytes).toFixed(1)}`)
-    .join(' ');
-  const marks = runs.filter(
-    r =>
-      r.finishedAt &&
-      Date.parse(r.finishedAt) >= t0 &&
-      Date.parse(r.finishedAt) <= t1,
-  );
+  const rows = storageChartRows(samples, runs);
+  const marks = gcRunMarks(samples, runs);
+  const first = rows[0].time;
+  const last = rows[rows.length - 1].time;
+  const tick = { fill: theme.palette.text.secondary, fontSize: 12 };
+
   return (
-    <svg
-      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-      width="100%"
-      role="img"
-      aria-label="Storage over time"
-      data-testid="storage-chart"
-    >
-      <text x={PAD} y={14} fontSize={11} fill="currentColor">
-        {formatBytes(max)}
-      </text>
-      <line
-        x1={PAD}
-        y1={HEIGHT - PAD}
-        x2={WIDTH - PAD}
-        y2={HEIGHT - PAD}
-        stroke="#999"
-        strokeWidth={1}
-      />
-      {marks.map(run => (
-        <g key={run.id} data-testid="gc-mark">
-          <line
-            x1={x(Date.parse(run.finishedAt!))}
-            x2={x(Date.parse(run.finishedAt!))}
-            y1={PAD}
-            y2={HEIGHT - PAD}
-            stroke="#ffa000"
-            strokeDasharray="4 3"
+    <div data-testid="storage-chart" role="img" aria-label="Storage over time">
+      <ResponsiveContainer
+        width="100%"
+        height={HEIGHT}
+        initialDimension={INITIAL_SIZE}
+      >
+        <LineChart data={rows} margin={{ top: 8, right: 16 }}>
+          <CartesianGrid stroke={theme.palette.divider} vertical={false} />
+          <XAxis
+            dataKey="time"
+            type="number"
+            domain={[first, last]}
+            ticks={timeTicks(first, last)}
+            tickFormatter={time => formatAxisTime(time, last - first)}
+            tick={tick}
+            stroke={theme.palette.divider}
           />
-          <title>{`GC ${run.status}, freed ${formatBytes(run.freedBytes)}`}</title>
-        </g>
-      ))}
-      <polyline points={line} fill="none" stroke="#1976d2" strokeWidth={2} />
-    </svg>
+          <YAxis
+            tickFormatter={formatBytes}
+            tick={tick}
+            stroke={theme.palette.divider}
+            width={72}
+          />
+          <Tooltip
+            content={<StorageChartTooltip />}
+            cursor={{ stroke: theme.palette.divider }}
+          />
+          {marks.map(mark => (
+            <ReferenceLine
+              key={mark.run.id}
+              x={mark.time}
+              stroke={theme.palette.secondary.main}
+              strokeDasharray="4 3"
+              shape={<GcMarkLine />}
+            />
+          ))}
+          <Line
+            type="stepAfter"
+            dataKey="storageBytes"
+            name="Storage"
+            stroke={theme.palette.primary.main}
+            strokeWidth={2}
+            dot={false}
+            activeDot={{ stroke: theme.palette.background.paper }}
+            isAnimationActive={false}
+          />
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
   );
 }
