@@ -1,4 +1,3 @@
-import useAsync from 'react-use/esm/useAsync';
 import {
   Checkbox,
   FormControl,
@@ -10,14 +9,9 @@ import {
 } from '@material-ui/core';
 import { WarningPanel } from '@backstage/core-components';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { useApi } from '@backstage/core-plugin-api';
-import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
-import {
-  ANNOTATION_ACCOUNT,
-  ANNOTATION_REGION,
-  RESOURCE_TYPE_KUBERNETES_CLUSTER,
-} from '@backstage-docr/plugin-docr-common';
+import { ANNOTATION_REGION } from '@backstage-docr/plugin-docr-common';
+import { useAccountClusters } from '../hooks/useAccountClusters';
 import type { AccountUiOptions } from './RegionField';
 
 export interface ClusterPickerUiOptions extends AccountUiOptions {
@@ -60,17 +54,7 @@ export function DoksClusterPicker(
   } = props;
   const options = uiSchema?.['ui:options'] ?? {};
   const account = options.account ?? 'default';
-  const catalogApi = useApi(catalogApiRef);
-  const clusters = useAsync(async () => {
-    const { items } = await catalogApi.getEntities({
-      filter: {
-        kind: 'resource',
-        'spec.type': RESOURCE_TYPE_KUBERNETES_CLUSTER,
-        [`metadata.annotations.${ANNOTATION_ACCOUNT}`]: account,
-      },
-    });
-    return items;
-  }, [catalogApi, account]);
+  const clusters = useAccountClusters(account);
   const selected = formData ?? [];
   const registryRegion = (formContext?.formData ?? {})[
     options.regionField ?? 'region'

@@ -1,6 +1,6 @@
 import { MenuItem, TextField } from '@material-ui/core';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
-import { useAccountFacts } from './useAccountSubscription';
+import { useAccountFacts } from '../hooks/useAccountFacts';
 
 export interface AccountUiOptions {
   /** The configured DigitalOcean account (`digitalocean.accounts[].id`); default `default`. */

@@ -1,22 +1,16 @@
-import { useEffect, useState } from 'react';
 import { TextField } from '@material-ui/core';
 import type {
   CustomFieldValidator,
   FieldExtensionComponentProps,
 } from '@backstage/plugin-scaffolder-react';
-import { useApi } from '@backstage/core-plugin-api';
 import { registryNameProblem } from '@backstage-docr/plugin-docr-common';
 import { docrApiRef } from '../api';
+import {
+  NameAvailability,
+  useRegistryNameAvailability,
+} from '../hooks/useRegistryNameAvailability';
 
-/** Wait this long after the last key before asking whether the name is free. */
-export const NAME_CHECK_DEBOUNCE_MS = 400;
-
-type Availability =
-  | { state: 'idle' | 'checking' }
-  | { state: 'available' | 'taken'; name: string }
-  | { state: 'unknown'; message: string };
-
-function helperText(availability: Availability, problem?: string) {
+function helperText(availability: NameAvailability, problem?: string) {
   if (problem) return problem;
   switch (availability.state) {
     case 'checking':
@@ -35,38 +29,9 @@ function helperText(availability: Availability, problem?: string) {
 /** A registry name, checked for format at once and with DigitalOcean as the user types. */
 export function RegistryNameField(props: FieldExtensionComponentProps<string>) {
   const { formData, onChange, rawErrors, required, schema, idSchema } = props;
-  const api = useApi(docrApiRef);
-  const [availability, setAvailability] = useState<Availability>({
-    state: 'idle',
-  });
   const value = formData ?? '';
   const problem = value ? registryNameProblem(value) : undefined;
-
-  useEffect(() => {
-    if (!value || problem) {
-      setAvailability({ state: 'idle' });
-      return undefined;
-    }
-    let current = true;
-    setAvailability({ state: 'checking' });
-    const timer = setTimeout(() => {
-      api.checkRegistryName(value).then(
-        result =>
-          current &&
-          setAvailability({
-            state: result.available ? 'available' : 'taken',
-            name: result.name,
-          }),
-        (error: Error) =>
-          current &&
-          setAvailability({ state: 'unknown', message: error.message }),
-      );
-    }, NAME_CHECK_DEBOUNCE_MS);
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
-  }, [api, value, problem]);
+  const availability = useRegistryNameAvailability(value, problem);
 
   return (
     <TextField

@@ -2,7 +2,7 @@ import { MenuItem, TextField } from '@material-ui/core';
 import type { FieldExtensionComponentProps } from '@backstage/plugin-scaffolder-react';
 import { registryLimitForTier } from '@backstage-docr/plugin-docr-common';
 import type { AccountUiOptions } from './RegionField';
-import { AccountFacts, useAccountFacts } from './useAccountSubscription';
+import { AccountFacts, useAccountFacts } from '../hooks/useAccountFacts';
 
 const TIERS = ['starter', 'basic', 'professional'];
 const rank = (tier: string | undefined) => (tier ? TIERS.indexOf(tier) : -1);

@@ -5,11 +5,8 @@ import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { DocrApi, docrApiRef } from '../api';
 import { DoksClusterPicker, crossRegionClusters } from './DoksClusterPicker';
 import { RegionField } from './RegionField';
-import {
-  NAME_CHECK_DEBOUNCE_MS,
-  RegistryNameField,
-  validateRegistryName,
-} from './RegistryNameField';
+import { NAME_CHECK_DEBOUNCE_MS } from '../hooks/useRegistryNameAvailability';
+import { RegistryNameField, validateRegistryName } from './RegistryNameField';
 import { TierField, tierConsequence } from './TierField';
 
 const subscription: Entity = {
