@@ -1,0 +1,103 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { DoEmulator, EmulatorSeed } from '@backstage-docr/do-emulator';
+import {
+  DocrTestBackend,
+  MINUTE,
+  TestClock,
+  startDocrBackend,
+} from './backend';
+
+const seed: EmulatorSeed = {
+  account: { subscriptionTier: 'professional' },
+  registries: [
+    {
+      name: 'acme-dev',
+      images: [{ repository: 'web', tag: 'latest', sizeMiB: 20, pushes: 3 }],
+    },
+    {
+      name: 'acme-prod',
+      images: [{ repository: 'api', tag: 'latest', sizeMiB: 10 }],
+    },
+  ],
+};
+
+const docrConfig = {
+  garbageCollection: {
+    default: {
+      windows: [
+        { days: ['sun'], start: '03:00', duration: 'PT2H', timezone: 'UTC' },
+      ],
+    },
+    registries: {
+      'acme-prod': {
+        windows: [
+          {
+            days: ['sat'],
+            start: '22:00',
+            duration: 'PT3H',
+            timezone: 'Europe/Berlin',
+          },
+        ],
+      },
+    },
+  },
+};
+
+export type AuditEntry = { eventId: string; outcome: string; meta?: any };
+
+/**
+ * The REST API tests' setup: two registries (acme-prod's policy in config), a clock on a Monday,
+ * the first storage sample taken, and the audit events recorded. Allows the named permissions
+ * (all when none are named).
+ */
+export async function startApiBackend(allowed?: string[]) {
+  const audit: AuditEntry[] = [];
+  const clock = new TestClock(Date.parse('2026-11-23T10:00:00Z')); // a Monday
+  const emulator = await DoEmulator.start({
+    seed,
+    clock: clock.now,
+    gcStepMs: MINUTE,
+    validateResponses: true,
+  });
+  const auditor = mockServices.auditor.mock({
+    createEvent: async ({ eventId, meta }: any) => ({
+      success: async (options?: any) => {
+        audit.push({
+          eventId,
+          outcome: 'success',
+          meta: { ...meta, ...options?.meta },
+        });
+      },
+      fail: async () => {
+        audit.push({ eventId, outcome: 'fail', meta });
+      },
+    }),
+  });
+  let docr: DocrTestBackend | undefined;
+  try {
+    docr = await startDocrBackend({
+      emulatorUrl: emulator.url,
+      clock,
+      docr: docrConfig,
+      features: [
+        mockServices.permissions.mock({
+          authorize: async (requests: any[]) =>
+            requests.map(r => ({
+              result:
+                !allowed || allowed.includes(r.permission.name)
+                  ? AuthorizeResult.ALLOW
+                  : AuthorizeResult.DENY,
+            })),
+        }).factory,
+        auditor.factory,
+      ],
+    });
+    await docr.tick(); // first storage sample
+    return { clock, emulator, docr, audit };
+  } catch (error) {
+    await docr?.stop();
+    await emulator.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,81 @@
+import { DoEmulator } from '@backstage-docr/do-emulator';
+import { DocrTestBackend } from '../__testUtils__/backend';
+import { AuditEntry, startApiBackend } from '../__testUtils__/apiBackend';
+
+jest.setTimeout(60_000);
+
+describe('docr REST API', () => {
+  let emulator: DoEmulator;
+  let docr: DocrTestBackend;
+  let audit: AuditEntry[];
+
+  /** Allows the named permissions (all when none are named). */
+  async function start(allowed?: string[]) {
+    ({ emulator, docr, audit } = await startApiBackend(allowed));
+  }
+
+  afterEach(async () => {
+    await docr?.stop();
+    await emulator?.stop();
+  });
+
+  it('stores a policy through the API, names the bad field with 400, and refuses config-managed ones', async () => {
+    await start();
+    const policy = {
+      type: 'untagged manifests only',
+      windows: [
+        {
+          days: ['wed'],
+          start: '01:30',
+          duration: 'PT90M',
+          timezone: 'America/New_York',
+        },
+      ],
+    };
+    const put = await docr.api('put', '/registries/acme-dev/policy', policy);
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({
+      source: 'api',
+      managedByConfig: false,
+      updatedBy: 'user:default/mock',
+    });
+    expect(
+      (await docr.api('get', '/registries/acme-dev/policy')).body.policy,
+    ).toEqual({
+      enabled: true,
+      cancelAtWindowEnd: true,
+      ...policy,
+    });
+
+    const bad = await docr.api('put', '/registries/acme-dev/policy', {
+      windows: [
+        {
+          days: ['wed'],
+          start: '01:30',
+          duration: 'PT1H',
+          timezone: 'Moon/Base',
+        },
+      ],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain(
+      'windows.0.timezone: Time zone must be an IANA time zone',
+    );
+
+    const managed = await docr.api(
+      'put',
+      '/registries/acme-prod/policy',
+      policy,
+    );
+    expect(managed.status).toBe(409);
+    expect(managed.body.error.message).toContain(
+      'managed by config (docr.garbageCollection.registries.acme-prod)',
+    );
+    expect(
+      (await docr.api('put', '/registries/unknown/policy', policy)).status,
+    ).toBe(404);
+    expect(
+      audit.filter(a => a.eventId === 'policy-update').map(a => a.outcome),
+    ).toEqual(['success', 'fail', 'fail', 'fail']);
+  });
+});
