@@ -1,0 +1,89 @@
+import { DoEmulator } from '../http/server';
+import { caller } from './http';
+
+describe('emulator API behaviour', () => {
+  let emulator: DoEmulator;
+  let call: ReturnType<typeof caller>;
+
+  afterEach(() => emulator?.stop());
+
+  async function start(options: Parameters<typeof DoEmulator.start>[0] = {}) {
+    emulator = await DoEmulator.start({ validateResponses: true, ...options });
+    call = caller(emulator);
+  }
+
+  describe('DOKS integration', () => {
+    const clusterId = '6c9e1c4e-2b1d-4a3e-9f0a-0d7c2d1b9a01';
+    beforeEach(() =>
+      start({
+        seed: {
+          account: { subscriptionTier: 'professional' },
+          registries: [{ name: 'a' }, { name: 'b' }],
+          clusters: [{ id: clusterId, name: 'prod' }],
+        },
+      }),
+    );
+
+    it('sets registry_enabled and registries on clusters, and removes them', async () => {
+      expect(
+        (await call('GET', `/v2/kubernetes/clusters/${clusterId}`)).body
+          .kubernetes_cluster,
+      ).toMatchObject({ registry_enabled: false, registries: [] });
+      expect(
+        (
+          await call('POST', '/v2/kubernetes/registries', {
+            cluster_uuids: [clusterId],
+            registries: ['b', 'a'],
+          })
+        ).status,
+      ).toBe(204);
+      expect(
+        (await call('GET', `/v2/kubernetes/clusters/${clusterId}`)).body
+          .kubernetes_cluster,
+      ).toMatchObject({ registry_enabled: true, registries: ['a', 'b'] });
+      expect(
+        (
+          await call('DELETE', '/v2/kubernetes/registries', {
+            cluster_uuids: [clusterId],
+            registries: ['a'],
+          })
+        ).status,
+      ).toBe(204);
+      expect(
+        (await call('GET', `/v2/kubernetes/clusters/${clusterId}`)).body
+          .kubernetes_cluster.registries,
+      ).toEqual(['b']);
+      await call('DELETE', '/v2/registries/b');
+      expect(
+        (await call('GET', `/v2/kubernetes/clusters/${clusterId}`)).body
+          .kubernetes_cluster,
+      ).toMatchObject({ registry_enabled: false, registries: [] });
+    });
+
+    it('answers 404 for an unknown cluster or registry and 412 for the legacy call with several registries', async () => {
+      expect(
+        (
+          await call('POST', '/v2/kubernetes/registries', {
+            cluster_uuids: ['00000000-0000-4000-8000-000000000000'],
+            registries: ['a'],
+          })
+        ).status,
+      ).toBe(404);
+      expect(
+        (
+          await call('POST', '/v2/kubernetes/registries', {
+            cluster_uuids: [clusterId],
+            registries: ['nope'],
+          })
+        ).status,
+      ).toBe(404);
+      expect(
+        (
+          await call('POST', '/v2/kubernetes/registry', {
+            cluster_uuids: [clusterId],
+          })
+        ).status,
+      ).toBe(412);
+    });
+  });
+});
