@@ -25,6 +25,13 @@ async function emulatorRegistry(name) {
   return (await res.json()).registry;
 }
 
+async function emulatorRegistryCount() {
+  const res = await fetch(`${EMULATOR}/v2/registries`, {
+    headers: { authorization: 'Bearer e2e' },
+  });
+  return (await res.json()).registries.length;
+}
+
 /** As the cards format sizes (plugins/docr/src/components/format.ts). */
 function formatBytes(bytes) {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -170,4 +177,54 @@ test('the production template runs through the scaffolder UI and its registry pa
     '/catalog/default/resource/docr-e2e-fra1',
     'registry.digitalocean.com/e2e-fra1',
   );
+});
+
+test('a dev registry through the form: the name is checked with DigitalOcean as it is typed, and the account page counts it', async () => {
+  await open('/create');
+  const card = page.locator('.MuiCard-root', {
+    hasText: 'Development container registry',
+  });
+  await card.getByRole('button', { name: 'Choose' }).click();
+  const name = page.getByTestId('docr-registry-name');
+  await name.fill('acme-prod');
+  await page
+    .getByText('acme-prod is taken (names are unique across DigitalOcean)')
+    .waitFor({ timeout: 20_000 });
+  await name.fill('e2e-dev');
+  await page.getByText('e2e-dev is free').waitFor({ timeout: 20_000 });
+  await page.screenshot({
+    path: path.join(shots, 'scaffolder-name-check.png'),
+    fullPage: true,
+  });
+  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page
+    .getByRole('link', { name: 'Registry in the catalog' })
+    .waitFor({ timeout: 120_000 });
+  assert.equal((await emulatorRegistry('e2e-dev')).region, 'fra1');
+
+  // The account's page: the subscription, shared by all its registries, the new one included.
+  await openUntil(
+    '/catalog/default/resource/do-registry-subscription-default',
+    'Container registry subscription',
+  );
+  // DigitalOcean's count, whatever other tests created before this one.
+  const expected = await emulatorRegistryCount();
+  const registries = page.getByTestId('subscription-registries');
+  const count = async () =>
+    Number((await registries.textContent()).match(/Registries: (\d+)/)[1]);
+  const started = Date.now();
+  while ((await count()) < expected && Date.now() - started < 120_000) {
+    await page.reload();
+    await registries.waitFor();
+  }
+  assert.equal(
+    await registries.textContent(),
+    `Registries: ${expected} of 10 the tier allows`,
+  );
+  await page.locator('a[href$="/resource/docr-e2e-dev"]').first().waitFor();
+  await page.screenshot({
+    path: path.join(shots, 'account.png'),
+    fullPage: true,
+  });
 });
