@@ -1,7 +1,12 @@
 import { screen } from '@testing-library/react';
 import { Entity } from '@backstage/catalog-model';
 import { ClusterRegistriesCard } from './ClusterRegistriesCard';
-import { render } from './__testUtils__/cards';
+import {
+  catalogEntities,
+  fakeCatalog,
+  render,
+  resource,
+} from './__testUtils__/cards';
 
 describe('ClusterRegistriesCard', () => {
   const cluster = (relations: Entity['relations']): Entity => ({
@@ -18,13 +23,32 @@ describe('ClusterRegistriesCard', () => {
         { type: 'dependsOn', targetRef: 'resource:default/docr-acme-prod' },
       ]),
     });
-    expect(screen.getByText('docr-acme-prod')).toBeInTheDocument();
+    expect(await screen.findByText('docr-acme-prod')).toBeInTheDocument();
+  });
+
+  it('lists the container registries it depends on by their type, not their name', async () => {
+    await render(<ClusterRegistriesCard />, {
+      entity: cluster(
+        ['docr-acme-prod', 'legacy-registry', 'docr-cache-db'].map(name => ({
+          type: 'dependsOn',
+          targetRef: `resource:default/${name}`,
+        })),
+      ),
+      catalog: fakeCatalog([
+        ...catalogEntities(),
+        resource('legacy-registry', 'container-registry'),
+        resource('docr-cache-db', 'database'),
+      ]),
+    });
+    expect(await screen.findByText('docr-acme-prod')).toBeInTheDocument();
+    expect(screen.getByText('legacy-registry')).toBeInTheDocument();
+    expect(screen.queryByText('docr-cache-db')).not.toBeInTheDocument();
   });
 
   it('says when the cluster has no registry', async () => {
     await render(<ClusterRegistriesCard />, { entity: cluster([]) });
     expect(
-      screen.getByText(/not integrated with any registry/),
+      await screen.findByText(/not integrated with any registry/),
     ).toBeInTheDocument();
   });
 });

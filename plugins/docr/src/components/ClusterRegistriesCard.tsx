@@ -1,28 +1,22 @@
-import { Typography } from '@material-ui/core';
 import { RELATION_DEPENDS_ON } from '@backstage/catalog-model';
 import { InfoCard } from '@backstage/core-components';
-import {
-  EntityRefLinks,
-  getEntityRelations,
-  useEntity,
-} from '@backstage/plugin-catalog-react';
+import { isContainerRegistry } from '../filters';
+import { useRelatedResources } from '../hooks/useRelatedResources';
+import { RelatedResourceLinks } from './RelatedResourceLinks';
 
 /** On a DOKS cluster: the registries it can pull from (its DigitalOcean integration). */
 export function ClusterRegistriesCard() {
-  const { entity } = useEntity();
-  const registries = getEntityRelations(entity, RELATION_DEPENDS_ON, {
-    kind: 'resource',
-  }).filter(ref => ref.name.startsWith('docr-'));
+  const registries = useRelatedResources(
+    RELATION_DEPENDS_ON,
+    isContainerRegistry,
+  );
   return (
     <InfoCard title="Container registries">
-      {registries.length ? (
-        <EntityRefLinks entityRefs={registries} defaultKind="resource" />
-      ) : (
-        <Typography variant="body2" color="textSecondary">
-          This cluster is not integrated with any registry: it cannot pull
-          private images from DigitalOcean.
-        </Typography>
-      )}
+      <RelatedResourceLinks
+        related={registries}
+        noun="registries"
+        empty="This cluster is not integrated with any registry: it cannot pull private images from DigitalOcean."
+      />
     </InfoCard>
   );
 }

@@ -1,11 +1,14 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { RegistryCard, storageLevel } from './RegistryCard';
 import { STORAGE_REFRESH_MS } from '../hooks/useRegistryDetail';
 import {
   GIB,
+  catalogEntities,
   fakeApi,
+  fakeCatalog,
   registryEntity,
   render,
+  resource,
   summary,
   withStorage,
 } from './__testUtils__/cards';
@@ -29,7 +32,7 @@ describe('RegistryCard', () => {
     expect(screen.getByTestId('cost')).toHaveTextContent(
       '≈ $5.00 for the account (tier $5.00)',
     );
-    expect(screen.getByText('doks-prod-ams3')).toBeInTheDocument();
+    expect(await screen.findByText('doks-prod-ams3')).toBeInTheDocument();
   });
 
   it('applies the subscription to the account’s total, once: three registries are one subscription, not three', async () => {
@@ -121,6 +124,85 @@ describe('RegistryCard', () => {
     expect(
       screen.getAllByText(/digitalocean.com\/registry-name/).length,
     ).toBeGreaterThan(0);
+  });
+
+  /** The card's row under `label`, once the catalog has answered. */
+  const row = (label: string) => screen.getByText(label).parentElement!;
+
+  it('shows as DOKS clusters the Kubernetes clusters that depend on it, by their type, not their name', async () => {
+    const entity = registryEntity(4 * GIB);
+    entity.relations = [
+      'doks-prod-ams3',
+      'edge-k8s',
+      'doks-backup-bucket',
+      'do-registry-subscription-default',
+    ].map(name => ({
+      type: 'dependencyOf',
+      targetRef: `resource:default/${name}`,
+    }));
+    await render(<RegistryCard />, {
+      entity,
+      catalog: fakeCatalog([
+        ...catalogEntities(),
+        resource('edge-k8s', 'kubernetes-cluster'),
+        resource('doks-backup-bucket', 'spaces-bucket'),
+      ]),
+    });
+    const clusters = row('DOKS clusters');
+    expect(
+      await within(clusters).findByText('doks-prod-ams3'),
+    ).toBeInTheDocument();
+    expect(within(clusters).getByText('edge-k8s')).toBeInTheDocument();
+    expect(
+      within(clusters).queryByText('doks-backup-bucket'),
+    ).not.toBeInTheDocument();
+    expect(
+      within(clusters).queryByText('do-registry-subscription-default'),
+    ).not.toBeInTheDocument();
+  });
+
+  it('links the account’s subscription, and no other resource it depends on', async () => {
+    const entity = registryEntity(4 * GIB);
+    entity.relations = [
+      'do-registry-subscription-default',
+      'docr-shared-bucket',
+    ].map(name => ({
+      type: 'dependsOn',
+      targetRef: `resource:default/${name}`,
+    }));
+    await render(<RegistryCard />, {
+      entity,
+      catalog: fakeCatalog([
+        ...catalogEntities(),
+        resource('docr-shared-bucket', 'spaces-bucket'),
+      ]),
+    });
+    expect(
+      await screen.findByText('do-registry-subscription-default'),
+    ).toBeInTheDocument();
+    expect(
+      within(row('Subscription')).queryByText('docr-shared-bucket'),
+    ).not.toBeInTheDocument();
+  });
+
+  it('says when no DOKS cluster pulls from it', async () => {
+    const entity = registryEntity(4 * GIB);
+    entity.relations = [];
+    await render(<RegistryCard />, { entity });
+    expect(
+      await screen.findByText('No DOKS cluster pulls from this registry'),
+    ).toBeInTheDocument();
+  });
+
+  it('says when the catalog cannot be read for the clusters', async () => {
+    await render(<RegistryCard />, {
+      catalog: fakeCatalog([], new Error('catalog down')),
+    });
+    expect(
+      await screen.findByText(
+        'Could not read the clusters from the catalog: catalog down',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('thresholds', () => {

@@ -8,11 +8,7 @@ import {
   InfoCard,
   MissingAnnotationEmptyState,
 } from '@backstage/core-components';
-import {
-  EntityRefLinks,
-  getEntityRelations,
-  useEntity,
-} from '@backstage/plugin-catalog-react';
+import { EntityRefLinks, useEntity } from '@backstage/plugin-catalog-react';
 import {
   ANNOTATION_INCLUDED_STORAGE_BYTES,
   ANNOTATION_REGION,
@@ -24,7 +20,10 @@ import {
   registryServerUrl,
   storageUsageRatio,
 } from '@backstage-docr/plugin-docr-common';
+import { isKubernetesCluster, isRegistrySubscription } from '../filters';
 import { useRegistryDetail } from '../hooks/useRegistryDetail';
+import { useRelatedResources } from '../hooks/useRelatedResources';
+import { RelatedResourceLinks } from './RelatedResourceLinks';
 import { formatBytes, formatCents } from './format';
 
 const useStyles = makeStyles(theme => ({
@@ -78,6 +77,15 @@ export function RegistryCard() {
   const annotations = entity.metadata.annotations ?? {};
   const name = annotations[ANNOTATION_REGISTRY_NAME];
   const detail = useRegistryDetail(name);
+  const clusters = useRelatedResources(
+    RELATION_DEPENDENCY_OF,
+    isKubernetesCluster,
+  );
+  // The account's subscription entity, where its figures and all its registries are.
+  const subscription = useRelatedResources(
+    RELATION_DEPENDS_ON,
+    isRegistrySubscription,
+  );
   if (!name)
     return (
       <MissingAnnotationEmptyState annotation={ANNOTATION_REGISTRY_NAME} />
@@ -108,13 +116,6 @@ export function RegistryCard() {
     account && account.registryCount > 1
       ? `shared by the account's ${account.registryCount} registries`
       : 'the account has this registry only';
-  const clusters = getEntityRelations(entity, RELATION_DEPENDENCY_OF, {
-    kind: 'resource',
-  });
-  // The account's subscription entity, where its figures and all its registries are.
-  const subscription = getEntityRelations(entity, RELATION_DEPENDS_ON, {
-    kind: 'resource',
-  });
   const login = 'doctl registry login';
 
   return (
@@ -200,19 +201,20 @@ export function RegistryCard() {
           '—'
         )}
       </Row>
-      {subscription.length > 0 && (
+      {subscription.entities?.length ? (
         <Row label="Subscription">
-          <EntityRefLinks entityRefs={subscription} defaultKind="resource" />
+          <EntityRefLinks
+            entityRefs={subscription.entities}
+            defaultKind="resource"
+          />
         </Row>
-      )}
+      ) : null}
       <Row label="DOKS clusters">
-        {clusters.length ? (
-          <EntityRefLinks entityRefs={clusters} defaultKind="resource" />
-        ) : (
-          <Typography variant="body2" color="textSecondary">
-            No DOKS cluster pulls from this registry
-          </Typography>
-        )}
+        <RelatedResourceLinks
+          related={clusters}
+          noun="clusters"
+          empty="No DOKS cluster pulls from this registry"
+        />
       </Row>
     </InfoCard>
   );

@@ -1,11 +1,7 @@
 import { Box, LinearProgress, Typography } from '@material-ui/core';
 import { RELATION_DEPENDENCY_OF } from '@backstage/catalog-model';
 import { InfoCard } from '@backstage/core-components';
-import {
-  EntityRefLinks,
-  useEntity,
-  useRelatedEntities,
-} from '@backstage/plugin-catalog-react';
+import { EntityRefLinks, useEntity } from '@backstage/plugin-catalog-react';
 import {
   ANNOTATION_INCLUDED_STORAGE_BYTES,
   ANNOTATION_REGISTRY_COUNT,
@@ -15,11 +11,12 @@ import {
   ANNOTATION_STORAGE_USAGE_BYTES,
   ANNOTATION_SUBSCRIPTION_TIER,
   ANNOTATION_TIER_MONTHLY_PRICE_CENTS,
-  RESOURCE_TYPE_CONTAINER_REGISTRY,
   estimateMonthlyCost,
   storageUsageRatio,
 } from '@backstage-docr/plugin-docr-common';
+import { isContainerRegistry } from '../filters';
 import { useRegistryDetail } from '../hooks/useRegistryDetail';
+import { useRelatedResources } from '../hooks/useRelatedResources';
 import { formatBytes, formatCents } from './format';
 import { storageLevel } from './RegistryCard';
 
@@ -35,14 +32,9 @@ const numberAnnotation = (value: string | undefined) =>
 export function SubscriptionCard() {
   const { entity } = useEntity();
   const annotations = entity.metadata.annotations ?? {};
-  const { entities: registries } = useRelatedEntities(entity, {
-    type: RELATION_DEPENDENCY_OF,
-    kind: 'resource',
-  });
-  const containerRegistries = (registries ?? []).filter(
-    r =>
-      (r.spec as { type?: string })?.type === RESOURCE_TYPE_CONTAINER_REGISTRY,
-  );
+  const containerRegistries =
+    useRelatedResources(RELATION_DEPENDENCY_OF, isContainerRegistry).entities ??
+    [];
   // Any registry's detail carries the account's storage; one request, not one per registry.
   const anyRegistry =
     containerRegistries[0]?.metadata.annotations?.[ANNOTATION_REGISTRY_NAME];

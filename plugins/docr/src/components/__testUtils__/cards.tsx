@@ -1,12 +1,9 @@
-import { SWRConfig } from 'swr';
 import { Entity } from '@backstage/catalog-model';
+import type { CatalogApi } from '@backstage/plugin-catalog-react';
 import { alertApiRef } from '@backstage/core-plugin-api';
-import {
-  AuthorizeResult,
-  EvaluatePermissionRequest,
-} from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { EntityProvider, catalogApiRef } from '@backstage/plugin-catalog-react';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   TestApiProvider,
   mockApis,
@@ -44,8 +41,49 @@ export function registryEntity(
     spec: { type: 'container-registry', owner: 'group:default/platform' },
     relations: [
       { type: 'dependencyOf', targetRef: 'resource:default/doks-prod-ams3' },
+      {
+        type: 'dependsOn',
+        targetRef: 'resource:default/do-registry-subscription-default',
+      },
     ],
   };
+}
+
+/** A catalog Resource of `type`, as the related entities of the entity under test. */
+export const resource = (
+  name: string,
+  type: string,
+  relations: Entity['relations'] = [],
+): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Resource',
+  metadata: { name },
+  spec: { type, owner: 'group:default/platform' },
+  relations,
+});
+
+/** What the catalog holds around the registry: its DOKS cluster and its account's subscription. */
+export const catalogEntities = (): Entity[] => [
+  resource('doks-prod-ams3', 'kubernetes-cluster'),
+  resource(
+    'do-registry-subscription-default',
+    'container-registry-subscription',
+  ),
+  registryEntity(4 * GIB),
+];
+
+/** A catalog that answers related-entity lookups from `entities`; it fails with `error`. */
+export function fakeCatalog(entities: Entity[], error?: Error): CatalogApi {
+  return {
+    getEntitiesByRefs: async ({ entityRefs }: { entityRefs: string[] }) => {
+      if (error) throw error;
+      return {
+        items: entityRefs.map(ref =>
+          entities.find(entity => stringifyEntityRef(entity) === ref),
+        ),
+      };
+    },
+  } as unknown as CatalogApi;
 }
 
 export const run = (overrides: Partial<GcRunView>): GcRunView => ({
@@ -164,12 +202,8 @@ export async function render(
   options: {
     entity?: Entity;
     api?: DocrApi;
-    permission?:
-      | AuthorizeResult.ALLOW
-      | AuthorizeResult.DENY
-      | ((
-          request: EvaluatePermissionRequest,
-        ) => AuthorizeResult.ALLOW | AuthorizeResult.DENY);
+    /** The catalog, for the related entities cards show; default {@link catalogEntities}. */
+    catalog?: CatalogApi;
   } = {},
 ) {
   const alerts = { post: jest.fn(), alert$: jest.fn() };
@@ -177,21 +211,14 @@ export async function render(
     <TestApiProvider
       apis={[
         [docrApiRef, options.api ?? fakeApi()],
-        [
-          permissionApiRef,
-          mockApis.permission({
-            authorize: options.permission ?? AuthorizeResult.ALLOW,
-          }),
-        ],
+        [permissionApiRef, mockApis.permission()],
+        [catalogApiRef, options.catalog ?? fakeCatalog(catalogEntities())],
         [alertApiRef, alerts],
       ]}
     >
-      {/* usePermission caches decisions; each test starts with none. */}
-      <SWRConfig value={{ provider: () => new Map() }}>
-        <EntityProvider entity={options.entity ?? registryEntity(4 * GIB)}>
-          {element}
-        </EntityProvider>
-      </SWRConfig>
+      <EntityProvider entity={options.entity ?? registryEntity(4 * GIB)}>
+        {element}
+      </EntityProvider>
     </TestApiProvider>,
     {
       mountedRoutes: {
