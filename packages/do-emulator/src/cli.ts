@@ -11,6 +11,7 @@ Options:
   --host <addr>                address to bind (default 127.0.0.1)
   --seed <file.yaml>           registries, DOKS clusters and images to start with
   --gc-step-ms <n>             time each garbage collection status lasts (default 2000)
+  --storage-lag-ms <n>         how long reported storage lags a push or a GC, as on DigitalOcean (default 0)
   --latency-ms <n>             latency added to every API request (default 0)
   --rate-limit-per-minute <n>  requests per minute per token before 429 (default 250)
   --token <t>                  the only bearer token accepted (default: any)
@@ -40,6 +41,7 @@ export async function main(
       host: { type: 'string' },
       seed: { type: 'string' },
       'gc-step-ms': { type: 'string' },
+      'storage-lag-ms': { type: 'string' },
       'latency-ms': { type: 'string' },
       'rate-limit-per-minute': { type: 'string' },
       token: { type: 'string' },
@@ -56,6 +58,7 @@ export async function main(
     host: values.host ?? '127.0.0.1',
     seed: values.seed ? loadSeedFile(values.seed) : undefined,
     gcStepMs: integer('gc-step-ms', values['gc-step-ms'], 2000),
+    storageLagMs: integer('storage-lag-ms', values['storage-lag-ms'], 0),
     latencyMs: integer('latency-ms', values['latency-ms'], 0),
     rateLimitPerMinute: integer(
       'rate-limit-per-minute',

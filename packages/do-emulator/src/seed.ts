@@ -66,6 +66,8 @@ export function applySeed(account: EmulatedAccount, seed: EmulatorSeed): void {
         );
       }
     }
+    // A seeded registry starts as DigitalOcean has long reported it, whatever the lag.
+    account.markStorageReported(account.getRegistry(registry.name));
   }
   for (const cluster of seed.clusters ?? []) {
     account.addCluster(cluster);

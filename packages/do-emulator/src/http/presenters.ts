@@ -29,12 +29,13 @@ export function presentRegistry(
   registry: RegistryState,
   withSubscription: boolean,
 ): Registry {
+  const storage = account.reportedStorage(registry);
   const body: Registry = {
     name: registry.name,
     created_at: iso(registry.createdAt),
     region: registry.region,
-    storage_usage_bytes: registry.storage.storageBytes(),
-    storage_usage_bytes_updated_at: iso(registry.storageUpdatedAt),
+    storage_usage_bytes: storage.bytes,
+    storage_usage_bytes_updated_at: iso(storage.updatedAt),
   };
   if (withSubscription && account.subscription) {
     body.subscription = presentSubscription(account, account.subscription);

@@ -21,6 +21,8 @@ export interface DoEmulatorOptions {
   token?: string | string[];
   /** Time each garbage collection status lasts (default 2000 ms). */
   gcStepMs?: number;
+  /** How long reported storage lags behind a push or a collection, as on DigitalOcean (default 0). */
+  storageLagMs?: number;
   /** Latency added to every API request. */
   latencyMs?: number;
   rateLimitPerMinute?: number;
@@ -146,6 +148,7 @@ export class DoEmulator {
     return new EmulatedAccount({
       now: () => this.clock(),
       gcStepMs: this.options.gcStepMs ?? 2000,
+      storageLagMs: this.options.storageLagMs ?? 0,
       takenNames: this.seed?.account?.takenNames,
     });
   }

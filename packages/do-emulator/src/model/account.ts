@@ -44,9 +44,18 @@ export interface RegistryState {
   region: string;
   createdAt: number;
   storage: RegistryStorage;
+  /** When the registry's content last changed (a push, a collection). */
   storageUpdatedAt: number;
+  /** What DigitalOcean reported when the content last changed: it keeps reporting it for the lag. */
+  reportedBeforeChange: ReportedStorage;
   /** Newest first. */
   gcRuns: GcRun[];
+}
+
+/** `storage_usage_bytes` and its `_updated_at`, as DigitalOcean reports them. */
+export interface ReportedStorage {
+  bytes: number;
+  updatedAt: number;
 }
 
 export interface IssuedCredential {
@@ -59,6 +68,11 @@ export interface IssuedCredential {
 export interface AccountOptions {
   now: () => number;
   gcStepMs: number;
+  /**
+   * How long DigitalOcean takes to update a registry's `storage_usage_bytes` after a push or a
+   * collection (it does so asynchronously); until then the previous figure is reported. 0: at once.
+   */
+  storageLagMs?: number;
   tiers?: SubscriptionTier[];
   regions?: string[];
   /** Names held by other DigitalOcean accounts (registry names are global). */
@@ -97,11 +111,38 @@ export class EmulatedAccount {
       const active = registry.gcRuns.find(run => !isTerminal(run.status));
       if (!active) continue;
       advanceGcRun(active, now, this.options.gcStepMs, () => {
-        const result = registry.storage.collect(collectionScope(active.type));
-        registry.storageUpdatedAt = active.updatedAt;
-        return result;
+        this.beforeStorageChange(registry, active.updatedAt);
+        return registry.storage.collect(collectionScope(active.type));
       });
     }
+  }
+
+  /**
+   * The registry's storage as DigitalOcean reports it: the content's size once the lag has passed
+   * since it last changed, the figure reported before that change until then.
+   */
+  reportedStorage(registry: RegistryState, at = this.now()): ReportedStorage {
+    const lag = this.options.storageLagMs ?? 0;
+    if (at - registry.storageUpdatedAt >= lag) {
+      return {
+        bytes: registry.storage.storageBytes(),
+        updatedAt: registry.storageUpdatedAt + lag,
+      };
+    }
+    return registry.reportedBeforeChange;
+  }
+
+  /** Takes the registry's current content as what DigitalOcean reports (a seed's history). */
+  markStorageReported(registry: RegistryState): void {
+    registry.reportedBeforeChange = {
+      bytes: registry.storage.storageBytes(),
+      updatedAt: registry.storageUpdatedAt,
+    };
+  }
+
+  private beforeStorageChange(registry: RegistryState, at: number) {
+    registry.reportedBeforeChange = this.reportedStorage(registry, at);
+    registry.storageUpdatedAt = at;
   }
 
   // Subscription and tiers
@@ -204,6 +245,7 @@ export class EmulatedAccount {
       createdAt: now,
       storage: new RegistryStorage(),
       storageUpdatedAt: now,
+      reportedBeforeChange: { bytes: 0, updatedAt: now },
       gcRuns: [],
     };
     this.registries.set(name, registry);
@@ -268,9 +310,8 @@ export class EmulatedAccount {
       this,
       registry.storage.bytesToAdd(repository, layers),
     );
-    const result = registry.storage.push(repository, tag, layers, this.now());
-    registry.storageUpdatedAt = this.now();
-    return result;
+    this.beforeStorageChange(registry, this.now());
+    return registry.storage.push(repository, tag, layers, this.now());
   }
 
   // Garbage collection
