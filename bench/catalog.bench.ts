@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { DoEmulator, EmulatorSeed } from '@backstage-docr/do-emulator';
 import { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
-import { DigitalOceanEntityProvider } from '@backstage-docr/plugin-catalog-backend-module-docr';
+import { DigitalOceanEntityProvider } from '../plugins/catalog-backend-module-docr/src/DigitalOceanEntityProvider';
 import type { EntityProviderConnection } from '@backstage/plugin-catalog-node';
 
 const REGISTRIES = 10;

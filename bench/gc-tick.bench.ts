@@ -2,12 +2,10 @@ import { performance } from 'node:perf_hooks';
 import Knex from 'knex';
 import { DoEmulator, EmulatorSeed } from '@backstage-docr/do-emulator';
 import { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
-import {
-  DocrStore,
-  GarbageCollector,
-  PolicyResolver,
-  readDocrConfig,
-} from '@backstage-docr/plugin-docr-backend';
+import { DocrStore } from '../plugins/docr-backend/src/database/DocrStore';
+import { GarbageCollector } from '../plugins/docr-backend/src/gc/GarbageCollector';
+import { PolicyResolver } from '../plugins/docr-backend/src/policies';
+import { readDocrConfig } from '../plugins/docr-backend/src/config';
 import { ConfigReader } from '@backstage/config';
 
 const REGISTRIES = 10;

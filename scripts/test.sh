@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The test command: generated code up to date, types, lint, formatting, then every test suite.
+# The test command: generated code up to date, types, API reports, lint, formatting, then every
+# test suite.
 # Prints a closing line "N passed, N failed" summed over all suites.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +18,11 @@ step() { echo; echo "==> $*"; }
 step "OpenAPI types are what the spec generates"
 node packages/digitalocean-openapi/scripts/generate.js --check
 step "Type check"
-npx tsc --noEmit -p .
+# Emits declarations only (emitDeclarationOnly), into dist-types/ (git-ignored), which the
+# API report check reads.
+npx tsc -p .
+step "API reports are up to date (npm run build:api-reports updates them)"
+npm run --silent build:api-reports:only -- --ci
 step "Lint"
 npx backstage-cli repo lint
 step "Formatting"

@@ -5,7 +5,12 @@
  * @packageDocumentation
  */
 
-export type { paths, components, operations } from './generated/docr-openapi';
+export type {
+  paths,
+  components,
+  operations,
+  WithRequired,
+} from './generated/docr-openapi';
 export type * from './schemas';
 export type { PatchedPaths } from './knownGaps';
 export { openApiSpecPath, loadOpenApiSpec } from './spec';

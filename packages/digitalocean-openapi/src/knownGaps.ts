@@ -5,12 +5,18 @@ import type { operations, paths } from './generated/docr-openapi';
  * README): the real API takes a GC `type` body on `/v2/registries/{name}/garbage-collection` and
  * the `read_write`/`expiry_seconds` query on `/v2/registries/{name}/docker-credentials`, exactly
  * as the deprecated `/v2/registry` variants declare them.
+ *
+ * @public
  */
-type GcPath = '/v2/registries/{registry_name}/garbage-collection';
-type CredentialsPath = '/v2/registries/{registry_name}/docker-credentials';
-
-export type PatchedPaths = Omit<paths, GcPath | CredentialsPath> & {
-  [P in GcPath]: Omit<paths[P], 'post'> & {
+export type PatchedPaths = Omit<
+  paths,
+  | '/v2/registries/{registry_name}/garbage-collection'
+  | '/v2/registries/{registry_name}/docker-credentials'
+> & {
+  '/v2/registries/{registry_name}/garbage-collection': Omit<
+    paths['/v2/registries/{registry_name}/garbage-collection'],
+    'post'
+  > & {
     post: Omit<
       operations['registries_run_garbageCollection'],
       'requestBody'
@@ -19,7 +25,10 @@ export type PatchedPaths = Omit<paths, GcPath | CredentialsPath> & {
     };
   };
 } & {
-  [P in CredentialsPath]: Omit<paths[P], 'get'> & {
+  '/v2/registries/{registry_name}/docker-credentials': Omit<
+    paths['/v2/registries/{registry_name}/docker-credentials'],
+    'get'
+  > & {
     get: Omit<operations['registries_get_dockerCredentials'], 'parameters'> & {
       parameters: Omit<
         operations['registries_get_dockerCredentials']['parameters'],

@@ -1,26 +1,43 @@
 import type { components } from './generated/docr-openapi';
 
-type Schemas = components['schemas'];
-
-/** A registry as `/v2/registries` returns it. */
-export type Registry = Schemas['registry'];
-export type MultiRegistryCreate = Schemas['multiregistry_create'];
-export type Subscription = Schemas['subscription'];
-export type SubscriptionTier = Schemas['subscription_tier_base'] &
-  Schemas['subscription_tier_extended'];
-export type GarbageCollection = Schemas['garbage_collection'];
+/**
+ * A registry as `/v2/registries` returns it.
+ *
+ * @public
+ */
+export type Registry = components['schemas']['registry'];
+/** @public */
+export type MultiRegistryCreate = components['schemas']['multiregistry_create'];
+/** @public */
+export type Subscription = components['schemas']['subscription'];
+/** @public */
+export type SubscriptionTier = components['schemas']['subscription_tier_base'] &
+  components['schemas']['subscription_tier_extended'];
+/** @public */
+export type GarbageCollection = components['schemas']['garbage_collection'];
+/** @public */
 export type GarbageCollectionType = NonNullable<
-  Schemas['registry_run_gc']['type']
+  components['schemas']['registry_run_gc']['type']
 >;
-export type RepositoryV2 = Schemas['repository_v2'];
-export type RepositoryTag = Schemas['repository_tag'];
-export type RepositoryManifest = Schemas['repository_manifest'];
-export type RepositoryBlob = Schemas['repository_blob'];
-export type DockerCredentials = Schemas['docker_credentials'];
-export type KubernetesCluster = Schemas['cluster_read'];
-export type Region = Schemas['region'];
-export type ApiErrorBody = Schemas['error'];
-export type PageLinks = Schemas['page_links'];
+/** @public */
+export type RepositoryV2 = components['schemas']['repository_v2'];
+/** @public */
+export type RepositoryTag = components['schemas']['repository_tag'];
+/** @public */
+export type RepositoryManifest = components['schemas']['repository_manifest'];
+/** @public */
+export type RepositoryBlob = components['schemas']['repository_blob'];
+/** @public */
+export type DockerCredentials = components['schemas']['docker_credentials'];
+/** @public */
+export type KubernetesCluster = components['schemas']['cluster_read'];
+/** @public */
+export type Region = components['schemas']['region'];
+/** @public */
+export type ApiErrorBody = components['schemas']['error'];
+/** @public */
+export type PageLinks = components['schemas']['page_links'];
+/** @public */
 export type RegistryOptions = NonNullable<
   components['responses']['registry_options_response']['content']['application/json']['options']
 >;

@@ -2,7 +2,11 @@ import fs from 'node:fs';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import yaml from 'js-yaml';
 
-/** Absolute path of the bundled copy of DigitalOcean's OpenAPI document. */
+/**
+ * Absolute path of the bundled copy of DigitalOcean's OpenAPI document.
+ *
+ * @public
+ */
 export const openApiSpecPath = resolvePackagePath(
   '@backstage-docr/digitalocean-openapi',
   'spec/docr-openapi.yaml',
@@ -46,6 +50,8 @@ function mendKnownGaps(spec: Spec): Spec {
 /**
  * The parsed OpenAPI document. Callers get a fresh copy, because validators such as
  * openapi-backend dereference and mutate the object they are handed.
+ *
+ * @public
  */
 export function loadOpenApiSpec(
   options: { mendKnownGaps?: boolean } = {},

@@ -5,21 +5,3 @@
  */
 
 export { catalogModuleDigitalOceanContainerRegistry as default } from './module';
-export {
-  DigitalOceanEntityProvider,
-  type RefreshResult,
-} from './DigitalOceanEntityProvider';
-export {
-  readProviderConfigs,
-  type DigitalOceanProviderConfig,
-} from './providerConfig';
-export {
-  registryEntity,
-  clusterEntity,
-  registryEntityRef,
-  type EntityContext,
-} from './entities';
-export {
-  subscriptionEntity,
-  subscriptionEntityRef,
-} from './subscriptionEntity';

@@ -14,6 +14,8 @@ import { createRefreshRouter } from './refreshRouter';
  * provider per entry under `catalog.providers.digitalocean`. The API clients come from the
  * backend's shared DigitalOcean accounts service, so the catalog, the docr backend and the
  * scaffolder actions use one client, and one rate budget, per account.
+ *
+ * @public
  */
 export const catalogModuleDigitalOceanContainerRegistry = createBackendModule({
   pluginId: 'catalog',

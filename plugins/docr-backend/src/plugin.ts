@@ -17,6 +17,8 @@ export const GC_TASK_ID = 'docr-garbage-collection';
 /**
  * The docr backend plugin: GC policies, garbage collection inside windows, run and storage
  * history, cached repositories and tags, and the REST API under /api/docr.
+ *
+ * @public
  */
 export const docrPlugin = createBackendPlugin({
   pluginId: 'docr',

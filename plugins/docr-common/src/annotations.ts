@@ -1,41 +1,79 @@
-/** Annotation keys the DOCR plugins put on and read from catalog entities. */
+/**
+ * Annotation keys the DOCR plugins put on and read from catalog entities.
+ *
+ * @public
+ */
 export const ANNOTATION_REGISTRY_NAME = 'digitalocean.com/registry-name';
+/** @public */
 export const ANNOTATION_REGION = 'digitalocean.com/region';
+/** @public */
 export const ANNOTATION_SUBSCRIPTION_TIER =
   'digitalocean.com/subscription-tier';
+/** @public */
 export const ANNOTATION_STORAGE_USAGE_BYTES =
   'digitalocean.com/storage-usage-bytes';
+/** @public */
 export const ANNOTATION_STORAGE_USAGE_UPDATED_AT =
   'digitalocean.com/storage-usage-updated-at';
+/** @public */
 export const ANNOTATION_SERVER_URL = 'digitalocean.com/server-url';
+/** @public */
 export const ANNOTATION_CLUSTER_ID = 'digitalocean.com/cluster-id';
+/** @public */
 export const ANNOTATION_ACCOUNT = 'digitalocean.com/account';
 
-/** `spec.type` of the catalog Resources the provider emits. */
+/**
+ * `spec.type` of the catalog Resources the provider emits.
+ *
+ * @public
+ */
 export const RESOURCE_TYPE_CONTAINER_REGISTRY = 'container-registry';
+/** @public */
 export const RESOURCE_TYPE_KUBERNETES_CLUSTER = 'kubernetes-cluster';
-/** An account's registry subscription: tier, included storage and price, shared by its registries. */
+/**
+ * An account's registry subscription: tier, included storage and price, shared by its registries.
+ *
+ * @public
+ */
 export const RESOURCE_TYPE_REGISTRY_SUBSCRIPTION =
   'container-registry-subscription';
 
-/** On the subscription entity: the account's registries, and how many its tier allows. */
+/**
+ * On the subscription entity: the account's registries, and how many its tier allows.
+ *
+ * @public
+ */
 export const ANNOTATION_REGISTRY_COUNT = 'digitalocean.com/registry-count';
+/** @public */
 export const ANNOTATION_REGISTRY_LIMIT = 'digitalocean.com/registry-limit';
-/** On the subscription entity: the regions DigitalOcean offers for registries, comma-separated. */
+/**
+ * On the subscription entity: the regions DigitalOcean offers for registries, comma-separated.
+ *
+ * @public
+ */
 export const ANNOTATION_AVAILABLE_REGIONS =
   'digitalocean.com/available-regions';
-/** On the subscription entity: the month's estimated cost (tier price plus overage), in cents. */
+/**
+ * On the subscription entity: the month's estimated cost (tier price plus overage), in cents.
+ *
+ * @public
+ */
 export const ANNOTATION_MONTHLY_COST_CENTS =
   'digitalocean.com/monthly-cost-cents';
 
+/** @public */
 export const ANNOTATION_INCLUDED_STORAGE_BYTES =
   'digitalocean.com/included-storage-bytes';
+/** @public */
 export const ANNOTATION_TIER_MONTHLY_PRICE_CENTS =
   'digitalocean.com/tier-monthly-price-cents';
+/** @public */
 export const ANNOTATION_STORAGE_OVERAGE_PRICE_CENTS =
   'digitalocean.com/storage-overage-price-cents';
+/** @public */
 export const ANNOTATION_KUBERNETES_VERSION =
   'digitalocean.com/kubernetes-version';
+/** @public */
 export const ANNOTATION_NODE_POOLS = 'digitalocean.com/node-pools';
 
 /** Backstage entity names are at most 63 characters. */
@@ -60,16 +98,23 @@ function prefixedEntityName(prefix: string, name: string): string {
   return `${head}-${suffix}`;
 }
 
-/** Catalog entity names for registries and DOKS clusters. */
+/**
+ * Catalog entity names for registries and DOKS clusters.
+ *
+ * @public
+ */
 export function registryEntityName(registryName: string): string {
   return prefixedEntityName('docr', registryName);
 }
+/** @public */
 export function clusterEntityName(clusterName: string): string {
   return prefixedEntityName('doks', clusterName);
 }
 /**
  * The catalog entity of a configured account's registry subscription (one per account). Not
  * under `docr-`: a registry named `subscription-x` would take that name.
+ *
+ * @public
  */
 export function subscriptionEntityName(accountId: string): string {
   return prefixedEntityName('do-registry-subscription', accountId);

@@ -1,22 +1,31 @@
 import { Duration, IANAZone } from 'luxon';
 import { z } from 'zod';
 
-/** Garbage collection types, as DigitalOcean names them. */
+/**
+ * Garbage collection types, as DigitalOcean names them.
+ *
+ * @public
+ */
 export const GC_TYPES = [
   'untagged manifests only',
   'unreferenced blobs only',
   'untagged manifests and unreferenced blobs',
 ] as const;
+/** @public */
 export const gcTypeSchema = z.enum(GC_TYPES);
+/** @public */
 export type GcType = z.infer<typeof gcTypeSchema>;
 
 /**
  * With no type DigitalOcean frees only unreferenced blobs, which frees nothing while old manifests
  * still reference them; collecting both is what actually reclaims storage.
+ *
+ * @public
  */
 export const DEFAULT_GC_TYPE: GcType =
   'untagged manifests and unreferenced blobs';
 
+/** @public */
 export const WEEKDAYS = [
   'mon',
   'tue',
@@ -26,11 +35,17 @@ export const WEEKDAYS = [
   'sat',
   'sun',
 ] as const;
+/** @public */
 export type Weekday = (typeof WEEKDAYS)[number];
 
-/** A window may last at most a week, so that its occurrences never overlap themselves. */
+/**
+ * A window may last at most a week, so that its occurrences never overlap themselves.
+ *
+ * @public
+ */
 export const MAX_WINDOW_DURATION_HOURS = 24 * 7;
 
+/** @public */
 export const gcWindowSchema = z.object({
   days: z
     .array(
@@ -72,11 +87,17 @@ export const gcWindowSchema = z.object({
     }),
   ),
 });
+/** @public */
 export type GcWindow = z.infer<typeof gcWindowSchema>;
 
-/** Four a day for a week is plenty; more would only make every tick slower. */
+/**
+ * Four a day for a week is plenty; more would only make every tick slower.
+ *
+ * @public
+ */
 export const MAX_WINDOWS_PER_POLICY = 28;
 
+/** @public */
 export const gcPolicySchema = z.object({
   enabled: z.boolean().default(true),
   type: gcTypeSchema.default(DEFAULT_GC_TYPE),
@@ -90,13 +111,23 @@ export const gcPolicySchema = z.object({
   /** Cancel a run still going at window end, so the registry is not read-only past its window. */
   cancelAtWindowEnd: z.boolean().default(true),
 });
+/** @public */
 export type GcPolicy = z.infer<typeof gcPolicySchema>;
+/** @public */
 export type GcPolicyInput = z.input<typeof gcPolicySchema>;
 
-/** Where a registry's effective policy came from, highest precedence first. */
+/**
+ * Where a registry's effective policy came from, highest precedence first.
+ *
+ * @public
+ */
 export type GcPolicySource = 'config' | 'api' | 'default';
 
-/** Turns zod issues into one message per field, naming the field by its path. */
+/**
+ * Turns zod issues into one message per field, naming the field by its path.
+ *
+ * @public
+ */
 export function describeValidationIssues(
   error: z.ZodError,
   prefix = '',

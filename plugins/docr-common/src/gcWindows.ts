@@ -1,7 +1,11 @@
 import { DateTime, Duration } from 'luxon';
 import { GcWindow, WEEKDAYS } from './gcPolicy';
 
-/** One occurrence of a window: the instant it opens and the instant it closes. */
+/**
+ * One occurrence of a window: the instant it opens and the instant it closes.
+ *
+ * @public
+ */
 export interface WindowOccurrence {
   /** Index of the window in the policy's list. */
   windowIndex: number;
@@ -88,7 +92,11 @@ function occurrencesAround(
   return result;
 }
 
-/** The occurrence open at `at` (start inclusive, end exclusive), earliest-opened first. */
+/**
+ * The occurrence open at `at` (start inclusive, end exclusive), earliest-opened first.
+ *
+ * @public
+ */
 export function openWindowAt(
   windows: GcWindow[],
   at: DateTime,
@@ -102,7 +110,11 @@ export function openWindowAt(
   return open[0];
 }
 
-/** The next occurrence that opens after `at` (strictly later). */
+/**
+ * The next occurrence that opens after `at` (strictly later).
+ *
+ * @public
+ */
 export function nextWindowAfter(
   windows: GcWindow[],
   at: DateTime,

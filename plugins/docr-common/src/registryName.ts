@@ -1,7 +1,12 @@
 import { z } from 'zod';
 
-/** DigitalOcean's own rule for registry names (the `name` pattern in its OpenAPI spec). */
+/**
+ * DigitalOcean's own rule for registry names (the `name` pattern in its OpenAPI spec).
+ *
+ * @public
+ */
 export const REGISTRY_NAME_PATTERN = /^[a-z0-9-]{1,63}$/;
+/** @public */
 export const REGISTRY_NAME_MAX_LENGTH = 63;
 
 /**
@@ -9,6 +14,8 @@ export const REGISTRY_NAME_MAX_LENGTH = 63;
  *
  * DigitalOcean's pattern allows a leading or trailing hyphen, but such a name reads badly in image
  * references and in DNS-style tooling, so we refuse it with its own message.
+ *
+ * @public
  */
 export function registryNameProblem(name: string): string | undefined {
   if (name.length === 0) {
@@ -30,7 +37,11 @@ export function registryNameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** A zod schema for registry names whose error messages say what is wrong. */
+/**
+ * A zod schema for registry names whose error messages say what is wrong.
+ *
+ * @public
+ */
 export const registryNameSchema = z.string().superRefine((name, ctx) => {
   const problem = registryNameProblem(name);
   if (problem) {
@@ -38,7 +49,11 @@ export const registryNameSchema = z.string().superRefine((name, ctx) => {
   }
 });
 
-/** The image server address of a registry, as used in `docker push`. */
+/**
+ * The image server address of a registry, as used in `docker push`.
+ *
+ * @public
+ */
 export function registryServerUrl(name: string): string {
   return `registry.digitalocean.com/${name}`;
 }

@@ -1,7 +1,11 @@
 import type { GcPolicy, GcPolicySource } from './gcPolicy';
 import type { GcRunStatus } from './gcStatus';
 
-/** The REST API of the docr backend (`/api/docr`), shared by the backend and the frontend. */
+/**
+ * The REST API of the docr backend (`/api/docr`), shared by the backend and the frontend.
+ *
+ * @public
+ */
 
 export interface GcRunView {
   id: number;
@@ -26,12 +30,14 @@ export interface GcRunView {
   durationMs: number | null;
 }
 
+/** @public */
 export interface WindowView {
   start: string;
   end: string;
   timezone: string;
 }
 
+/** @public */
 export interface RegistrySummaryView {
   name: string;
   storageBytes: number | null;
@@ -47,7 +53,11 @@ export interface RegistrySummaryView {
   lastRun: GcRunView | null;
 }
 
-/** `POST /registry-names/check`: whether DigitalOcean would let this account take the name. */
+/**
+ * `POST /registry-names/check`: whether DigitalOcean would let this account take the name.
+ *
+ * @public
+ */
 export interface RegistryNameCheckView {
   name: string;
   /** Names are unique across DigitalOcean: false when any account has it. */
@@ -56,7 +66,11 @@ export interface RegistryNameCheckView {
   checkedAt: string;
 }
 
-/** The account's storage, over all its registries: what the subscription's limits apply to. */
+/**
+ * The account's storage, over all its registries: what the subscription's limits apply to.
+ *
+ * @public
+ */
 export interface AccountStorageView {
   /** Registries in the newest listing of the account. */
   registryCount: number;
@@ -66,11 +80,16 @@ export interface AccountStorageView {
   sampledAt: string | null;
 }
 
-/** One registry, as `GET /registries/:name` answers: with its account's storage. */
+/**
+ * One registry, as `GET /registries/:name` answers: with its account's storage.
+ *
+ * @public
+ */
 export interface RegistryDetailView extends RegistrySummaryView {
   account: AccountStorageView;
 }
 
+/** @public */
 export interface GcRunPageView {
   items: GcRunView[];
   totalCount: number;
@@ -78,6 +97,7 @@ export interface GcRunPageView {
   offset: number;
 }
 
+/** @public */
 export interface StorageSampleView {
   storageBytes: number;
   sampledAt: string;

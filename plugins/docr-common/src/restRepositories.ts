@@ -1,12 +1,17 @@
 /** The repositories and tags part of the docr backend's REST API (`/api/docr`). */
 
-/** The newest manifest's tag, as a repository row shows it. */
+/**
+ * The newest manifest's tag, as a repository row shows it.
+ *
+ * @public
+ */
 export interface RepositoryLatestTagView {
   tag: string;
   updatedAt: string;
   compressedSizeBytes: number;
 }
 
+/** @public */
 export interface RepositoryView {
   name: string;
   tagCount: number;
@@ -20,6 +25,7 @@ export interface RepositoryView {
   latestTag: RepositoryLatestTagView | null;
 }
 
+/** @public */
 export interface RepositoryTagView {
   tag: string;
   digest: string;
@@ -27,7 +33,11 @@ export interface RepositoryTagView {
   updatedAt: string;
 }
 
-/** A page of a listing the docr backend keeps from DigitalOcean, and when it was listed. */
+/**
+ * A page of a listing the docr backend keeps from DigitalOcean, and when it was listed.
+ *
+ * @public
+ */
 export interface CachedPageView<T> {
   items: T[];
   /** Items matching the search, over all pages. */
@@ -35,13 +45,25 @@ export interface CachedPageView<T> {
   fetchedAt: string;
 }
 
-/** `GET /registries/:name/repositories` */
+/**
+ * `GET /registries/:name/repositories`
+ *
+ * @public
+ */
 export type RepositoryPageView = CachedPageView<RepositoryView>;
 
-/** `GET /registries/:name/repositories/:repository/tags`, newest first. */
+/**
+ * `GET /registries/:name/repositories/:repository/tags`, newest first.
+ *
+ * @public
+ */
 export type RepositoryTagPageView = CachedPageView<RepositoryTagView>;
 
-/** Search and paging of the repository and tag listings. */
+/**
+ * Search and paging of the repository and tag listings.
+ *
+ * @public
+ */
 export interface ListingQuery {
   /** A substring of the name (case-insensitive). */
   q?: string;
@@ -50,5 +72,9 @@ export interface ListingQuery {
   limit?: number;
 }
 
-/** The most items one page of the repository and tag listings holds. */
+/**
+ * The most items one page of the repository and tag listings holds.
+ *
+ * @public
+ */
 export const MAX_LISTING_LIMIT = 200;

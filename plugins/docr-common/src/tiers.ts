@@ -3,15 +3,22 @@ import { z } from 'zod';
 /**
  * Subscription tier slugs DigitalOcean offers. The tiers' limits and prices are not constants:
  * read them from the options endpoint (`GET /v2/registries/options`).
+ *
+ * @public
  */
 export const subscriptionTierSlugSchema = z.enum([
   'starter',
   'basic',
   'professional',
 ]);
+/** @public */
 export type SubscriptionTierSlug = z.infer<typeof subscriptionTierSlugSchema>;
 
-/** Region slugs look like `fra1`; which ones are offered comes from the options endpoint. */
+/**
+ * Region slugs look like `fra1`; which ones are offered comes from the options endpoint.
+ *
+ * @public
+ */
 export const regionSlugSchema = z
   .string()
   .regex(
@@ -22,15 +29,23 @@ export const regionSlugSchema = z
 /**
  * Registries an account may have on a tier, as DigitalOcean documents it: Professional allows up
  * to 10 (storage is shared among them), the other tiers one. The options endpoint does not say.
+ *
+ * @public
  */
 export function registryLimitForTier(tierSlug: string): number {
   return tierSlug === 'professional' ? 10 : 1;
 }
 
+/** @public */
 export const GIB = 1024 ** 3;
+/** @public */
 export const MIB = 1024 ** 2;
 
-/** The parts of a subscription tier (from the options endpoint) that cost and limits depend on. */
+/**
+ * The parts of a subscription tier (from the options endpoint) that cost and limits depend on.
+ *
+ * @public
+ */
 export interface TierPricing {
   slug?: string;
   included_storage_bytes?: number;
@@ -40,6 +55,7 @@ export interface TierPricing {
   storage_overage_price_in_cents?: number;
 }
 
+/** @public */
 export interface MonthlyCostEstimate {
   /** The tier's monthly price, in cents. */
   baseCents: number;
@@ -53,6 +69,8 @@ export interface MonthlyCostEstimate {
 /**
  * Estimates a month's cost for an account's registry storage: the tier price plus overage per GiB
  * above the included storage. Storage is shared by all registries of an account.
+ *
+ * @public
  */
 export function estimateMonthlyCost(
   tier: TierPricing,
@@ -73,7 +91,11 @@ export function estimateMonthlyCost(
   };
 }
 
-/** Share of the tier's included storage in use, as a fraction (1 = full); undefined if unknown. */
+/**
+ * Share of the tier's included storage in use, as a fraction (1 = full); undefined if unknown.
+ *
+ * @public
+ */
 export function storageUsageRatio(
   tier: TierPricing,
   storageUsageBytes: number,

@@ -33,6 +33,8 @@ export {
  * A client for the parts of DigitalOcean's API v2 that the DOCR plugins use, typed by the types
  * generated from DigitalOcean's OpenAPI spec. The same client talks to the real API or to the
  * emulator, depending on `apiUrl`.
+ *
+ * @public
  */
 export class DigitalOceanClient {
   readonly apiUrl: string;

@@ -3,7 +3,11 @@ import { durationToMilliseconds } from '@backstage/types';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { DIGITALOCEAN_API_URL, DigitalOceanClient } from './DigitalOceanClient';
 
-/** One DigitalOcean account (team) from the `digitalocean` config block. */
+/**
+ * One DigitalOcean account (team) from the `digitalocean` config block.
+ *
+ * @public
+ */
 export interface DigitalOceanAccountConfig {
   id: string;
   apiUrl: string;
@@ -16,9 +20,14 @@ interface ResolvedAccount extends DigitalOceanAccountConfig {
   token?: string;
 }
 
+/** @public */
 export const DEFAULT_ACCOUNT_ID = 'default';
 
-/** The DigitalOcean API emulator that `digitalocean.emulator` declares, for development. */
+/**
+ * The DigitalOcean API emulator that `digitalocean.emulator` declares, for development.
+ *
+ * @public
+ */
 export interface DeclaredEmulator {
   host: string;
   port: number;
@@ -34,6 +43,8 @@ export interface DeclaredEmulator {
  * The emulator the config declares under `digitalocean.emulator`, or undefined. Only a declared
  * emulator exempts an account from needing a token: a production config that leaves the block
  * out (or sets it to null over the development config) talks to DigitalOcean or fails to start.
+ *
+ * @public
  */
 export function readDeclaredEmulator(
   config: Config,
@@ -126,6 +137,8 @@ function readAccounts(
  * block is read once, at start-up, and every account must have a token unless it talks to the
  * emulator the config declares (`digitalocean.emulator`); a missing token fails here, naming the
  * key to set.
+ *
+ * @public
  */
 export class DigitalOceanAccounts {
   private readonly clients = new Map<string, DigitalOceanClient>();

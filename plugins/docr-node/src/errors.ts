@@ -3,6 +3,8 @@ import type { ApiErrorBody } from '@backstage-docr/digitalocean-openapi';
 /**
  * DigitalOcean answered with an error. Keeps DigitalOcean's error `id` and `request_id` (quote it
  * to DigitalOcean support). Never holds the token or any request header.
+ *
+ * @public
  */
 export class DigitalOceanApiError extends Error {
   readonly status: number;
@@ -33,7 +35,11 @@ export class DigitalOceanApiError extends Error {
   }
 }
 
-/** The rate limit was still exhausted after waiting as long as allowed. */
+/**
+ * The rate limit was still exhausted after waiting as long as allowed.
+ *
+ * @public
+ */
 export class DigitalOceanRateLimitError extends DigitalOceanApiError {
   /** When DigitalOcean said capacity returns, in ms from when the error was made. */
   readonly retryAfterMs?: number;
@@ -49,7 +55,11 @@ export class DigitalOceanRateLimitError extends DigitalOceanApiError {
   }
 }
 
-/** A request got no answer in time, on every attempt allowed. */
+/**
+ * A request got no answer in time, on every attempt allowed.
+ *
+ * @public
+ */
 export class DigitalOceanTimeoutError extends Error {
   constructor(
     readonly operation: string,
@@ -60,7 +70,11 @@ export class DigitalOceanTimeoutError extends Error {
   }
 }
 
-/** The connection failed (refused, reset, dropped) on every attempt allowed. */
+/**
+ * The connection failed (refused, reset, dropped) on every attempt allowed.
+ *
+ * @public
+ */
 export class DigitalOceanNetworkError extends Error {
   constructor(
     readonly operation: string,
@@ -71,10 +85,12 @@ export class DigitalOceanNetworkError extends Error {
   }
 }
 
+/** @public */
 export function isNotFoundError(error: unknown): boolean {
   return error instanceof DigitalOceanApiError && error.status === 404;
 }
 
+/** @public */
 export function isConflictError(error: unknown): boolean {
   return error instanceof DigitalOceanApiError && error.status === 409;
 }

@@ -26,5 +26,4 @@ export {
   isNotFoundError,
   isConflictError,
 } from './errors';
-export { isSafeToRepeat } from './transport';
 export { digitalOceanAccountsServiceRef } from './service';

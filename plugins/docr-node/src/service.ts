@@ -9,6 +9,8 @@ import { DigitalOceanAccounts } from './config';
  * The DigitalOcean accounts of this backend, one API client per account shared by every plugin
  * and module that depends on this service: they share one rate budget per account. Root-scoped,
  * so the `digitalocean` config block is read once per backend.
+ *
+ * @public
  */
 export const digitalOceanAccountsServiceRef =
   createServiceRef<DigitalOceanAccounts>({

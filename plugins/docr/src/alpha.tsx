@@ -87,23 +87,43 @@ const repositoriesContent = EntityContentBlueprint.make({
 });
 
 // Scaffolder form fields: `ui:field: DocrRegistryName | DocrRegion | DocrDoksClusters | DocrTier`.
-const formFields = (
-  [
-    ['registry-name', 'registryNameFormField'],
-    ['region', 'regionFormField'],
-    ['doks-clusters', 'doksClustersFormField'],
-    ['tier', 'tierFormField'],
-  ] as const
-).map(([name, field]) =>
-  FormFieldBlueprint.make({
-    name,
-    params: {
-      field: () => import('./scaffolder/formFields').then(m => m[field]),
-    },
-  }),
-);
+// One definition each (not a map over the names), so that each extension's type has its own
+// name literal and the API report stays stable.
+const registryNameFormField = FormFieldBlueprint.make({
+  name: 'registry-name',
+  params: {
+    field: () =>
+      import('./scaffolder/formFields').then(m => m.registryNameFormField),
+  },
+});
 
-/** The docr plugin for apps on the new frontend system: `features: [docrPlugin]`. */
+const regionFormField = FormFieldBlueprint.make({
+  name: 'region',
+  params: {
+    field: () => import('./scaffolder/formFields').then(m => m.regionFormField),
+  },
+});
+
+const doksClustersFormField = FormFieldBlueprint.make({
+  name: 'doks-clusters',
+  params: {
+    field: () =>
+      import('./scaffolder/formFields').then(m => m.doksClustersFormField),
+  },
+});
+
+const tierFormField = FormFieldBlueprint.make({
+  name: 'tier',
+  params: {
+    field: () => import('./scaffolder/formFields').then(m => m.tierFormField),
+  },
+});
+
+/**
+ * The docr plugin for apps on the new frontend system: `features: [docrPlugin]`.
+ *
+ * @alpha
+ */
 export default createFrontendPlugin({
   pluginId: 'docr',
   extensions: [
@@ -114,6 +134,9 @@ export default createFrontendPlugin({
     subscriptionCard,
     registryContent,
     repositoriesContent,
-    ...formFields,
+    registryNameFormField,
+    regionFormField,
+    doksClustersFormField,
+    tierFormField,
   ],
 });

@@ -9,12 +9,15 @@ const isResourceOfType = (type: string) => (entity: Entity) =>
   entity.kind.toLowerCase() === 'resource' &&
   (entity.spec as { type?: string } | undefined)?.type === type;
 
+/** @public */
 export const isContainerRegistry = isResourceOfType(
   RESOURCE_TYPE_CONTAINER_REGISTRY,
 );
+/** @public */
 export const isKubernetesCluster = isResourceOfType(
   RESOURCE_TYPE_KUBERNETES_CLUSTER,
 );
+/** @public */
 export const isRegistrySubscription = isResourceOfType(
   RESOURCE_TYPE_REGISTRY_SUBSCRIPTION,
 );

@@ -7,7 +7,11 @@ import {
 } from '@backstage/core-plugin-api';
 import { DocrClient, docrApiRef } from './api';
 
-/** The docr plugin for apps on the legacy frontend system. */
+/**
+ * The docr plugin for apps on the legacy frontend system.
+ *
+ * @public
+ */
 export const docrPlugin = createPlugin({
   id: 'docr',
   apis: [
@@ -19,7 +23,8 @@ export const docrPlugin = createPlugin({
   ],
 });
 
-export const EntityDocrRegistryCard = docrPlugin.provide(
+/** @public */
+export const EntityDocrRegistryCard: () => JSX.Element = docrPlugin.provide(
   createComponentExtension({
     name: 'EntityDocrRegistryCard',
     component: {
@@ -28,7 +33,8 @@ export const EntityDocrRegistryCard = docrPlugin.provide(
   }),
 );
 
-export const EntityDocrGcCard = docrPlugin.provide(
+/** @public */
+export const EntityDocrGcCard: () => JSX.Element = docrPlugin.provide(
   createComponentExtension({
     name: 'EntityDocrGcCard',
     component: {
@@ -37,7 +43,8 @@ export const EntityDocrGcCard = docrPlugin.provide(
   }),
 );
 
-export const EntityDocrRegistryContent = docrPlugin.provide(
+/** @public */
+export const EntityDocrRegistryContent: () => JSX.Element = docrPlugin.provide(
   createComponentExtension({
     name: 'EntityDocrRegistryContent',
     component: {
@@ -47,7 +54,8 @@ export const EntityDocrRegistryContent = docrPlugin.provide(
   }),
 );
 
-export const EntityDocrSubscriptionCard = docrPlugin.provide(
+/** @public */
+export const EntityDocrSubscriptionCard: () => JSX.Element = docrPlugin.provide(
   createComponentExtension({
     name: 'EntityDocrSubscriptionCard',
     component: {
@@ -57,26 +65,30 @@ export const EntityDocrSubscriptionCard = docrPlugin.provide(
   }),
 );
 
-export const EntityDocrRepositoriesContent = docrPlugin.provide(
-  createComponentExtension({
-    name: 'EntityDocrRepositoriesContent',
-    component: {
-      lazy: () =>
-        import('./components/RepositoriesContent').then(
-          m => m.RepositoriesContent,
-        ),
-    },
-  }),
-);
+/** @public */
+export const EntityDocrRepositoriesContent: () => JSX.Element =
+  docrPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDocrRepositoriesContent',
+      component: {
+        lazy: () =>
+          import('./components/RepositoriesContent').then(
+            m => m.RepositoriesContent,
+          ),
+      },
+    }),
+  );
 
-export const EntityDocrClusterRegistriesCard = docrPlugin.provide(
-  createComponentExtension({
-    name: 'EntityDocrClusterRegistriesCard',
-    component: {
-      lazy: () =>
-        import('./components/ClusterRegistriesCard').then(
-          m => m.ClusterRegistriesCard,
-        ),
-    },
-  }),
-);
+/** @public */
+export const EntityDocrClusterRegistriesCard: () => JSX.Element =
+  docrPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDocrClusterRegistriesCard',
+      component: {
+        lazy: () =>
+          import('./components/ClusterRegistriesCard').then(
+            m => m.ClusterRegistriesCard,
+          ),
+      },
+    }),
+  );

@@ -36,6 +36,8 @@ const ownerOnly = [
  * signed-in users create registries and refresh the DigitalOcean catalog provider. Any other
  * permission, docr's or not, is allowed, as Backstage's allow-all policy does: compose this
  * policy into your own to decide those.
+ *
+ * @public
  */
 export class DocrOwnersPermissionPolicy implements PermissionPolicy {
   async handle(

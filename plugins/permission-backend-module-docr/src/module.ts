@@ -2,7 +2,11 @@ import { createBackendModule } from '@backstage/backend-plugin-api';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import { DocrOwnersPermissionPolicy } from './DocrOwnersPermissionPolicy';
 
-/** Installs {@link DocrOwnersPermissionPolicy} as the permission backend's policy. */
+/**
+ * Installs {@link DocrOwnersPermissionPolicy} as the permission backend's policy.
+ *
+ * @public
+ */
 export const permissionModuleDocrOwnersPolicy = createBackendModule({
   pluginId: 'permission',
   moduleId: 'docr-owners-policy',

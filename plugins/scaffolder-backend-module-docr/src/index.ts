@@ -5,7 +5,4 @@
  */
 
 export { scaffolderModuleDigitalOceanRegistry as default } from './module';
-export { createRegistryAction } from './actions/createRegistry';
-export { integrateDoksAction } from './actions/integrateDoks';
-export { dockerConfigAction } from './actions/dockerConfig';
 export { TOKEN_SECRET } from './services/DigitalOceanClients';

@@ -16,7 +16,11 @@ import { DigitalOceanClients } from './services/DigitalOceanClients';
 import { BackstageApis } from './services/backstageApis';
 import { InitiatorPermissions } from './services/initiatorPermissions';
 
-/** Registers the `digitalocean:registry:*` scaffolder actions. */
+/**
+ * Registers the `digitalocean:registry:*` scaffolder actions.
+ *
+ * @public
+ */
 export const scaffolderModuleDigitalOceanRegistry = createBackendModule({
   pluginId: 'scaffolder',
   moduleId: 'digitalocean-container-registry',

@@ -11,7 +11,9 @@ import {
 } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
 import request from 'supertest';
-import docrPlugin, { GC_TASK_ID, docrClockServiceRef } from '..';
+import docrPlugin from '..';
+import { docrClockServiceRef } from '../clock';
+import { GC_TASK_ID } from '../plugin';
 
 /** A clock tests move by hand; shared by the backend and the emulator. */
 export class TestClock {

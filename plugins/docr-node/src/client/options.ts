@@ -1,7 +1,9 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 
+/** @public */
 export const DIGITALOCEAN_API_URL = 'https://api.digitalocean.com';
 
+/** @public */
 export interface DigitalOceanClientOptions {
   token: string;
   /** Base URL without `/v2` (default https://api.digitalocean.com). */
@@ -18,11 +20,16 @@ export interface DigitalOceanClientOptions {
   fetch?: typeof globalThis.fetch;
 }
 
-/** Options every call takes. */
+/**
+ * Options every call takes.
+ *
+ * @public
+ */
 export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** @public */
 export interface DockerCredentialsOptions extends CallOptions {
   /** Read-write credentials; read-only unless asked for. */
   readWrite?: boolean;

@@ -10,7 +10,11 @@ import type {
   StorageSampleView,
 } from '@backstage-docr/plugin-docr-common';
 
-/** The docr backend, as the entity pages use it. */
+/**
+ * The docr backend, as the entity pages use it.
+ *
+ * @public
+ */
 export interface DocrApi {
   /** The registry with its account's storage; never makes the backend call DigitalOcean. */
   getRegistry(name: string): Promise<RegistryDetailView>;
@@ -36,4 +40,5 @@ export interface DocrApi {
   ): Promise<RepositoryTagPageView>;
 }
 
+/** @public */
 export const docrApiRef = createApiRef<DocrApi>({ id: 'plugin.docr.api' });

@@ -12,7 +12,11 @@ function queryString(query: ListingQuery = {}): string {
   return text ? `?${text}` : '';
 }
 
-/** The DocrApi over HTTP, through Backstage's discovery and authenticated fetch. */
+/**
+ * The DocrApi over HTTP, through Backstage's discovery and authenticated fetch.
+ *
+ * @public
+ */
 export class DocrClient implements DocrApi {
   constructor(
     private readonly options: {

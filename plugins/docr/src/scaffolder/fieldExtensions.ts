@@ -6,7 +6,11 @@ import { RegionField } from './RegionField';
 import { RegistryNameField, validateRegistryName } from './RegistryNameField';
 import { TierField } from './TierField';
 
-/** The scaffolder form fields for apps on the legacy frontend system (inside `ScaffolderFieldExtensions`). */
+/**
+ * The scaffolder form fields for apps on the legacy frontend system (inside `ScaffolderFieldExtensions`).
+ *
+ * @public
+ */
 export const DocrRegistryNameFieldExtension = docrPlugin.provide(
   createScaffolderFieldExtension({
     name: FIELD_NAMES.registryName,
@@ -14,18 +18,21 @@ export const DocrRegistryNameFieldExtension = docrPlugin.provide(
     validation: validateRegistryName,
   }),
 );
+/** @public */
 export const DocrRegionFieldExtension = docrPlugin.provide(
   createScaffolderFieldExtension({
     name: FIELD_NAMES.region,
     component: RegionField,
   }),
 );
+/** @public */
 export const DocrDoksClustersFieldExtension = docrPlugin.provide(
   createScaffolderFieldExtension({
     name: FIELD_NAMES.doksClusters,
     component: DoksClusterPicker,
   }),
 );
+/** @public */
 export const DocrTierFieldExtension = docrPlugin.provide(
   createScaffolderFieldExtension({
     name: FIELD_NAMES.tier,

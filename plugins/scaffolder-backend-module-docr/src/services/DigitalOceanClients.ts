@@ -4,7 +4,11 @@ import {
   DigitalOceanClient,
 } from '@backstage-docr/plugin-docr-node';
 
-/** The task secret that, when a template passes it, overrides the configured token. */
+/**
+ * The task secret that, when a template passes it, overrides the configured token.
+ *
+ * @public
+ */
 export const TOKEN_SECRET = 'digitaloceanToken';
 
 /**
