@@ -109,6 +109,10 @@ export class DocrStore {
     return this.runs.runsInFlight();
   }
 
+  runsAwaitingStorage(since: Date) {
+    return this.runs.runsAwaitingStorage(since);
+  }
+
   listRuns(registryName: string, page: { limit: number; offset: number }) {
     return this.runs.listRuns(registryName, page);
   }

@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
 import {
+  DO_TERMINAL_GC_STATUSES,
   RUN_STATUS,
   isFinalRunStatus,
 } from '@backstage-docr/plugin-docr-common';
@@ -120,6 +121,20 @@ export class RunStore {
   async runsInFlight(): Promise<GcRun[]> {
     const rows = await this.db<RunRow>('docr_gc_runs')
       .whereNotIn('status', FINAL_STATUSES)
+      .orderBy('id');
+    return rows.map(runFromRow);
+  }
+
+  /**
+   * Collections that ended on DigitalOcean since `since` whose storage after is not recorded yet:
+   * DigitalOcean updates a registry's storage some time after a collection ends.
+   */
+  async runsAwaitingStorage(since: Date): Promise<GcRun[]> {
+    const rows = await this.db<RunRow>('docr_gc_runs')
+      .whereIn('status', DO_TERMINAL_GC_STATUSES)
+      .whereNotNull('do_uuid')
+      .whereNull('storage_after')
+      .where('finished_at', '>=', since)
       .orderBy('id');
     return rows.map(runFromRow);
   }

@@ -12,6 +12,9 @@ export { contentFingerprint } from './RunReconciler';
 export { UNCONFIRMED_START_GRACE_MS } from './context';
 export type { TickReport } from './context';
 
+/** How long after a collection ends the task waits for DigitalOcean's updated storage figure. */
+export const STORAGE_AFTER_WAIT_MS = 60 * 60_000;
+
 /**
  * Runs garbage collection inside each registry's windows. One `tick` does, in order:
  * 1. at most once per sample interval, lists the account's registries (their storage is the
@@ -64,6 +67,17 @@ export class GarbageCollector {
     for (const run of await store.runsInFlight()) {
       if (stop()) return report;
       await this.runs.watch(run, now, report, { signal });
+    }
+    // Bounded: an hour after the collection the hourly listing has the figure anyway.
+    const since = new Date(now.getTime() - STORAGE_AFTER_WAIT_MS);
+    for (const run of await store.runsAwaitingStorage(since)) {
+      if (stop()) return report;
+      try {
+        await this.runs.recordStorageAfter(run, now, { signal });
+      } catch (error) {
+        if (stop()) return report;
+        report.errors.push(`${run.registryName}: ${message(error)}`);
+      }
     }
 
     // The registries of the last listing, and any with a stored policy (created since).

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type {
   GarbageCollection,
+  Registry,
   RepositoryV2,
 } from '@backstage-docr/digitalocean-openapi';
 import {
@@ -8,9 +9,9 @@ import {
   isTerminalGcStatus,
 } from '@backstage-docr/plugin-docr-common';
 import { GcRun } from '../database/DocrStore';
+import { ExternalRuns, couldAnswer } from './externalRuns';
 import {
   GcContext,
-  MAX_CLOCK_SKEW_MS,
   TickReport,
   UNCONFIRMED_START_GRACE_MS,
   isRegistryGone,
@@ -38,7 +39,11 @@ export function contentFingerprint(repositories: RepositoryV2[]): string {
  * runs of registries DigitalOcean no longer has.
  */
 export class RunReconciler {
-  constructor(private readonly ctx: GcContext) {}
+  private readonly external: ExternalRuns;
+
+  constructor(private readonly ctx: GcContext) {
+    this.external = new ExternalRuns(ctx);
+  }
 
   /** Follows a run in flight one step: adopt, poll, cancel at window end, or record its end. */
   async watch(
@@ -158,98 +163,20 @@ export class RunReconciler {
   }
 
   /** Imports collections DigitalOcean knows and we do not (started from the console or doctl). */
-  async importExternalRuns(
+  importExternalRuns(
     registryName: string,
     options: CallOptions & { notAnswering?: number } = {},
   ): Promise<number> {
-    const history = await this.ctx.client.listGarbageCollections(registryName, {
-      ...options,
-      limit: 20,
-    });
-    const known = await this.ctx.store.knownUuids(registryName);
-    // History older than the retention would be pruned right after; importing it again every
-    // hour would churn the table forever.
-    const keptSince = this.ctx.now().getTime() - this.ctx.config.runRetentionMs;
-    let imported = 0;
-    for (const gc of history) {
-      if (
-        gc.uuid &&
-        !known.has(gc.uuid) &&
-        !this.prunedAlready(gc, keptSince)
-      ) {
-        await this.recordExternal(registryName, gc, options.notAnswering);
-        imported++;
-      }
-    }
-    return imported;
+    return this.external.importExternalRuns(registryName, options);
   }
 
-  private prunedAlready(gc: GarbageCollection, keptSince: number): boolean {
-    if (!isTerminalGcStatus(gc.status) || !gc.created_at) {
-      return false;
-    }
-    return Date.parse(gc.created_at) < keptSince;
-  }
-
-  /**
-   * Records a collection DigitalOcean reports: if it answers one of our starts that got no
-   * answer, it is adopted into that run; otherwise it was started outside the portal.
-   */
-  async recordExternal(
+  /** Adopts DigitalOcean's collection into our unanswered start, or records it as external. */
+  recordExternal(
     registryName: string,
     gc: GarbageCollection,
-    /** A run of ours whose start has not been sent yet: nothing can answer it. */
     notAnswering?: number,
   ) {
-    const { store } = this.ctx;
-    const existing = gc.uuid ? await store.runByUuid(gc.uuid) : undefined;
-    if (existing) return existing;
-    const unconfirmed = (await store.runsInFlight()).find(
-      r =>
-        r.registryName === registryName &&
-        r.id !== notAnswering &&
-        !r.doUuid &&
-        r.status === RUN_STATUS.starting &&
-        this.couldAnswer(gc, r),
-    );
-    if (unconfirmed) {
-      return store.updateRun(unconfirmed, {
-        doUuid: gc.uuid,
-        status: gc.status ?? 'requested',
-        startedAt: gc.created_at
-          ? new Date(gc.created_at)
-          : unconfirmed.createdAt,
-      });
-    }
-    const run = await store.claimRun({
-      registryName,
-      trigger: 'external',
-      doUuid: gc.uuid,
-      status: gc.status ?? 'requested',
-      now: gc.created_at ? new Date(gc.created_at) : this.ctx.now(),
-    });
-    if (run && isTerminalGcStatus(gc.status)) {
-      return store.updateRun(run, {
-        blobsDeleted: gc.blobs_deleted,
-        freedBytes: gc.freed_bytes,
-        finishedAt: gc.updated_at ? new Date(gc.updated_at) : undefined,
-      });
-    }
-    return run;
-  }
-
-  /**
-   * Whether DigitalOcean's collection may be the answer to our start: one still active is (only
-   * one can be active, and we had asked for one), whatever the clocks say; a finished one when its
-   * creation time, on DigitalOcean's clock, is within the allowed skew of our intent.
-   */
-  private couldAnswer(gc: GarbageCollection, run: GcRun): boolean {
-    if (!isTerminalGcStatus(gc.status)) return true;
-    if (!gc.created_at) return false;
-    return (
-      Math.abs(Date.parse(gc.created_at) - run.createdAt.getTime()) <=
-      MAX_CLOCK_SKEW_MS
-    );
+    return this.external.recordExternal(registryName, gc, notAnswering);
   }
 
   private async shouldCancelAtWindowEnd(
@@ -271,7 +198,12 @@ export class RunReconciler {
   ) {
     const { store, client } = this.ctx;
     const registry = await client.findRegistry(run.registryName, options);
-    const storageAfter = registry?.storage_usage_bytes;
+    const finishedAt = final.updated_at ? new Date(final.updated_at) : now;
+    // DigitalOcean updates storage asynchronously: until it has, the figure is the one before.
+    const storageAfter =
+      registry && storageUpdatedSince(registry, finishedAt)
+        ? registry.storage_usage_bytes
+        : undefined;
     const fingerprint =
       final.status === 'succeeded' && registry
         ? contentFingerprint(
@@ -284,17 +216,37 @@ export class RunReconciler {
       freedBytes: final.freed_bytes,
       storageAfter,
       contentFingerprint: fingerprint,
-      finishedAt: final.updated_at ? new Date(final.updated_at) : now,
+      finishedAt,
     });
     if (storageAfter !== undefined) {
-      await store.insertSamples([
-        {
-          registryName: run.registryName,
-          storageBytes: storageAfter,
-          sampledAt: now,
-        },
-      ]);
+      await this.recordSample(run.registryName, storageAfter, now);
     }
+  }
+
+  /**
+   * Records the storage after a collection once DigitalOcean has updated it (a later tick than
+   * the one that saw the collection end, when DigitalOcean lags): the run's figure and a sample.
+   */
+  async recordStorageAfter(run: GcRun, now: Date, options: CallOptions) {
+    const registry = await this.ctx.client.findRegistry(
+      run.registryName,
+      options,
+    );
+    if (!registry || !run.finishedAt) return;
+    if (!storageUpdatedSince(registry, run.finishedAt)) return;
+    const storageAfter = registry.storage_usage_bytes ?? 0;
+    await this.ctx.store.updateRun(run, { storageAfter });
+    await this.recordSample(run.registryName, storageAfter, now);
+  }
+
+  private async recordSample(
+    registryName: string,
+    storageBytes: number,
+    now: Date,
+  ) {
+    await this.ctx.store.insertSamples([
+      { registryName, storageBytes, sampledAt: now },
+    ]);
   }
 
   /**
@@ -323,7 +275,7 @@ export class RunReconciler {
     for (const gc of candidates) {
       if (
         gc.uuid &&
-        this.couldAnswer(gc, run) &&
+        couldAnswer(gc, run) &&
         !(await store.runByUuid(gc.uuid))
       ) {
         await store.updateRun(run, {
@@ -344,4 +296,13 @@ export class RunReconciler {
       });
     }
   }
+}
+
+/**
+ * Whether DigitalOcean's storage figure is from `at` or later (both times on DigitalOcean's
+ * clock); a registry without an update time is taken as it is.
+ */
+function storageUpdatedSince(registry: Registry, at: Date): boolean {
+  const updatedAt = registry.storage_usage_bytes_updated_at;
+  return !updatedAt || Date.parse(updatedAt) >= at.getTime();
 }
