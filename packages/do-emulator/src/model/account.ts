@@ -11,7 +11,6 @@ import {
   newCluster,
 } from './clusters';
 import {
-  ApiError,
   conflict,
   notFound,
   preconditionFailed,
@@ -23,8 +22,17 @@ import {
   collectionScope,
   isTerminal,
   newGcRun,
+  requestGcCancel,
 } from './garbageCollection';
-import { Layer, PushResult, RegistryStorage } from './registryStorage';
+import {
+  RegistryState,
+  ReportedStorage,
+  markStorageReported,
+  newRegistry,
+  recordStorageChange,
+  reportedStorage,
+} from './registry';
+import type { Layer, PushResult } from './registryStorage';
 import {
   EligibilityReason,
   SubscriptionState,
@@ -37,26 +45,8 @@ import {
 import { DEFAULT_REGIONS, DEFAULT_TIERS } from './tiers';
 
 export type { ClusterState } from './clusters';
+export type { RegistryState, ReportedStorage } from './registry';
 export type { SubscriptionState } from './subscription';
-
-export interface RegistryState {
-  name: string;
-  region: string;
-  createdAt: number;
-  storage: RegistryStorage;
-  /** When the registry's content last changed (a push, a collection). */
-  storageUpdatedAt: number;
-  /** What DigitalOcean reported when the content last changed: it keeps reporting it for the lag. */
-  reportedBeforeChange: ReportedStorage;
-  /** Newest first. */
-  gcRuns: GcRun[];
-}
-
-/** `storage_usage_bytes` and its `_updated_at`, as DigitalOcean reports them. */
-export interface ReportedStorage {
-  bytes: number;
-  updatedAt: number;
-}
 
 export interface IssuedCredential {
   registryName?: string;
@@ -111,7 +101,7 @@ export class EmulatedAccount {
       const active = registry.gcRuns.find(run => !isTerminal(run.status));
       if (!active) continue;
       advanceGcRun(active, now, this.options.gcStepMs, () => {
-        this.beforeStorageChange(registry, active.updatedAt);
+        recordStorageChange(registry, active.updatedAt, this.storageLagMs);
         return registry.storage.collect(collectionScope(active.type));
       });
     }
@@ -122,27 +112,16 @@ export class EmulatedAccount {
    * since it last changed, the figure reported before that change until then.
    */
   reportedStorage(registry: RegistryState, at = this.now()): ReportedStorage {
-    const lag = this.options.storageLagMs ?? 0;
-    if (at - registry.storageUpdatedAt >= lag) {
-      return {
-        bytes: registry.storage.storageBytes(),
-        updatedAt: registry.storageUpdatedAt + lag,
-      };
-    }
-    return registry.reportedBeforeChange;
+    return reportedStorage(registry, at, this.storageLagMs);
   }
 
   /** Takes the registry's current content as what DigitalOcean reports (a seed's history). */
   markStorageReported(registry: RegistryState): void {
-    registry.reportedBeforeChange = {
-      bytes: registry.storage.storageBytes(),
-      updatedAt: registry.storageUpdatedAt,
-    };
+    markStorageReported(registry);
   }
 
-  private beforeStorageChange(registry: RegistryState, at: number) {
-    registry.reportedBeforeChange = this.reportedStorage(registry, at);
-    registry.storageUpdatedAt = at;
+  private get storageLagMs(): number {
+    return this.options.storageLagMs ?? 0;
   }
 
   // Subscription and tiers
@@ -239,15 +218,7 @@ export class EmulatedAccount {
     const tierSlug = tierForNewRegistry(this, input.tierSlug);
     const now = this.now();
     this.subscription = subscriptionOnTier(this.subscription, tierSlug, now);
-    const registry: RegistryState = {
-      name,
-      region,
-      createdAt: now,
-      storage: new RegistryStorage(),
-      storageUpdatedAt: now,
-      reportedBeforeChange: { bytes: 0, updatedAt: now },
-      gcRuns: [],
-    };
+    const registry = newRegistry(name, region, now);
     this.registries.set(name, registry);
     return registry;
   }
@@ -310,7 +281,7 @@ export class EmulatedAccount {
       this,
       registry.storage.bytesToAdd(repository, layers),
     );
-    this.beforeStorageChange(registry, this.now());
+    recordStorageChange(registry, this.now(), this.storageLagMs);
     return registry.storage.push(repository, tag, layers, this.now());
   }
 
@@ -340,18 +311,7 @@ export class EmulatedAccount {
     const registry = this.getRegistry(registryName);
     const run = registry.gcRuns.find(r => r.uuid === uuid);
     if (!run) throw notFound(`garbage collection "${uuid}"`);
-    if (isTerminal(run.status)) {
-      throw new ApiError(
-        412,
-        'precondition_failed',
-        `Garbage collection ${uuid} has already ended (${run.status})`,
-      );
-    }
-    if (run.cancelRequestedAt === undefined) {
-      run.cancelRequestedAt = this.now();
-      run.status = 'cancelling';
-      run.updatedAt = run.cancelRequestedAt;
-    }
+    requestGcCancel(run, () => this.now());
     return run;
   }
 

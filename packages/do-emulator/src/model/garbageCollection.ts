@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { GarbageCollectionType } from '@backstage-docr/digitalocean-openapi';
+import { ApiError } from './errors';
 import type { CollectionResult } from './registryStorage';
 
 /**
@@ -103,4 +104,23 @@ export function advanceGcRun(
   run.blobsDeleted = result.blobsDeleted;
   run.freedBytes = result.freedBytes;
   run.status = 'succeeded';
+}
+
+/**
+ * Asks a run to stop: it is `cancelling` from now and `cancelled` one step later. A second request
+ * changes nothing; a run that has ended gets 412.
+ */
+export function requestGcCancel(run: GcRun, now: () => number): void {
+  if (isTerminal(run.status)) {
+    throw new ApiError(
+      412,
+      'precondition_failed',
+      `Garbage collection ${run.uuid} has already ended (${run.status})`,
+    );
+  }
+  if (run.cancelRequestedAt === undefined) {
+    run.cancelRequestedAt = now();
+    run.status = 'cancelling';
+    run.updatedAt = run.cancelRequestedAt;
+  }
 }
