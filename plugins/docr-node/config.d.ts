@@ -42,6 +42,11 @@ export interface Config {
       seed?: string;
       /** How long each step of an emulated garbage collection takes (default 5 seconds). */
       gcStep?: HumanDuration | string;
+      /**
+       * How long the emulator's `storage_usage_bytes` lags a push or a collection, as
+       * DigitalOcean's does (it updates storage asynchronously); default none.
+       */
+      storageLag?: HumanDuration | string;
     };
     /** Time allowed for one HTTP request before it is aborted (default 30 seconds). */
     requestTimeout?: HumanDuration | string;

@@ -45,6 +45,7 @@ export const digitalOceanAccountsWithDeclaredEmulator = createServiceFactory({
             : path.resolve(declared.seed),
         ),
         gcStepMs: declared.gcStepMs ?? 5000,
+        storageLagMs: declared.storageLagMs ?? 0,
       });
       lifecycle.addShutdownHook(() => emulator.stop());
       logger.warn(

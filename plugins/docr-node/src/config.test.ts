@@ -172,7 +172,9 @@ describe('DigitalOceanAccounts', () => {
     expect(
       readDeclaredEmulator(
         new ConfigReader({
-          digitalocean: { emulator: { seed: 'demo', gcStep: 'PT2S' } },
+          digitalocean: {
+            emulator: { seed: 'demo', gcStep: 'PT2S', storageLag: 'PT10S' },
+          },
         }),
       ),
     ).toEqual({
@@ -181,6 +183,7 @@ describe('DigitalOceanAccounts', () => {
       url: 'http://127.0.0.1:4010',
       seed: 'demo',
       gcStepMs: 2000,
+      storageLagMs: 10_000,
     });
     expect(() =>
       readDeclaredEmulator(

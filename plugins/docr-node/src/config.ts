@@ -37,6 +37,8 @@ export interface DeclaredEmulator {
   seed?: string;
   /** How long each step of an emulated garbage collection takes. */
   gcStepMs?: number;
+  /** How long reported storage lags a push or a collection. */
+  storageLagMs?: number;
 }
 
 /**
@@ -63,10 +65,15 @@ export function readDeclaredEmulator(
     port,
     url: `http://${host}:${port}`,
     seed: block.getOptionalString('seed'),
-    gcStepMs: block.has('gcStep')
-      ? durationToMilliseconds(readDurationFromConfig(block, { key: 'gcStep' }))
-      : undefined,
+    gcStepMs: optionalDurationMs(block, 'gcStep'),
+    storageLagMs: optionalDurationMs(block, 'storageLag'),
   };
+}
+
+function optionalDurationMs(block: Config, key: string): number | undefined {
+  return block.has(key)
+    ? durationToMilliseconds(readDurationFromConfig(block, { key }))
+    : undefined;
 }
 
 function envToken(): { token?: string; source: string } {
