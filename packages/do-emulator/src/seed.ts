@@ -51,7 +51,8 @@ export function applySeed(account: EmulatedAccount, seed: EmulatorSeed): void {
   for (const name of seed.account?.takenNames ?? [])
     account.takenNames.add(name);
   const tier = seed.account?.subscriptionTier ?? 'basic';
-  if (seed.registries?.length) {
+  // A named tier makes a subscription even with no registry yet (an empty Starter account).
+  if (seed.registries?.length || seed.account?.subscriptionTier) {
     account.updateSubscription(tier);
   }
   for (const registry of seed.registries ?? []) {

@@ -4,6 +4,7 @@ import type { Faults, FaultSettings } from './faults';
 import type { OperationResult } from './handlers';
 import { apiErrorResult } from './operationRouter';
 import type { RequestLog } from './requestLog';
+import type { EmulatorSeed } from '../seed';
 
 /** The emulator as the admin endpoints see it: its state and the actions tests and demos take. */
 export interface AdminTarget {
@@ -12,6 +13,7 @@ export interface AdminTarget {
   readonly faults: Faults;
   readonly requests: RequestLog;
   reset(): void;
+  loadSeed(seed: EmulatorSeed): void;
   push(
     registry: string,
     repository: string,
@@ -96,6 +98,15 @@ const routes: AdminRoute[] = [
     path: '/reset',
     handle: ({ emulator }) => {
       emulator.reset();
+      return { status: 204 };
+    },
+  },
+  {
+    // Starts the account over from another seed (e.g. an empty Starter account) until the next.
+    method: 'PUT',
+    path: '/seed',
+    handle: ({ emulator, body }) => {
+      emulator.loadSeed(body as EmulatorSeed);
       return { status: 204 };
     },
   },
