@@ -1,16 +1,8 @@
 import { DoEmulator } from '@backstage-docr/do-emulator';
-import { GcPolicyInput } from '@backstage-docr/plugin-docr-common';
+import { GcPolicyInput, WEEKDAYS } from '@backstage-docr/plugin-docr-common';
 import { MIB } from './settings';
 
-export const ALL_DAYS = [
-  'mon',
-  'tue',
-  'wed',
-  'thu',
-  'fri',
-  'sat',
-  'sun',
-] as const;
+export const ALL_DAYS = WEEKDAYS;
 export const NAMES = [
   'alpha',
   'bravo',

@@ -10,12 +10,9 @@ import {
 } from '@backstage/core-components';
 import { EntityRefLinks, useEntity } from '@backstage/plugin-catalog-react';
 import {
-  ANNOTATION_INCLUDED_STORAGE_BYTES,
   ANNOTATION_REGION,
   ANNOTATION_REGISTRY_NAME,
-  ANNOTATION_STORAGE_OVERAGE_PRICE_CENTS,
   ANNOTATION_SUBSCRIPTION_TIER,
-  ANNOTATION_TIER_MONTHLY_PRICE_CENTS,
   estimateMonthlyCost,
   registryServerUrl,
   storageUsageRatio,
@@ -24,6 +21,7 @@ import { isKubernetesCluster, isRegistrySubscription } from '../filters';
 import { useRegistryDetail } from '../hooks/useRegistryDetail';
 import { useRelatedResources } from '../hooks/useRelatedResources';
 import { RelatedResourceLinks } from './RelatedResourceLinks';
+import { tierPricingOf } from './entityFigures';
 import { formatBytes, formatCents } from './format';
 
 const useStyles = makeStyles(theme => ({
@@ -48,9 +46,6 @@ export function storageLevel(
   if (ratio === undefined || ratio < 0.8) return 'ok';
   return ratio < 1 ? 'warning' : 'full';
 }
-
-const numberAnnotation = (value: string | undefined) =>
-  value === undefined ? undefined : Number(value);
 
 function Row(props: { label: string; children: React.ReactNode }) {
   const classes = useStyles();
@@ -94,17 +89,7 @@ export function RegistryCard() {
   const serverUrl = registryServerUrl(name);
   const storage = detail.value?.storageBytes ?? undefined;
   const account = detail.value?.account;
-  const tier = {
-    included_storage_bytes: numberAnnotation(
-      annotations[ANNOTATION_INCLUDED_STORAGE_BYTES],
-    ),
-    monthly_price_in_cents: numberAnnotation(
-      annotations[ANNOTATION_TIER_MONTHLY_PRICE_CENTS],
-    ),
-    storage_overage_price_in_cents: numberAnnotation(
-      annotations[ANNOTATION_STORAGE_OVERAGE_PRICE_CENTS],
-    ),
-  };
+  const tier = tierPricingOf(annotations);
   const ratio = account
     ? storageUsageRatio(tier, account.storageBytes)
     : undefined;

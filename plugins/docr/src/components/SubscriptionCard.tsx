@@ -3,25 +3,20 @@ import { RELATION_DEPENDENCY_OF } from '@backstage/catalog-model';
 import { InfoCard } from '@backstage/core-components';
 import { EntityRefLinks, useEntity } from '@backstage/plugin-catalog-react';
 import {
-  ANNOTATION_INCLUDED_STORAGE_BYTES,
   ANNOTATION_REGISTRY_COUNT,
   ANNOTATION_REGISTRY_LIMIT,
   ANNOTATION_REGISTRY_NAME,
-  ANNOTATION_STORAGE_OVERAGE_PRICE_CENTS,
   ANNOTATION_STORAGE_USAGE_BYTES,
   ANNOTATION_SUBSCRIPTION_TIER,
-  ANNOTATION_TIER_MONTHLY_PRICE_CENTS,
   estimateMonthlyCost,
   storageUsageRatio,
 } from '@backstage-docr/plugin-docr-common';
 import { isContainerRegistry } from '../filters';
 import { useRegistryDetail } from '../hooks/useRegistryDetail';
 import { useRelatedResources } from '../hooks/useRelatedResources';
+import { numberAnnotation, tierPricingOf } from './entityFigures';
 import { formatBytes, formatCents } from './format';
 import { storageLevel } from './RegistryCard';
-
-const numberAnnotation = (value: string | undefined) =>
-  value === undefined ? undefined : Number(value);
 
 /**
  * The account's registry subscription: its tier, the storage of all its registries against the
@@ -40,17 +35,7 @@ export function SubscriptionCard() {
     containerRegistries[0]?.metadata.annotations?.[ANNOTATION_REGISTRY_NAME];
   const live = useRegistryDetail(anyRegistry).value?.account;
 
-  const tier = {
-    included_storage_bytes: numberAnnotation(
-      annotations[ANNOTATION_INCLUDED_STORAGE_BYTES],
-    ),
-    monthly_price_in_cents: numberAnnotation(
-      annotations[ANNOTATION_TIER_MONTHLY_PRICE_CENTS],
-    ),
-    storage_overage_price_in_cents: numberAnnotation(
-      annotations[ANNOTATION_STORAGE_OVERAGE_PRICE_CENTS],
-    ),
-  };
+  const tier = tierPricingOf(annotations);
   const storage =
     live?.storageBytes ??
     numberAnnotation(annotations[ANNOTATION_STORAGE_USAGE_BYTES]) ??
