@@ -1,5 +1,6 @@
 import { Duration, IANAZone } from 'luxon';
 import { z } from 'zod';
+import { retentionSchema } from './retention';
 
 /**
  * Garbage collection types, as DigitalOcean names them.
@@ -110,6 +111,8 @@ export const gcPolicySchema = z.object({
     .default([]),
   /** Cancel a run still going at window end, so the registry is not read-only past its window. */
   cancelAtWindowEnd: z.boolean().default(true),
+  /** Which tags to delete (see `retentionSchema`); none when absent. */
+  retention: retentionSchema.optional(),
 });
 /** @public */
 export type GcPolicy = z.infer<typeof gcPolicySchema>;

@@ -1,0 +1,86 @@
+import { describeValidationIssues, gcPolicySchema } from './gcPolicy';
+import { isSemverTag, matchesGlob, retentionSchema } from './retention';
+
+function problems(input: unknown): string[] {
+  const parsed = retentionSchema.safeParse(input);
+  return parsed.success
+    ? []
+    : describeValidationIssues(parsed.error, 'retention');
+}
+
+describe('retention rules', () => {
+  it('accepts a full rule and defaults to no rules', () => {
+    expect(
+      problems({
+        rules: [
+          {
+            repositories: ['web', 'team/*'],
+            keepNewest: 10,
+            deleteOlderThan: 'P30D',
+            protect: ['latest', 'prod-*', 'v*.*.*'],
+            protectSemver: true,
+            untaggedManifestsOlderThan: 'P7D',
+          },
+        ],
+      }),
+    ).toEqual([]);
+    expect(retentionSchema.parse({})).toEqual({ rules: [] });
+  });
+
+  it('names the field of each problem', () => {
+    expect(
+      problems({
+        rules: [
+          { keepNewest: -1 },
+          { keepNewest: 2.5, deleteOlderThan: '30 days' },
+          { protect: [] },
+          { repositories: ['web app'], keepNewest: 3 },
+          {},
+          { keepNewest: 1, keepLatest: 3 },
+        ],
+      }),
+    ).toEqual([
+      'retention.rules.0.keepNewest: Must be 0 or more',
+      'retention.rules.1.keepNewest: Must be a whole number',
+      'retention.rules.1.deleteOlderThan: Must be a positive ISO 8601 duration such as "P30D", got "30 days"',
+      'retention.rules.2.protect: Give at least one tag pattern, or leave the field out',
+      'retention.rules.3.repositories.0: A pattern is 1 to 128 letters, digits, "_", ".", "-", "/", "*" or "?"',
+      'retention.rules.4: A rule needs at least one of keepNewest, deleteOlderThan, protect, protectSemver or untaggedManifestsOlderThan',
+      "retention.rules.5: Unrecognized key(s) in object: 'keepLatest'",
+    ]);
+    expect(
+      problems({ rules: [{ untaggedManifestsOlderThan: 'PT0S' }] }),
+    ).toEqual([
+      'retention.rules.0.untaggedManifestsOlderThan: Must be a positive ISO 8601 duration such as "P30D", got "PT0S"',
+    ]);
+  });
+
+  it('is part of the GC policy, optional', () => {
+    expect(gcPolicySchema.parse({}).retention).toBeUndefined();
+    const parsed = gcPolicySchema.safeParse({
+      retention: { rules: [{ keepNewest: 'ten' }] },
+    });
+    expect(parsed.success).toBe(false);
+    expect(describeValidationIssues((parsed as any).error)).toEqual([
+      'retention.rules.0.keepNewest: Must be a whole number',
+    ]);
+  });
+
+  it('matches globs on the whole name', () => {
+    expect(matchesGlob('prod-*', 'prod-eu')).toBe(true);
+    expect(matchesGlob('prod-*', 'preprod-eu')).toBe(false);
+    expect(matchesGlob('v*.*.*', 'v1.2.3')).toBe(true);
+    expect(matchesGlob('v*.*.*', 'v1x2.3')).toBe(false);
+    expect(matchesGlob('team/*', 'team/app/worker')).toBe(true);
+    expect(matchesGlob('sha-????', 'sha-12ab')).toBe(true);
+    expect(matchesGlob('sha-????', 'sha-12abc')).toBe(false);
+    expect(matchesGlob('Latest', 'latest')).toBe(false);
+  });
+
+  it('knows semantic versions, with or without v', () => {
+    for (const tag of ['1.2.3', 'v1.2.3', 'v2.0.0-rc.1', '1.0.0+build.5'])
+      expect(isSemverTag(tag)).toBe(true);
+    for (const tag of ['v1.2', 'latest', 'v01.2.3', 'sha-1.2.3', '1.2.3.4'])
+      expect(isSemverTag(tag)).toBe(false);
+  });
+});

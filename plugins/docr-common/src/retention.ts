@@ -1,0 +1,156 @@
+import { Duration } from 'luxon';
+import { z } from 'zod';
+
+/**
+ * Rules per registry: enough for every team's repositories; more would be unreadable.
+ *
+ * @public
+ */
+export const MAX_RETENTION_RULES = 50;
+/**
+ * Patterns per list of a rule.
+ *
+ * @public
+ */
+export const MAX_RETENTION_PATTERNS = 50;
+
+const GLOB = /^[A-Za-z0-9_.\-/*?]{1,128}$/;
+
+const globSchema = z
+  .string()
+  .regex(
+    GLOB,
+    'A pattern is 1 to 128 letters, digits, "_", ".", "-", "/", "*" or "?"',
+  );
+
+const patternListSchema = (what: string) =>
+  z
+    .array(globSchema)
+    .min(1, `Give at least one ${what} pattern, or leave the field out`)
+    .max(
+      MAX_RETENTION_PATTERNS,
+      `At most ${MAX_RETENTION_PATTERNS} ${what} patterns`,
+    );
+
+const ageSchema = z.string().superRefine((value, ctx) => {
+  const duration = Duration.fromISO(value);
+  if (!duration.isValid || duration.toMillis() <= 0) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `Must be a positive ISO 8601 duration such as "P30D", got "${value}"`,
+    });
+  }
+});
+
+/** @public */
+export const retentionRuleSchema = z
+  .object({
+    /** Repository name globs; every repository of the registry when absent. */
+    repositories: patternListSchema('repository').optional(),
+    /** The newest unprotected tags of each repository this rule never selects. */
+    keepNewest: z
+      .number({ invalid_type_error: 'Must be a whole number' })
+      .int('Must be a whole number')
+      .min(0, 'Must be 0 or more')
+      .max(100_000, 'Must be at most 100000')
+      .optional(),
+    /** ISO 8601 duration: tags pushed longer ago are selected. */
+    deleteOlderThan: ageSchema.optional(),
+    /** Tag globs this rule protects, e.g. `latest`, `prod-*`, `v*.*.*`. */
+    protect: patternListSchema('tag').optional(),
+    /** Protects every tag that is a semantic version, with or without a leading `v`. */
+    protectSemver: z.boolean().optional(),
+    /** ISO 8601 duration: untagged manifests pushed longer ago are selected. */
+    untaggedManifestsOlderThan: ageSchema.optional(),
+  })
+  .strict()
+  .refine(
+    rule =>
+      rule.keepNewest !== undefined ||
+      rule.deleteOlderThan !== undefined ||
+      rule.protect !== undefined ||
+      rule.protectSemver !== undefined ||
+      rule.untaggedManifestsOlderThan !== undefined,
+    'A rule needs at least one of keepNewest, deleteOlderThan, protect, protectSemver or untaggedManifestsOlderThan',
+  );
+/** @public */
+export type RetentionRule = z.infer<typeof retentionRuleSchema>;
+
+/**
+ * Tag retention: DigitalOcean has none, so the docr backend works out which tags to delete.
+ *
+ * A registry's retention is a list of rules. Each rule applies to the repositories its
+ * `repositories` globs match (every repository when absent) and may:
+ *
+ * - select tags: a tag is selected by a rule when it is older than the rule's `deleteOlderThan`
+ *   (pushed longer ago) AND not among the rule's `keepNewest` newest tags of its repository. A
+ *   rule with only one of the two selects by that one alone; a rule with neither selects nothing.
+ * - protect tags: a tag matching one of the rule's `protect` globs, or any semantic version
+ *   (`1.2.3`, `v1.2.3`, `v2.0.0-rc.1`) when `protectSemver` is true, is protected.
+ * - select untagged manifests pushed longer ago than `untaggedManifestsOlderThan`.
+ *
+ * A tag is deleted only if some rule selects it and no rule protects it: the most eager rule
+ * selects, any rule protects. Protected tags never count against anything: they are not among
+ * the `keepNewest` newest, so `keepNewest: 10` keeps ten unprotected tags besides the protected
+ * ones. No rules: nothing is deleted.
+ *
+ * Globs: `*` matches any run of characters (a `/` of a repository name included), `?` one
+ * character; everything else matches itself, case-sensitively.
+ *
+ * @public
+ */
+export const retentionSchema = z
+  .object({
+    rules: z
+      .array(retentionRuleSchema)
+      .max(
+        MAX_RETENTION_RULES,
+        `At most ${MAX_RETENTION_RULES} rules per registry`,
+      )
+      .default([]),
+  })
+  .strict();
+/** @public */
+export type Retention = z.infer<typeof retentionSchema>;
+/** @public */
+export type RetentionInput = z.input<typeof retentionSchema>;
+
+const globCache = new Map<string, RegExp>();
+
+/** Whether the whole of `name` matches the glob. */
+export function matchesGlob(pattern: string, name: string): boolean {
+  let regex = globCache.get(pattern);
+  if (!regex) {
+    const source = pattern
+      .split('')
+      .map(c => {
+        if (c === '*') return '.*';
+        if (c === '?') return '.';
+        return c.replace(/[.\-/]/g, '\\$&');
+      })
+      .join('');
+    regex = new RegExp(`^${source}$`);
+    globCache.set(pattern, regex);
+  }
+  return regex.test(name);
+}
+
+// semver.org's regular expression, with an optional leading "v".
+const SEMVER =
+  /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+
+/** Whether the tag is a semantic version (`1.2.3`, `v1.2.3`, `v2.0.0-rc.1+build.5`). */
+export function isSemverTag(tag: string): boolean {
+  return SEMVER.test(tag);
+}
+
+/** Whether the rule applies to the repository. */
+export function ruleAppliesTo(
+  rule: RetentionRule,
+  repository: string,
+): boolean {
+  return (
+    !rule.repositories ||
+    rule.repositories.some(pattern => matchesGlob(pattern, repository))
+  );
+}
