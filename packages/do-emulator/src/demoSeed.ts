@@ -5,3 +5,9 @@ export const demoSeedPath = resolvePackagePath(
   '@backstage-docr/do-emulator',
   'seeds/demo.yaml',
 );
+
+/** An account whose registry has a CI-like history: 3 repositories × 300 commit tags over 90 days. */
+export const ciHistorySeedPath = resolvePackagePath(
+  '@backstage-docr/do-emulator',
+  'seeds/ci-history.yaml',
+);

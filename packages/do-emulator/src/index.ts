@@ -15,8 +15,10 @@ export { DEFAULT_TIERS, DEFAULT_REGIONS } from './model/tiers';
 export {
   loadSeedFile,
   type EmulatorSeed,
+  type SeedCiHistory,
   type SeedImage,
   type SeedRegistry,
 } from './seed';
-export { demoSeedPath } from './demoSeed';
+export { demoSeedPath, ciHistorySeedPath } from './demoSeed';
+export { commitTag } from './seedHistory';
 export { main } from './cli';

@@ -3,6 +3,9 @@ import yaml from 'js-yaml';
 import type { KubernetesCluster } from '@backstage-docr/digitalocean-openapi';
 import type { EmulatedAccount } from './model/account';
 import { Layer, sha256Digest } from './model/registryStorage';
+import { SeedCiHistory, SeedPush, ciHistoryPushes } from './seedHistory';
+
+export type { SeedCiHistory } from './seedHistory';
 
 const MIB = 1024 ** 2;
 
@@ -10,7 +13,8 @@ const MIB = 1024 ** 2;
  * An image to push while seeding. Either give `layers` exactly, or `sizeMiB` (split over
  * `layerCount` fresh layers). `pushes` > 1 pushes new content to the same tag that many times,
  * leaving `pushes - 1` untagged manifests: the bloat that only garbage collection frees.
- * `baseLayerMiB` adds a layer shared by every push of the image (a base image).
+ * `baseLayerMiB` adds a layer shared by every push of the image (a base image). `pushedAt` (an
+ * ISO 8601 time) dates its pushes in the past; default: when the seed is applied.
  */
 export interface SeedImage {
   repository: string;
@@ -20,12 +24,15 @@ export interface SeedImage {
   layerCount?: number;
   pushes?: number;
   baseLayerMiB?: number;
+  pushedAt?: string;
 }
 
 export interface SeedRegistry {
   name: string;
   region?: string;
   images?: SeedImage[];
+  /** Generated CI histories (many commit tags over weeks), pushed with the images by time. */
+  ciHistory?: SeedCiHistory[];
 }
 
 export interface EmulatorSeed {
@@ -57,15 +64,14 @@ export function applySeed(account: EmulatedAccount, seed: EmulatorSeed): void {
   }
   for (const registry of seed.registries ?? []) {
     account.createRegistry({ name: registry.name, region: registry.region });
-    for (const image of registry.images ?? []) {
-      for (let push = 0; push < (image.pushes ?? 1); push++) {
-        account.push(
-          registry.name,
-          image.repository,
-          image.tag,
-          imageLayers(registry.name, image),
-        );
-      }
+    for (const push of seedPushes(registry, account.now())) {
+      account.push(
+        registry.name,
+        push.repository,
+        push.tag,
+        push.layers,
+        push.pushedAt,
+      );
     }
     // A seeded registry starts as DigitalOcean has long reported it, whatever the lag.
     account.markStorageReported(account.getRegistry(registry.name));
@@ -73,6 +79,30 @@ export function applySeed(account: EmulatedAccount, seed: EmulatorSeed): void {
   for (const cluster of seed.clusters ?? []) {
     account.addCluster(cluster);
   }
+}
+
+/** The registry's seeded pushes, oldest first (pushes at the same time in seed order). */
+function seedPushes(registry: SeedRegistry, now: number): SeedPush[] {
+  const pushes: SeedPush[] = [];
+  for (const image of registry.images ?? []) {
+    const pushedAt = image.pushedAt ? Date.parse(image.pushedAt) : now;
+    if (Number.isNaN(pushedAt)) {
+      throw new Error(
+        `Seed image ${registry.name}/${image.repository}:${image.tag} has pushedAt "${image.pushedAt}", not an ISO 8601 time`,
+      );
+    }
+    for (let push = 0; push < (image.pushes ?? 1); push++) {
+      pushes.push({
+        repository: image.repository,
+        tag: image.tag,
+        layers: imageLayers(registry.name, image),
+        pushedAt,
+      });
+    }
+  }
+  for (const history of registry.ciHistory ?? [])
+    pushes.push(...ciHistoryPushes(registry.name, history, now));
+  return pushes.sort((a, b) => a.pushedAt - b.pushedAt);
 }
 
 function imageLayers(registryName: string, image: SeedImage): Layer[] {

@@ -263,11 +263,13 @@ export class EmulatedAccount {
     }
   }
 
+  /** `pushedAt` (default now) dates a seeded push in the past; the storage changes now. */
   push(
     registryName: string,
     repository: string,
     tag: string,
     layers: Layer[],
+    pushedAt = this.now(),
   ): PushResult {
     this.settle();
     const registry = this.getRegistry(registryName);
@@ -282,7 +284,7 @@ export class EmulatedAccount {
       registry.storage.bytesToAdd(repository, layers),
     );
     recordStorageChange(registry, this.now(), this.storageLagMs);
-    return registry.storage.push(repository, tag, layers, this.now());
+    return registry.storage.push(repository, tag, layers, pushedAt);
   }
 
   // Garbage collection
