@@ -12,6 +12,25 @@ interface GcWindowConfig {
   timezone: string;
 }
 
+/**
+ * A tag retention rule. A tag is deleted only if some rule selects it (older than its
+ * deleteOlderThan AND not among its keepNewest newest) and no rule protects it.
+ */
+interface RetentionRuleConfig {
+  /** Repository name globs (`*`, `?`) the rule applies to; every repository when absent. */
+  repositories?: string[];
+  /** The newest unprotected tags of each repository the rule never selects. */
+  keepNewest?: number;
+  /** ISO 8601 duration, e.g. "P30D": tags pushed longer ago are selected. */
+  deleteOlderThan?: string;
+  /** Tag globs always kept, e.g. "latest", "prod-*", "v*.*.*". */
+  protect?: string[];
+  /** Keep every tag that is a semantic version (1.2.3, v1.2.3, v2.0.0-rc.1). */
+  protectSemver?: boolean;
+  /** ISO 8601 duration: untagged manifests pushed longer ago are selected. */
+  untaggedManifestsOlderThan?: string;
+}
+
 interface GcPolicyConfig {
   enabled?: boolean;
   /** Default: untagged manifests and unreferenced blobs. */
@@ -22,6 +41,10 @@ interface GcPolicyConfig {
   windows?: GcWindowConfig[];
   /** Cancel a run still going when its window ends (default true). */
   cancelAtWindowEnd?: boolean;
+  /** Which tags to delete; a registry entry without it inherits the default's. */
+  retention?: {
+    rules?: RetentionRuleConfig[];
+  };
 }
 
 export interface Config {

@@ -45,6 +45,34 @@ describe('docr config', () => {
     expect(config.sampleRetentionMs).toBe(7 * 86_400_000);
   });
 
+  it('reads retention rules into the policies; a registry entry without retention inherits the default rules', () => {
+    const defaultRules = [{ keepNewest: 20, protect: ['latest'] }];
+    const config = readDocrConfig(
+      new ConfigReader({
+        docr: {
+          garbageCollection: {
+            default: { retention: { rules: defaultRules } },
+            registries: {
+              'acme-dev': { enabled: false },
+              'acme-prod': {
+                retention: {
+                  rules: [{ deleteOlderThan: 'P90D', protectSemver: true }],
+                },
+              },
+            },
+          },
+        },
+      }),
+    );
+    expect(config.defaultPolicy.retention).toEqual({ rules: defaultRules });
+    expect(config.configPolicies.get('acme-dev')!.retention).toEqual({
+      rules: defaultRules,
+    });
+    expect(config.configPolicies.get('acme-prod')!.retention).toEqual({
+      rules: [{ deleteOlderThan: 'P90D', protectSemver: true }],
+    });
+  });
+
   it.each([
     [
       {
@@ -81,6 +109,20 @@ describe('docr config', () => {
     [
       { default: { type: 'everything' } },
       'docr.garbageCollection.default.type',
+    ],
+    [
+      {
+        registries: {
+          'acme-prod': {
+            retention: { rules: [{ keepNewest: 10 }, { keepNewest: -1 }] },
+          },
+        },
+      },
+      'docr.garbageCollection.registries.acme-prod.retention.rules.1.keepNewest: Must be 0 or more',
+    ],
+    [
+      { default: { retention: { rules: [{ deleteOlderThan: '30d' }] } } },
+      'docr.garbageCollection.default.retention.rules.0.deleteOlderThan: Must be a positive ISO 8601 duration',
     ],
     [
       { tickFrequency: 'often' },

@@ -22,4 +22,5 @@ export * from './gcStatus';
 export * from './annotations';
 export * from './permissions';
 export type * from './rest';
+export type * from './restRetention';
 export * from './restRepositories';

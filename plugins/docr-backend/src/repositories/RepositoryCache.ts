@@ -1,6 +1,11 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  ConflictError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import type {
+  RepositoryManifest,
   RepositoryTag,
   RepositoryV2,
 } from '@backstage-docr/digitalocean-openapi';
@@ -18,6 +23,19 @@ export interface CachedListing<T> {
   fetchedAt: Date;
 }
 
+/** A repository's tags (newest first) and manifests, for work on the whole registry. */
+export interface RepositoryContents {
+  name: string;
+  tags: RepositoryTag[];
+  manifests: RepositoryManifest[];
+}
+
+export interface RegistryContents {
+  repositories: RepositoryContents[];
+  /** When the oldest of the listings was made. */
+  fetchedAt: Date;
+}
+
 /** One listing from DigitalOcean: what it held last, the listing under way, the last failure. */
 interface Slot<T> {
   items?: T[];
@@ -28,20 +46,25 @@ interface Slot<T> {
 
 const timeOf = (iso: string | undefined) => (iso ? Date.parse(iso) : 0);
 
-const tagsKey = (registry: string, repository: string) =>
-  `${registry}/${repository}`;
+type ContentKind = 'tags' | 'manifests';
+
+/** Registry names hold no "/", so a registry's keys are the ones starting with its name and "/". */
+const contentKey = (registry: string, kind: ContentKind, repository: string) =>
+  `${registry}/${kind}/${repository}`;
 
 /**
- * Each registry's repositories and each repository's tags as DigitalOcean listed them, so reads
+ * Each registry's repositories and each repository's tags and manifests (with their blobs) as
+ * DigitalOcean listed them, so reads
  * never wait for DigitalOcean: a listing is made in the background on the first read (which is
  * told to come back: 503) and when the one held is older than the TTL (served meanwhile).
  * Concurrent reads share one listing. Held in memory, per replica, with LRU bounds on the
- * registries and on the tags held.
+ * registries and on the tags and manifests held (together, `maxTags`).
  */
 export class RepositoryCache {
   /** Insertion order is recency: a read moves its key to the end. */
   private readonly registries = new Map<string, Slot<RepositoryV2>>();
-  private readonly tagLists = new Map<string, Slot<RepositoryTag>>();
+  /** Tag and manifest listings of repositories, by `contentKey`. */
+  private readonly contents = new Map<string, Slot<unknown>>();
 
   constructor(
     private readonly deps: {
@@ -64,19 +87,80 @@ export class RepositoryCache {
 
   /** The repository's tags, newest first; 503 before the first listing of the repository. */
   tags(registry: string, repository: string): CachedListing<RepositoryTag> {
-    const slot = this.touch(this.tagLists, tagsKey(registry, repository));
-    return this.read(slot, `the tags of "${registry}/${repository}"`, () =>
-      this.deps.client.listTags(registry, repository).then(
-        tags =>
-          tags.sort((a, b) => timeOf(b.updated_at) - timeOf(a.updated_at)),
-        error => {
-          if (error instanceof DigitalOceanApiError && error.status === 404)
-            throw new NotFoundError(
-              `DigitalOcean has no repository "${repository}" in "${registry}"`,
-            );
-          throw error;
-        },
+    return this.content(registry, 'tags', repository, async () =>
+      (await this.deps.client.listTags(registry, repository)).sort(
+        (a, b) => timeOf(b.updated_at) - timeOf(a.updated_at),
       ),
+    );
+  }
+
+  /** The repository's manifests with their blobs; 503 before the first listing of the repository. */
+  manifests(
+    registry: string,
+    repository: string,
+  ): CachedListing<RepositoryManifest> {
+    return this.content(registry, 'manifests', repository, () =>
+      this.deps.client.listManifests(registry, repository),
+    );
+  }
+
+  /**
+   * Every repository's tags and manifests: the listings not held yet are all started at once and
+   * 503 is answered until each is held. 409 when the registry holds more tags and manifests than
+   * `maxTags`: its listings would evict one another and never all be held. A repository gone
+   * from DigitalOcean since the registry was listed is left out.
+   */
+  registryContents(registry: string): RegistryContents {
+    const listed = this.repositories(registry);
+    const items = listed.items.reduce(
+      (sum, r) => sum + (r.tag_count ?? 0) + (r.manifest_count ?? 0),
+      0,
+    );
+    if (items > this.deps.config.maxTags) {
+      throw new ConflictError(
+        `"${registry}" holds ${items} tags and manifests, more than the ${this.deps.config.maxTags} the docr API may hold (docr.repositories.maxTags)`,
+      );
+    }
+    const repositories: RepositoryContents[] = [];
+    let fetchedAt = listed.fetchedAt;
+    let pending: Error | undefined;
+    /** The listing, or undefined while it is made or when the repository is gone. */
+    const attempt = <T>(read: () => CachedListing<T>) => {
+      try {
+        const listing = read();
+        if (listing.fetchedAt < fetchedAt) fetchedAt = listing.fetchedAt;
+        return listing.items;
+      } catch (error) {
+        if (error instanceof ServiceUnavailableError) pending = error;
+        else if (!(error instanceof NotFoundError)) throw error;
+        return undefined;
+      }
+    };
+    for (const { name = '' } of listed.items) {
+      const tags = attempt(() => this.tags(registry, name));
+      const manifests = attempt(() => this.manifests(registry, name));
+      if (tags && manifests) repositories.push({ name, tags, manifests });
+    }
+    if (pending) throw pending;
+    return { repositories, fetchedAt };
+  }
+
+  private content<T>(
+    registry: string,
+    kind: ContentKind,
+    repository: string,
+    list: () => Promise<T[]>,
+  ): CachedListing<T> {
+    const key = contentKey(registry, kind, repository);
+    const slot = this.touch(this.contents, key) as Slot<T>;
+    return this.read(slot, `the ${kind} of "${registry}/${repository}"`, () =>
+      list().catch(error => {
+        if (error instanceof DigitalOceanApiError && error.status === 404)
+          throw new NotFoundError(
+            `DigitalOcean has no repository "${repository}" in "${registry}"`,
+          );
+        throw error;
+      }),
     );
   }
 
@@ -142,16 +226,16 @@ export class RepositoryCache {
     for (const registry of this.registries.keys()) {
       if (this.registries.size <= maxRegistries) break;
       this.registries.delete(registry);
-      for (const key of this.tagLists.keys())
-        if (key.startsWith(`${registry}/`)) this.tagLists.delete(key);
+      for (const key of this.contents.keys())
+        if (key.startsWith(`${registry}/`)) this.contents.delete(key);
     }
-    let tagsHeld = 0;
-    for (const slot of this.tagLists.values())
-      tagsHeld += slot.items?.length ?? 0;
-    for (const [key, slot] of this.tagLists) {
-      if (tagsHeld <= maxTags || this.tagLists.size <= 1) break;
-      tagsHeld -= slot.items?.length ?? 0;
-      this.tagLists.delete(key);
+    let itemsHeld = 0;
+    for (const slot of this.contents.values())
+      itemsHeld += slot.items?.length ?? 0;
+    for (const [key, slot] of this.contents) {
+      if (itemsHeld <= maxTags || this.contents.size <= 1) break;
+      itemsHeld -= slot.items?.length ?? 0;
+      this.contents.delete(key);
     }
   }
 }

@@ -26,6 +26,7 @@ import { KnownRegistries } from './knownRegistries';
 import { policyGrant } from './policyGrant';
 import { presentRegistry, presentRun } from './presenters';
 import { repositoryRoutes } from './repositoryRoutes';
+import { retentionRoutes } from './retentionRoutes';
 import { NameAvailability, nameAvailabilityRoutes } from './nameAvailability';
 import {
   retryAfterOnUnavailable,
@@ -62,7 +63,7 @@ function registryName(req: express.Request): string {
 
 /**
  * The REST API under /api/docr: registries with policy, windows and runs; GC now; history;
- * repositories and tags (`repositoryRoutes`).
+ * repositories and tags (`repositoryRoutes`); the retention preview (`retentionRoutes`).
  * Reads come from the database only; changes are checked on the registry's catalog entity and
  * audited.
  */
@@ -270,6 +271,17 @@ export function createRouter(options: RouterOptions): express.Router {
       reader,
       registries,
       cache: options.repositories,
+      listNow: options.listNow,
+    }),
+  );
+
+  router.use(
+    retentionRoutes({
+      reader,
+      registries,
+      cache: options.repositories,
+      policies,
+      now,
       listNow: options.listNow,
     }),
   );

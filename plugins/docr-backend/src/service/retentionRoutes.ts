@@ -1,0 +1,39 @@
+import type express from 'express';
+import Router from 'express-promise-router';
+import type { PolicyResolver } from '../policies';
+import type { RepositoryCache } from '../repositories/RepositoryCache';
+import { previewRetention } from '../retention/preview';
+import type { KnownRegistries } from './knownRegistries';
+
+/**
+ * The retention preview of a registry: what its rules would delete now, from the cache of its
+ * repositories, tags and manifests. A registry not fully listed yet answers 503 (and is listed in
+ * the background); the request never calls DigitalOcean.
+ */
+export function retentionRoutes(deps: {
+  /** The registry name of a caller allowed to read it (403 otherwise). */
+  reader: (req: express.Request) => Promise<string>;
+  registries: KnownRegistries;
+  cache: RepositoryCache;
+  policies: PolicyResolver;
+  now: () => Date;
+  listNow?: () => Promise<void>;
+}): express.Router {
+  const router = Router();
+
+  router.get('/registries/:name/retention/preview', async (req, res) => {
+    const name = await deps.reader(req);
+    await deps.registries.require(name, deps.listNow);
+    const contents = deps.cache.registryContents(name);
+    res.json(
+      previewRetention({
+        registry: name,
+        contents,
+        effective: await deps.policies.resolve(name),
+        now: deps.now(),
+      }),
+    );
+  });
+
+  return router;
+}
