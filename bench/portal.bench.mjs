@@ -8,21 +8,20 @@ import {
   root,
   signedInPage,
   startPortal,
+  startServedPortal,
   APP,
 } from '../test/support/portal.mjs';
 
 const RUNS = 5;
 
-async function navigationTimes() {
-  const portal = await startPortal({
-    logFile: path.join(root, 'test-results', 'bench-portal.log'),
-  });
-  const { browser, page } = await signedInPage();
+/** Median time from navigation to the registry cards showing data, on the frontend at `base`. */
+async function navigationTimes(label, base, portal) {
+  const { browser, page } = await signedInPage(base);
   try {
     const times = [];
     for (let i = 0; i <= RUNS; i++) {
       const started = Date.now();
-      await page.goto(`${APP}/catalog/default/resource/docr-acme-dev`, {
+      await page.goto(`${base}/catalog/default/resource/docr-acme-dev`, {
         waitUntil: 'commit',
       });
       // Data, not just the frame: the storage figure and the GC card's policy.
@@ -32,7 +31,7 @@ async function navigationTimes() {
     }
     times.sort((a, b) => a - b);
     console.log(
-      `navigation to registry cards with data   median ${times[Math.floor(times.length / 2)]} ms, min ${times[0]} ms, max ${times.at(-1)} ms (${RUNS} warm loads, dev server)`,
+      `navigation to registry cards with data   median ${times[Math.floor(times.length / 2)]} ms, min ${times[0]} ms, max ${times.at(-1)} ms (${RUNS} warm loads, ${label})`,
     );
   } finally {
     await browser.close();
@@ -70,6 +69,19 @@ function bundleShare() {
 }
 
 export async function run() {
-  bundleShare();
-  await navigationTimes();
+  bundleShare(); // also builds packages/app/dist, which the served portal needs
+  const logs = path.join(root, 'test-results');
+  fs.mkdirSync(logs, { recursive: true });
+  await navigationTimes(
+    'dev server',
+    APP,
+    await startPortal({ logFile: path.join(logs, 'bench-portal.log') }),
+  );
+  await navigationTimes(
+    'production build served by the backend',
+    'http://localhost:7007',
+    await startServedPortal({
+      logFile: path.join(logs, 'bench-served-portal.log'),
+    }),
+  );
 }

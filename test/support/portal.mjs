@@ -67,8 +67,8 @@ export async function startPortal({ logFile, env = {} }) {
   };
 }
 
-/** A headless Chromium page, signed in as guest. */
-export async function signedInPage() {
+/** A headless Chromium page, signed in as guest on the frontend at `base`. */
+export async function signedInPage(base = APP) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -86,8 +86,50 @@ export async function signedInPage() {
     viewport: { width: 1400, height: 1000 },
   });
   page.setDefaultTimeout(60_000);
-  await page.goto(APP, { waitUntil: 'domcontentloaded' });
+  await page.goto(base, { waitUntil: 'domcontentloaded' });
   await page.getByRole('button', { name: 'Enter' }).click();
   await page.getByText('Catalog').first().waitFor();
   return { browser, page };
+}
+
+/**
+ * Starts the portal as `./run serve` does: the frontend's production build (which must exist in
+ * packages/app/dist) served by the backend on :7007.
+ */
+export async function startServedPortal({ logFile }) {
+  const log = fs.openSync(logFile, 'w');
+  const env = { ...process.env, DOCR_EMULATOR_GC_STEP: 'PT2S' };
+  delete env.DIGITALOCEAN_TOKEN;
+  delete env.DIGITALOCEAN_ACCESS_TOKEN;
+  const child = spawn(
+    path.join(root, 'node_modules/.bin/backstage-cli'),
+    [
+      'package',
+      'start',
+      '--config',
+      '../../app-config.yaml',
+      '--config',
+      '../../app-config.serve.yaml',
+    ],
+    {
+      cwd: path.join(root, 'packages', 'backend'),
+      env,
+      detached: true,
+      stdio: ['ignore', log, log],
+    },
+  );
+  await waitForUrl(
+    'http://localhost:7007/.backstage/health/v1/readiness',
+    180_000,
+  );
+  await waitForUrl('http://localhost:7007/', 60_000);
+  return {
+    stop() {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    },
+  };
 }
