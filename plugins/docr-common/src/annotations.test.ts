@@ -1,5 +1,6 @@
 import {
   clusterEntityName,
+  parseContainerRepository,
   registryEntityName,
   subscriptionEntityName,
 } from './annotations';
@@ -26,5 +27,24 @@ describe('entity names', () => {
     expect(registryEntityName(`${'a'.repeat(60)}-x`)).toBe(a);
     expect(a).toMatch(/^docr-a+-[0-9a-z]{7}$/);
     expect(registryEntityName('a'.repeat(58))).toBe(`docr-${'a'.repeat(58)}`);
+  });
+});
+
+describe('the container repository of a Component', () => {
+  it('names the registry and the repository, which may hold more slashes', () => {
+    expect(parseContainerRepository('acme-prod/web')).toEqual({
+      registry: 'acme-prod',
+      repository: 'web',
+    });
+    expect(parseContainerRepository('acme-prod/team/web')).toEqual({
+      registry: 'acme-prod',
+      repository: 'team/web',
+    });
+  });
+
+  it('names nothing without both parts', () => {
+    expect(parseContainerRepository('acme-prod')).toBeUndefined();
+    expect(parseContainerRepository('/web')).toBeUndefined();
+    expect(parseContainerRepository('acme-prod/')).toBeUndefined();
   });
 });

@@ -21,6 +21,31 @@ export const ANNOTATION_SERVER_URL = 'digitalocean.com/server-url';
 export const ANNOTATION_CLUSTER_ID = 'digitalocean.com/cluster-id';
 /** @public */
 export const ANNOTATION_ACCOUNT = 'digitalocean.com/account';
+/**
+ * On a Component: the repository its images are pushed to, `<registry>/<repository>` (e.g.
+ * `acme-prod/web`; the repository may hold more `/`).
+ *
+ * @public
+ */
+export const ANNOTATION_CONTAINER_REPOSITORY =
+  'digitalocean.com/container-repository';
+
+/**
+ * `acme-prod/team/web` → `{ registry: 'acme-prod', repository: 'team/web' }`; undefined when the
+ * value names no repository.
+ *
+ * @public
+ */
+export function parseContainerRepository(
+  value: string,
+): { registry: string; repository: string } | undefined {
+  const slash = value.indexOf('/');
+  if (slash <= 0 || slash === value.length - 1) return undefined;
+  return {
+    registry: value.slice(0, slash),
+    repository: value.slice(slash + 1),
+  };
+}
 
 /**
  * `spec.type` of the catalog Resources the provider emits.

@@ -14,6 +14,7 @@ import {
   isContainerRegistry,
   isKubernetesCluster,
   isRegistrySubscription,
+  hasContainerRepository,
 } from './filters';
 
 const docrApi = ApiBlueprint.make({
@@ -86,6 +87,19 @@ const repositoriesContent = EntityContentBlueprint.make({
   },
 });
 
+const imagesContent = EntityContentBlueprint.make({
+  name: 'images',
+  params: {
+    path: 'images',
+    title: 'Images',
+    filter: hasContainerRepository,
+    loader: () =>
+      import('./components/ComponentImagesContent').then(m => (
+        <m.ComponentImagesContent />
+      )),
+  },
+});
+
 // Scaffolder form fields: `ui:field: DocrRegistryName | DocrRegion | DocrDoksClusters | DocrTier`.
 // One definition each (not a map over the names), so that each extension's type has its own
 // name literal and the API report stays stable.
@@ -134,6 +148,7 @@ export default createFrontendPlugin({
     subscriptionCard,
     registryContent,
     repositoriesContent,
+    imagesContent,
     registryNameFormField,
     regionFormField,
     doksClustersFormField,

@@ -3,6 +3,7 @@ import {
   RESOURCE_TYPE_CONTAINER_REGISTRY,
   RESOURCE_TYPE_KUBERNETES_CLUSTER,
   RESOURCE_TYPE_REGISTRY_SUBSCRIPTION,
+  ANNOTATION_CONTAINER_REPOSITORY,
 } from '@backstage-docr/plugin-docr-common';
 
 const isResourceOfType = (type: string) => (entity: Entity) =>
@@ -21,3 +22,6 @@ export const isKubernetesCluster = isResourceOfType(
 export const isRegistrySubscription = isResourceOfType(
   RESOURCE_TYPE_REGISTRY_SUBSCRIPTION,
 );
+/** An entity (a Component, usually) that names the repository its images go to. @public */
+export const hasContainerRepository = (entity: Entity) =>
+  Boolean(entity.metadata.annotations?.[ANNOTATION_CONTAINER_REPOSITORY]);

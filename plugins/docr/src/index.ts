@@ -12,11 +12,13 @@ export {
   EntityDocrRepositoriesContent,
   EntityDocrClusterRegistriesCard,
   EntityDocrSubscriptionCard,
+  EntityDocrImagesContent,
 } from './plugin';
 export {
   isContainerRegistry,
   isKubernetesCluster,
   isRegistrySubscription,
+  hasContainerRepository,
 } from './filters';
 export { docrApiRef, DocrClient, type DocrApi } from './api';
 export {

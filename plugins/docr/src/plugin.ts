@@ -92,3 +92,16 @@ export const EntityDocrClusterRegistriesCard: () => JSX.Element =
       },
     }),
   );
+
+/** A Component's images (`digitalocean.com/container-repository`): tags, sizes, pull commands. @public */
+export const EntityDocrImagesContent: () => JSX.Element = docrPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDocrImagesContent',
+    component: {
+      lazy: () =>
+        import('./components/ComponentImagesContent').then(
+          m => m.ComponentImagesContent,
+        ),
+    },
+  }),
+);
