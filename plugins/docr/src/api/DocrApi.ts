@@ -5,6 +5,7 @@ import type {
   ListingQuery,
   RegistryDetailView,
   RegistryNameCheckView,
+  RetentionPreviewView,
   RepositoryPageView,
   RepositoryTagPageView,
   StorageSampleView,
@@ -30,6 +31,8 @@ export interface DocrApi {
     name: string,
     query?: ListingQuery,
   ): Promise<RepositoryPageView>;
+  /** What the registry's retention rules would delete now; a 503 while the backend lists it. */
+  getRetentionPreview(name: string): Promise<RetentionPreviewView>;
   /** Whether DigitalOcean would let the account take this registry name (answers reused a minute). */
   checkRegistryName(name: string): Promise<RegistryNameCheckView>;
   /** The repository's tags, newest first; a 503 while the backend lists them. */

@@ -35,6 +35,12 @@ export class DocrClient implements DocrApi {
     return response.json();
   }
 
+  getRetentionPreview(name: string) {
+    return this.call<Awaited<ReturnType<DocrApi['getRetentionPreview']>>>(
+      `/registries/${encodeURIComponent(name)}/retention/preview`,
+    );
+  }
+
   checkRegistryName(name: string) {
     return this.call<Awaited<ReturnType<DocrApi['checkRegistryName']>>>(
       '/registry-names/check',

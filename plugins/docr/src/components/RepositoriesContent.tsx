@@ -11,6 +11,7 @@ import { docrApiRef } from '../api';
 import { useCachedListing } from '../hooks/useCachedListing';
 import { ListingTable } from './ListingTable';
 import { RepositoryTagsTable } from './RepositoryTagsTable';
+import { RetentionPreviewCard } from './RetentionPreviewCard';
 import { formatBytes, formatTime } from './format';
 
 const columns: TableColumn<RepositoryView>[] = [
@@ -45,6 +46,9 @@ export function RepositoriesContent() {
 
   return (
     <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <RetentionPreviewCard registry={registry} />
+      </Grid>
       <Grid item xs={12}>
         <ListingTable<RepositoryView>
           title="Repositories"

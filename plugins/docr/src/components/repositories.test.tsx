@@ -111,6 +111,17 @@ function fakeApi(overrides: Partial<DocrApi> = {}): DocrApi {
     listRepositories,
     listTags: jest.fn(async () => tags),
     checkRegistryName: jest.fn(),
+    getRetentionPreview: jest.fn(async () => ({
+      registry: 'acme-prod',
+      source: 'default' as const,
+      rules: [],
+      evaluatedAt: '2026-11-23T10:00:00Z',
+      fetchedAt: '2026-11-23T10:00:00Z',
+      repositories: [],
+      tagsToDelete: 0,
+      tagsToKeep: 0,
+      estimatedFreedBytes: 0,
+    })),
     ...overrides,
   };
 }

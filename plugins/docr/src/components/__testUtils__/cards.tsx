@@ -193,6 +193,7 @@ export function fakeApi(overrides: Partial<DocrApi> = {}): DocrApi {
     listRepositories: jest.fn(),
     listTags: jest.fn(),
     checkRegistryName: jest.fn(),
+    getRetentionPreview: jest.fn(),
     ...overrides,
   };
 }

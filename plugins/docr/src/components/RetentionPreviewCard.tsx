@@ -1,0 +1,121 @@
+import { Typography } from '@material-ui/core';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import type {
+  RetentionRule,
+  RetentionTagPreviewView,
+} from '@backstage-docr/plugin-docr-common';
+import { useRetentionPreview } from '../hooks/useRetentionPreview';
+import { formatBytes, formatTime } from './format';
+
+const SOURCE: Record<string, string> = {
+  config: 'managed by app-config',
+  api: 'set through the portal',
+  default: 'the portal’s default',
+};
+
+/** "web, api/*: keep the 10 newest, delete older than P30D, protect latest, semantic versions" */
+export function describeRule(rule: RetentionRule): string {
+  const parts = [
+    rule.keepNewest !== undefined && `keep the ${rule.keepNewest} newest`,
+    rule.deleteOlderThan && `delete older than ${rule.deleteOlderThan}`,
+    rule.protect?.length && `protect ${rule.protect.join(', ')}`,
+    rule.protectSemver && 'protect semantic versions',
+    rule.untaggedManifestsOlderThan &&
+      `untagged manifests older than ${rule.untaggedManifestsOlderThan}`,
+  ].filter(Boolean);
+  const scope = rule.repositories?.length
+    ? rule.repositories.join(', ')
+    : 'every repository';
+  return `${scope}: ${parts.join('; ')}`;
+}
+
+type Row = RetentionTagPreviewView & { repository: string };
+
+const columns: TableColumn<Row>[] = [
+  { title: 'Repository', field: 'repository' },
+  { title: 'Tag', field: 'tag' },
+  { title: 'Pushed at', render: row => formatTime(row.updatedAt) },
+  {
+    title: 'Compressed size',
+    render: row => formatBytes(row.compressedSizeBytes),
+  },
+  { title: 'Why', field: 'reason' },
+];
+
+/**
+ * What the registry's retention rules would delete now, and why; nothing is deleted from here.
+ * The estimate is what a garbage collection would free afterwards (blobs nothing kept uses).
+ */
+export function RetentionPreviewCard(props: { registry: string }) {
+  const preview = useRetentionPreview(props.registry);
+  if (preview.loading && !preview.value) {
+    return (
+      <InfoCard title="Retention">
+        <Progress />
+      </InfoCard>
+    );
+  }
+  if (preview.error) {
+    return (
+      <InfoCard title="Retention">
+        {preview.listing ? (
+          <Typography variant="body2">
+            Listing the registry’s tags and manifests from DigitalOcean…
+          </Typography>
+        ) : (
+          <ResponseErrorPanel error={preview.error} />
+        )}
+      </InfoCard>
+    );
+  }
+  const value = preview.value!;
+  if (!value.rules.length) {
+    return (
+      <InfoCard title="Retention">
+        <Typography variant="body2" data-testid="retention-summary">
+          No retention rules: every tag is kept. Rules are part of the
+          registry’s GC policy.
+        </Typography>
+      </InfoCard>
+    );
+  }
+  const rows: Row[] = value.repositories.flatMap(r =>
+    r.delete.map(tag => ({ ...tag, repository: r.name })),
+  );
+  return (
+    <InfoCard
+      title="Retention"
+      subheader={`Rules ${SOURCE[value.source] ?? value.source}; a preview, nothing is deleted from here`}
+    >
+      {value.rules.map((rule, i) => (
+        <Typography key={i} variant="body2">
+          <strong>Rule {i}:</strong> {describeRule(rule)}
+        </Typography>
+      ))}
+      <Typography variant="body2" data-testid="retention-summary">
+        Would delete {value.tagsToDelete} tags and keep {value.tagsToKeep}; a
+        garbage collection afterwards frees at least{' '}
+        {formatBytes(value.estimatedFreedBytes)}.
+      </Typography>
+      {rows.length > 0 && (
+        <Table<Row>
+          title="Tags the rules would delete"
+          options={{
+            paging: true,
+            pageSize: 10,
+            search: true,
+            padding: 'dense',
+          }}
+          columns={columns}
+          data={rows}
+        />
+      )}
+    </InfoCard>
+  );
+}
