@@ -1,6 +1,6 @@
 import { Duration, IANAZone } from 'luxon';
 import { z } from 'zod';
-import { retentionSchema } from './retention';
+import { Retention, RetentionInput, retentionSchema } from './retention';
 
 /**
  * Garbage collection types, as DigitalOcean names them.
@@ -98,26 +98,56 @@ export type GcWindow = z.infer<typeof gcWindowSchema>;
  */
 export const MAX_WINDOWS_PER_POLICY = 28;
 
-/** @public */
-export const gcPolicySchema = z.object({
-  enabled: z.boolean().default(true),
-  type: gcTypeSchema.default(DEFAULT_GC_TYPE),
-  windows: z
-    .array(gcWindowSchema)
-    .max(
-      MAX_WINDOWS_PER_POLICY,
-      `At most ${MAX_WINDOWS_PER_POLICY} windows per policy`,
-    )
-    .default([]),
+/**
+ * A registry's GC policy, once validated (defaults applied).
+ *
+ * @public
+ */
+export type GcPolicy = {
+  enabled: boolean;
+  type: GcType;
+  windows: GcWindow[];
   /** Cancel a run still going at window end, so the registry is not read-only past its window. */
-  cancelAtWindowEnd: z.boolean().default(true),
+  cancelAtWindowEnd: boolean;
   /** Which tags to delete (see `retentionSchema`); none when absent. */
-  retention: retentionSchema.optional(),
-});
-/** @public */
-export type GcPolicy = z.infer<typeof gcPolicySchema>;
-/** @public */
-export type GcPolicyInput = z.input<typeof gcPolicySchema>;
+  retention?: Retention;
+};
+
+/**
+ * A GC policy as written in config or sent to the API: every field may be left to its default.
+ *
+ * @public
+ */
+export type GcPolicyInput = {
+  enabled?: boolean;
+  type?: GcType;
+  windows?: GcWindow[];
+  cancelAtWindowEnd?: boolean;
+  retention?: RetentionInput;
+};
+
+/**
+ * Validates a GC policy and applies its defaults. Typed by the interfaces above, so the public
+ * API (and its report) names them instead of an expansion of zod's types.
+ *
+ * @public
+ */
+export const gcPolicySchema: z.ZodType<GcPolicy, z.ZodTypeDef, GcPolicyInput> =
+  z.object({
+    enabled: z.boolean().default(true),
+    type: gcTypeSchema.default(DEFAULT_GC_TYPE),
+    windows: z
+      .array(gcWindowSchema)
+      .max(
+        MAX_WINDOWS_PER_POLICY,
+        `At most ${MAX_WINDOWS_PER_POLICY} windows per policy`,
+      )
+      .default([]),
+    /** Cancel a run still going at window end, so the registry is not read-only past its window. */
+    cancelAtWindowEnd: z.boolean().default(true),
+    /** Which tags to delete (see `retentionSchema`); none when absent. */
+    retention: retentionSchema.optional(),
+  });
 
 /**
  * Where a registry's effective policy came from, highest precedence first.
