@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Checks that every publishable package packs as its users will install it:
-//   node scripts/verify-pack.mjs [package-dir...]   (./run verify-pack)
+//   node scripts/verify-pack.mjs [--keep-tarballs DIR] [package-dir...]   (./run verify-pack)
+//
+// --keep-tarballs DIR copies each tarball that passes its checks into DIR (verify-install uses it).
 //
 // 1. `backstage-cli repo fix --publish --check`: the Backstage metadata leaves nothing to fix.
 // 2. `tsc` at the root (the declarations `backstage-cli package build` rolls up into dist/).
@@ -333,7 +335,12 @@ function smokeLoad({ json: source }, packed, extracted) {
 
 function main() {
   const all = workspacePackages();
-  const named = process.argv.slice(2).map(d => d.replace(/\/$/, ''));
+  const args = process.argv.slice(2);
+  const keepAt = args.indexOf('--keep-tarballs');
+  const keepDir = keepAt >= 0 ? path.resolve(args[keepAt + 1]) : undefined;
+  if (keepAt >= 0) args.splice(keepAt, 2);
+  if (keepDir) fs.mkdirSync(keepDir, { recursive: true });
+  const named = args.map(d => d.replace(/\/$/, ''));
   const targets = all.filter(p =>
     named.length > 0 ? named.includes(p.dir) : !p.json.private,
   );
@@ -419,6 +426,12 @@ function main() {
         checkPacked(pkg, packed, files, extracted, all);
         const loaded =
           failures.length === before && smokeLoad(pkg, packed, extracted);
+        if (keepDir && failures.length === before) {
+          fs.copyFileSync(
+            path.join(dest, report.filename),
+            path.join(keepDir, report.filename),
+          );
+        }
         console.log(
           `    ${failures.length === before ? 'ok' : 'FAILED'}: ${files.size} files, ${(report.size / 1024).toFixed(0)} kB packed${loaded ? ', loads' : ''} (${seconds(step)})`,
         );
