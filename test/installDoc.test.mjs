@@ -1,0 +1,24 @@
+// The README's install section is what `./run verify-install` applies (docs/install.md).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { root } from './support/portal.mjs';
+
+const read = file => fs.readFileSync(path.join(root, file), 'utf8');
+
+test('the README’s install section is docs/install.md, line for line', () => {
+  const doc = read('docs/install.md').split('\n').slice(1).join('\n').trim();
+  const readme = read('README.md');
+  const start = readme.indexOf('## Install in a Backstage app');
+  assert.ok(start >= 0, 'the README has an install section');
+  const end = readme.indexOf('\n## ', start + 3);
+  const section = readme
+    .slice(start, end)
+    .split('\n')
+    .slice(1)
+    .filter(line => !line.startsWith('<!--'))
+    .join('\n')
+    .trim();
+  assert.equal(section, doc);
+});
