@@ -223,8 +223,14 @@ test('a dev registry through the form: the name is checked with DigitalOcean as 
   const registries = page.getByTestId('subscription-registries');
   const count = async () =>
     Number((await registries.textContent()).match(/Registries: (\d+)/)[1]);
+  // The count comes from the docr API at once; the list of registries from the catalog's
+  // relations, once its refresh after the template has run: reload until both show it.
+  const link = page.locator('a[href$="/resource/docr-e2e-dev"]').first();
   const started = Date.now();
-  while ((await count()) < expected && Date.now() - started < 120_000) {
+  for (;;) {
+    await page.waitForTimeout(2000); // the card's figures and related entities load
+    if ((await count()) >= expected && (await link.isVisible())) break;
+    if (Date.now() - started > 150_000) break;
     await page.reload();
     await registries.waitFor();
   }
@@ -232,7 +238,7 @@ test('a dev registry through the form: the name is checked with DigitalOcean as 
     await registries.textContent(),
     `Registries: ${expected} of 10 the tier allows`,
   );
-  await page.locator('a[href$="/resource/docr-e2e-dev"]').first().waitFor();
+  await link.waitFor({ timeout: 10_000 });
   await page.screenshot({
     path: path.join(shots, 'account.png'),
     fullPage: true,
