@@ -49,13 +49,27 @@ interface GcPolicyConfig {
 
 export interface Config {
   docr?: {
-    /** The account under `digitalocean.accounts` whose registries are collected (default: default). */
+    /**
+     * The accounts under `digitalocean.accounts` whose registries are collected (default: all).
+     * Each account's routes are under `/api/docr/accounts/<id>/`.
+     */
+    accounts?: string[];
+    /**
+     * The account of the routes that name none (`/api/docr/registries/...`): default, else the
+     * first of `accounts`.
+     */
     account?: string;
     garbageCollection?: {
       /** The policy of every registry without one of its own. */
       default?: GcPolicyConfig;
-      /** Per-registry policies, managed by config: the API cannot change them. */
+      /** The default account's per-registry policies, managed by config: the API cannot change them. */
       registries?: { [registryName: string]: GcPolicyConfig };
+      /** Other accounts' per-registry policies (registry names are unique per account only). */
+      accounts?: {
+        [accountId: string]: {
+          registries?: { [registryName: string]: GcPolicyConfig };
+        };
+      };
       /** How often the GC task runs (default every minute). */
       tickFrequency?: HumanDuration | string;
       /**

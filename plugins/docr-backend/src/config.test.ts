@@ -1,7 +1,11 @@
 import { ConfigReader } from '@backstage/config';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import docrPlugin from '.';
-import { BUILT_IN_DEFAULT_POLICY, readDocrConfig } from './config';
+import {
+  BUILT_IN_DEFAULT_POLICY,
+  collectedAccounts,
+  readDocrConfig,
+} from './config';
 
 describe('docr config', () => {
   it('defaults to a weekly Sunday window and sensible intervals', () => {
@@ -12,7 +16,35 @@ describe('docr config', () => {
     );
     expect(config.tickFrequency).toEqual({ minutes: 1 });
     expect(config.storageSampleIntervalMs).toBe(3_600_000);
-    expect(config.account).toBe('default');
+    expect(config.accounts).toBeUndefined();
+    expect(config.defaultAccount).toBeUndefined();
+  });
+
+  it('collects every configured account unless docr.accounts names some, and names what is wrong', () => {
+    const read = (docr: object) => readDocrConfig(new ConfigReader({ docr }));
+    expect(collectedAccounts(read({}), ['default', 'team-b'])).toEqual({
+      accounts: ['default', 'team-b'],
+      defaultAccount: 'default',
+    });
+    expect(
+      collectedAccounts(read({ accounts: ['team-b'] }), ['default', 'team-b']),
+    ).toEqual({ accounts: ['team-b'], defaultAccount: 'team-b' });
+    expect(() =>
+      collectedAccounts(read({ accounts: ['team-c'] }), ['default']),
+    ).toThrow('docr: "team-c" is not an account under digitalocean.accounts');
+    expect(() =>
+      collectedAccounts(read({ account: 'team-b', accounts: ['default'] }), [
+        'default',
+        'team-b',
+      ]),
+    ).toThrow('docr.account "team-b" is not among docr.accounts (default)');
+    expect(() =>
+      read({
+        garbageCollection: { accounts: { default: { registries: {} } } },
+      }),
+    ).toThrow(
+      "put the default account's registries under docr.garbageCollection.registries",
+    );
   });
 
   it('lets a registry entry inherit what it does not say from the default', () => {

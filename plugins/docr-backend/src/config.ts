@@ -8,10 +8,20 @@ import {
 import { DEFAULT_ACCOUNT_ID } from '@backstage-docr/plugin-docr-node';
 
 export interface DocrBackendConfig {
-  account: string;
+  /** The accounts whose registries are collected (`docr.accounts`; all configured when absent). */
+  accounts?: string[];
+  /** The account of the routes that name none (`/registries/...`). */
+  defaultAccount?: string;
   defaultPolicy: GcPolicy;
-  /** Per-registry policies from app-config: they win over anything stored through the API. */
+  /**
+   * Per-registry policies from app-config, of the account this config is for (see
+   * `forAccount`): they win over anything stored through the API.
+   */
   configPolicies: Map<string, GcPolicy>;
+  /** The config key of a registry's policy in `configPolicies`. */
+  configPolicyKey: (registryName: string) => string;
+  /** Every account's per-registry policies from app-config. */
+  accountPolicies: Map<string, Map<string, GcPolicy>>;
   tickFrequency: HumanDuration;
   storageSampleIntervalMs: number;
   /** A window run does not start with less than this left of its window. */
@@ -80,24 +90,39 @@ export function readDocrConfig(config: Config): DocrBackendConfig {
     gc?.getOptionalConfig('default'),
     `${BASE}.default`,
   );
-  const configPolicies = new Map<string, GcPolicy>();
-  const registries = gc?.getOptionalConfig('registries');
-  for (const name of registries?.keys() ?? []) {
-    // A per-registry entry inherits what it does not say from the default policy.
-    configPolicies.set(
-      name,
-      readPolicy(
-        registries!.getConfig(name),
-        `${BASE}.registries.${name}`,
-        defaultPolicy,
-      ),
-    );
+  const accountPolicies = new Map<string, Map<string, GcPolicy>>();
+  const readRegistries = (account: string, key: string) => {
+    const policies = new Map<string, GcPolicy>();
+    const registries = gc?.getOptionalConfig(key);
+    for (const name of registries?.keys() ?? []) {
+      // A per-registry entry inherits what it does not say from the default policy.
+      policies.set(
+        name,
+        readPolicy(
+          registries!.getConfig(name),
+          `${BASE}.${key}.${name}`,
+          defaultPolicy,
+        ),
+      );
+    }
+    accountPolicies.set(account, policies);
+  };
+  readRegistries(DEFAULT_ACCOUNT_ID, 'registries');
+  for (const account of gc?.getOptionalConfig('accounts')?.keys() ?? []) {
+    if (account === DEFAULT_ACCOUNT_ID)
+      throw new Error(
+        `${BASE}.accounts.${account}: put the default account's registries under ${BASE}.registries`,
+      );
+    readRegistries(account, `accounts.${account}.registries`);
   }
   const retention = gc?.getOptionalConfig('retention');
   return {
-    account: config.getOptionalString('docr.account') ?? DEFAULT_ACCOUNT_ID,
+    accounts: config.getOptionalStringArray('docr.accounts'),
+    defaultAccount: config.getOptionalString('docr.account'),
     defaultPolicy,
-    configPolicies,
+    configPolicies: accountPolicies.get(DEFAULT_ACCOUNT_ID)!,
+    configPolicyKey: name => `${BASE}.registries.${name}`,
+    accountPolicies,
     tickFrequency: duration(
       gc,
       'tickFrequency',
@@ -128,6 +153,52 @@ export function readDocrConfig(config: Config): DocrBackendConfig {
     ),
     repositories: readRepositoryCacheConfig(config),
   };
+}
+
+/** The config as one account's registries see it: that account's per-registry policies. */
+export function configForAccount(
+  config: DocrBackendConfig,
+  account: string,
+): DocrBackendConfig {
+  return {
+    ...config,
+    configPolicies: config.accountPolicies.get(account) ?? new Map(),
+    configPolicyKey: name =>
+      account === DEFAULT_ACCOUNT_ID
+        ? `${BASE}.registries.${name}`
+        : `${BASE}.accounts.${account}.registries.${name}`,
+  };
+}
+
+/**
+ * The accounts the docr backend collects (`docr.accounts`, else every configured account) and
+ * the one of routes that name none (`docr.account`, else `default` or the first collected).
+ */
+export function collectedAccounts(
+  config: DocrBackendConfig,
+  configured: string[],
+): { accounts: string[]; defaultAccount: string } {
+  const accounts = config.accounts ?? configured;
+  for (const account of [
+    ...accounts,
+    ...config.accountPolicies.keys(),
+    ...(config.defaultAccount ? [config.defaultAccount] : []),
+  ]) {
+    if (account !== DEFAULT_ACCOUNT_ID && !configured.includes(account))
+      throw new Error(
+        `docr: "${account}" is not an account under digitalocean.accounts (${configured.join(', ')})`,
+      );
+  }
+  if (!accounts.length)
+    throw new Error('docr.accounts: name at least one account');
+  const defaultAccount =
+    config.defaultAccount ??
+    (accounts.includes(DEFAULT_ACCOUNT_ID) ? DEFAULT_ACCOUNT_ID : accounts[0]);
+  if (!accounts.includes(defaultAccount))
+    throw new Error(
+      `docr.account "${defaultAccount}" is not among docr.accounts (${accounts.join(', ')})`,
+    );
+  return { accounts, defaultAccount };
 }
 
 function positiveInteger(

@@ -7,10 +7,8 @@ import { digitalOceanAccountsServiceRef } from '@backstage-docr/plugin-docr-node
 import { docrClockServiceRef } from './clock';
 import { readDocrConfig } from './config';
 import { DocrStore } from './database/DocrStore';
-import { GarbageCollector } from './gc/GarbageCollector';
-import { PolicyResolver } from './policies';
-import { RepositoryCache } from './repositories/RepositoryCache';
-import { createRouter } from './service/router';
+import { createAccountScopes, tickAccounts } from './accountScopes';
+import { createRouter } from './service/accountsRouter';
 
 export const GC_TASK_ID = 'docr-garbage-collection';
 
@@ -52,17 +50,13 @@ export const docrPlugin = createBackendPlugin({
           accounts,
         } = deps;
         const docrConfig = readDocrConfig(config);
-        const client = accounts.client(docrConfig.account);
-        const store = await DocrStore.create(await database.getClient(), {
-          skipMigrations: database.migrations?.skip,
-        });
-        const policies = new PolicyResolver(docrConfig, store);
         const now = () => clock.now();
-        const collector = new GarbageCollector({
-          store,
-          policies,
-          client,
+        const { scopes, defaultAccount } = createAccountScopes({
           config: docrConfig,
+          accounts,
+          store: await DocrStore.create(await database.getClient(), {
+            skipMigrations: database.migrations?.skip,
+          }),
           now,
           logger,
         });
@@ -76,32 +70,13 @@ export const docrPlugin = createBackendPlugin({
           timeout: { minutes: 10 },
           initialDelay: { seconds: 10 },
           fn: async signal => {
-            const report = await collector.tick({ signal });
-            if (
-              report.started.length ||
-              report.finished.length ||
-              report.cancelling.length ||
-              report.skipped.length ||
-              report.orphaned.length ||
-              report.errors.length ||
-              report.aborted
-            ) {
-              logger.info(`GC tick: ${JSON.stringify(report)}`);
-            }
+            await tickAccounts(scopes, logger, signal);
           },
         });
         httpRouter.use(
           createRouter({
-            store,
-            policies,
-            collector,
-            client,
-            repositories: new RepositoryCache({
-              client,
-              now,
-              config: docrConfig.repositories,
-              logger,
-            }),
+            scopes,
+            defaultAccount,
             httpAuth,
             permissions,
             auditor,

@@ -26,6 +26,11 @@ export class PolicyResolver {
     private readonly store: DocrStore,
   ) {}
 
+  /** Where app-config manages a registry's policy. */
+  configKey(registryName: string): string {
+    return this.config.configPolicyKey(registryName);
+  }
+
   isManagedByConfig(registryName: string): boolean {
     return this.config.configPolicies.has(registryName);
   }

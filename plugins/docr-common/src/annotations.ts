@@ -101,6 +101,37 @@ export const ANNOTATION_KUBERNETES_VERSION =
 /** @public */
 export const ANNOTATION_NODE_POOLS = 'digitalocean.com/node-pools';
 
+/**
+ * The account of entities, routes and policies when nothing names one: DigitalOcean's registry
+ * names are unique per account only, so everything else carries the account.
+ *
+ * @public
+ */
+export const DEFAULT_ACCOUNT_ID = 'default';
+
+/**
+ * The catalog namespace of an account's entities: the account's id, so two accounts' registries
+ * of the same name are two entities (`resource:team-b/docr-web`).
+ *
+ * @public
+ */
+export function accountNamespace(
+  accountId: string = DEFAULT_ACCOUNT_ID,
+): string {
+  return accountId;
+}
+
+/**
+ * Why an account id cannot name a catalog namespace, or undefined when it can.
+ *
+ * @public
+ */
+export function accountIdProblem(accountId: string): string | undefined {
+  return /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(accountId) && accountId.length <= 63
+    ? undefined
+    : `"${accountId}" is not a valid account id: lowercase letters, digits and single dashes, at most 63 characters (it names the catalog namespace of the account's entities)`;
+}
+
 /** Backstage entity names are at most 63 characters. */
 const MAX_ENTITY_NAME = 63;
 

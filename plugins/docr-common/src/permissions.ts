@@ -1,6 +1,10 @@
 import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
 import { createPermission } from '@backstage/plugin-permission-common';
-import { registryEntityName } from './annotations';
+import {
+  DEFAULT_ACCOUNT_ID,
+  accountNamespace,
+  registryEntityName,
+} from './annotations';
 
 /**
  * The docr permissions that concern one registry are resource permissions on the registry's
@@ -91,6 +95,11 @@ export const docrPermissions = [
  *
  * @public
  */
-export function registryEntityRef(registryName: string): string {
-  return `resource:default/${registryEntityName(registryName)}`;
+export function registryEntityRef(
+  registryName: string,
+  accountId: string = DEFAULT_ACCOUNT_ID,
+): string {
+  return `resource:${accountNamespace(accountId)}/${registryEntityName(
+    registryName,
+  )}`;
 }

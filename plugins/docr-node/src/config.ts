@@ -1,3 +1,7 @@
+import {
+  DEFAULT_ACCOUNT_ID,
+  accountIdProblem,
+} from '@backstage-docr/plugin-docr-common';
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 import type { LoggerService } from '@backstage/backend-plugin-api';
@@ -20,8 +24,7 @@ interface ResolvedAccount extends DigitalOceanAccountConfig {
   token?: string;
 }
 
-/** @public */
-export const DEFAULT_ACCOUNT_ID = 'default';
+export { DEFAULT_ACCOUNT_ID };
 
 /**
  * The DigitalOcean API emulator that `digitalocean.emulator` declares, for development.
@@ -101,6 +104,9 @@ function readAccounts(
     const ids = new Set<string>();
     return accounts.map((account, index) => {
       const id = account.getString('id');
+      const problem = accountIdProblem(id);
+      if (problem)
+        throw new Error(`digitalocean.accounts[${index}].id ${problem}`);
       if (ids.has(id)) {
         throw new Error(
           `digitalocean.accounts[${index}].id "${id}" is used by another account`,

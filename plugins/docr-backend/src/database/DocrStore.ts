@@ -1,6 +1,9 @@
 import { Knex } from 'knex';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import { GcPolicy } from '@backstage-docr/plugin-docr-common';
+import {
+  DEFAULT_ACCOUNT_ID,
+  GcPolicy,
+} from '@backstage-docr/plugin-docr-common';
 import { GcRun, RunPatch } from './gcRunRows';
 import { PolicyStore } from './PolicyStore';
 import { ClaimRunInput, RunStore } from './RunStore';
@@ -17,7 +20,10 @@ const migrationsDir = resolvePackagePath(
   'migrations',
 );
 
-/** The docr plugin's own tables: GC policies, GC runs and storage samples. */
+/**
+ * The docr plugin's own tables: GC policies, GC runs and storage samples, of one DigitalOcean
+ * account (`forAccount` gives another's).
+ */
 export class DocrStore {
   /** Database queries made, for the tick benchmark. */
   queries = 0;
@@ -26,18 +32,23 @@ export class DocrStore {
   private readonly runs: RunStore;
   private readonly storage: StorageStore;
 
-  private constructor(private readonly db: Knex) {
+  private constructor(
+    private readonly db: Knex,
+    /** The DigitalOcean account whose rows this store reads and writes. */
+    readonly account: string,
+  ) {
     db.on('query', () => {
       this.queries++;
     });
-    this.policies = new PolicyStore(db);
-    this.runs = new RunStore(db);
-    this.storage = new StorageStore(db);
+    this.policies = new PolicyStore(db, account);
+    this.runs = new RunStore(db, account);
+    this.storage = new StorageStore(db, account);
   }
 
+  /** Migrates the tables; the store returned reads and writes the given account's rows. */
   static async create(
     db: Knex,
-    options: { skipMigrations?: boolean } = {},
+    options: { skipMigrations?: boolean; account?: string } = {},
   ): Promise<DocrStore> {
     if (!options.skipMigrations) {
       await db.migrate.latest({
@@ -45,7 +56,12 @@ export class DocrStore {
         tableName: 'docr_knex_migrations',
       });
     }
-    return new DocrStore(db);
+    return new DocrStore(db, options.account ?? DEFAULT_ACCOUNT_ID);
+  }
+
+  /** The same tables, for another account's rows. */
+  forAccount(account: string): DocrStore {
+    return account === this.account ? this : new DocrStore(this.db, account);
   }
 
   // Policies
@@ -166,6 +182,6 @@ export class DocrStore {
   // Retention
 
   prune(options: { runsBefore: Date; samplesBefore: Date }) {
-    return pruneHistory(this.db, this.storage, options);
+    return pruneHistory(this.db, this.account, this.storage, options);
   }
 }

@@ -45,10 +45,18 @@ function storedPolicyFromRow(row: any): StoredPolicy {
 
 /** The GC policies stored through the API, and their orphan marks. */
 export class PolicyStore {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly account: string,
+  ) {}
+
+  /** The account's stored policies. */
+  private policies() {
+    return this.db('docr_gc_policies').where({ account: this.account });
+  }
 
   async allStoredPolicies(): Promise<Map<string, StoredPolicy>> {
-    const rows = await this.db('docr_gc_policies').select();
+    const rows = await this.policies().select();
     return new Map(
       rows.map(row => [row.registry_name as string, storedPolicyFromRow(row)]),
     );
@@ -61,7 +69,7 @@ export class PolicyStore {
   async getStoredPolicy(
     registryName: string,
   ): Promise<StoredPolicy | undefined> {
-    const row = await this.db('docr_gc_policies')
+    const row = await this.policies()
       .where({ registry_name: registryName })
       .first();
     return row ? storedPolicyFromRow(row) : undefined;
@@ -74,13 +82,13 @@ export class PolicyStore {
     now: Date,
   ): Promise<string[]> {
     if (!registryNames.length) return [];
-    const rows = await this.db('docr_gc_policies')
+    const rows = await this.policies()
       .whereIn('registry_name', registryNames)
       .whereNull('orphaned_at')
       .select('registry_name');
     const names = rows.map(r => r.registry_name as string);
     if (names.length) {
-      await this.db('docr_gc_policies')
+      await this.policies()
         .whereIn('registry_name', names)
         .whereNull('orphaned_at')
         .update({ orphaned_at: now, orphaned_reason: reason });
@@ -91,13 +99,13 @@ export class PolicyStore {
   /** Clears the mark of registries DigitalOcean has again; returns those cleared. */
   async clearOrphaned(registryNames: string[]): Promise<string[]> {
     if (!registryNames.length) return [];
-    const rows = await this.db('docr_gc_policies')
+    const rows = await this.policies()
       .whereIn('registry_name', registryNames)
       .whereNotNull('orphaned_at')
       .select('registry_name');
     const names = rows.map(r => r.registry_name as string);
     if (names.length) {
-      await this.db('docr_gc_policies')
+      await this.policies()
         .whereIn('registry_name', names)
         .update({ orphaned_at: null, orphaned_reason: null });
     }
@@ -112,6 +120,7 @@ export class PolicyStore {
   ) {
     await this.db('docr_gc_policies')
       .insert({
+        account: this.account,
         registry_name: registryName,
         policy_json: JSON.stringify(policy),
         updated_by: updatedBy,
@@ -119,7 +128,7 @@ export class PolicyStore {
         orphaned_at: null,
         orphaned_reason: null,
       })
-      .onConflict('registry_name')
+      .onConflict(['account', 'registry_name'])
       .merge();
   }
 }

@@ -32,7 +32,15 @@ export interface ClaimRunInput {
 
 /** The GC runs: claimed before DigitalOcean is called, then followed to a final status. */
 export class RunStore {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly account: string,
+  ) {}
+
+  /** The account's runs. */
+  private runs() {
+    return this.db<RunRow>('docr_gc_runs').where({ account: this.account });
+  }
 
   /**
    * Records the intent to run before DigitalOcean is called. Returns undefined when the window
@@ -43,6 +51,7 @@ export class RunStore {
     const status = input.status ?? STARTING;
     const rows = await this.db('docr_gc_runs')
       .insert({
+        account: this.account,
         registry_name: input.registryName,
         trigger: input.trigger,
         occurrence_key: input.occurrenceKey ?? null,
@@ -56,7 +65,9 @@ export class RunStore {
         created_at: input.now,
       })
       .onConflict(
-        input.occurrenceKey ? ['registry_name', 'occurrence_key'] : ['do_uuid'],
+        input.occurrenceKey
+          ? ['account', 'registry_name', 'occurrence_key']
+          : ['do_uuid'],
       )
       .ignore()
       .returning('id');
@@ -66,14 +77,12 @@ export class RunStore {
   }
 
   async runById(id: number): Promise<GcRun | undefined> {
-    const row = await this.db<RunRow>('docr_gc_runs').where({ id }).first();
+    const row = await this.runs().where({ id }).first();
     return row ? runFromRow(row) : undefined;
   }
 
   async runByUuid(uuid: string): Promise<GcRun | undefined> {
-    const row = await this.db<RunRow>('docr_gc_runs')
-      .where({ do_uuid: uuid })
-      .first();
+    const row = await this.runs().where({ do_uuid: uuid }).first();
     return row ? runFromRow(row) : undefined;
   }
 
@@ -81,7 +90,7 @@ export class RunStore {
     registryName: string,
     occurrenceKey: string,
   ): Promise<GcRun | undefined> {
-    const row = await this.db<RunRow>('docr_gc_runs')
+    const row = await this.runs()
       .where({ registry_name: registryName, occurrence_key: occurrenceKey })
       .first();
     return row ? runFromRow(row) : undefined;
@@ -98,7 +107,7 @@ export class RunStore {
       update.statuses_json = JSON.stringify([...run.statuses, patch.status]);
     }
     if (Object.keys(update).length) {
-      await this.db('docr_gc_runs').where({ id: run.id }).update(update);
+      await this.runs().where({ id: run.id }).update(update);
     }
     return (await this.runById(run.id))!;
   }
@@ -108,7 +117,7 @@ export class RunStore {
    * status), so two replicas never both start it.
    */
   async reclaimRun(run: GcRun, now: Date): Promise<GcRun | undefined> {
-    const updated = await this.db('docr_gc_runs')
+    const updated = await this.runs()
       .where({ id: run.id, status: RETRY_PENDING })
       .update({
         status: STARTING,
@@ -119,7 +128,7 @@ export class RunStore {
   }
 
   async runsInFlight(): Promise<GcRun[]> {
-    const rows = await this.db<RunRow>('docr_gc_runs')
+    const rows = await this.runs()
       .whereNotIn('status', FINAL_STATUSES)
       .orderBy('id');
     return rows.map(runFromRow);
@@ -130,7 +139,7 @@ export class RunStore {
    * DigitalOcean updates a registry's storage some time after a collection ends.
    */
   async runsAwaitingStorage(since: Date): Promise<GcRun[]> {
-    const rows = await this.db<RunRow>('docr_gc_runs')
+    const rows = await this.runs()
       .whereIn('status', DO_TERMINAL_GC_STATUSES)
       .whereNotNull('do_uuid')
       .whereNull('storage_after')
@@ -144,7 +153,7 @@ export class RunStore {
     page: { limit: number; offset: number },
   ) {
     const [rows, count] = await Promise.all([
-      this.db<RunRow>('docr_gc_runs')
+      this.runs()
         .where({ registry_name: registryName })
         .orderBy([
           { column: 'created_at', order: 'desc' },
@@ -152,7 +161,7 @@ export class RunStore {
         ])
         .limit(page.limit)
         .offset(page.offset),
-      this.db('docr_gc_runs')
+      this.runs()
         .where({ registry_name: registryName })
         .count({ count: '*' })
         .first(),
@@ -165,12 +174,10 @@ export class RunStore {
 
   /** For each registry: the newest run, and the one in flight if any. */
   async runSummaries(): Promise<Map<string, { last?: GcRun; active?: GcRun }>> {
-    const newest = this.db('docr_gc_runs')
-      .max({ id: 'id' })
-      .groupBy('registry_name');
-    const rows = await this.db<RunRow>('docr_gc_runs')
-      .whereIn('id', newest)
-      .orWhereNotIn('status', FINAL_STATUSES);
+    const newest = this.runs().max({ id: 'id' }).groupBy('registry_name');
+    const rows = await this.runs().where(q =>
+      q.whereIn('id', newest).orWhereNotIn('status', FINAL_STATUSES),
+    );
     const result = new Map<string, { last?: GcRun; active?: GcRun }>();
     for (const run of rows.map(runFromRow).sort((a, b) => a.id - b.id)) {
       const entry = result.get(run.registryName) ?? {};
@@ -182,7 +189,7 @@ export class RunStore {
   }
 
   async lastSucceeded(registryName: string): Promise<GcRun | undefined> {
-    const row = await this.db<RunRow>('docr_gc_runs')
+    const row = await this.runs()
       .where({ registry_name: registryName, status: 'succeeded' })
       .orderBy('id', 'desc')
       .first();
@@ -190,10 +197,10 @@ export class RunStore {
   }
 
   async knownUuids(registryName: string): Promise<Set<string>> {
-    const rows = await this.db('docr_gc_runs')
+    const rows = await this.runs()
       .where({ registry_name: registryName })
       .whereNotNull('do_uuid')
       .select('do_uuid');
-    return new Set(rows.map(r => r.do_uuid));
+    return new Set(rows.map(r => r.do_uuid as string));
   }
 }

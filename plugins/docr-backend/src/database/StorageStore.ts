@@ -11,12 +11,26 @@ export interface StorageSample {
 
 /** The storage samples of registries and the full listings of the account. */
 export class StorageStore {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly account: string,
+  ) {}
+
+  /** The account's samples. */
+  private samples() {
+    return this.db('docr_storage_samples').where({ account: this.account });
+  }
+
+  /** The account's full listings. */
+  private listings() {
+    return this.db('docr_account_listings').where({ account: this.account });
+  }
 
   async insertSamples(samples: StorageSample[]): Promise<void> {
     if (!samples.length) return;
     await this.db('docr_storage_samples').insert(
       samples.map(s => ({
+        account: this.account,
         registry_name: s.registryName,
         storage_bytes: s.storageBytes,
         sampled_at: s.sampledAt,
@@ -29,6 +43,7 @@ export class StorageStore {
   async recordListing(samples: StorageSample[], listedAt: Date) {
     await this.insertSamples(samples.map(s => ({ ...s, fullListing: true })));
     await this.db('docr_account_listings').insert({
+      account: this.account,
       listed_at: listedAt,
       registry_count: samples.length,
     });
@@ -46,7 +61,7 @@ export class StorageStore {
     ]);
     const names = new Set(listing.map(s => s.registryName));
     if (listedAt) {
-      const since = await this.db('docr_storage_samples')
+      const since = await this.samples()
         .where('sampled_at', '>', listedAt)
         .distinct('registry_name');
       for (const row of since) names.add(row.registry_name);
@@ -56,16 +71,14 @@ export class StorageStore {
 
   /** When the account was last listed in full. */
   async lastListingAt(): Promise<Date | undefined> {
-    const row = await this.db('docr_account_listings')
-      .max({ at: 'listed_at' })
-      .first();
+    const row = await this.listings().max({ at: 'listed_at' }).first();
     return toDate(row?.at ?? null);
   }
 
   /** The registries of the newest full listing: the registry set the tick works on. */
   async latestListing(): Promise<StorageSample[]> {
-    const listedAt = this.db('docr_account_listings').max('listed_at');
-    const rows = await this.db('docr_storage_samples')
+    const listedAt = this.listings().max('listed_at');
+    const rows = await this.samples()
       .where({ full_listing: true })
       .where('sampled_at', '=', listedAt)
       .orderBy('registry_name');
@@ -82,13 +95,14 @@ export class StorageStore {
    */
   async newestSamples(names: string[]): Promise<Map<string, StorageSample>> {
     if (!names.length) return new Map();
-    const newest = this.db('docr_storage_samples')
+    const newest = this.samples()
       .whereIn('registry_name', names)
       .groupBy('registry_name')
       .select('registry_name')
       .max({ newest_at: 'sampled_at' })
       .as('n');
     const rows = await this.db('docr_storage_samples as s')
+      .where('s.account', this.account)
       .join(newest, join =>
         join
           .on('s.registry_name', '=', 'n.registry_name')
@@ -110,7 +124,7 @@ export class StorageStore {
 
   /** The newest sample of one registry, from a full listing or not. */
   async latestSample(registryName: string): Promise<StorageSample | undefined> {
-    const row = await this.db('docr_storage_samples')
+    const row = await this.samples()
       .where({ registry_name: registryName })
       .orderBy([
         { column: 'sampled_at', order: 'desc' },
@@ -131,7 +145,7 @@ export class StorageStore {
     registryName: string,
     since: Date,
   ): Promise<StorageSample[]> {
-    const rows = await this.db('docr_storage_samples')
+    const rows = await this.samples()
       .where({ registry_name: registryName })
       .where('sampled_at', '>=', since)
       .orderBy('sampled_at');

@@ -31,6 +31,7 @@ export interface GcRun {
 
 export type RunRow = {
   id: number;
+  account: string;
   registry_name: string;
   trigger: RunTrigger;
   occurrence_key: string | null;

@@ -10,6 +10,7 @@ import type {
   RepositoryV2,
 } from '@backstage-docr/digitalocean-openapi';
 import {
+  DEFAULT_ACCOUNT_ID,
   DigitalOceanApiError,
   type DigitalOceanClient,
 } from '@backstage-docr/plugin-docr-node';
@@ -48,7 +49,14 @@ const timeOf = (iso: string | undefined) => (iso ? Date.parse(iso) : 0);
 
 type ContentKind = 'tags' | 'manifests';
 
-/** Registry names hold no "/", so a registry's keys are the ones starting with its name and "/". */
+/** Every account's listings: registries by `account:registry`, contents by `contentKey`. */
+interface Listings {
+  /** Insertion order is recency: a read moves its key to the end. */
+  registries: Map<string, Slot<RepositoryV2>>;
+  contents: Map<string, Slot<unknown>>;
+}
+
+/** Registry keys hold no "/", so a registry's keys are the ones starting with its key and "/". */
 const contentKey = (registry: string, kind: ContentKind, repository: string) =>
   `${registry}/${kind}/${repository}`;
 
@@ -61,23 +69,38 @@ const contentKey = (registry: string, kind: ContentKind, repository: string) =>
  * registries and on the tags and manifests held (together, `maxTags`).
  */
 export class RepositoryCache {
-  /** Insertion order is recency: a read moves its key to the end. */
-  private readonly registries = new Map<string, Slot<RepositoryV2>>();
-  /** Tag and manifest listings of repositories, by `contentKey`. */
-  private readonly contents = new Map<string, Slot<unknown>>();
-
   constructor(
     private readonly deps: {
       client: DigitalOceanClient;
       now: () => Date;
       config: RepositoryCacheConfig;
       logger?: LoggerService;
+      /** The account whose registries `client` lists (default: default). */
+      account?: string;
+    },
+    /** Shared by every account's view, so the bounds hold over all accounts together. */
+    private readonly listings: Listings = {
+      registries: new Map(),
+      contents: new Map(),
     },
   ) {}
 
+  /** The same cache (and bounds) for another account's registries. */
+  forAccount(account: string, client: DigitalOceanClient): RepositoryCache {
+    return new RepositoryCache(
+      { ...this.deps, account, client },
+      this.listings,
+    );
+  }
+
+  /** Registry names are unique per account only. */
+  private key(registry: string) {
+    return `${this.deps.account ?? DEFAULT_ACCOUNT_ID}:${registry}`;
+  }
+
   /** The registry's repositories by name; 503 before the first listing of the registry. */
   repositories(registry: string): CachedListing<RepositoryV2> {
-    const slot = this.touch(this.registries, registry);
+    const slot = this.touch(this.listings.registries, this.key(registry));
     return this.read(slot, `the repositories of "${registry}"`, async () =>
       (await this.deps.client.listRepositories(registry)).sort((a, b) =>
         (a.name ?? '').localeCompare(b.name ?? ''),
@@ -151,8 +174,8 @@ export class RepositoryCache {
     repository: string,
     list: () => Promise<T[]>,
   ): CachedListing<T> {
-    const key = contentKey(registry, kind, repository);
-    const slot = this.touch(this.contents, key) as Slot<T>;
+    const key = contentKey(this.key(registry), kind, repository);
+    const slot = this.touch(this.listings.contents, key) as Slot<T>;
     return this.read(slot, `the ${kind} of "${registry}/${repository}"`, () =>
       list().catch(error => {
         if (error instanceof DigitalOceanApiError && error.status === 404)
@@ -223,19 +246,19 @@ export class RepositoryCache {
   /** Drops the least recently read until within bounds; the most recent is always kept. */
   private evict() {
     const { maxRegistries, maxTags } = this.deps.config;
-    for (const registry of this.registries.keys()) {
-      if (this.registries.size <= maxRegistries) break;
-      this.registries.delete(registry);
-      for (const key of this.contents.keys())
-        if (key.startsWith(`${registry}/`)) this.contents.delete(key);
+    const { registries, contents } = this.listings;
+    for (const registry of registries.keys()) {
+      if (registries.size <= maxRegistries) break;
+      registries.delete(registry);
+      for (const key of contents.keys())
+        if (key.startsWith(`${registry}/`)) contents.delete(key);
     }
     let itemsHeld = 0;
-    for (const slot of this.contents.values())
-      itemsHeld += slot.items?.length ?? 0;
-    for (const [key, slot] of this.contents) {
-      if (itemsHeld <= maxTags || this.contents.size <= 1) break;
+    for (const slot of contents.values()) itemsHeld += slot.items?.length ?? 0;
+    for (const [key, slot] of contents) {
+      if (itemsHeld <= maxTags || contents.size <= 1) break;
       itemsHeld -= slot.items?.length ?? 0;
-      this.contents.delete(key);
+      contents.delete(key);
     }
   }
 }

@@ -51,8 +51,15 @@ export class RegistryAccess {
       httpAuth: HttpAuthService;
       permissions: PermissionsService;
       auditor: AuditorService;
+      /** The DigitalOcean account whose registries' entities are checked. */
+      account: string;
     },
   ) {}
+
+  /** The registry's catalog entity, in its account's namespace. */
+  entityRef(name: string): string {
+    return registryEntityRef(name, this.deps.account);
+  }
 
   credentials(req: express.Request): Promise<Credentials> {
     return this.deps.httpAuth.credentials(req, { allow: ['user', 'service'] });
@@ -66,7 +73,7 @@ export class RegistryAccess {
   ): Promise<Set<string>> {
     if (!names.length) return new Set();
     const decisions = await this.deps.permissions.authorize(
-      names.map(name => ({ permission, resourceRef: registryEntityRef(name) })),
+      names.map(name => ({ permission, resourceRef: this.entityRef(name) })),
       { credentials: creds },
     );
     return new Set(
@@ -87,7 +94,7 @@ export class RegistryAccess {
 
   notAllowed(permission: RegistryPermission, name: string): NotAllowedError {
     return new NotAllowedError(
-      `Not allowed: ${permission.name} on ${registryEntityRef(name)}`,
+      `Not allowed: ${permission.name} on ${this.entityRef(name)}`,
     );
   }
 
@@ -117,7 +124,7 @@ export class RegistryAccess {
       eventId,
       severityLevel: 'medium',
       request: req,
-      meta: { ...meta, actor: actorOf(creds) },
+      meta: { ...meta, account: this.deps.account, actor: actorOf(creds) },
     });
     try {
       const { result, meta: more } = await fn();

@@ -15,12 +15,8 @@ import {
   gcTypeSchema,
   registryNameProblem,
 } from '@backstage-docr/plugin-docr-common';
-import type { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
 import type { JsonObject } from '@backstage/types';
-import type { DocrStore } from '../database/DocrStore';
-import type { GarbageCollector } from '../gc/GarbageCollector';
-import type { PolicyResolver } from '../policies';
-import type { RepositoryCache } from '../repositories/RepositoryCache';
+import type { AccountScope } from '../accountScopes';
 import { RegistryAccess, principalRef } from './access';
 import { KnownRegistries } from './knownRegistries';
 import { policyGrant } from './policyGrant';
@@ -35,12 +31,7 @@ import {
 
 export { NEW_REGISTRY_GRACE_MS } from './policyGrant';
 
-export interface RouterOptions {
-  store: DocrStore;
-  policies: PolicyResolver;
-  collector: GarbageCollector;
-  client: DigitalOceanClient;
-  repositories: RepositoryCache;
+export interface AccountRouterOptions extends AccountScope {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   auditor: AuditorService;
@@ -62,12 +53,14 @@ function registryName(req: express.Request): string {
 }
 
 /**
- * The REST API under /api/docr: registries with policy, windows and runs; GC now; history;
- * repositories and tags (`repositoryRoutes`); the retention preview (`retentionRoutes`).
- * Reads come from the database only; changes are checked on the registry's catalog entity and
- * audited.
+ * The REST API of one account's registries: registries with policy, windows and runs; GC now;
+ * history; repositories and tags (`repositoryRoutes`); the retention preview (`retentionRoutes`).
+ * Reads come from the database only; changes are checked on the registry's catalog entity (in
+ * the account's namespace) and audited.
  */
-export function createRouter(options: RouterOptions): express.Router {
+export function createAccountRouter(
+  options: AccountRouterOptions,
+): express.Router {
   const { store, policies, collector, now } = options;
   const access = new RegistryAccess(options);
   const registries = new KnownRegistries(store, policies, options.client);
@@ -157,7 +150,7 @@ export function createRouter(options: RouterOptions): express.Router {
         }
         if (policies.isManagedByConfig(name)) {
           throw new ConflictError(
-            `The policy of "${name}" is managed by config (docr.garbageCollection.registries.${name}); change it there`,
+            `The policy of "${name}" is managed by config (${policies.configKey(name)}); change it there`,
           );
         }
         if (!(await registries.find(name))) {

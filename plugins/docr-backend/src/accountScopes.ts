@@ -1,0 +1,111 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  DigitalOceanAccounts,
+  DigitalOceanClient,
+} from '@backstage-docr/plugin-docr-node';
+import {
+  DocrBackendConfig,
+  collectedAccounts,
+  configForAccount,
+} from './config';
+import type { DocrStore } from './database/DocrStore';
+import { GarbageCollector, TickReport } from './gc/GarbageCollector';
+import { PolicyResolver } from './policies';
+import { RepositoryCache } from './repositories/RepositoryCache';
+
+/**
+ * What the docr backend holds for one DigitalOcean account: registry names are unique per
+ * account only, so policies, runs, samples, the garbage collector and the cached listings are
+ * each the account's.
+ */
+export interface AccountScope {
+  account: string;
+  store: DocrStore;
+  policies: PolicyResolver;
+  client: DigitalOceanClient;
+  collector: GarbageCollector;
+  repositories: RepositoryCache;
+}
+
+/** One scope per collected account, and the account of the routes that name none. */
+export function createAccountScopes(deps: {
+  config: DocrBackendConfig;
+  accounts: Pick<DigitalOceanAccounts, 'list' | 'client'>;
+  store: DocrStore;
+  now: () => Date;
+  logger: LoggerService;
+}): { scopes: AccountScope[]; defaultAccount: string } {
+  const { config, accounts, now, logger } = deps;
+  const collected = collectedAccounts(
+    config,
+    accounts.list().map(a => a.id),
+  );
+  let cache: RepositoryCache | undefined;
+  const scopes = collected.accounts.map(account => {
+    // Fails here, at start-up, when the account has no token.
+    const client = accounts.client(account);
+    const store = deps.store.forAccount(account);
+    const accountConfig = configForAccount(config, account);
+    const policies = new PolicyResolver(accountConfig, store);
+    const accountLogger =
+      collected.accounts.length > 1 ? logger.child({ account }) : logger;
+    cache = cache
+      ? cache.forAccount(account, client)
+      : new RepositoryCache({
+          client,
+          account,
+          now,
+          config: config.repositories,
+          logger,
+        });
+    return {
+      account,
+      store,
+      policies,
+      client,
+      collector: new GarbageCollector({
+        store,
+        policies,
+        client,
+        config: accountConfig,
+        now,
+        logger: accountLogger,
+      }),
+      repositories: cache,
+    };
+  });
+  return { scopes, defaultAccount: collected.defaultAccount };
+}
+
+const isQuiet = (report: TickReport) =>
+  !report.started.length &&
+  !report.finished.length &&
+  !report.cancelling.length &&
+  !report.skipped.length &&
+  !report.orphaned.length &&
+  !report.errors.length &&
+  !report.aborted;
+
+/**
+ * One run of the GC task: each account's collector in turn; an account whose tick fails is
+ * logged and the others are still looked after. Stops between accounts when aborted.
+ */
+export async function tickAccounts(
+  scopes: AccountScope[],
+  logger: LoggerService,
+  signal?: AbortSignal,
+): Promise<Map<string, TickReport>> {
+  const reports = new Map<string, TickReport>();
+  for (const { account, collector } of scopes) {
+    if (signal?.aborted) break;
+    try {
+      const report = await collector.tick({ signal });
+      reports.set(account, report);
+      if (!isQuiet(report))
+        logger.info(`GC tick (${account}): ${JSON.stringify(report)}`);
+    } catch (error) {
+      logger.error(`GC tick of account ${account} failed: ${error}`);
+    }
+  }
+  return reports;
+}
