@@ -176,6 +176,9 @@ export function checkPacked(
     fail(name, 'publishConfig.access is not "public"');
   }
   if (!files.has('README.md')) fail(name, 'the tarball has no README.md');
+  if (!files.has('CHANGELOG.md')) {
+    fail(name, 'the tarball has no CHANGELOG.md (add it to "files")');
+  }
 
   // Internal dependencies.
   const byName = new Map(all.map(p => [p.json.name, p.json]));
