@@ -27,16 +27,22 @@ import {
   clusterEntityName,
   registryEntityName,
   registryServerUrl,
+  DEFAULT_ACCOUNT_ID,
+  accountNamespace,
 } from '@backstage-docr/plugin-docr-common';
 import { CONSOLE_URL, EntityContext, managedBy, spec } from './entityParts';
 import { subscriptionEntityRef } from './subscriptionEntity';
 
 export type { EntityContext } from './entityParts';
 
-export function registryEntityRef(registryName: string): string {
+/** A registry's entity ref: in its account's namespace (names are unique per account only). */
+export function registryEntityRef(
+  registryName: string,
+  account: string = DEFAULT_ACCOUNT_ID,
+): string {
   return stringifyEntityRef({
     kind: 'resource',
-    namespace: 'default',
+    namespace: accountNamespace(account),
     name: registryEntityName(registryName),
   });
 }
@@ -90,6 +96,7 @@ export function registryEntity(
     kind: 'Resource',
     metadata: {
       name: registryEntityName(name),
+      namespace: accountNamespace(context.account),
       title: name,
       description: `DigitalOcean Container Registry ${registryServerUrl(name)}${
         registry.region ? ` in ${registry.region}` : ''
@@ -142,6 +149,7 @@ export function clusterEntity(
     kind: 'Resource',
     metadata: {
       name: clusterEntityName(cluster.name),
+      namespace: accountNamespace(context.account),
       title: cluster.name,
       description: `DOKS cluster in ${cluster.region}, Kubernetes ${cluster.version}${pools ? `; node pools ${pools}` : ''}`,
       annotations,
@@ -150,7 +158,9 @@ export function clusterEntity(
     },
     spec: {
       ...spec(context, RESOURCE_TYPE_KUBERNETES_CLUSTER),
-      dependsOn: registries.map(registryEntityRef),
+      dependsOn: registries.map(name =>
+        registryEntityRef(name, context.account),
+      ),
     },
   };
 }

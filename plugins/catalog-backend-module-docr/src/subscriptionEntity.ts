@@ -22,6 +22,7 @@ import {
   RESOURCE_TYPE_REGISTRY_SUBSCRIPTION,
   estimateMonthlyCost,
   registryLimitForTier,
+  accountNamespace,
   subscriptionEntityName,
 } from '@backstage-docr/plugin-docr-common';
 import { CONSOLE_URL, EntityContext, managedBy, spec } from './entityParts';
@@ -29,7 +30,7 @@ import { CONSOLE_URL, EntityContext, managedBy, spec } from './entityParts';
 export function subscriptionEntityRef(accountId: string): string {
   return stringifyEntityRef({
     kind: 'resource',
-    namespace: 'default',
+    namespace: accountNamespace(accountId),
     name: subscriptionEntityName(accountId),
   });
 }
@@ -91,6 +92,7 @@ export function subscriptionEntity(
     kind: 'Resource',
     metadata: {
       name: subscriptionEntityName(context.account),
+      namespace: accountNamespace(context.account),
       title: `Container registry subscription (${context.account})`,
       description: slug
         ? `DigitalOcean account ${context.account}: ${tier?.name ?? slug} tier, shared by its ${registries.length} registries`
