@@ -31,6 +31,7 @@ import {
   accountNamespace,
 } from '@backstage-docr/plugin-docr-common';
 import { CONSOLE_URL, EntityContext, managedBy, spec } from './entityParts';
+import { kubernetesPluginAnnotations } from './kubernetesAnnotations';
 import { subscriptionEntityRef } from './subscriptionEntity';
 
 export type { EntityContext } from './entityParts';
@@ -139,10 +140,9 @@ export function clusterEntity(
     [ANNOTATION_REGION]: cluster.region,
     [ANNOTATION_KUBERNETES_VERSION]: cluster.version,
     [ANNOTATION_NODE_POOLS]: pools,
+    // Read by Backstage's Kubernetes plugin (catalog cluster locator).
+    ...kubernetesPluginAnnotations(cluster),
   };
-  // Read by Backstage's Kubernetes plugin (catalog cluster locator).
-  if (cluster.endpoint)
-    annotations['kubernetes.io/api-server'] = cluster.endpoint;
   const registries = cluster.registry_enabled ? (cluster.registries ?? []) : [];
   return {
     apiVersion: 'backstage.io/v1alpha1',

@@ -1,0 +1,149 @@
+import request from 'supertest';
+import {
+  SchedulerService,
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import {
+  DoEmulator,
+  demoSeedPath,
+  loadSeedFile,
+} from '@backstage-docr/do-emulator';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
+import catalogModule from '..';
+import {
+  TestBackend,
+  byName,
+  catalogConfig,
+  eventually,
+  resources,
+} from '../__testUtils__/harness';
+
+const TASK = 'digitalocean-provider:default:refresh';
+const PROD = '0f3a7b52-8e44-4c1c-b2d5-6a9e8f7c3d02';
+const STAGING = '6c9e1c4e-2b1d-4a3e-9f0a-0d7c2d1b9a01';
+
+interface ClusterItem {
+  name: string;
+  title?: string;
+  authProvider: string;
+  oidcTokenProvider?: string;
+}
+
+/**
+ * Backstage's Kubernetes backend with only the catalog cluster locator, in the same backend as
+ * the catalog and our provider reading the emulator's demo account: the clusters it lists are
+ * the DOKS Resources our provider emitted, found through their annotations alone.
+ */
+describe('DOKS clusters in the Kubernetes plugin (catalog cluster locator)', () => {
+  let emulator: DoEmulator;
+  let backend: TestBackend;
+  let scheduler: SchedulerService;
+  const captureScheduler = createBackendModule({
+    pluginId: 'catalog',
+    moduleId: 'capture-scheduler',
+    register(env) {
+      env.registerInit({
+        deps: { pluginScheduler: coreServices.scheduler },
+        async init({ pluginScheduler }) {
+          scheduler = pluginScheduler;
+        },
+      });
+    },
+  });
+
+  beforeAll(async () => {
+    emulator = await DoEmulator.start({
+      seed: loadSeedFile(demoSeedPath),
+      validateResponses: true,
+    });
+    backend = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogModule,
+        captureScheduler,
+        kubernetesPlugin,
+        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+        mockServices.rootConfig.factory({
+          data: {
+            ...catalogConfig(emulator.url),
+            kubernetes: {
+              serviceLocatorMethod: { type: 'multiTenant' },
+              clusterLocatorMethods: [
+                {
+                  type: 'catalog',
+                  // The demo's endpoints are not resolvable here (no DNS); in production a
+                  // DOKS endpoint resolves to a public address and passes the locator's check
+                  // without this.
+                  dangerouslyAllowClusterUrls: ['*.k8s.ondigitalocean.com'],
+                },
+              ],
+            },
+          },
+        }),
+      ],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await backend?.stop();
+    await emulator?.stop();
+  }, 60_000);
+
+  const clusters = async (): Promise<ClusterItem[]> => {
+    const res = await request(backend.server)
+      .get('/api/kubernetes/clusters')
+      .set('authorization', mockCredentials.user.header());
+    expect(res.status).toBe(200);
+    return [...res.body.items].sort((a: ClusterItem, b: ClusterItem) =>
+      a.name.localeCompare(b.name),
+    );
+  };
+
+  it('lists nothing before the provider has run', async () => {
+    expect(await clusters()).toEqual([]);
+  }, 30_000);
+
+  it('lists the demo account’s DOKS clusters, with the oidc auth provider and the digitalocean token provider', async () => {
+    await scheduler.triggerTask(TASK);
+    const items = await eventually(
+      clusters,
+      list => expect(list.map(c => c.name)).toHaveLength(2),
+      30_000,
+    );
+    expect(items).toEqual([
+      {
+        name: 'doks-prod-ams3',
+        title: 'prod-ams3',
+        authProvider: 'oidc',
+        oidcTokenProvider: 'digitalocean',
+      },
+      {
+        name: 'doks-staging-fra1',
+        title: 'staging-fra1',
+        authProvider: 'oidc',
+        oidcTokenProvider: 'digitalocean',
+      },
+    ]);
+
+    // What the locator read: the API server is DigitalOcean's endpoint of each cluster.
+    const entities = await resources(backend);
+    for (const [name, id] of [
+      ['doks-prod-ams3', PROD],
+      ['doks-staging-fra1', STAGING],
+    ]) {
+      expect(byName(entities, name)?.metadata.annotations).toMatchObject({
+        'kubernetes.io/api-server': `https://${id}.k8s.ondigitalocean.com`,
+        'kubernetes.io/api-server-certificate-authority': '',
+        'kubernetes.io/auth-provider': 'oidc',
+        'kubernetes.io/oidc-token-provider': 'digitalocean',
+      });
+    }
+  }, 60_000);
+});
