@@ -10,6 +10,7 @@ import type {
   RepositoryTagPageView,
   StorageSampleView,
 } from '@backstage-docr/plugin-docr-common';
+import type { DocrRegistryRef } from './registryRef';
 
 /**
  * The docr backend, as the entity pages use it.
@@ -18,26 +19,35 @@ import type {
  */
 export interface DocrApi {
   /** The registry with its account's storage; never makes the backend call DigitalOcean. */
-  getRegistry(name: string): Promise<RegistryDetailView>;
+  getRegistry(registry: DocrRegistryRef): Promise<RegistryDetailView>;
   listRuns(
-    name: string,
+    registry: DocrRegistryRef,
     page: { limit: number; offset: number },
   ): Promise<GcRunPageView>;
-  getStorage(name: string, days?: number): Promise<StorageSampleView[]>;
-  startGc(name: string): Promise<GcRunView>;
-  cancelRun(name: string, runId: number): Promise<GcRunView>;
+  getStorage(
+    registry: DocrRegistryRef,
+    days?: number,
+  ): Promise<StorageSampleView[]>;
+  startGc(registry: DocrRegistryRef): Promise<GcRunView>;
+  cancelRun(registry: DocrRegistryRef, runId: number): Promise<GcRunView>;
   /** The registry's repositories by name; a 503 while the backend lists them from DigitalOcean. */
   listRepositories(
-    name: string,
+    registry: DocrRegistryRef,
     query?: ListingQuery,
   ): Promise<RepositoryPageView>;
   /** What the registry's retention rules would delete now; a 503 while the backend lists it. */
-  getRetentionPreview(name: string): Promise<RetentionPreviewView>;
-  /** Whether DigitalOcean would let the account take this registry name (answers reused a minute). */
-  checkRegistryName(name: string): Promise<RegistryNameCheckView>;
+  getRetentionPreview(registry: DocrRegistryRef): Promise<RetentionPreviewView>;
+  /**
+   * Whether DigitalOcean would let the account (the default one when absent) take this registry
+   * name (answers reused a minute).
+   */
+  checkRegistryName(
+    name: string,
+    account?: string,
+  ): Promise<RegistryNameCheckView>;
   /** The repository's tags, newest first; a 503 while the backend lists them. */
   listTags(
-    name: string,
+    registry: DocrRegistryRef,
     repository: string,
     query?: ListingQuery,
   ): Promise<RepositoryTagPageView>;

@@ -2,6 +2,7 @@ import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type { ListingQuery } from '@backstage-docr/plugin-docr-common';
 import type { DocrApi } from './DocrApi';
+import { DocrRegistryRef, accountPath, registryPath } from './registryRef';
 
 /** `?q=…&offset=…&limit=…` of what the query sets. */
 function queryString(query: ListingQuery = {}): string {
@@ -35,41 +36,41 @@ export class DocrClient implements DocrApi {
     return response.json();
   }
 
-  getRetentionPreview(name: string) {
+  getRetentionPreview(registry: DocrRegistryRef) {
     return this.call<Awaited<ReturnType<DocrApi['getRetentionPreview']>>>(
-      `/registries/${encodeURIComponent(name)}/retention/preview`,
+      `${registryPath(registry)}/retention/preview`,
     );
   }
 
-  checkRegistryName(name: string) {
+  checkRegistryName(name: string, account?: string) {
     return this.call<Awaited<ReturnType<DocrApi['checkRegistryName']>>>(
-      '/registry-names/check',
+      `${accountPath(account)}/registry-names/check`,
       { method: 'POST', body: JSON.stringify({ name }) },
     );
   }
 
-  getRegistry(name: string) {
+  getRegistry(registry: DocrRegistryRef) {
     return this.call<Awaited<ReturnType<DocrApi['getRegistry']>>>(
-      `/registries/${encodeURIComponent(name)}`,
+      registryPath(registry),
     );
   }
 
-  listRuns(name: string, page: { limit: number; offset: number }) {
+  listRuns(registry: DocrRegistryRef, page: { limit: number; offset: number }) {
     return this.call<Awaited<ReturnType<DocrApi['listRuns']>>>(
-      `/registries/${encodeURIComponent(name)}/gc-runs?limit=${page.limit}&offset=${page.offset}`,
+      `${registryPath(registry)}/gc-runs?limit=${page.limit}&offset=${page.offset}`,
     );
   }
 
-  async getStorage(name: string, days = 30) {
+  async getStorage(registry: DocrRegistryRef, days = 30) {
     const body = await this.call<{
       items: Awaited<ReturnType<DocrApi['getStorage']>>;
-    }>(`/registries/${encodeURIComponent(name)}/storage?days=${days}`);
+    }>(`${registryPath(registry)}/storage?days=${days}`);
     return body.items;
   }
 
-  startGc(name: string) {
+  startGc(registry: DocrRegistryRef) {
     return this.call<Awaited<ReturnType<DocrApi['startGc']>>>(
-      `/registries/${encodeURIComponent(name)}/gc-runs`,
+      `${registryPath(registry)}/gc-runs`,
       {
         method: 'POST',
         body: '{}',
@@ -77,22 +78,26 @@ export class DocrClient implements DocrApi {
     );
   }
 
-  cancelRun(name: string, runId: number) {
+  cancelRun(registry: DocrRegistryRef, runId: number) {
     return this.call<Awaited<ReturnType<DocrApi['cancelRun']>>>(
-      `/registries/${encodeURIComponent(name)}/gc-runs/${runId}/cancel`,
+      `${registryPath(registry)}/gc-runs/${runId}/cancel`,
       { method: 'POST', body: '{}' },
     );
   }
 
-  listRepositories(name: string, query?: ListingQuery) {
+  listRepositories(registry: DocrRegistryRef, query?: ListingQuery) {
     return this.call<Awaited<ReturnType<DocrApi['listRepositories']>>>(
-      `/registries/${encodeURIComponent(name)}/repositories${queryString(query)}`,
+      `${registryPath(registry)}/repositories${queryString(query)}`,
     );
   }
 
-  listTags(name: string, repository: string, query?: ListingQuery) {
+  listTags(
+    registry: DocrRegistryRef,
+    repository: string,
+    query?: ListingQuery,
+  ) {
     return this.call<Awaited<ReturnType<DocrApi['listTags']>>>(
-      `/registries/${encodeURIComponent(name)}/repositories/${encodeURIComponent(repository)}/tags${queryString(query)}`,
+      `${registryPath(registry)}/repositories/${encodeURIComponent(repository)}/tags${queryString(query)}`,
     );
   }
 }

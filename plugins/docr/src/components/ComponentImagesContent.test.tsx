@@ -47,6 +47,29 @@ async function render(entity: Entity, listTags = jest.fn(async () => tags)) {
 }
 
 describe('a Component’s images', () => {
+  it('reads the repository of the account the Component names, and links that account’s registry', async () => {
+    const listTags = await render(
+      component({
+        'digitalocean.com/container-repository': 'acme-prod/web',
+        'digitalocean.com/account': 'team-b',
+      }),
+    );
+    expect(
+      await screen.findByText(
+        'docker pull registry.digitalocean.com/acme-prod/web:sha-4f2a91c',
+      ),
+    ).toBeInTheDocument();
+    expect(listTags).toHaveBeenCalledWith(
+      { name: 'acme-prod', account: 'team-b' },
+      'web',
+      expect.objectContaining({ offset: 0 }),
+    );
+    expect(screen.getByRole('link', { name: 'acme-prod' })).toHaveAttribute(
+      'href',
+      '/catalog/team-b/resource/docr-acme-prod',
+    );
+  });
+
   it('lists the tags of the repository its annotation names, with sizes and pull commands, and links the registry', async () => {
     const listTags = await render(
       component({ 'digitalocean.com/container-repository': 'acme-prod/web' }),
@@ -58,7 +81,7 @@ describe('a Component’s images', () => {
     ).toBeInTheDocument();
     expect(screen.getByText('42.0 MiB')).toBeInTheDocument();
     expect(listTags).toHaveBeenCalledWith(
-      'acme-prod',
+      { name: 'acme-prod' },
       'web',
       expect.objectContaining({ offset: 0 }),
     );

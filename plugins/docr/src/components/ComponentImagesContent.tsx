@@ -2,6 +2,7 @@ import { Box, Typography } from '@material-ui/core';
 import { MissingAnnotationEmptyState } from '@backstage/core-components';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import {
+  ANNOTATION_ACCOUNT,
   ANNOTATION_CONTAINER_REPOSITORY,
   parseContainerRepository,
   registryEntityRef,
@@ -17,6 +18,8 @@ export function ComponentImagesContent() {
   const { entity } = useEntity();
   const value = entity.metadata.annotations?.[ANNOTATION_CONTAINER_REPOSITORY];
   const target = value ? parseContainerRepository(value) : undefined;
+  // A Component names its account like the registry's entity does, when not the default one.
+  const account = entity.metadata.annotations?.[ANNOTATION_ACCOUNT];
   if (!target) {
     return (
       <MissingAnnotationEmptyState
@@ -31,13 +34,13 @@ export function ComponentImagesContent() {
           Images in registry.digitalocean.com/{target.registry}/
           {target.repository}, kept in{' '}
           <EntityRefLink
-            entityRef={registryEntityRef(target.registry)}
+            entityRef={registryEntityRef(target.registry, account)}
             title={target.registry}
           />
         </Typography>
       </Box>
       <RepositoryTagsTable
-        registry={target.registry}
+        registry={{ name: target.registry, account }}
         repository={target.repository}
       />
     </>

@@ -127,7 +127,9 @@ describe('GcCard', () => {
         name: 'Run GC now',
       }),
     );
-    await waitFor(() => expect(api.startGc).toHaveBeenCalledWith('acme-prod'));
+    await waitFor(() =>
+      expect(api.startGc).toHaveBeenCalledWith({ name: 'acme-prod' }),
+    );
     await waitFor(() =>
       expect(alerts.post).toHaveBeenCalledWith(
         expect.objectContaining({ severity: 'success' }),

@@ -5,10 +5,8 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import {
-  ANNOTATION_REGISTRY_NAME,
-  RegistrySummaryView,
-} from '@backstage-docr/plugin-docr-common';
+import { RegistrySummaryView } from '@backstage-docr/plugin-docr-common';
+import { registryRefOf } from '../api';
 import { useRegistryDetail } from '../hooks/useRegistryDetail';
 import { LastRun, StatusChip } from './GcRunStatus';
 import { RunGcNowButton } from './RunGcNowButton';
@@ -43,10 +41,10 @@ function windowText(summary: RegistrySummaryView, zone: string): string {
 /** Garbage collection of the entity's registry: policy, next window, active and last run, "Run GC now". */
 export function GcCard() {
   const { entity } = useEntity();
-  const name = entity.metadata.annotations?.[ANNOTATION_REGISTRY_NAME] ?? '';
+  const registry = registryRefOf(entity);
   // Polls closely while a run goes (the registry is read-only until it ends) and while the
   // docr backend is still starting (503), so "GC has never run" shows without a reload.
-  const summary = useRegistryDetail(name);
+  const summary = useRegistryDetail(registry);
 
   if (summary.loading && !summary.value)
     return (
@@ -105,7 +103,7 @@ export function GcCard() {
       </Box>
       <Box mt={2}>
         <RunGcNowButton
-          name={name}
+          registry={registry}
           running={Boolean(value.activeRun)}
           onSettled={summary.retry}
         />

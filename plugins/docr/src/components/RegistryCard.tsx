@@ -11,6 +11,7 @@ import {
 import { EntityRefLinks, useEntity } from '@backstage/plugin-catalog-react';
 import {
   ANNOTATION_REGION,
+  ANNOTATION_ACCOUNT,
   ANNOTATION_REGISTRY_NAME,
   ANNOTATION_SUBSCRIPTION_TIER,
   estimateMonthlyCost,
@@ -71,7 +72,9 @@ export function RegistryCard() {
   const { entity } = useEntity();
   const annotations = entity.metadata.annotations ?? {};
   const name = annotations[ANNOTATION_REGISTRY_NAME];
-  const detail = useRegistryDetail(name);
+  const detail = useRegistryDetail(
+    name ? { name, account: annotations[ANNOTATION_ACCOUNT] } : undefined,
+  );
   const clusters = useRelatedResources(
     RELATION_DEPENDENCY_OF,
     isKubernetesCluster,

@@ -7,10 +7,8 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import {
-  ANNOTATION_REGISTRY_NAME,
-  GcRunView,
-} from '@backstage-docr/plugin-docr-common';
+import { GcRunView } from '@backstage-docr/plugin-docr-common';
+import { registryRefOf } from '../api';
 import { GC_RUNS_PAGE_SIZE, useGcRunHistory } from '../hooks/useGcRunHistory';
 import { useStorageHistory } from '../hooks/useStorageHistory';
 import { GcCard, StatusChip } from './GcCard';
@@ -47,9 +45,9 @@ const STORAGE_DAYS = 30;
 /** The "Registry" tab: the cards, GC history (paginated) and storage over time with GC marked. */
 export function RegistryContent() {
   const { entity } = useEntity();
-  const name = entity.metadata.annotations?.[ANNOTATION_REGISTRY_NAME] ?? '';
-  const runs = useGcRunHistory(name);
-  const storage = useStorageHistory(name, STORAGE_DAYS);
+  const registry = registryRefOf(entity);
+  const runs = useGcRunHistory(registry);
+  const storage = useStorageHistory(registry, STORAGE_DAYS);
 
   return (
     <Grid container spacing={3}>

@@ -3,11 +3,8 @@ import { Grid } from '@material-ui/core';
 import { TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import {
-  ANNOTATION_REGISTRY_NAME,
-  RepositoryView,
-} from '@backstage-docr/plugin-docr-common';
-import { docrApiRef } from '../api';
+import { RepositoryView } from '@backstage-docr/plugin-docr-common';
+import { docrApiRef, registryRefOf } from '../api';
 import { useCachedListing } from '../hooks/useCachedListing';
 import { ListingTable } from './ListingTable';
 import { RepositoryTagsTable } from './RepositoryTagsTable';
@@ -35,13 +32,13 @@ const columns: TableColumn<RepositoryView>[] = [
 /** The "Repositories" tab: the registry's repositories; a click shows a repository's tags. */
 export function RepositoriesContent() {
   const { entity } = useEntity();
-  const registry =
-    entity.metadata.annotations?.[ANNOTATION_REGISTRY_NAME] ?? '';
+  const registry = registryRefOf(entity);
+  const { name, account } = registry;
   const api = useApi(docrApiRef);
   const [selected, setSelected] = useState<string>();
   const repositories = useCachedListing(
-    query => api.listRepositories(registry, query),
-    [api, registry],
+    query => api.listRepositories({ name, account }, query),
+    [api, name, account],
   );
 
   return (

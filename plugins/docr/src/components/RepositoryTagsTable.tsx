@@ -2,7 +2,7 @@ import { makeStyles } from '@material-ui/core';
 import { CopyTextButton, TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import type { RepositoryTagView } from '@backstage-docr/plugin-docr-common';
-import { docrApiRef } from '../api';
+import { DocrRegistryRef, docrApiRef } from '../api';
 import { useCachedListing } from '../hooks/useCachedListing';
 import { ListingTable } from './ListingTable';
 import { formatBytes, formatTime } from './format';
@@ -27,15 +27,16 @@ export function pullCommand(
 
 /** A repository's tags, newest first, each with the command that pulls it. */
 export function RepositoryTagsTable(props: {
-  registry: string;
+  registry: DocrRegistryRef;
   repository: string;
 }) {
   const { registry, repository } = props;
+  const { name, account } = registry;
   const classes = useStyles();
   const api = useApi(docrApiRef);
   const tags = useCachedListing(
-    query => api.listTags(registry, repository, query),
-    [api, registry, repository],
+    query => api.listTags({ name, account }, repository, query),
+    [api, name, account, repository],
   );
   const columns: TableColumn<RepositoryTagView>[] = [
     { title: 'Tag', field: 'tag' },
@@ -55,7 +56,7 @@ export function RepositoryTagsTable(props: {
     {
       title: 'Pull',
       render: tag => {
-        const command = pullCommand(registry, repository, tag.tag);
+        const command = pullCommand(name, repository, tag.tag);
         return (
           <>
             <span className={classes.code}>{command}</span>

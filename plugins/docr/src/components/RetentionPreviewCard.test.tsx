@@ -47,7 +47,7 @@ async function render(getRetentionPreview: DocrApi['getRetentionPreview']) {
   const api = { getRetentionPreview } as unknown as DocrApi;
   await renderInTestApp(
     <TestApiProvider apis={[[docrApiRef, api]]}>
-      <RetentionPreviewCard registry="acme-ci" />
+      <RetentionPreviewCard registry={{ name: 'acme-ci' }} />
     </TestApiProvider>,
   );
 }

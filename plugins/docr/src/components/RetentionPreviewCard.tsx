@@ -10,6 +10,7 @@ import type {
   RetentionRule,
   RetentionTagPreviewView,
 } from '@backstage-docr/plugin-docr-common';
+import type { DocrRegistryRef } from '../api';
 import { useRetentionPreview } from '../hooks/useRetentionPreview';
 import { formatBytes, formatTime } from './format';
 
@@ -52,7 +53,7 @@ const columns: TableColumn<Row>[] = [
  * What the registry's retention rules would delete now, and why; nothing is deleted from here.
  * The estimate is what a garbage collection would free afterwards (blobs nothing kept uses).
  */
-export function RetentionPreviewCard(props: { registry: string }) {
+export function RetentionPreviewCard(props: { registry: DocrRegistryRef }) {
   const preview = useRetentionPreview(props.registry);
   if (preview.loading && !preview.value) {
     return (

@@ -13,18 +13,19 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { docrGarbageCollectionRunPermission } from '@backstage-docr/plugin-docr-common';
-import { docrApiRef } from '../api';
+import { DocrRegistryRef, docrApiRef } from '../api';
 
 /**
  * "Run GC now" for those the permission policy allows on this registry's entity, after a
  * confirmation that says what it costs: the registry is read-only while GC runs.
  */
 export function RunGcNowButton(props: {
-  name: string;
+  registry: DocrRegistryRef;
   running: boolean;
   onSettled: () => void;
 }) {
-  const { name, running, onSettled } = props;
+  const { registry, running, onSettled } = props;
+  const { name } = registry;
   const { entity } = useEntity();
   const api = useApi(docrApiRef);
   const alertApi = useApi(alertApiRef);
@@ -47,7 +48,7 @@ export function RunGcNowButton(props: {
     setConfirming(false);
     setStarting(true);
     try {
-      const run = await api.startGc(name);
+      const run = await api.startGc(registry);
       alertApi.post({
         message: `Garbage collection of ${name} started (run ${run.id})`,
         severity: 'success',

@@ -5,12 +5,12 @@ import { EntityRefLinks, useEntity } from '@backstage/plugin-catalog-react';
 import {
   ANNOTATION_REGISTRY_COUNT,
   ANNOTATION_REGISTRY_LIMIT,
-  ANNOTATION_REGISTRY_NAME,
   ANNOTATION_STORAGE_USAGE_BYTES,
   ANNOTATION_SUBSCRIPTION_TIER,
   estimateMonthlyCost,
   storageUsageRatio,
 } from '@backstage-docr/plugin-docr-common';
+import { registryRefOf } from '../api';
 import { isContainerRegistry } from '../filters';
 import { useRegistryDetail } from '../hooks/useRegistryDetail';
 import { useRelatedResources } from '../hooks/useRelatedResources';
@@ -31,8 +31,9 @@ export function SubscriptionCard() {
     useRelatedResources(RELATION_DEPENDENCY_OF, isContainerRegistry).entities ??
     [];
   // Any registry's detail carries the account's storage; one request, not one per registry.
-  const anyRegistry =
-    containerRegistries[0]?.metadata.annotations?.[ANNOTATION_REGISTRY_NAME];
+  const anyRegistry = containerRegistries[0]
+    ? registryRefOf(containerRegistries[0])
+    : undefined;
   const live = useRegistryDetail(anyRegistry).value?.account;
 
   const tier = tierPricingOf(annotations);

@@ -8,7 +8,7 @@ import type {
   RepositoryTagPageView,
   RepositoryView,
 } from '@backstage-docr/plugin-docr-common';
-import { DocrApi, docrApiRef } from '../api';
+import { DocrApi, DocrRegistryRef, docrApiRef } from '../api';
 import {
   LISTING_RETRY_MS,
   SEARCH_DEBOUNCE_MS,
@@ -51,7 +51,7 @@ const ALL = [
 ];
 const listRepositories = jest.fn(
   async (
-    _name: string,
+    _registry: DocrRegistryRef,
     query: { q?: string; offset?: number; limit?: number } = {},
   ): Promise<RepositoryPageView> => {
     const matching = ALL.filter(n => !query.q || n.includes(query.q));
@@ -154,19 +154,25 @@ describe('RepositoriesContent', () => {
     expect(
       within(row).getByText(new Date('2026-11-23T10:00:00Z').toLocaleString()),
     ).toBeInTheDocument();
-    expect(listRepositories).toHaveBeenLastCalledWith('acme-prod', {
-      q: undefined,
-      offset: 0,
-      limit: 20,
-    });
+    expect(listRepositories).toHaveBeenLastCalledWith(
+      { name: 'acme-prod' },
+      {
+        q: undefined,
+        offset: 0,
+        limit: 20,
+      },
+    );
 
     fireEvent.click(screen.getByRole('button', { name: /next page/i }));
     expect(await screen.findByText('svc-18')).toBeInTheDocument();
-    expect(listRepositories).toHaveBeenLastCalledWith('acme-prod', {
-      q: undefined,
-      offset: 20,
-      limit: 20,
-    });
+    expect(listRepositories).toHaveBeenLastCalledWith(
+      { name: 'acme-prod' },
+      {
+        q: undefined,
+        offset: 20,
+        limit: 20,
+      },
+    );
 
     fireEvent.change(screen.getByLabelText('Search repositories'), {
       target: { value: 'work' },
@@ -179,11 +185,14 @@ describe('RepositoriesContent', () => {
     expect(screen.queryByText('svc-18')).toBeNull();
     expect(screen.queryByText('web')).toBeNull();
     // A new search starts at the first page.
-    expect(listRepositories).toHaveBeenLastCalledWith('acme-prod', {
-      q: 'work',
-      offset: 0,
-      limit: 20,
-    });
+    expect(listRepositories).toHaveBeenLastCalledWith(
+      { name: 'acme-prod' },
+      {
+        q: 'work',
+        offset: 0,
+        limit: 20,
+      },
+    );
   });
 
   it('says the repositories are being listed while the backend answers 503, and asks again until they are there', async () => {
@@ -241,7 +250,7 @@ describe('RepositoriesContent', () => {
     await render(api);
     fireEvent.click(await screen.findByText('web', undefined, FIRST_RENDER));
     expect(await screen.findByText('Tags of web')).toBeInTheDocument();
-    expect(api.listTags).toHaveBeenCalledWith('acme-prod', 'web', {
+    expect(api.listTags).toHaveBeenCalledWith({ name: 'acme-prod' }, 'web', {
       q: undefined,
       offset: 0,
       limit: 20,

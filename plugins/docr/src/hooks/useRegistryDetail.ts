@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { docrApiRef } from '../api';
+import { DocrRegistryRef, docrApiRef } from '../api';
 
 /** Storage changes with pushes and collections; pages follow it (the docr API never calls DigitalOcean). */
 export const STORAGE_REFRESH_MS = 10_000;
@@ -24,13 +24,15 @@ function isTransient(error: Error | undefined): boolean {
  * {@link BUSY_REFRESH_MS} while a GC runs or after a transient error.
  */
 export function useRegistryDetail(
-  name: string | undefined,
+  registry: DocrRegistryRef | undefined,
   options: { refreshMs?: number } = {},
 ) {
   const api = useApi(docrApiRef);
+  const name = registry?.name;
+  const account = registry?.account;
   const state = useAsyncRetry(
-    async () => (name ? api.getRegistry(name) : undefined),
-    [api, name],
+    async () => (name ? api.getRegistry({ name, account }) : undefined),
+    [api, name, account],
   );
   const busy = Boolean(state.value?.activeRun) || isTransient(state.error);
   const interval = busy

@@ -17,6 +17,7 @@ export type NameAvailability =
 export function useRegistryNameAvailability(
   name: string,
   problem: string | undefined,
+  account?: string,
 ): NameAvailability {
   const api = useApi(docrApiRef);
   const [availability, setAvailability] = useState<NameAvailability>({
@@ -30,7 +31,7 @@ export function useRegistryNameAvailability(
     let current = true;
     setAvailability({ state: 'checking' });
     const timer = setTimeout(() => {
-      api.checkRegistryName(name).then(
+      api.checkRegistryName(name, account).then(
         result =>
           current &&
           setAvailability({
@@ -46,6 +47,6 @@ export function useRegistryNameAvailability(
       current = false;
       clearTimeout(timer);
     };
-  }, [api, name, problem]);
+  }, [api, name, problem, account]);
   return availability;
 }

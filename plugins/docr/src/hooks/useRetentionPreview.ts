@@ -2,18 +2,18 @@ import { useEffect } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { docrApiRef } from '../api';
+import { DocrRegistryRef, docrApiRef } from '../api';
 import { LISTING_RETRY_MS } from './useCachedListing';
 
 /**
  * What the registry's retention rules would delete now. A 503 means the backend is listing the
  * registry's tags and manifests from DigitalOcean: asked again until they are there.
  */
-export function useRetentionPreview(registry: string) {
+export function useRetentionPreview({ name, account }: DocrRegistryRef) {
   const api = useApi(docrApiRef);
   const state = useAsyncRetry(
-    () => api.getRetentionPreview(registry),
-    [api, registry],
+    () => api.getRetentionPreview({ name, account }),
+    [api, name, account],
   );
   const { error, retry } = state;
   const listing = ResponseError.is(error) && error.statusCode === 503;
