@@ -6,6 +6,7 @@ import {
   ANNOTATION_REGISTRY_COUNT,
   ANNOTATION_REGISTRY_LIMIT,
   ANNOTATION_SUBSCRIPTION_TIER,
+  accountNamespace,
   subscriptionEntityName,
 } from '@backstage-docr/plugin-docr-common';
 
@@ -28,7 +29,7 @@ export function useAccountFacts(account = 'default') {
   const catalogApi = useApi(catalogApiRef);
   return useAsync(async (): Promise<AccountFacts | undefined> => {
     const entity = await catalogApi.getEntityByRef(
-      `resource:default/${subscriptionEntityName(account)}`,
+      `resource:${accountNamespace(account)}/${subscriptionEntityName(account)}`,
     );
     if (!entity) return undefined;
     const annotations = entity.metadata.annotations ?? {};

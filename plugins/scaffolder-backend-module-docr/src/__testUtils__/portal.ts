@@ -107,7 +107,10 @@ export async function startPortal(options: {
   locations?: string[];
   /** Extra config under `scaffolder`. */
   scaffolderConfig?: object;
+  /** More DigitalOcean accounts (each its own emulator), read by the catalog too. */
+  accounts?: { id: string; apiUrl: string }[];
 }) {
+  const accounts = options.accounts ?? [];
   const backend = await startTestBackend({
     features: [
       permissionPlugin,
@@ -138,6 +141,14 @@ export async function startPortal(options: {
             emulator: { port: Number(new URL(options.emulatorUrl).port) },
             maxRetries: 1,
             ...(options.token ? { token: options.token } : {}),
+            ...(accounts.length
+              ? {
+                  accounts: [
+                    { id: 'default' },
+                    ...accounts.map(a => ({ ...a, token: `token-${a.id}` })),
+                  ],
+                }
+              : {}),
           },
           catalog: {
             rules: [
@@ -163,7 +174,15 @@ export async function startPortal(options: {
               })),
             ],
             providers: {
-              digitalocean: { default: { owner: 'group:default/platform' } },
+              digitalocean: {
+                default: { owner: 'group:default/platform' },
+                ...Object.fromEntries(
+                  accounts.map(a => [
+                    a.id,
+                    { account: a.id, owner: 'group:default/platform' },
+                  ]),
+                ),
+              },
             },
           },
         },
@@ -248,14 +267,17 @@ export async function startPortal(options: {
   }
 
   /** Asks the catalog to read DigitalOcean now, and waits for the registry's entity. */
-  async function waitForRegistryEntity(registryName: string) {
+  async function waitForRegistryEntity(
+    registryName: string,
+    namespace = 'default',
+  ) {
     let polls = 0;
     return waitFor(
       async () => {
         if (polls++ % 25 === 0)
           await api.post('/api/catalog/digitalocean/refresh', {});
         return api.get(
-          `/api/catalog/entities/by-name/resource/default/docr-${registryName}`,
+          `/api/catalog/entities/by-name/resource/${namespace}/docr-${registryName}`,
         );
       },
       res => res.status === 200,

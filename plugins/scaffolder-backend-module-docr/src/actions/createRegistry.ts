@@ -150,6 +150,7 @@ export function createRegistryAction(options: {
         throw error;
       }
       const { name } = plan;
+      const { account } = ctx.input;
       const clusterNames = [
         ...plan.clustersAlreadyIntegrated,
         ...plan.clustersToIntegrate,
@@ -159,7 +160,7 @@ export function createRegistryAction(options: {
       ctx.output('region', plan.region);
       ctx.output('subscriptionTier', plan.tier);
       ctx.output('monthlyCostCents', plan.costAfter.totalCents);
-      ctx.output('entityRef', registryEntityRef(name));
+      ctx.output('entityRef', registryEntityRef(name, account));
       ctx.output('integratedClusters', clusterNames);
 
       // Who may do this, checked with the user's credentials before anything changes. A registry
@@ -188,10 +189,11 @@ export function createRegistryAction(options: {
           docrPolicyUpdatePermission,
           name,
           `adopt the existing registry ${name} (set its GC policy${plan.clustersToIntegrate.length ? ', integrate it with DOKS clusters' : ''})`,
+          account,
         );
       }
       const storedPolicy = plan.exists
-        ? await options.apis.getStoredGcPolicy(name, credentials)
+        ? await options.apis.getStoredGcPolicy(name, credentials, account)
         : undefined;
       // No policy in the input: nothing is stored, the docr backend's default (or the policy
       // already stored for an existing registry) applies.
@@ -280,6 +282,7 @@ export function createRegistryAction(options: {
         const effective = await options.apis.getEffectiveGcPolicy(
           name,
           credentials,
+          account,
         );
         ctx.output('garbageCollection', effective?.policy ?? {});
         ctx.logger.info(
@@ -294,6 +297,7 @@ export function createRegistryAction(options: {
             name,
             plan.policy,
             credentials,
+            account,
           );
           if (stored)
             ctx.logger.info(

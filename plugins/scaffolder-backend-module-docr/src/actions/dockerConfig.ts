@@ -145,12 +145,14 @@ export function dockerConfigAction(options: {
             docrRegistryPushPermission,
             registryName,
             `get push credentials for registry ${registryName}`,
+            ctx.input.account,
           )
         : options.permissions.assertAllowedOnRegistry(
             await ctx.getInitiatorCredentials(),
             docrRegistryReadPermission,
             registryName,
             `get pull credentials for registry ${registryName}`,
+            ctx.input.account,
           ));
 
       const client = options.clients.forTask(ctx.input.account, ctx.secrets);

@@ -102,6 +102,7 @@ export function integrateDoksAction(options: {
         docrPolicyUpdatePermission,
         registryName,
         `${verb} registry ${registryName} ${remove ? 'from' : 'to'} DOKS clusters`,
+        ctx.input.account,
       );
       if (ctx.isDryRun) {
         ctx.logger.info(

@@ -10,6 +10,12 @@ import {
   gcPolicySchema,
 } from '@backstage-docr/plugin-docr-common';
 
+/** The docr API's path of a registry's policy: under its account, the root for the default one. */
+function policyPath(registryName: string, account: string | undefined) {
+  const prefix = account ? `/accounts/${encodeURIComponent(account)}` : '';
+  return `${prefix}/registries/${encodeURIComponent(registryName)}/policy`;
+}
+
 /**
  * Calls to other plugins of this backend on behalf of the task's initiator: the docr backend (GC
  * policy) and the catalog (refresh of the DigitalOcean provider). Every call carries the user's
@@ -52,13 +58,14 @@ export class BackstageApis {
   async getStoredGcPolicy(
     registryName: string,
     credentials: BackstageCredentials,
+    account?: string,
   ): Promise<GcPolicy | undefined> {
     try {
       const response = await this.call(
         credentials,
         'docr',
         'GET',
-        `/registries/${encodeURIComponent(registryName)}/policy`,
+        policyPath(registryName, account),
       );
       if (!response.ok) return undefined;
       const body = (await response.json()) as {
@@ -81,13 +88,14 @@ export class BackstageApis {
   async getEffectiveGcPolicy(
     registryName: string,
     credentials: BackstageCredentials,
+    account?: string,
   ): Promise<{ policy: GcPolicy; source: string } | undefined> {
     try {
       const response = await this.call(
         credentials,
         'docr',
         'GET',
-        `/registries/${encodeURIComponent(registryName)}/policy`,
+        policyPath(registryName, account),
       );
       if (!response.ok) return undefined;
       const body = (await response.json()) as {
@@ -112,6 +120,7 @@ export class BackstageApis {
     registryName: string,
     policy: GcPolicy,
     credentials: BackstageCredentials,
+    account?: string,
   ): Promise<boolean> {
     let response: Response;
     try {
@@ -119,7 +128,7 @@ export class BackstageApis {
         credentials,
         'docr',
         'PUT',
-        `/registries/${encodeURIComponent(registryName)}/policy`,
+        policyPath(registryName, account),
         policy,
       );
     } catch (error) {

@@ -42,8 +42,9 @@ export class InitiatorPermissions {
     permission: ResourcePermission<'catalog-entity'>,
     registryName: string,
     reason: string,
+    account?: string,
   ): Promise<void> {
-    const resourceRef = registryEntityRef(registryName);
+    const resourceRef = registryEntityRef(registryName, account);
     const [decision] = await this.permissions.authorize(
       [{ permission, resourceRef }],
       { credentials },
