@@ -20,7 +20,13 @@ export {
   isRegistrySubscription,
   hasContainerRepository,
 } from './filters';
-export { docrApiRef, DocrClient, type DocrApi } from './api';
+export {
+  docrApiRef,
+  DocrClient,
+  registryRefOf,
+  type DocrApi,
+  type DocrRegistryRef,
+} from './api';
 export {
   DocrRegistryNameFieldExtension,
   DocrRegionFieldExtension,
