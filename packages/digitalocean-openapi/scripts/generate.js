@@ -6,9 +6,16 @@
  * (beside the repository). It is copied into spec/ so that the package is self-contained, and the
  * types are generated from that copy. `--check` fails when either is out of date, which the test
  * suite uses to catch drift.
+ *
+ * The shared file is read-only here, so operations this project needs beyond it live in
+ * spec/additions/*.yaml: DigitalOcean's own text from the same upstream commit, each a fragment
+ * with `paths` and `components.{parameters,responses,schemas}`. They are appended to the end of the
+ * matching sections of the copy (the shared text itself is kept byte for byte); a name that the
+ * shared spec already has is an error.
  */
 const fs = require('node:fs');
 const path = require('node:path');
+const yaml = require('js-yaml');
 
 const packageDir = path.resolve(__dirname, '..');
 const specCopy = path.join(packageDir, 'spec', 'docr-openapi.yaml');
@@ -16,8 +23,71 @@ const sharedSpec = path.resolve(
   packageDir,
   '../../../shared/digitalocean-api/docr-openapi.yaml',
 );
+const additionsDir = path.join(packageDir, 'spec', 'additions');
 const typesFile = path.join(packageDir, 'src', 'generated', 'docr-openapi.ts');
 const check = process.argv.includes('--check');
+
+/** Appends `entries` (a map) at the end of the section whose header line is `header`. */
+function appendToSection(lines, header, entries) {
+  const depth = header.length - header.trimStart().length;
+  const start = lines.indexOf(header);
+  if (start < 0)
+    throw new Error(`No "${header.trim()}" section in the shared spec`);
+  let end = start + 1;
+  while (
+    end < lines.length &&
+    (lines[end].trim() === '' ||
+      lines[end].length - lines[end].trimStart().length > depth)
+  )
+    end++;
+  const section = yaml.load(lines.slice(start, end).join('\n'), {
+    schema: yaml.CORE_SCHEMA,
+  })[header.trim().slice(0, -1)];
+  for (const name of Object.keys(entries)) {
+    if (section && name in section)
+      throw new Error(
+        `${name} is already in the shared spec's ${header.trim()}`,
+      );
+  }
+  const text = yaml
+    .dump(entries, { schema: yaml.CORE_SCHEMA, lineWidth: -1, noRefs: true })
+    .trimEnd()
+    .split('\n')
+    .map(line => (line ? `${' '.repeat(depth + 2)}${line}` : line));
+  lines.splice(end, 0, ...text);
+}
+
+/** The shared spec with spec/additions/*.yaml merged in (see the comment at the top). */
+function withAdditions(shared) {
+  const files = fs.existsSync(additionsDir)
+    ? fs
+        .readdirSync(additionsDir)
+        .filter(f => f.endsWith('.yaml'))
+        .sort()
+    : [];
+  if (!files.length) return shared;
+  const lines = shared.split('\n');
+  for (const file of files) {
+    const addition = yaml.load(
+      fs.readFileSync(path.join(additionsDir, file), 'utf8'),
+      { schema: yaml.CORE_SCHEMA },
+    );
+    const components = addition.components ?? {};
+    for (const kind of ['schemas', 'responses', 'parameters']) {
+      if (components[kind])
+        appendToSection(lines, `  ${kind}:`, components[kind]);
+    }
+    if (addition.paths) appendToSection(lines, 'paths:', addition.paths);
+  }
+  const header = lines.findIndex(line => !line.startsWith('#'));
+  lines.splice(
+    header,
+    0,
+    `# Added by packages/digitalocean-openapi/scripts/generate.js from spec/additions/ (DigitalOcean's`,
+    `# own text from the same commit): ${files.join(', ')}.`,
+  );
+  return lines.join('\n');
+}
 
 async function generateTypes() {
   const { default: openapiTS, astToString } =
@@ -70,12 +140,15 @@ function forApiExtractor(source) {
 async function main() {
   const problems = [];
   if (fs.existsSync(sharedSpec)) {
-    const shared = fs.readFileSync(sharedSpec, 'utf8');
+    const shared = withAdditions(fs.readFileSync(sharedSpec, 'utf8'));
     if (
       !fs.existsSync(specCopy) ||
       fs.readFileSync(specCopy, 'utf8') !== shared
     ) {
-      if (check) problems.push(`${specCopy} differs from ${sharedSpec}`);
+      if (check)
+        problems.push(
+          `${specCopy} differs from ${sharedSpec} with spec/additions merged in`,
+        );
       else fs.writeFileSync(specCopy, shared);
     }
   }

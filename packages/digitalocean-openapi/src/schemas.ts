@@ -31,6 +31,14 @@ export type RepositoryBlob = components['schemas']['repository_blob'];
 export type DockerCredentials = components['schemas']['docker_credentials'];
 /** @public */
 export type KubernetesCluster = components['schemas']['cluster_read'];
+/**
+ * What `GET /v2/kubernetes/clusters/\{cluster_id\}/credentials` returns: the API server, its CA
+ * (`certificate_authority_data`, base64 PEM) and secrets (`token`, or the deprecated client
+ * certificate and key) for the cluster.
+ *
+ * @public
+ */
+export type KubernetesClusterCredentials = components['schemas']['credentials'];
 /** @public */
 export type Region = components['schemas']['region'];
 /** @public */

@@ -983,6 +983,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/kubernetes/clusters/{cluster_id}/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve Credentials for a Kubernetes Cluster
+         * @remarks This endpoint returns a JSON object . It can be used to programmatically
+         *     construct Kubernetes clients which cannot parse kubeconfig files.
+         *
+         *     The resulting JSON object contains token-based authentication for clusters
+         *     supporting it, and certificate-based authentication otherwise. For a list of
+         *     supported versions and more information, see "[How to Connect to a DigitalOcean
+         *     Kubernetes Cluster](https://docs.digitalocean.com/products/kubernetes/how-to/connect-to-cluster/)".
+         *
+         *     To retrieve credentials for accessing a Kubernetes cluster, send a GET
+         *     request to `/v2/kubernetes/clusters/$K8S_CLUSTER_ID/credentials`.
+         *
+         *     Clusters supporting token-based authentication may define an expiration by
+         *     passing a duration in seconds as a query parameter to
+         *     `/v2/kubernetes/clusters/$K8S_CLUSTER_ID/credentials?expiry_seconds=$DURATION_IN_SECONDS`.
+         *     If not set or 0, then the token will have a 7 day expiry. The query parameter
+         *     has no impact in certificate-based authentication.
+         */
+        get: operations["kubernetes_get_credentials"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 /** @public */
 export type webhooks = Record<string, never>;
@@ -1892,6 +1927,57 @@ export interface components {
              */
             type?: "untagged manifests only" | "unreferenced blobs only" | "untagged manifests and unreferenced blobs";
         };
+        credentials: {
+            /**
+             * Format: uri
+             * @remarks The URL used to access the cluster API server.
+             * @example https://bd5f5959-5e1e-4205-a714-a914373942af.k8s.ondigitalocean.com
+             */
+            server?: string;
+            /**
+             * Format: byte
+             * @remarks A base64 encoding of bytes representing the certificate authority data for accessing the cluster.
+             * @example LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSURKekNDQWcrZ0F3SUJBZ0lDQm5Vd0RRWUpLb1pJaHZjTkFRRUxCUUF3TXpFVk1CTUdBMVVFQ2hNTVJHbG4KYVhSaGJFOWpaV0Z1TVJvd0dBWURWUVFERXhGck9ITmhZWE1nUTJ4MWMzUmxjaUJEUVRBZUZ3MHlNREE0TURNeApOVEkxTWpoYUZ3MDBNREE0TURNeE5USTFNamhhTURNeEZUQVRCZ05WQkFvVERFUnBaMmwwWVd4UFkyVmhiakVhCk1CZ0dBMVVFQXhNUmF6aHpZV0Z6SUVOc2RYTjBaWElnUTBFd2dnRWlNQTBHQ1NxR1NJYjNEUUVCQVFVQUE0SUIKRHdBd2dnRUtBb0lCQVFDc21oa2JrSEpUcGhZQlN0R05VVE1ORVZTd2N3bmRtajArelQvcUZaNGsrOVNxUnYrSgpBd0lCaGpBU0JnTlZIUk1CQWY4RUNEQUdBUUgvQWdFQU1CMEdBMVVkRGdRV0JCUlRzazhhZ1hCUnFyZXdlTXJxClhwa3E1NXg5dVRBTkJna3Foa2lHOXcwQkFRc0ZBQU9DQVFFQXB6V2F6bXNqYWxXTEx3ZjVpbWdDblNINDlKcGkKYWkvbzFMdEJvVEpleGdqZzE1ZVppaG5BMUJMc0lWNE9BZGM3UEFsL040L0hlbENrTDVxandjamRnNVdaYnMzYwozcFVUQ0g5bVVwMFg1SVdhT1VKV292Q1hGUlM1R2VKYXlkSDVPUXhqTURzR2N2UlNvZGQrVnQ2MXE3aWdFZ2I1CjBOZ1l5RnRnc2p0MHpJN3hURzZFNnlsOVYvUmFoS3lIQks2eExlM1RnUGU4SXhWa2RwT3QzR0FhSDRaK0pLR3gKYisyMVZia1NnRE1QQTlyR0VKNVZwVXlBV0FEVXZDRVFHV0hmNGpQN2ZGZlc3T050S0JWY3h3YWFjcVBVdUhzWApwRG5DZVR3V1NuUVp6L05xNmQxWUtsMFdtbkwzTEowemJzRVFGbEQ4MkkwL09MY2dZSDVxMklOZHhBPT0KLS0tLS1FTkQgQ0VSVElGSUNBVEUtLS0tLQo=
+             */
+            certificate_authority_data?: string;
+            /**
+             * Format: byte
+             * @deprecated DigitalOcean's API deprecates it (see the remarks).
+             * @remarks A base64 encoding of bytes representing the x509 client
+             *     certificate data for access the cluster. This is only returned for clusters
+             *     without support for token-based authentication.
+             *
+             *     Newly created Kubernetes clusters do not return credentials using
+             *     certificate-based authentication. For additional information,
+             *     [see here](https://docs.digitalocean.com/products/kubernetes/how-to/connect-to-cluster/#authenticate).
+             * @example null
+             */
+            client_certificate_data?: string | null;
+            /**
+             * Format: byte
+             * @deprecated DigitalOcean's API deprecates it (see the remarks).
+             * @remarks A base64 encoding of bytes representing the x509 client key
+             *     data for access the cluster. This is only returned for clusters without
+             *     support for token-based authentication.
+             *
+             *     Newly created Kubernetes clusters do not return credentials using
+             *     certificate-based authentication. For additional information,
+             *     [see here](https://docs.digitalocean.com/products/kubernetes/how-to/connect-to-cluster/#authenticate).
+             * @example null
+             */
+            client_key_data?: string | null;
+            /**
+             * @remarks An access token used to authenticate with the cluster. This is only returned for clusters with support for token-based authentication.
+             * @example $DIGITALOCEAN_TOKEN
+             */
+            token?: string;
+            /**
+             * Format: date-time
+             * @remarks A time value given in ISO8601 combined date and time format that represents when the access token expires.
+             * @example 2019-11-09T11:50:28.889080521Z
+             */
+            expires_at?: string;
+        };
     };
     responses: {
         /** @remarks There was an unexpected error. */
@@ -2357,6 +2443,18 @@ export interface components {
                 } & components["schemas"]["pagination"] & components["schemas"]["meta"];
             };
         };
+        /** @remarks A JSON object containing credentials for a cluster. */
+        credentials: {
+            headers: {
+                "ratelimit-limit": components["headers"]["ratelimit-limit"];
+                "ratelimit-remaining": components["headers"]["ratelimit-remaining"];
+                "ratelimit-reset": components["headers"]["ratelimit-reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["credentials"];
+            };
+        };
     };
     parameters: {
         /**
@@ -2419,6 +2517,11 @@ export interface components {
          * @example true
          */
         registry_read_write: boolean;
+        /**
+         * @remarks The duration in seconds that the returned Kubernetes credentials will be valid. If not set or 0, the credentials will have a 7 day expiry.
+         * @example 300
+         */
+        kubernetes_expiry_seconds: number;
     };
     requestBodies: never;
     headers: {
@@ -3601,6 +3704,35 @@ export interface operations {
         responses: {
             200: components["responses"]["registry_options_response"];
             401: components["responses"]["unauthorized"];
+            429: components["responses"]["too_many_requests"];
+            500: components["responses"]["server_error"];
+            default: components["responses"]["unexpected_error"];
+        };
+    };
+    kubernetes_get_credentials: {
+        parameters: {
+            query?: {
+                /**
+                 * @remarks The duration in seconds that the returned Kubernetes credentials will be valid. If not set or 0, the credentials will have a 7 day expiry.
+                 * @example 300
+                 */
+                expiry_seconds?: components["parameters"]["kubernetes_expiry_seconds"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @remarks A unique ID that can be used to reference a Kubernetes cluster.
+                 * @example bd5f5959-5e1e-4205-a714-a914373942af
+                 */
+                cluster_id: components["parameters"]["kubernetes_cluster_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["credentials"];
+            401: components["responses"]["unauthorized"];
+            404: components["responses"]["not_found"];
             429: components["responses"]["too_many_requests"];
             500: components["responses"]["server_error"];
             default: components["responses"]["unexpected_error"];
