@@ -85,5 +85,36 @@ describe('emulator API behaviour', () => {
         ).status,
       ).toBe(412);
     });
+
+    it('returns the cluster credentials: a stable base64 PEM CA, a fake token that expires', async () => {
+      const path = `/v2/kubernetes/clusters/${clusterId}/credentials`;
+      const first = await call('GET', path);
+      expect(first.status).toBe(200);
+      const { server, certificate_authority_data, token, expires_at } =
+        first.body;
+      expect(server).toBe(`https://${clusterId}.k8s.ondigitalocean.com`);
+      expect(
+        Buffer.from(certificate_authority_data, 'base64').toString(),
+      ).toMatch(
+        /^-----BEGIN CERTIFICATE-----\n[\s\S]+-----END CERTIFICATE-----\n$/,
+      );
+      expect(token).toMatch(/^doks-emulator-/);
+      expect(Date.parse(expires_at)).toBeGreaterThan(Date.now());
+      const again = await call('GET', `${path}?expiry_seconds=300`);
+      expect(again.body.certificate_authority_data).toBe(
+        certificate_authority_data,
+      );
+      expect(Date.parse(again.body.expires_at)).toBeLessThanOrEqual(
+        Date.now() + 300_000,
+      );
+      expect(
+        (
+          await call(
+            'GET',
+            '/v2/kubernetes/clusters/00000000-0000-4000-8000-000000000000/credentials',
+          )
+        ).status,
+      ).toBe(404);
+    });
   });
 });

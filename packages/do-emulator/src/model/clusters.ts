@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import type { KubernetesCluster } from '@backstage-docr/digitalocean-openapi';
 
 /** Generated types mark server-set fields readonly; the emulator is the server that sets them. */
@@ -67,4 +68,44 @@ export function forgetRegistry(
       cluster.registry_enabled = cluster.registries.length > 0;
     }
   }
+}
+
+/**
+ * A stable fake CA for the cluster, as DigitalOcean sends it (`certificate_authority_data`: the
+ * PEM, base64-encoded). Its body is derived from the cluster's id, so it is the same on every call
+ * and differs between clusters; it is not a certificate anything could verify with.
+ */
+export function clusterCaData(clusterId: string): string {
+  const der = Buffer.concat(
+    [0, 1, 2, 3, 4, 5, 6, 7].map(i =>
+      createHash('sha256').update(`doks-ca:${clusterId}:${i}`).digest(),
+    ),
+  ).toString('base64');
+  const pem = [
+    '-----BEGIN CERTIFICATE-----',
+    ...(der.match(/.{1,64}/g) ?? []),
+    '-----END CERTIFICATE-----',
+    '',
+  ].join('\n');
+  return Buffer.from(pem).toString('base64');
+}
+
+/**
+ * What `GET /v2/kubernetes/clusters/{id}/credentials` returns for a token-authenticated cluster:
+ * its endpoint and CA, and a fake token valid for `expirySeconds` (7 days when 0 or absent).
+ */
+export function clusterCredentials(
+  cluster: ClusterState,
+  nowMs: number,
+  expirySeconds = 0,
+) {
+  const ttl = (expirySeconds || 7 * 24 * 3600) * 1000;
+  return {
+    ...(cluster.endpoint ? { server: cluster.endpoint } : {}),
+    certificate_authority_data: clusterCaData(cluster.id!),
+    client_certificate_data: null,
+    client_key_data: null,
+    token: `doks-emulator-${randomBytes(16).toString('hex')}`,
+    expires_at: new Date(nowMs + ttl).toISOString(),
+  };
 }

@@ -4,6 +4,7 @@ import {
   addRegistries,
   addSoleRegistry,
   getCluster,
+  getCredentials,
   listClusters,
   removeRegistries,
   removeSoleRegistry,
@@ -78,6 +79,7 @@ export const handlers: Record<string, Handler> = {
   // DOKS
   kubernetes_list_clusters: listClusters,
   kubernetes_get_cluster: getCluster,
+  kubernetes_get_credentials: getCredentials,
   kubernetes_add_registry: addSoleRegistry,
   kubernetes_remove_registry: removeSoleRegistry,
   kubernetes_add_registries: addRegistries,

@@ -1,3 +1,4 @@
+import { clusterCredentials } from '../../model/clusters';
 import { unprocessable } from '../../model/errors';
 import { paginate } from '../pagination';
 import {
@@ -26,6 +27,18 @@ export function getCluster(ctx: OperationContext): OperationResult {
   return ok({
     kubernetes_cluster: ctx.account.getCluster(param(ctx, 'cluster_id')),
   });
+}
+
+/** The cluster's endpoint, its (stable, fake) CA and a fresh fake token. */
+export function getCredentials(ctx: OperationContext): OperationResult {
+  const cluster = ctx.account.getCluster(param(ctx, 'cluster_id'));
+  return ok(
+    clusterCredentials(
+      cluster,
+      ctx.account.now(),
+      Number(ctx.query.expiry_seconds ?? 0),
+    ),
+  );
 }
 
 // The deprecated /v2/kubernetes/registry paths act on the account's sole registry.
