@@ -3,6 +3,7 @@ import type {
   GarbageCollection,
   GarbageCollectionType,
   KubernetesCluster,
+  KubernetesClusterCredentials,
   Region,
   Registry,
   RegistryOptions,
@@ -258,6 +259,17 @@ export class DigitalOceanClient {
     options?: CallOptions,
   ): Promise<KubernetesCluster> {
     return this.kubernetes.getCluster(clusterId, options);
+  }
+
+  /**
+   * The cluster's API server, CA (`certificate_authority_data`) and access credentials. The token
+   * and client key are secrets: use them, never log or store them.
+   */
+  getClusterCredentials(
+    clusterId: string,
+    options?: CallOptions,
+  ): Promise<KubernetesClusterCredentials> {
+    return this.kubernetes.getClusterCredentials(clusterId, options);
   }
 
   /** Gives the clusters pull secrets for the registries (DOKS "1-click" integration). */

@@ -299,6 +299,16 @@ describe('contract: client requests and emulator responses against the OpenAPI s
     ]);
     await client.removeRegistriesFromClusters([CLUSTER_B], ['acme-two']);
     expect((await client.getCluster(CLUSTER_B)).registries).toEqual(['acme']);
+    const clusterCredentials = await client.getClusterCredentials(CLUSTER_B);
+    expect(clusterCredentials.server).toBe(
+      (await client.getCluster(CLUSTER_B)).endpoint,
+    );
+    expect(
+      Buffer.from(
+        clusterCredentials.certificate_authority_data!,
+        'base64',
+      ).toString(),
+    ).toContain('-----BEGIN CERTIFICATE-----');
     expect((await client.listRegions()).map(r => r.slug)).toContain('fra1');
     await client.deleteRegistry('acme-two');
     expect((await client.listRegistries()).map(r => r.name)).toEqual(['acme']);
@@ -314,7 +324,7 @@ describe('contract: client requests and emulator responses against the OpenAPI s
         .map(op => op.operationId)
         .filter((id): id is string => Boolean(id)),
     );
-    expect(all).toHaveLength(44);
+    expect(all).toHaveLength(45);
     expect([...validated].sort()).toEqual([...all].sort());
   });
 });

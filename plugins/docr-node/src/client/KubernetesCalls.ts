@@ -1,4 +1,7 @@
-import type { KubernetesCluster } from '@backstage-docr/digitalocean-openapi';
+import type {
+  KubernetesCluster,
+  KubernetesClusterCredentials,
+} from '@backstage-docr/digitalocean-openapi';
 import { CallOptions } from './options';
 import { ApiCalls } from './ApiCalls';
 
@@ -28,6 +31,22 @@ export class KubernetesCalls {
       }),
     );
     return data.kubernetes_cluster!;
+  }
+
+  /**
+   * The cluster's credentials. Besides its CA they hold secrets (a token, or a client key): never
+   * log or store those.
+   */
+  async getClusterCredentials(
+    clusterId: string,
+    options?: CallOptions,
+  ): Promise<KubernetesClusterCredentials> {
+    return this.calls.unwrap(
+      this.calls.api.GET('/v2/kubernetes/clusters/{cluster_id}/credentials', {
+        params: { path: { cluster_id: clusterId } },
+        signal: options?.signal,
+      }),
+    );
   }
 
   async addRegistriesToClusters(
