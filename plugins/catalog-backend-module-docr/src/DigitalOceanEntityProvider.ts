@@ -7,6 +7,7 @@ import type {
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
 import type { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
+import { clusterCertificateAuthorities } from './clusterCertificateAuthorities';
 import { EntityContext, clusterEntity, registryEntity } from './entities';
 import { subscriptionEntity } from './subscriptionEntity';
 
@@ -54,8 +55,10 @@ export class DigitalOceanEntityProvider implements EntityProvider {
   }
 
   /**
-   * Reads the account (four calls whatever the number of registries: registries, subscription,
-   * tier options, clusters 200 per page) and applies a full mutation.
+   * Reads the account and applies a full mutation. Four calls whatever the number of registries
+   * (registries, subscription, tier options, clusters 200 per page), then one credentials call per
+   * cluster that has an endpoint, for its CA (at most four at a time; one that fails leaves that
+   * cluster's entity without the CA annotation): 4 + N calls for N clusters.
    */
   async refresh(signal?: AbortSignal): Promise<RefreshResult> {
     if (!this.connection) {
@@ -71,12 +74,18 @@ export class DigitalOceanEntityProvider implements EntityProvider {
       client.getOptions({ signal }),
       client.listClusters({ signal }),
     ]);
+    const cas = await clusterCertificateAuthorities(
+      client,
+      clusters,
+      logger,
+      signal,
+    );
     const entities = [
       subscriptionEntity(subscription, registries, options, context),
       ...registries.map(r =>
         registryEntity(r, options.subscription_tiers, context),
       ),
-      ...clusters.map(c => clusterEntity(c, context)),
+      ...clusters.map(c => clusterEntity(c, context, cas.get(c.id!))),
     ];
     await this.connection.applyMutation({
       type: 'full',

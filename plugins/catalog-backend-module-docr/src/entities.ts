@@ -126,9 +126,11 @@ export function nodePoolsSummary(cluster: KubernetesCluster): string {
     .join('; ');
 }
 
+/** `caData`: the cluster's CA from its credentials (base64 PEM), when it could be read. */
 export function clusterEntity(
   cluster: KubernetesCluster,
   context: EntityContext,
+  caData?: string,
 ): Entity {
   const viewUrl = `${CONSOLE_URL}/kubernetes/clusters/${cluster.id}`;
   const pools = nodePoolsSummary(cluster);
@@ -141,7 +143,7 @@ export function clusterEntity(
     [ANNOTATION_KUBERNETES_VERSION]: cluster.version,
     [ANNOTATION_NODE_POOLS]: pools,
     // Read by Backstage's Kubernetes plugin (catalog cluster locator).
-    ...kubernetesPluginAnnotations(cluster),
+    ...kubernetesPluginAnnotations(cluster, caData),
   };
   const registries = cluster.registry_enabled ? (cluster.registries ?? []) : [];
   return {

@@ -25,19 +25,21 @@ export const DIGITALOCEAN_OIDC_TOKEN_PROVIDER = 'digitalocean';
  *   a bearer token, and `oidc` is the strategy that sends a token the user's browser obtained.
  *   `serviceAccount` is refused by the catalog locator, and no built-in strategy holds a
  *   DigitalOcean token on the server.
- * - certificate authority: DigitalOcean's cluster object has none; it comes from
- *   `GET /v2/kubernetes/clusters/{id}/credentials` (one call per cluster), which our client and
- *   emulator do not have yet. It is emitted empty, which the plugin reads as "no cluster CA":
- *   the API server's certificate is checked against Node's trust store
- *   (`NODE_EXTRA_CA_CERTS` can add the clusters' CAs).
+ * - certificate authority: DigitalOcean's cluster object has none; it is the
+ *   `certificate_authority_data` of `GET /v2/kubernetes/clusters/{id}/credentials` (base64 PEM,
+ *   which is what the plugin's `caData` takes), read by the provider, one call per cluster. Only
+ *   the CA goes into the entity, never the token or client key of that answer. When the call
+ *   failed, the annotation is left out, so the locator skips the cluster until a later refresh
+ *   reads its CA, rather than connecting without it.
  */
 export function kubernetesPluginAnnotations(
   cluster: KubernetesCluster,
+  caData?: string,
 ): Record<string, string> {
   if (!cluster.endpoint) return {};
   return {
     [KUBERNETES_API_SERVER]: cluster.endpoint,
-    [KUBERNETES_API_SERVER_CA]: '',
+    ...(caData ? { [KUBERNETES_API_SERVER_CA]: caData } : {}),
     [KUBERNETES_AUTH_PROVIDER]: 'oidc',
     [KUBERNETES_OIDC_TOKEN_PROVIDER]: DIGITALOCEAN_OIDC_TOKEN_PROVIDER,
   };

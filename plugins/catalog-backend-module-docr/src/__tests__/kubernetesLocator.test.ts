@@ -96,6 +96,16 @@ describe('DOKS clusters in the Kubernetes plugin (catalog cluster locator)', () 
     await emulator?.stop();
   }, 60_000);
 
+  /** The CA the emulator's credentials endpoint gives for the cluster. */
+  const emulatorCa = async (id: string): Promise<string> => {
+    const res = await fetch(
+      `${emulator.url}/v2/kubernetes/clusters/${id}/credentials`,
+      { headers: { authorization: 'Bearer test' } },
+    );
+    expect(res.status).toBe(200);
+    return (await res.json()).certificate_authority_data;
+  };
+
   const clusters = async (): Promise<ClusterItem[]> => {
     const res = await request(backend.server)
       .get('/api/kubernetes/clusters')
@@ -132,18 +142,49 @@ describe('DOKS clusters in the Kubernetes plugin (catalog cluster locator)', () 
       },
     ]);
 
-    // What the locator read: the API server is DigitalOcean's endpoint of each cluster.
+    // What the locator read: the API server is DigitalOcean's endpoint of each cluster, its CA
+    // the one the cluster's credentials carry (base64 PEM), and nothing else of them.
     const entities = await resources(backend);
     for (const [name, id] of [
       ['doks-prod-ams3', PROD],
       ['doks-staging-fra1', STAGING],
     ]) {
-      expect(byName(entities, name)?.metadata.annotations).toMatchObject({
+      const ca = await emulatorCa(id);
+      expect(Buffer.from(ca, 'base64').toString()).toMatch(
+        /^-----BEGIN CERTIFICATE-----\n/,
+      );
+      const annotations = byName(entities, name)?.metadata.annotations;
+      expect(annotations).toMatchObject({
         'kubernetes.io/api-server': `https://${id}.k8s.ondigitalocean.com`,
-        'kubernetes.io/api-server-certificate-authority': '',
+        'kubernetes.io/api-server-certificate-authority': ca,
         'kubernetes.io/auth-provider': 'oidc',
         'kubernetes.io/oidc-token-provider': 'digitalocean',
       });
+      expect(JSON.stringify(annotations)).not.toContain('doks-emulator-');
+    }
+  }, 60_000);
+
+  it('emits a cluster whose credentials call fails without the CA annotation, so the locator skips it; the refresh still succeeds', async () => {
+    emulator.faults.add({
+      kind: 'error',
+      status: 404,
+      count: 1000,
+      operationId: 'kubernetes_get_credentials',
+    });
+    try {
+      await scheduler.triggerTask(TASK);
+      await eventually(clusters, list => expect(list).toEqual([]), 30_000);
+      const entities = await resources(backend);
+      const prod = byName(entities, 'doks-prod-ams3')?.metadata.annotations;
+      expect(prod).toMatchObject({
+        'kubernetes.io/api-server': `https://${PROD}.k8s.ondigitalocean.com`,
+        'kubernetes.io/auth-provider': 'oidc',
+      });
+      expect(prod).not.toHaveProperty(
+        'kubernetes.io/api-server-certificate-authority',
+      );
+    } finally {
+      emulator.faults.clear();
     }
   }, 60_000);
 });

@@ -83,10 +83,11 @@ describe('DigitalOcean entity provider in a real catalog backend', () => {
     await emulator?.stop();
   });
 
-  it('emits the account’s subscription, every registry and DOKS cluster as Resources, at a constant number of DO calls', async () => {
+  it('emits the account’s subscription, every registry and DOKS cluster as Resources, in four DO calls plus one per cluster (its CA)', async () => {
     emulator.requests.reset();
     await scheduler.triggerTask(TASK);
     expect(emulator.requests.summary().byOperation).toEqual({
+      kubernetes_get_credentials: 2,
       kubernetes_list_clusters: 1,
       registries_get_options: 1,
       registries_get_subscription: 1,
