@@ -1,0 +1,220 @@
+import type { Knex } from 'knex';
+import type { RetentionRule } from '@backstage-docr/plugin-docr-common';
+import { toDate, toNumber } from '../database/rowValues';
+
+const PLANS = 'docr_retention_plans';
+const DELETIONS = 'docr_retention_deletions';
+/** Rows per insert: 13 values each, well under SQLite's and PostgreSQL's parameter limits. */
+const INSERT_CHUNK = 500;
+
+/** One registry's retention in one window occurrence, of one account. */
+export interface RetentionRunKey {
+  account: string;
+  registryName: string;
+  occurrenceKey: string;
+}
+
+export type DeletionStatus = 'planned' | 'deleted' | 'skipped' | 'failed';
+
+/** A tag (or, without `tag`, an untagged manifest) the rules selected. */
+export interface PlannedDeletion {
+  repository: string;
+  tag?: string;
+  digest: string;
+  /** Index of the first rule selecting it. */
+  rule: number;
+  reason: string;
+  compressedSizeBytes: number;
+}
+
+export interface JournalEntry extends PlannedDeletion {
+  id: number;
+  status: DeletionStatus;
+}
+
+export interface RetentionPlan {
+  rules: RetentionRule[];
+  tagsListed: number;
+  estimatedFreedBytes: number;
+  plannedAt: Date;
+}
+
+/**
+ * What retention did in one window occurrence, over every runner that worked on it: the run
+ * history shows it (tags deleted by rule) and the GC that follows is judged by it.
+ */
+export interface RetentionJournalSummary {
+  /** Tags and untagged manifests deleted (or found already gone after being selected). */
+  deleted: number;
+  deletedTags: number;
+  deletedManifests: number;
+  /** Deleted tags and manifests by the index of the first rule selecting them. */
+  deletedByRule: Record<string, number>;
+  /** Re-pushed or tagged again since they were selected: kept. */
+  skipped: number;
+  failed: number;
+  /** Still planned: the window ended or the run was stopped first. */
+  remaining: number;
+  /** What a GC would free after every selected deletion, from the listing before deletion. */
+  estimatedFreedBytes: number;
+  tagsListed: number;
+  plannedAt: Date;
+}
+
+const keyColumns = (key: RetentionRunKey) => ({
+  account: key.account,
+  registry_name: key.registryName,
+  occurrence_key: key.occurrenceKey,
+});
+
+/**
+ * The retention journal: a plan per window occurrence and every deletion it intends, written
+ * before DigitalOcean is asked, then marked with what happened. Updates are compare-and-set on
+ * `planned`, so an entry settles once.
+ */
+export class DeletionJournal {
+  constructor(private readonly db: Knex) {}
+
+  async plan(key: RetentionRunKey): Promise<RetentionPlan | undefined> {
+    const row = await this.db(PLANS).where(keyColumns(key)).first();
+    if (!row) return undefined;
+    return {
+      rules: JSON.parse(row.rules_json),
+      tagsListed: Number(row.tags_listed),
+      estimatedFreedBytes: toNumber(row.estimated_freed_bytes) ?? 0,
+      plannedAt: toDate(row.planned_at)!,
+    };
+  }
+
+  /**
+   * Writes the plan and its deletions in one transaction. False when the occurrence already has
+   * a plan (another runner made it first): that one stands, nothing is planned twice.
+   */
+  async createPlan(
+    key: RetentionRunKey,
+    plan: RetentionPlan,
+    deletions: PlannedDeletion[],
+  ): Promise<boolean> {
+    try {
+      await this.db.transaction(async trx => {
+        await trx(PLANS).insert({
+          ...keyColumns(key),
+          rules_json: JSON.stringify(plan.rules),
+          tags_listed: plan.tagsListed,
+          estimated_freed_bytes: plan.estimatedFreedBytes,
+          planned_at: plan.plannedAt,
+        });
+        const rows = deletions.map(d => ({
+          ...keyColumns(key),
+          repository: d.repository,
+          tag: d.tag ?? null,
+          digest: d.digest,
+          rule: d.rule,
+          reason: d.reason,
+          compressed_size_bytes: d.compressedSizeBytes,
+          status: 'planned',
+          created_at: plan.plannedAt,
+        }));
+        for (let i = 0; i < rows.length; i += INSERT_CHUNK)
+          await trx(DELETIONS).insert(rows.slice(i, i + INSERT_CHUNK));
+      });
+      return true;
+    } catch (error) {
+      // The unique key on the plan: another runner planned this occurrence meanwhile.
+      if (await this.plan(key)) return false;
+      throw error;
+    }
+  }
+
+  /** The deletions still planned: by repository, tags before untagged manifests, oldest first. */
+  async pending(key: RetentionRunKey): Promise<JournalEntry[]> {
+    const rows = await this.db(DELETIONS)
+      .where({ ...keyColumns(key), status: 'planned' })
+      .orderBy('repository')
+      .orderByRaw('case when tag is null then 1 else 0 end')
+      .orderBy('id');
+    return rows.map(row => ({
+      id: row.id,
+      repository: row.repository,
+      ...(row.tag === null ? {} : { tag: row.tag }),
+      digest: row.digest,
+      rule: Number(row.rule),
+      reason: row.reason,
+      compressedSizeBytes: toNumber(row.compressed_size_bytes) ?? 0,
+      status: row.status,
+    }));
+  }
+
+  /** Settles a planned entry; false when it was settled already (by another runner). */
+  async settle(
+    id: number,
+    outcome:
+      | { status: 'deleted'; at: Date; detail?: string }
+      | { status: 'skipped'; detail: string }
+      | { status: 'failed'; error: string },
+  ): Promise<boolean> {
+    const updated = await this.db(DELETIONS)
+      .where({ id, status: 'planned' })
+      .update({
+        status: outcome.status,
+        detail: 'detail' in outcome ? (outcome.detail ?? null) : null,
+        error: outcome.status === 'failed' ? outcome.error : null,
+        deleted_at: outcome.status === 'deleted' ? outcome.at : null,
+      });
+    return updated > 0;
+  }
+
+  /** The occurrence's plan and what became of it; undefined when retention never planned it. */
+  async summary(
+    key: RetentionRunKey,
+  ): Promise<RetentionJournalSummary | undefined> {
+    const plan = await this.plan(key);
+    if (!plan) return undefined;
+    const rows = await this.db(DELETIONS)
+      .where(keyColumns(key))
+      .select(
+        'status',
+        'rule',
+        this.db.raw('case when tag is null then 1 else 0 end as is_manifest'),
+      )
+      .count({ n: '*' })
+      .groupBy('status', 'rule', 'is_manifest');
+    const summary: RetentionJournalSummary = {
+      deleted: 0,
+      deletedTags: 0,
+      deletedManifests: 0,
+      deletedByRule: {},
+      skipped: 0,
+      failed: 0,
+      remaining: 0,
+      estimatedFreedBytes: plan.estimatedFreedBytes,
+      tagsListed: plan.tagsListed,
+      plannedAt: plan.plannedAt,
+    };
+    for (const row of rows as Array<Record<string, unknown>>) {
+      const n = Number(row.n);
+      const status = row.status as DeletionStatus;
+      if (status === 'deleted') {
+        summary.deleted += n;
+        if (Number(row.is_manifest)) summary.deletedManifests += n;
+        else summary.deletedTags += n;
+        const rule = String(row.rule);
+        summary.deletedByRule[rule] = (summary.deletedByRule[rule] ?? 0) + n;
+      } else if (status === 'skipped') summary.skipped += n;
+      else if (status === 'failed') summary.failed += n;
+      else summary.remaining += n;
+    }
+    return summary;
+  }
+}
+
+/**
+ * What retention did in a window occurrence (for the run history: tags deleted by rule), or
+ * undefined when it planned nothing there (no rules, or it never got to list).
+ */
+export function readRetentionSummary(
+  db: Knex,
+  key: RetentionRunKey,
+): Promise<RetentionJournalSummary | undefined> {
+  return new DeletionJournal(db).summary(key);
+}
