@@ -1,0 +1,305 @@
+import { performance } from 'node:perf_hooks';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { Knex } from 'knex';
+import type { Retention } from '@backstage-docr/plugin-docr-common';
+import type { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
+import {
+  DeletionJournal,
+  JournalEntry,
+  RetentionJournalSummary,
+  RetentionRunKey,
+} from './DeletionJournal';
+import { listRegistryNow } from './freshListing';
+import { planDeletions } from './plan';
+import {
+  DEFAULT_RETENTION_PACING,
+  RetentionPacing,
+  RunGuard,
+  Sleep,
+} from './RunGuard';
+import { TagChecker } from './TagChecker';
+
+/** One registry's retention in one GC window occurrence. */
+export interface RetentionRunRequest extends RetentionRunKey {
+  /** The registry's retention (its GC policy's `retention`); none or no rules: nothing is done. */
+  retention?: Retention;
+  /** The window's end: no deletion starts after it; what is left stays planned. */
+  deadline: Date;
+  now: () => Date;
+  /** Stops the run between two deletions (an in-flight call is aborted); the rest stays planned. */
+  signal?: AbortSignal;
+}
+
+/**
+ * What retention did in the occurrence, over every runner that worked on it (see
+ * `RetentionJournalSummary`); `plannedAt` and `tagsListed` are absent when nothing was planned.
+ */
+export interface RetentionRunSummary
+  extends
+    Omit<RetentionJournalSummary, 'plannedAt' | 'tagsListed'>,
+    Partial<Pick<RetentionJournalSummary, 'plannedAt' | 'tagsListed'>> {
+  /** Why it ended with deletions left planned; absent when every planned deletion was settled. */
+  stoppedBy?: 'deadline' | 'aborted' | 'errors';
+  /** This call resumed a plan made earlier in the same occurrence (after a restart). */
+  resumed: boolean;
+  /** Pauses taken because DigitalOcean's rate limit still refused after the client's waits. */
+  rateLimitPauses: number;
+}
+
+export interface RetentionRunnerOptions {
+  pacing?: Partial<RetentionPacing>;
+  /** A repository's tags are listed again before a deletion when the listing held is older. */
+  listingMaxAgeMs?: number;
+  /** Failures in a row (not rate limits) after which the run stops, leaving the rest planned. */
+  maxConsecutiveFailures?: number;
+  sleep?: Sleep;
+}
+
+const EMPTY: Omit<RetentionRunSummary, 'resumed' | 'rateLimitPauses'> = {
+  deleted: 0,
+  deletedTags: 0,
+  deletedManifests: 0,
+  deletedByRule: {},
+  skipped: 0,
+  failed: 0,
+  remaining: 0,
+  estimatedFreedBytes: 0,
+};
+
+const describeEntry = (
+  registry: string,
+  e: Pick<JournalEntry, 'repository' | 'tag' | 'digest'>,
+) =>
+  e.tag
+    ? `tag ${registry}/${e.repository}:${e.tag} (${e.digest})`
+    : `untagged manifest ${registry}/${e.repository}@${e.digest}`;
+
+const errorText = (error: unknown) =>
+  error instanceof Error ? error.message : String(error);
+
+/**
+ * Deletes what a registry's retention rules select, inside a GC window occurrence: lists the
+ * registry from DigitalOcean, selects as the preview does (`selectRetention`), journals every
+ * intended deletion, then deletes one at a time within the rate budget, each tag only while it
+ * still points at the digest selected. Run again for the same occurrence (after a restart), it
+ * resumes the plan; a later occurrence plans afresh. The GC that frees the bytes is the caller's
+ * next step.
+ *
+ * `run` throws when the registry cannot be listed (a 404 for the registry included): nothing is
+ * planned then. Once planned, DigitalOcean's errors are journaled per deletion, never thrown.
+ */
+export class RetentionRunner {
+  private readonly journal: DeletionJournal;
+  private readonly pacing: RetentionPacing;
+
+  constructor(
+    private readonly deps: {
+      client: DigitalOceanClient;
+      db: Knex;
+      logger: LoggerService;
+      options?: RetentionRunnerOptions;
+    },
+  ) {
+    this.journal = new DeletionJournal(deps.db);
+    this.pacing = { ...DEFAULT_RETENTION_PACING, ...deps.options?.pacing };
+  }
+
+  async run(request: RetentionRunRequest): Promise<RetentionRunSummary> {
+    const { registryName, occurrenceKey, account } = request;
+    const rules = request.retention?.rules ?? [];
+    const where = `${account}/${registryName} in window ${occurrenceKey}`;
+    if (!rules.length) return { ...EMPTY, resumed: false, rateLimitPauses: 0 };
+    const guard = new RunGuard({
+      deadline: request.deadline,
+      now: request.now,
+      signal: request.signal,
+      pacing: this.pacing,
+      logger: this.deps.logger,
+      sleep: this.deps.options?.sleep,
+    });
+    try {
+      const checker = new TagChecker(this.deps.client, guard, registryName, {
+        maxAgeMs: this.deps.options?.listingMaxAgeMs ?? 60_000,
+      });
+      const resumed = (await this.journal.plan(request)) !== undefined;
+      if (resumed) {
+        this.deps.logger.info(`Retention of ${where}: resuming its plan`);
+      } else {
+        const stoppedBy =
+          guard.stopReason() ??
+          (await this.makePlan(request, guard, checker, where));
+        if (stoppedBy) {
+          this.deps.logger.info(
+            `Retention of ${where}: stopped (${stoppedBy}) before planning`,
+          );
+          return {
+            ...EMPTY,
+            stoppedBy,
+            resumed,
+            rateLimitPauses: guard.rateLimitPauses,
+          };
+        }
+      }
+      const stoppedBy = await this.deleteAll(request, guard, checker);
+      const summary = await this.journal.summary(request);
+      const result: RetentionRunSummary = {
+        ...EMPTY,
+        ...summary,
+        ...(stoppedBy ? { stoppedBy } : {}),
+        resumed,
+        rateLimitPauses: guard.rateLimitPauses,
+      };
+      this.deps.logger.info(
+        `Retention of ${where} ${stoppedBy ? `stopped (${stoppedBy})` : 'finished'}: ${result.deleted} deleted (${result.deletedTags} tags, ${result.deletedManifests} untagged manifests; by rule ${JSON.stringify(result.deletedByRule)}), ${result.skipped} skipped, ${result.failed} failed, ${result.remaining} left planned; a GC would free about ${result.estimatedFreedBytes} bytes`,
+      );
+      return result;
+    } finally {
+      guard.dispose();
+    }
+  }
+
+  /** Lists, selects and journals; says why it stopped before planning, if it did. */
+  private async makePlan(
+    request: RetentionRunRequest,
+    guard: RunGuard,
+    checker: TagChecker,
+    where: string,
+  ) {
+    const rules = request.retention?.rules ?? [];
+    const listed = await listRegistryNow(
+      this.deps.client,
+      guard,
+      request.registryName,
+    );
+    if (listed.stoppedBy) return listed.stoppedBy;
+    const repositories = listed.value;
+    for (const repository of repositories)
+      checker.hold(repository.name, repository.tags);
+    const plannedAt = request.now();
+    const { deletions, estimatedFreedBytes, tagsListed } = planDeletions(
+      repositories,
+      rules,
+      plannedAt,
+    );
+    const made = await this.journal.createPlan(
+      request,
+      { rules, tagsListed, estimatedFreedBytes, plannedAt },
+      deletions,
+    );
+    const tags = deletions.filter(d => d.tag).length;
+    this.deps.logger.info(
+      made
+        ? `Retention of ${where}: planned ${tags} tag and ${deletions.length - tags} untagged manifest deletions of ${tagsListed} tags listed in ${repositories.length} repositories; a GC would then free about ${estimatedFreedBytes} bytes`
+        : `Retention of ${where}: another runner planned it first; following its plan`,
+    );
+    return undefined;
+  }
+
+  /** Works through the planned deletions; says why it stopped with some left, if it did. */
+  private async deleteAll(
+    request: RetentionRunRequest,
+    guard: RunGuard,
+    checker: TagChecker,
+  ): Promise<RetentionRunSummary['stoppedBy']> {
+    const { logger } = this.deps;
+    const maxFailures = this.deps.options?.maxConsecutiveFailures ?? 5;
+    let failuresInARow = 0;
+    for (const entry of await this.journal.pending(request)) {
+      const stopped = guard.stopReason();
+      if (stopped) return stopped;
+      const what = describeEntry(request.registryName, entry);
+      const check = await checker.check(entry);
+      if (check.stoppedBy) return check.stoppedBy;
+      const verdict = check.value;
+      if (!verdict) {
+        failuresInARow++;
+        logger.warn(
+          `Retention could not check ${what} before deleting it: ${errorText(check.error)}; left planned`,
+        );
+        if (failuresInARow >= maxFailures) return 'errors';
+        continue;
+      }
+      if (verdict.verdict === 'gone') {
+        await this.journal.settle(entry.id, {
+          status: 'deleted',
+          at: request.now(),
+          detail: verdict.detail,
+        });
+        logger.info(
+          `Retention found ${what} already gone (${verdict.detail}); counted as deleted`,
+        );
+        continue;
+      }
+      if (verdict.verdict === 'changed') {
+        await this.journal.settle(entry.id, {
+          status: 'skipped',
+          detail: verdict.detail,
+        });
+        logger.warn(`Retention kept ${what}: ${verdict.detail}`);
+        continue;
+      }
+      const outcome = await this.deleteOne(request, guard, entry);
+      if (outcome.stoppedBy) return outcome.stoppedBy;
+      if (outcome.value.error) {
+        failuresInARow++;
+        await this.journal.settle(entry.id, {
+          status: 'failed',
+          error: outcome.value.error,
+        });
+        logger.error(
+          `Retention failed to delete ${what}: ${outcome.value.error}`,
+        );
+        if (failuresInARow >= maxFailures) return 'errors';
+        continue;
+      }
+      failuresInARow = 0;
+      checker.deleted(entry);
+      await this.journal.settle(entry.id, {
+        status: 'deleted',
+        at: request.now(),
+        detail: outcome.value.detail,
+      });
+      logger.info(
+        `Retention deleted ${what} of account ${request.account} in window ${request.occurrenceKey}: ${entry.reason}${outcome.value.detail ? ` (${outcome.value.detail})` : ''}`,
+      );
+    }
+    return undefined;
+  }
+
+  private deleteOne(
+    request: RetentionRunRequest,
+    guard: RunGuard,
+    entry: JournalEntry,
+  ) {
+    const { client } = this.deps;
+    const { registryName } = request;
+    const started = performance.now();
+    return guard.call(
+      `deleting ${describeEntry(registryName, entry)}`,
+      async signal => {
+        try {
+          if (entry.tag)
+            await client.deleteTag(registryName, entry.repository, entry.tag, {
+              signal,
+            });
+          else
+            await client.deleteManifest(
+              registryName,
+              entry.repository,
+              entry.digest,
+              { signal },
+            );
+          return {};
+        } catch (error) {
+          const status = (error as { status?: number }).status;
+          if (status === 404)
+            return { detail: 'DigitalOcean answered 404: deleted before' };
+          if (status === 429 || guard.signal.aborted) throw error;
+          return {
+            error: `${errorText(error)} (after ${Math.round(performance.now() - started)} ms)`,
+          };
+        }
+      },
+    );
+  }
+}
