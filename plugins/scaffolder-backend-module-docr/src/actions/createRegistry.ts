@@ -87,7 +87,7 @@ export function createRegistryAction(options: {
             .record(z.unknown())
             .optional()
             .describe(
-              'GC policy: { enabled, type, window: { days, start, duration, timezone } } (or windows: [...]). Omitted: nothing is stored and the docr backend’s configured default applies (built in: both types, Sunday 03:00 UTC for 2 hours). An explicit policy with no windows means "collect only by hand"',
+              'GC policy: { enabled, type, window: { days, start, duration, timezone } } (or windows: [...]). Omitted: nothing is stored and the docr backend’s configured default applies (built in: both types, Sunday 03:00 UTC for 2 hours). An explicit policy with no windows means "collect only by hand". retention: { rules: [{ repositories, keepNewest, deleteOlderThan, protect, protectSemver, untaggedManifestsOlderThan }] } deletes the tags the rules select in each window, before the GC',
             ),
         doksClusters: z =>
           z
