@@ -1,59 +1,30 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
-import { DoEmulator } from '@backstage-docr/do-emulator';
-import {
-  DocrTestBackend,
-  MINUTE,
-  TestClock,
-  weeklySundayWindow,
-} from '../__testUtils__/backend';
-import {
-  RobustnessStartOptions,
-  startRobustnessBackend,
-} from '../__testUtils__/robustnessBackend';
+import { MINUTE, weeklySundayWindow } from '../__testUtils__/backend';
+import { robustnessHarness } from '../__testUtils__/robustnessBackend';
 
 jest.setTimeout(90_000);
 
 describe('GC task robustness (issue #10, findings 3, 5 and 8)', () => {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
-  let clock: TestClock;
-  let emulator: DoEmulator;
-  let docr: DocrTestBackend;
-
-  async function start(options: RobustnessStartOptions = {}) {
-    const started = await startRobustnessBackend(databases, options);
-    ({ clock, emulator, docr } = started);
-    return started.knex;
-  }
-
-  afterEach(async () => {
-    await docr?.stop();
-    await emulator?.stop();
-  });
-
-  const runs = async (registry: string) =>
-    (await docr.api('get', `/registries/${registry}/gc-runs`)).body.items;
-
-  const starts = () =>
-    emulator.requests.count('registries_run_garbageCollection');
+  const h = robustnessHarness();
+  const { start, runs, starts } = h;
 
   it('a transient DigitalOcean error before the start does not use up the window: retried next tick, started once', async () => {
     await start({ gcStepMs: 30 * MINUTE });
-    clock.set('2026-11-22T03:00:00Z');
-    emulator.faults.add({
+    h.clock.set('2026-11-22T03:00:00Z');
+    h.emulator.faults.add({
       kind: 'error',
       status: 503,
       count: 2, // the call and its one retry
       operationId: 'registries_get_garbageCollection',
     });
-    await docr.tick();
+    await h.docr.tick();
     expect(starts()).toBe(1); // acme-prod
     expect((await runs('acme-dev'))[0].status).toBe('waiting to retry');
     for (let i = 0; i < 3; i++) {
-      clock.advance(MINUTE);
-      await docr.tick();
+      h.clock.advance(MINUTE);
+      await h.docr.tick();
     }
     expect(starts()).toBe(2);
-    expect(emulator.account.getRegistry('acme-dev').gcRuns).toHaveLength(1);
+    expect(h.emulator.account.getRegistry('acme-dev').gcRuns).toHaveLength(1);
     const history = await runs('acme-dev');
     expect(history).toHaveLength(1);
     expect(history[0].statuses.slice(0, 4)).toEqual([
@@ -66,9 +37,9 @@ describe('GC task robustness (issue #10, findings 3, 5 and 8)', () => {
 
   it('an aborted tick stops between registries and aborts the call in progress', async () => {
     await start({ digitalocean: { requestTimeout: { seconds: 5 } } });
-    clock.set('2026-11-22T03:00:00Z');
-    emulator.requests.reset();
-    emulator.faults.add({
+    h.clock.set('2026-11-22T03:00:00Z');
+    h.emulator.requests.reset();
+    h.emulator.faults.add({
       kind: 'hang',
       count: 1,
       operationId: 'registries_list_garbageCollections',
@@ -76,14 +47,16 @@ describe('GC task robustness (issue #10, findings 3, 5 and 8)', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 300);
     const began = Date.now();
-    await docr.tick(controller.signal);
+    await h.docr.tick(controller.signal);
     expect(Date.now() - began).toBeLessThan(3000);
     expect(starts()).toBe(0);
     // The sample's import hung on the first registry; nothing after it was asked.
-    expect(emulator.requests.count('registries_list_garbageCollections')).toBe(
-      1,
+    expect(
+      h.emulator.requests.count('registries_list_garbageCollections'),
+    ).toBe(1);
+    expect(h.emulator.requests.count('registries_get_garbageCollection')).toBe(
+      0,
     );
-    expect(emulator.requests.count('registries_get_garbageCollection')).toBe(0);
   });
 
   it('a DigitalOcean clock 2 minutes behind ours: a start whose answer was lost is adopted, not failed, and cancelled at window end', async () => {
@@ -92,28 +65,28 @@ describe('GC task robustness (issue #10, findings 3, 5 and 8)', () => {
       emulatorSkewMs: 2 * MINUTE,
       docr: weeklySundayWindow('UTC', '03:00', 'PT1H'),
     });
-    clock.set('2026-11-22T03:00:00Z');
-    emulator.faults.add({
+    h.clock.set('2026-11-22T03:00:00Z');
+    h.emulator.faults.add({
       kind: 'drop-response',
       count: 1,
       operationId: 'registries_run_garbageCollection',
     });
-    await docr.tick();
-    const doRun = emulator.account.getRegistry('acme-dev').gcRuns[0];
-    clock.advance(6 * MINUTE); // past the grace for an unanswered start
-    await docr.tick();
+    await h.docr.tick();
+    const doRun = h.emulator.account.getRegistry('acme-dev').gcRuns[0];
+    h.clock.advance(6 * MINUTE); // past the grace for an unanswered start
+    await h.docr.tick();
     expect((await runs('acme-dev'))[0]).toMatchObject({
       doUuid: doRun.uuid,
       status: 'requested',
     });
-    clock.set('2026-11-22T04:00:00Z');
-    await docr.tick();
+    h.clock.set('2026-11-22T04:00:00Z');
+    await h.docr.tick();
     const [cancelling] = await runs('acme-dev');
     expect(cancelling.status).toBe('cancelling');
     expect(cancelling.reason).toContain('Cancelled at window end');
-    clock.advance(35 * MINUTE);
-    await docr.tick();
+    h.clock.advance(35 * MINUTE);
+    await h.docr.tick();
     expect((await runs('acme-dev'))[0].status).toBe('cancelled');
-    expect(emulator.account.getRegistry('acme-dev').gcRuns).toHaveLength(1);
+    expect(h.emulator.account.getRegistry('acme-dev').gcRuns).toHaveLength(1);
   });
 });
