@@ -1,31 +1,23 @@
-import { DoEmulator } from '../http/server';
-import { caller } from './http';
+import { caller, emulatorHarness } from './http';
 
 describe('emulator API behaviour', () => {
-  let emulator: DoEmulator;
-  let call: ReturnType<typeof caller>;
-
-  afterEach(() => emulator?.stop());
-
-  async function start(options: Parameters<typeof DoEmulator.start>[0] = {}) {
-    emulator = await DoEmulator.start({ validateResponses: true, ...options });
-    call = caller(emulator);
-  }
+  const h = emulatorHarness();
+  const { start } = h;
 
   describe('auth, rate limits, pagination and faults', () => {
     it('answers 401 in DigitalOcean’s shape without a valid bearer token', async () => {
       await start({ token: 'secret-token' });
-      const none = await caller(emulator, '')('GET', '/v2/registries');
+      const none = await caller(h.emulator, '')('GET', '/v2/registries');
       expect(none.status).toBe(401);
       expect(none.body).toMatchObject({
         id: 'unauthorized',
         message: 'Unable to authenticate you.',
       });
       expect(
-        (await caller(emulator, 'wrong')('GET', '/v2/registries')).status,
+        (await caller(h.emulator, 'wrong')('GET', '/v2/registries')).status,
       ).toBe(401);
       expect(
-        (await caller(emulator, 'secret-token')('GET', '/v2/registries'))
+        (await caller(h.emulator, 'secret-token')('GET', '/v2/registries'))
           .status,
       ).toBe(200);
     });
@@ -37,13 +29,13 @@ describe('emulator API behaviour', () => {
         rateLimitPerMinute: 3,
         rateLimitPerHour: 100,
       });
-      const first = await call('GET', '/v2/registries');
+      const first = await h.call('GET', '/v2/registries');
       expect(first.headers.get('ratelimit-limit')).toBe('100');
       expect(first.headers.get('ratelimit-remaining')).toBe('99');
-      await call('GET', '/v2/registries');
-      await call('GET', '/v2/registries');
+      await h.call('GET', '/v2/registries');
+      await h.call('GET', '/v2/registries');
       now += 20_000;
-      const limited = await call('GET', '/v2/registries');
+      const limited = await h.call('GET', '/v2/registries');
       expect(limited.status).toBe(429);
       expect(limited.body.id).toBe('too_many_requests');
       expect(limited.headers.get('retry-after')).toBe('40');
@@ -51,7 +43,7 @@ describe('emulator API behaviour', () => {
         String(Math.ceil((1_000_000_000_000 + 60_000) / 1000)),
       );
       now += 40_000;
-      expect((await call('GET', '/v2/registries')).status).toBe(200);
+      expect((await h.call('GET', '/v2/registries')).status).toBe(200);
     });
 
     it('paginates with links and meta', async () => {
@@ -62,12 +54,12 @@ describe('emulator API behaviour', () => {
           })),
         },
       });
-      const first = await call('GET', '/v2/kubernetes/clusters?per_page=20');
+      const first = await h.call('GET', '/v2/kubernetes/clusters?per_page=20');
       expect(first.body.kubernetes_clusters).toHaveLength(20);
       expect(first.body.meta.total).toBe(45);
       expect(first.body.links.pages.next).toContain('page=2');
       expect(first.body.links.pages.last).toContain('page=3');
-      const last = await call(
+      const last = await h.call(
         'GET',
         '/v2/kubernetes/clusters?per_page=20&page=3',
       );
@@ -81,38 +73,38 @@ describe('emulator API behaviour', () => {
       expect(last.body.links.pages.prev).toContain('page=2');
       expect(last.body.links.pages.next).toBeUndefined();
       expect(
-        (await call('GET', '/v2/kubernetes/clusters?per_page=201')).status,
+        (await h.call('GET', '/v2/kubernetes/clusters?per_page=201')).status,
       ).toBe(422);
     });
 
     it('injects errors, dropped connections and latency, and counts requests per operation', async () => {
       await start();
-      emulator.faults.add({
+      h.emulator.faults.add({
         kind: 'error',
         status: 503,
         count: 1,
         operationId: 'registries_list',
       });
-      emulator.faults.add({
+      h.emulator.faults.add({
         kind: 'drop',
         count: 1,
         operationId: 'registries_get_options',
       });
-      expect((await call('GET', '/v2/registries')).status).toBe(503);
-      expect((await call('GET', '/v2/registries')).status).toBe(200);
-      await expect(call('GET', '/v2/registries/options')).rejects.toThrow();
-      expect((await call('GET', '/v2/registries/options')).status).toBe(200);
-      await call('POST', '/_emulator/faults', { latencyMs: 150 });
+      expect((await h.call('GET', '/v2/registries')).status).toBe(503);
+      expect((await h.call('GET', '/v2/registries')).status).toBe(200);
+      await expect(h.call('GET', '/v2/registries/options')).rejects.toThrow();
+      expect((await h.call('GET', '/v2/registries/options')).status).toBe(200);
+      await h.call('POST', '/_emulator/faults', { latencyMs: 150 });
       const started = Date.now();
-      await call('GET', '/v2/registries');
+      await h.call('GET', '/v2/registries');
       expect(Date.now() - started).toBeGreaterThanOrEqual(140);
-      const counts = (await call('GET', '/_emulator/requests')).body;
+      const counts = (await h.call('GET', '/_emulator/requests')).body;
       expect(counts.byOperation).toEqual({
         registries_get_options: 2,
         registries_list: 3,
       });
-      expect(emulator.requests.count('registries_list')).toBe(3);
-      expect(emulator.requests.mutating()).toHaveLength(0);
+      expect(h.emulator.requests.count('registries_list')).toBe(3);
+      expect(h.emulator.requests.mutating()).toHaveLength(0);
     });
   });
 });

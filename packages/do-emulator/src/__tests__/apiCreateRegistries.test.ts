@@ -1,16 +1,8 @@
-import { DoEmulator } from '../http/server';
-import { caller } from './http';
+import { emulatorHarness } from './http';
 
 describe('emulator API behaviour', () => {
-  let emulator: DoEmulator;
-  let call: ReturnType<typeof caller>;
-
-  afterEach(() => emulator?.stop());
-
-  async function start(options: Parameters<typeof DoEmulator.start>[0] = {}) {
-    emulator = await DoEmulator.start({ validateResponses: true, ...options });
-    call = caller(emulator);
-  }
+  const h = emulatorHarness();
+  const { start } = h;
 
   describe('creating registries: bad input gets a clear error', () => {
     beforeEach(() =>
@@ -25,7 +17,7 @@ describe('emulator API behaviour', () => {
     ])(
       'refuses a name that is %s with 422 naming the field',
       async (_, name) => {
-        const res = await call('POST', '/v2/registries', {
+        const res = await h.call('POST', '/v2/registries', {
           name,
           subscription_tier_slug: 'basic',
           region: 'fra1',
@@ -34,18 +26,18 @@ describe('emulator API behaviour', () => {
         expect(res.body.id).toBe('unprocessable_entity');
         expect(res.body.message).toContain('/requestBody/name');
         expect(res.body.request_id).toEqual(expect.any(String));
-        expect(emulator.account.registries.size).toBe(0);
+        expect(h.emulator.account.registries.size).toBe(0);
       },
     );
 
     it('refuses an unknown tier and an unknown region', async () => {
-      const tier = await call('POST', '/v2/registries', {
+      const tier = await h.call('POST', '/v2/registries', {
         name: 'ok',
         subscription_tier_slug: 'enterprise',
       });
       expect(tier.status).toBe(422);
       expect(tier.body.message).toContain('subscription_tier_slug');
-      const region = await call('POST', '/v2/registries', {
+      const region = await h.call('POST', '/v2/registries', {
         name: 'ok',
         subscription_tier_slug: 'basic',
         region: 'mars1',
@@ -57,12 +49,12 @@ describe('emulator API behaviour', () => {
     it('refuses a name taken by this or another account with 409', async () => {
       expect(
         (
-          await call('POST', '/v2/registries/validate-name', {
+          await h.call('POST', '/v2/registries/validate-name', {
             name: 'taken-elsewhere',
           })
         ).status,
       ).toBe(409);
-      const elsewhere = await call('POST', '/v2/registries', {
+      const elsewhere = await h.call('POST', '/v2/registries', {
         name: 'taken-elsewhere',
         subscription_tier_slug: 'basic',
       });
@@ -70,19 +62,19 @@ describe('emulator API behaviour', () => {
       expect(elsewhere.body.message).toContain('already taken');
       expect(
         (
-          await call('POST', '/v2/registries', {
+          await h.call('POST', '/v2/registries', {
             name: 'mine',
             subscription_tier_slug: 'basic',
           })
         ).status,
       ).toBe(201);
       expect(
-        (await call('POST', '/v2/registries/validate-name', { name: 'mine' }))
+        (await h.call('POST', '/v2/registries/validate-name', { name: 'mine' }))
           .status,
       ).toBe(409);
       expect(
         (
-          await call('POST', '/v2/registries', {
+          await h.call('POST', '/v2/registries', {
             name: 'mine',
             subscription_tier_slug: 'basic',
           })
@@ -90,7 +82,7 @@ describe('emulator API behaviour', () => {
       ).toBe(409);
       expect(
         (
-          await call('POST', '/v2/registries/validate-name', {
+          await h.call('POST', '/v2/registries/validate-name', {
             name: 'free-one',
           })
         ).status,
@@ -98,7 +90,7 @@ describe('emulator API behaviour', () => {
     });
 
     it('refuses a body that is not JSON with 400', async () => {
-      const res = await fetch(`${emulator.url}/v2/registries`, {
+      const res = await fetch(`${h.emulator.url}/v2/registries`, {
         method: 'POST',
         headers: {
           authorization: 'Bearer t',

@@ -1,16 +1,8 @@
-import { DoEmulator } from '../http/server';
-import { caller } from './http';
+import { emulatorHarness } from './http';
 
 describe('emulator API behaviour', () => {
-  let emulator: DoEmulator;
-  let call: ReturnType<typeof caller>;
-
-  afterEach(() => emulator?.stop());
-
-  async function start(options: Parameters<typeof DoEmulator.start>[0] = {}) {
-    emulator = await DoEmulator.start({ validateResponses: true, ...options });
-    call = caller(emulator);
-  }
+  const h = emulatorHarness();
+  const { start } = h;
 
   describe('DOKS integration', () => {
     const clusterId = '6c9e1c4e-2b1d-4a3e-9f0a-0d7c2d1b9a01';
@@ -26,36 +18,36 @@ describe('emulator API behaviour', () => {
 
     it('sets registry_enabled and registries on clusters, and removes them', async () => {
       expect(
-        (await call('GET', `/v2/kubernetes/clusters/${clusterId}`)).body
+        (await h.call('GET', `/v2/kubernetes/clusters/${clusterId}`)).body
           .kubernetes_cluster,
       ).toMatchObject({ registry_enabled: false, registries: [] });
       expect(
         (
-          await call('POST', '/v2/kubernetes/registries', {
+          await h.call('POST', '/v2/kubernetes/registries', {
             cluster_uuids: [clusterId],
             registries: ['b', 'a'],
           })
         ).status,
       ).toBe(204);
       expect(
-        (await call('GET', `/v2/kubernetes/clusters/${clusterId}`)).body
+        (await h.call('GET', `/v2/kubernetes/clusters/${clusterId}`)).body
           .kubernetes_cluster,
       ).toMatchObject({ registry_enabled: true, registries: ['a', 'b'] });
       expect(
         (
-          await call('DELETE', '/v2/kubernetes/registries', {
+          await h.call('DELETE', '/v2/kubernetes/registries', {
             cluster_uuids: [clusterId],
             registries: ['a'],
           })
         ).status,
       ).toBe(204);
       expect(
-        (await call('GET', `/v2/kubernetes/clusters/${clusterId}`)).body
+        (await h.call('GET', `/v2/kubernetes/clusters/${clusterId}`)).body
           .kubernetes_cluster.registries,
       ).toEqual(['b']);
-      await call('DELETE', '/v2/registries/b');
+      await h.call('DELETE', '/v2/registries/b');
       expect(
-        (await call('GET', `/v2/kubernetes/clusters/${clusterId}`)).body
+        (await h.call('GET', `/v2/kubernetes/clusters/${clusterId}`)).body
           .kubernetes_cluster,
       ).toMatchObject({ registry_enabled: false, registries: [] });
     });
@@ -63,7 +55,7 @@ describe('emulator API behaviour', () => {
     it('answers 404 for an unknown cluster or registry and 412 for the legacy call with several registries', async () => {
       expect(
         (
-          await call('POST', '/v2/kubernetes/registries', {
+          await h.call('POST', '/v2/kubernetes/registries', {
             cluster_uuids: ['00000000-0000-4000-8000-000000000000'],
             registries: ['a'],
           })
@@ -71,7 +63,7 @@ describe('emulator API behaviour', () => {
       ).toBe(404);
       expect(
         (
-          await call('POST', '/v2/kubernetes/registries', {
+          await h.call('POST', '/v2/kubernetes/registries', {
             cluster_uuids: [clusterId],
             registries: ['nope'],
           })
@@ -79,7 +71,7 @@ describe('emulator API behaviour', () => {
       ).toBe(404);
       expect(
         (
-          await call('POST', '/v2/kubernetes/registry', {
+          await h.call('POST', '/v2/kubernetes/registry', {
             cluster_uuids: [clusterId],
           })
         ).status,
@@ -88,7 +80,7 @@ describe('emulator API behaviour', () => {
 
     it('returns the cluster credentials: a stable base64 PEM CA, a fake token that expires', async () => {
       const path = `/v2/kubernetes/clusters/${clusterId}/credentials`;
-      const first = await call('GET', path);
+      const first = await h.call('GET', path);
       expect(first.status).toBe(200);
       const { server, certificate_authority_data, token, expires_at } =
         first.body;
@@ -100,7 +92,7 @@ describe('emulator API behaviour', () => {
       );
       expect(token).toMatch(/^doks-emulator-/);
       expect(Date.parse(expires_at)).toBeGreaterThan(Date.now());
-      const again = await call('GET', `${path}?expiry_seconds=300`);
+      const again = await h.call('GET', `${path}?expiry_seconds=300`);
       expect(again.body.certificate_authority_data).toBe(
         certificate_authority_data,
       );
@@ -109,7 +101,7 @@ describe('emulator API behaviour', () => {
       );
       expect(
         (
-          await call(
+          await h.call(
             'GET',
             '/v2/kubernetes/clusters/00000000-0000-4000-8000-000000000000/credentials',
           )

@@ -1,56 +1,48 @@
-import { DoEmulator } from '../http/server';
-import { caller } from './http';
+import { emulatorHarness } from './http';
 
 describe('emulator API behaviour', () => {
-  let emulator: DoEmulator;
-  let call: ReturnType<typeof caller>;
-
-  afterEach(() => emulator?.stop());
-
-  async function start(options: Parameters<typeof DoEmulator.start>[0] = {}) {
-    emulator = await DoEmulator.start({ validateResponses: true, ...options });
-    call = caller(emulator);
-  }
+  const h = emulatorHarness();
+  const { start } = h;
 
   describe('tier limits', () => {
     it('allows one registry below Professional and ten on it', async () => {
       await start();
       expect(
         (
-          await call('POST', '/v2/registries', {
+          await h.call('POST', '/v2/registries', {
             name: 'r0',
             subscription_tier_slug: 'basic',
           })
         ).status,
       ).toBe(201);
-      const second = await call('POST', '/v2/registries', { name: 'r1' });
+      const second = await h.call('POST', '/v2/registries', { name: 'r1' });
       expect(second.status).toBe(412);
       expect(second.body).toMatchObject({
         id: 'precondition_failed',
         message:
           'registry is not eligible for tier because: [OverRegistryLimit]',
       });
-      const mismatch = await call('POST', '/v2/registries', {
+      const mismatch = await h.call('POST', '/v2/registries', {
         name: 'r1',
         subscription_tier_slug: 'professional',
       });
       expect(mismatch.status).toBe(412);
       expect(mismatch.body.message).toContain('shared by all registries');
-      const upgraded = await call('POST', '/v2/registries/subscription', {
+      const upgraded = await h.call('POST', '/v2/registries/subscription', {
         tier_slug: 'professional',
       });
       expect(upgraded.body.subscription.tier.slug).toBe('professional');
       for (let i = 1; i < 10; i++) {
         expect(
-          (await call('POST', '/v2/registries', { name: `r${i}` })).status,
+          (await h.call('POST', '/v2/registries', { name: `r${i}` })).status,
         ).toBe(201);
       }
-      const eleventh = await call('POST', '/v2/registries', { name: 'r10' });
+      const eleventh = await h.call('POST', '/v2/registries', { name: 'r10' });
       expect(eleventh.status).toBe(412);
       expect(
-        (await call('GET', '/v2/registries')).body.registries,
+        (await h.call('GET', '/v2/registries')).body.registries,
       ).toHaveLength(10);
-      const downgrade = await call('POST', '/v2/registries/subscription', {
+      const downgrade = await h.call('POST', '/v2/registries/subscription', {
         tier_slug: 'basic',
       });
       expect(downgrade.status).toBe(412);
@@ -64,11 +56,11 @@ describe('emulator API behaviour', () => {
           registries: [{ name: 'tiny' }],
         },
       });
-      emulator.push('tiny', 'one', 'latest', [{ size: 1000 }]);
+      h.emulator.push('tiny', 'one', 'latest', [{ size: 1000 }]);
       expect(() =>
-        emulator.push('tiny', 'two', 'latest', [{ size: 1000 }]),
+        h.emulator.push('tiny', 'two', 'latest', [{ size: 1000 }]),
       ).toThrow(/OverRepositoryLimit/);
-      const push = await call('POST', '/_emulator/registries/tiny/push', {
+      const push = await h.call('POST', '/_emulator/registries/tiny/push', {
         repository: 'one',
         tag: 'big',
         layers: [{ size: 600 * 1024 ** 2 }],
@@ -84,9 +76,9 @@ describe('emulator API behaviour', () => {
           registries: [{ name: 'acme' }],
         },
       });
-      emulator.push('acme', 'web', 'latest', [{ size: 10 }]);
-      emulator.push('acme', 'api', 'latest', [{ size: 10 }]);
-      const options = await call('GET', '/v2/registries/options');
+      h.emulator.push('acme', 'web', 'latest', [{ size: 10 }]);
+      h.emulator.push('acme', 'api', 'latest', [{ size: 10 }]);
+      const options = await h.call('GET', '/v2/registries/options');
       const tiers = Object.fromEntries(
         options.body.options.subscription_tiers.map((t: any) => [t.slug, t]),
       );
@@ -109,7 +101,7 @@ describe('emulator API behaviour', () => {
         monthly_price_in_cents: 2000,
       });
       expect(options.body.options.available_regions).toContain('fra1');
-      const downgrade = await call('POST', '/v2/registries/subscription', {
+      const downgrade = await h.call('POST', '/v2/registries/subscription', {
         tier_slug: 'starter',
       });
       expect(downgrade.status).toBe(412);
