@@ -103,8 +103,12 @@ export class RunGuard {
     for (let attempt = 0; ; attempt++) {
       const before = (await this.pace()) ?? this.stopReason();
       if (before) return { stoppedBy: before };
+      // A signal per call: what the client and fetch hang on it goes with it, not on the run's.
+      const perCall = new AbortController();
+      const forward = () => perCall.abort(this.signal.reason);
+      this.signal.addEventListener('abort', forward, { once: true });
       try {
-        return { value: await call(this.signal) };
+        return { value: await call(perCall.signal) };
       } catch (error) {
         const stopped = this.stopReason();
         if (stopped && this.signal.aborted) return { stoppedBy: stopped };
@@ -124,6 +128,8 @@ export class RunGuard {
         );
         const after = await this.pause(pauseMs);
         if (after) return { stoppedBy: after };
+      } finally {
+        this.signal.removeEventListener('abort', forward);
       }
     }
   }
