@@ -2,6 +2,7 @@
 // with Playwright. Used by the browser test and the portal benchmark.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -12,6 +13,34 @@ export const root = path.resolve(
 );
 export const APP = 'http://localhost:3000';
 export const EMULATOR = 'http://127.0.0.1:4010';
+
+/**
+ * Config over app-config.yaml that moves the portal to other ports (`{ app, backend, emulator }`),
+ * so a benchmark can run beside a portal on 3000/7007/4010. Returns `--config` arguments.
+ */
+function portConfigArgs(ports) {
+  if (!ports) return [];
+  const app = `http://localhost:${ports.app ?? ports.backend}`;
+  const backend = `http://localhost:${ports.backend}`;
+  const file = path.join(
+    fs.mkdtempSync(path.join(os.tmpdir(), 'docr-portal-')),
+    'app-config.ports.yaml',
+  );
+  // JSON is YAML.
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      app: { baseUrl: app },
+      backend: {
+        baseUrl: backend,
+        listen: { port: ports.backend },
+        cors: { origin: app },
+      },
+      digitalocean: { emulator: { port: ports.emulator } },
+    }),
+  );
+  return ['--config', file];
+}
 
 async function waitForUrl(url, timeoutMs) {
   const started = Date.now();
@@ -28,8 +57,11 @@ async function waitForUrl(url, timeoutMs) {
   }
 }
 
-/** Starts frontend and backend (with the emulator app-config.yaml declares) and waits until both answer. */
-export async function startPortal({ logFile, env = {} }) {
+/**
+ * Starts frontend and backend (with the emulator app-config.yaml declares) and waits until both
+ * answer; on 3000/7007/4010, or on `ports` ({ app, backend, emulator }).
+ */
+export async function startPortal({ logFile, env = {}, ports }) {
   const childEnv = {
     ...process.env,
     DOCR_EMULATOR_GC_STEP: 'PT2S',
@@ -42,7 +74,12 @@ export async function startPortal({ logFile, env = {} }) {
   const log = fs.openSync(logFile, 'w');
   const child = spawn(
     path.join(root, 'node_modules/.bin/backstage-cli'),
-    ['repo', 'start'],
+    [
+      'repo',
+      'start',
+      ...(ports ? ['--config', path.join(root, 'app-config.yaml')] : []),
+      ...portConfigArgs(ports),
+    ],
     {
       cwd: root,
       env: childEnv,
@@ -51,10 +88,10 @@ export async function startPortal({ logFile, env = {} }) {
     },
   );
   await waitForUrl(
-    'http://localhost:7007/.backstage/health/v1/readiness',
+    `http://localhost:${ports?.backend ?? 7007}/.backstage/health/v1/readiness`,
     180_000,
   );
-  await waitForUrl(APP, 180_000);
+  await waitForUrl(ports ? `http://localhost:${ports.app}` : APP, 180_000);
   return {
     stop() {
       // The dev servers run in their own process group: end all of it.
@@ -93,36 +130,31 @@ export async function signedInPage(base = APP) {
 }
 
 /**
- * Starts the portal as `./run serve` does: the frontend's production build (which must exist in
- * packages/app/dist) served by the backend on :7007.
+ * Starts the portal as `./run serve` does (scripts/serve.sh --no-build): the frontend's production
+ * build (which must exist in packages/app/dist) served by the backend, one node process that does
+ * not restart on source changes, on :7007 or on `ports` ({ backend, emulator }).
  */
-export async function startServedPortal({ logFile }) {
+export async function startServedPortal({ logFile, ports }) {
   const log = fs.openSync(logFile, 'w');
   const env = { ...process.env, DOCR_EMULATOR_GC_STEP: 'PT2S' };
   delete env.DIGITALOCEAN_TOKEN;
   delete env.DIGITALOCEAN_ACCESS_TOKEN;
+  const portArgs = ports
+    ? [
+        '--port',
+        String(ports.backend),
+        '--emulator-port',
+        String(ports.emulator),
+      ]
+    : [];
   const child = spawn(
-    path.join(root, 'node_modules/.bin/backstage-cli'),
-    [
-      'package',
-      'start',
-      '--config',
-      '../../app-config.yaml',
-      '--config',
-      '../../app-config.serve.yaml',
-    ],
-    {
-      cwd: path.join(root, 'packages', 'backend'),
-      env,
-      detached: true,
-      stdio: ['ignore', log, log],
-    },
+    'bash',
+    [path.join(root, 'scripts', 'serve.sh'), '--no-build', ...portArgs],
+    { cwd: root, env, detached: true, stdio: ['ignore', log, log] },
   );
-  await waitForUrl(
-    'http://localhost:7007/.backstage/health/v1/readiness',
-    180_000,
-  );
-  await waitForUrl('http://localhost:7007/', 60_000);
+  const base = `http://localhost:${ports?.backend ?? 7007}`;
+  await waitForUrl(`${base}/.backstage/health/v1/readiness`, 180_000);
+  await waitForUrl(`${base}/`, 60_000);
   return {
     stop() {
       try {
