@@ -20,7 +20,7 @@ import {
 } from '@backstage-docr/plugin-docr-common';
 import { isKubernetesCluster, isRegistrySubscription } from '../filters';
 import { useRegistryDetail } from '../hooks/useRegistryDetail';
-import { useRelatedResources } from '../hooks/useRelatedResources';
+import { useRelatedResourceGroups } from '../hooks/useRelatedResources';
 import { RelatedResourceLinks } from './RelatedResourceLinks';
 import { tierPricingOf } from './entityFigures';
 import { formatBytes, formatCents } from './format';
@@ -75,15 +75,12 @@ export function RegistryCard() {
   const detail = useRegistryDetail(
     name ? { name, account: annotations[ANNOTATION_ACCOUNT] } : undefined,
   );
-  const clusters = useRelatedResources(
-    RELATION_DEPENDENCY_OF,
-    isKubernetesCluster,
-  );
-  // The account's subscription entity, where its figures and all its registries are.
-  const subscription = useRelatedResources(
-    RELATION_DEPENDS_ON,
-    isRegistrySubscription,
-  );
+  // The DOKS clusters that pull from it and the account's subscription entity (where its figures
+  // and all its registries are), in one catalog request.
+  const [clusters, subscription] = useRelatedResourceGroups([
+    { relation: RELATION_DEPENDENCY_OF, isOfType: isKubernetesCluster },
+    { relation: RELATION_DEPENDS_ON, isOfType: isRegistrySubscription },
+  ]);
   if (!name)
     return (
       <MissingAnnotationEmptyState annotation={ANNOTATION_REGISTRY_NAME} />
