@@ -1,26 +1,12 @@
 import request from 'supertest';
-import {
-  SchedulerService,
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import {
-  DoEmulator,
-  demoSeedPath,
-  loadSeedFile,
-} from '@backstage-docr/do-emulator';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
+import type { SchedulerService } from '@backstage/backend-plugin-api';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import type { DoEmulator } from '@backstage-docr/do-emulator';
 import kubernetesPlugin from '@backstage/plugin-kubernetes-backend';
-import catalogModule from '..';
+import { startDemoCatalog } from '../__testUtils__/demoCatalog';
 import {
   TestBackend,
   byName,
-  catalogConfig,
   eventually,
   resources,
 } from '../__testUtils__/harness';
@@ -45,50 +31,25 @@ describe('DOKS clusters in the Kubernetes plugin (catalog cluster locator)', () 
   let emulator: DoEmulator;
   let backend: TestBackend;
   let scheduler: SchedulerService;
-  const captureScheduler = createBackendModule({
-    pluginId: 'catalog',
-    moduleId: 'capture-scheduler',
-    register(env) {
-      env.registerInit({
-        deps: { pluginScheduler: coreServices.scheduler },
-        async init({ pluginScheduler }) {
-          scheduler = pluginScheduler;
-        },
-      });
-    },
-  });
 
   beforeAll(async () => {
-    emulator = await DoEmulator.start({
-      seed: loadSeedFile(demoSeedPath),
-      validateResponses: true,
-    });
-    backend = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModule,
-        captureScheduler,
-        kubernetesPlugin,
-        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-        mockServices.rootConfig.factory({
-          data: {
-            ...catalogConfig(emulator.url),
-            kubernetes: {
-              serviceLocatorMethod: { type: 'multiTenant' },
-              clusterLocatorMethods: [
-                {
-                  type: 'catalog',
-                  // The demo's endpoints are not resolvable here (no DNS); in production a
-                  // DOKS endpoint resolves to a public address and passes the locator's check
-                  // without this.
-                  dangerouslyAllowClusterUrls: ['*.k8s.ondigitalocean.com'],
-                },
-              ],
+    ({ emulator, backend, scheduler } = await startDemoCatalog({
+      features: [kubernetesPlugin],
+      config: {
+        kubernetes: {
+          serviceLocatorMethod: { type: 'multiTenant' },
+          clusterLocatorMethods: [
+            {
+              type: 'catalog',
+              // The demo's endpoints are not resolvable here (no DNS); in production a
+              // DOKS endpoint resolves to a public address and passes the locator's check
+              // without this.
+              dangerouslyAllowClusterUrls: ['*.k8s.ondigitalocean.com'],
             },
-          },
-        }),
-      ],
-    });
+          ],
+        },
+      },
+    }));
   }, 120_000);
 
   afterAll(async () => {

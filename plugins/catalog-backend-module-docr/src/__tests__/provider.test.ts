@@ -1,26 +1,12 @@
 import request from 'supertest';
-import {
-  SchedulerService,
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import {
-  DoEmulator,
-  demoSeedPath,
-  loadSeedFile,
-} from '@backstage-docr/do-emulator';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
-import catalogModule from '..';
+import type { SchedulerService } from '@backstage/backend-plugin-api';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import type { DoEmulator } from '@backstage-docr/do-emulator';
+import { startDemoCatalog } from '../__testUtils__/demoCatalog';
 import {
   DENIED_USER,
   TestBackend,
   byName,
-  catalogConfig,
   eventually,
   names,
   permissionsDenyingOneUser,
@@ -44,38 +30,11 @@ describe('DigitalOcean entity provider in a real catalog backend', () => {
   let emulator: DoEmulator;
   let backend: TestBackend;
   let scheduler: SchedulerService;
-  // Captures the catalog's scheduler so tests run the provider's task when they choose.
-  const captureScheduler = createBackendModule({
-    pluginId: 'catalog',
-    moduleId: 'capture-scheduler',
-    register(env) {
-      env.registerInit({
-        deps: { pluginScheduler: coreServices.scheduler },
-        async init({ pluginScheduler }) {
-          scheduler = pluginScheduler;
-        },
-      });
-    },
-  });
 
   beforeAll(async () => {
-    emulator = await DoEmulator.start({
-      seed: loadSeedFile(demoSeedPath),
-      validateResponses: true,
-    });
-    backend = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModule,
-        captureScheduler,
-        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.none(),
-        }),
-        mockServices.rootConfig.factory({ data: catalogConfig(emulator.url) }),
-        permissionsDenyingOneUser,
-      ],
-    });
+    ({ emulator, backend, scheduler } = await startDemoCatalog({
+      features: [permissionsDenyingOneUser],
+    }));
   });
 
   afterAll(async () => {

@@ -1,0 +1,70 @@
+import {
+  SchedulerService,
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import {
+  DoEmulator,
+  demoSeedPath,
+  loadSeedFile,
+} from '@backstage-docr/do-emulator';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import catalogModule from '..';
+import { TestBackend, catalogConfig } from './harness';
+
+/**
+ * A real catalog backend with our provider reading the emulator's demo account, and the
+ * catalog's scheduler captured so tests run the provider's task when they choose. `features`
+ * and `config` add to it (e.g. another plugin and its config).
+ */
+export async function startDemoCatalog(
+  options: { features?: any[]; config?: object } = {},
+): Promise<{
+  emulator: DoEmulator;
+  backend: TestBackend;
+  scheduler: SchedulerService;
+}> {
+  let scheduler: SchedulerService | undefined;
+  const captureScheduler = createBackendModule({
+    pluginId: 'catalog',
+    moduleId: 'capture-scheduler',
+    register(env) {
+      env.registerInit({
+        deps: { pluginScheduler: coreServices.scheduler },
+        async init({ pluginScheduler }) {
+          scheduler = pluginScheduler;
+        },
+      });
+    },
+  });
+  const emulator = await DoEmulator.start({
+    seed: loadSeedFile(demoSeedPath),
+    validateResponses: true,
+  });
+  try {
+    const backend = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogModule,
+        captureScheduler,
+        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+        mockServices.rootConfig.factory({
+          data: { ...catalogConfig(emulator.url), ...options.config },
+        }),
+        ...(options.features ?? []),
+      ],
+    });
+    return { emulator, backend, scheduler: scheduler! };
+  } catch (error) {
+    await emulator.stop();
+    throw error;
+  }
+}
