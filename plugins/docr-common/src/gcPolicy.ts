@@ -1,21 +1,27 @@
 import { Duration, IANAZone } from 'luxon';
 import { z } from 'zod';
-import { Retention, RetentionInput, retentionSchema } from './retention';
+import { allValuesOf } from './enumValues';
+import { retentionSchema } from './retention';
+import type {
+  GcPolicy,
+  GcPolicyInput,
+  GcType,
+  GcWindow,
+  Weekday,
+} from './schema/openapi';
 
 /**
  * Garbage collection types, as DigitalOcean names them.
  *
  * @public
  */
-export const GC_TYPES = [
+export const GC_TYPES = allValuesOf<GcType>()([
   'untagged manifests only',
   'unreferenced blobs only',
   'untagged manifests and unreferenced blobs',
-] as const;
+]);
 /** @public */
 export const gcTypeSchema = z.enum(GC_TYPES);
-/** @public */
-export type GcType = z.infer<typeof gcTypeSchema>;
 
 /**
  * With no type DigitalOcean frees only unreferenced blobs, which frees nothing while old manifests
@@ -27,7 +33,7 @@ export const DEFAULT_GC_TYPE: GcType =
   'untagged manifests and unreferenced blobs';
 
 /** @public */
-export const WEEKDAYS = [
+export const WEEKDAYS = allValuesOf<Weekday>()([
   'mon',
   'tue',
   'wed',
@@ -35,9 +41,7 @@ export const WEEKDAYS = [
   'fri',
   'sat',
   'sun',
-] as const;
-/** @public */
-export type Weekday = (typeof WEEKDAYS)[number];
+]);
 
 /**
  * A window may last at most a week, so that its occurrences never overlap themselves.
@@ -47,7 +51,7 @@ export type Weekday = (typeof WEEKDAYS)[number];
 export const MAX_WINDOW_DURATION_HOURS = 24 * 7;
 
 /** @public */
-export const gcWindowSchema = z.object({
+export const gcWindowSchema: z.ZodType<GcWindow> = z.object({
   days: z
     .array(
       z.enum(WEEKDAYS, {
@@ -88,8 +92,6 @@ export const gcWindowSchema = z.object({
     }),
   ),
 });
-/** @public */
-export type GcWindow = z.infer<typeof gcWindowSchema>;
 
 /**
  * Four a day for a week is plenty; more would only make every tick slower.
@@ -99,36 +101,9 @@ export type GcWindow = z.infer<typeof gcWindowSchema>;
 export const MAX_WINDOWS_PER_POLICY = 28;
 
 /**
- * A registry's GC policy, once validated (defaults applied).
- *
- * @public
- */
-export type GcPolicy = {
-  enabled: boolean;
-  type: GcType;
-  windows: GcWindow[];
-  /** Cancel a run still going at window end, so the registry is not read-only past its window. */
-  cancelAtWindowEnd: boolean;
-  /** Which tags to delete (see `retentionSchema`); none when absent. */
-  retention?: Retention;
-};
-
-/**
- * A GC policy as written in config or sent to the API: every field may be left to its default.
- *
- * @public
- */
-export type GcPolicyInput = {
-  enabled?: boolean;
-  type?: GcType;
-  windows?: GcWindow[];
-  cancelAtWindowEnd?: boolean;
-  retention?: RetentionInput;
-};
-
-/**
- * Validates a GC policy and applies its defaults. Typed by the interfaces above, so the public
- * API (and its report) names them instead of an expansion of zod's types.
+ * Validates a GC policy and applies its defaults. Typed by the REST API's `GcPolicy` and
+ * `GcPolicyInput` (generated from the OpenAPI spec), so that zod's output is the spec's type
+ * and the public API (and its report) names them instead of an expansion of zod's types.
  *
  * @public
  */
@@ -148,13 +123,6 @@ export const gcPolicySchema: z.ZodType<GcPolicy, z.ZodTypeDef, GcPolicyInput> =
     /** Which tags to delete (see `retentionSchema`); none when absent. */
     retention: retentionSchema.optional(),
   });
-
-/**
- * Where a registry's effective policy came from, highest precedence first.
- *
- * @public
- */
-export type GcPolicySource = 'config' | 'api' | 'default';
 
 /**
  * Turns zod issues into one message per field, naming the field by its path.

@@ -1,10 +1,10 @@
 import { DateTime } from 'luxon';
 import {
-  GcWindow,
   gcPolicySchema,
   gcWindowSchema,
   describeValidationIssues,
 } from './gcPolicy';
+import type { GcWindow } from './schema/openapi';
 import { nextWindowAfter, openWindowAt } from './gcWindows';
 
 const utc = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' });

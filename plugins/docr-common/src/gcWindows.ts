@@ -1,5 +1,6 @@
 import { DateTime, Duration } from 'luxon';
-import { GcWindow, WEEKDAYS } from './gcPolicy';
+import { WEEKDAYS } from './gcPolicy';
+import type { GcWindow } from './schema/openapi';
 
 /**
  * One occurrence of a window: the instant it opens and the instant it closes.

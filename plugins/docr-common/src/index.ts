@@ -12,15 +12,12 @@ export {
   MAX_RETENTION_RULES,
   retentionRuleSchema,
   retentionSchema,
-  type Retention,
-  type RetentionInput,
-  type RetentionRule,
 } from './retention';
 export * from './retentionSelection';
 export * from './gcWindows';
 export * from './gcStatus';
 export * from './annotations';
 export * from './permissions';
-export type * from './rest';
-export type * from './restRetention';
+// The REST API's types and client, generated from the docr backend's OpenAPI spec.
+export * from './schema/openapi';
 export * from './restRepositories';

@@ -1,5 +1,10 @@
 import { Duration } from 'luxon';
 import { z } from 'zod';
+import type {
+  Retention,
+  RetentionInput,
+  RetentionRule,
+} from './schema/openapi';
 
 /**
  * Rules per registry: enough for every team's repositories; more would be unreadable.
@@ -42,8 +47,16 @@ const ageSchema = z.string().superRefine((value, ctx) => {
   }
 });
 
-/** @public */
-export const retentionRuleSchema = z
+/**
+ * Validates one retention rule (the REST API's `RetentionRule`).
+ *
+ * @public
+ */
+export const retentionRuleSchema: z.ZodType<
+  RetentionRule,
+  z.ZodTypeDef,
+  RetentionRule
+> = z
   .object({
     /** Repository name globs; every repository of the registry when absent. */
     repositories: patternListSchema('repository').optional(),
@@ -73,8 +86,6 @@ export const retentionRuleSchema = z
       rule.untaggedManifestsOlderThan !== undefined,
     'A rule needs at least one of keepNewest, deleteOlderThan, protect, protectSemver or untaggedManifestsOlderThan',
   );
-/** @public */
-export type RetentionRule = z.infer<typeof retentionRuleSchema>;
 
 /**
  * Tag retention: DigitalOcean has none, so the docr backend works out which tags to delete.
@@ -99,7 +110,11 @@ export type RetentionRule = z.infer<typeof retentionRuleSchema>;
  *
  * @public
  */
-export const retentionSchema = z
+export const retentionSchema: z.ZodType<
+  Retention,
+  z.ZodTypeDef,
+  RetentionInput
+> = z
   .object({
     rules: z
       .array(retentionRuleSchema)
@@ -110,10 +125,6 @@ export const retentionSchema = z
       .default([]),
   })
   .strict();
-/** @public */
-export type Retention = z.infer<typeof retentionSchema>;
-/** @public */
-export type RetentionInput = z.input<typeof retentionSchema>;
 
 const globCache = new Map<string, RegExp>();
 

@@ -1,4 +1,4 @@
-import type { RetentionRule } from './retention';
+import type { RetentionRule } from './schema/openapi';
 import {
   RetentionTag,
   TagDecision,

@@ -1,10 +1,6 @@
 import { DateTime, Duration } from 'luxon';
-import {
-  RetentionRule,
-  isSemverTag,
-  matchesGlob,
-  ruleAppliesTo,
-} from './retention';
+import { isSemverTag, matchesGlob, ruleAppliesTo } from './retention';
+import type { RetentionReason, RetentionRule } from './schema/openapi';
 
 /**
  * A tag as retention sees it.
@@ -17,23 +13,6 @@ export interface RetentionTag {
   /** When the tag was last pushed. */
   updatedAt: Date;
 }
-
-/**
- * Why a rule keeps, protects or selects a tag. `rule` is the rule's index in the list.
- *
- * @public
- */
-export type RetentionReason =
-  | { kind: 'protected'; rule: number; pattern: string }
-  | { kind: 'newest'; rule: number; keepNewest: number }
-  | { kind: 'younger'; rule: number; deleteOlderThan: string }
-  | {
-      kind: 'selected';
-      rule: number;
-      deleteOlderThan?: string;
-      keepNewest?: number;
-    }
-  | { kind: 'noRule' };
 
 /**
  * What retention does with one tag. `delete`: the rules that select it. `keep`: the rules that

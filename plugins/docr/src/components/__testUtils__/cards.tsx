@@ -129,6 +129,7 @@ export const summary = (
   },
   policySource: 'config',
   managedByConfig: true,
+  orphaned: null,
   openWindow: null,
   nextWindow: {
     start: '2026-11-29T02:00:00.000Z',
