@@ -1,103 +1,144 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type { ListingQuery } from '@backstage-docr/plugin-docr-common';
+import {
+  DefaultApiClient,
+  type ListingQuery,
+  type TypedResponse,
+} from '@backstage-docr/plugin-docr-common';
 import type { DocrApi } from './DocrApi';
-import { DocrRegistryRef, accountPath, registryPath } from './registryRef';
+import type { DocrRegistryRef } from './registryRef';
 
-/** `?q=…&offset=…&limit=…` of what the query sets. */
-function queryString(query: ListingQuery = {}): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query))
-    if (value !== undefined && value !== '') params.set(key, String(value));
-  const text = params.toString();
-  return text ? `?${text}` : '';
+/** The answer's body, or the backend's error (Backstage's error shape) as a ResponseError. */
+async function body<T>(response: TypedResponse<T>): Promise<T> {
+  if (!response.ok) throw await ResponseError.fromResponse(response);
+  return response.json();
+}
+
+/** The query without an empty search (`?q=` would ask for the same as none). */
+function listing(query: ListingQuery = {}): ListingQuery {
+  return query.q === '' ? { ...query, q: undefined } : query;
 }
 
 /**
- * The DocrApi over HTTP, through Backstage's discovery and authenticated fetch.
+ * The DocrApi over HTTP, through Backstage's discovery and authenticated fetch: the client
+ * generated from the docr backend's OpenAPI spec (`DefaultApiClient` of
+ * `@backstage-docr/plugin-docr-common`), each call under the registry's account
+ * (`/accounts/<id>/…`) or at the root for the default account.
  *
  * @public
  */
 export class DocrClient implements DocrApi {
-  constructor(
-    private readonly options: {
-      discoveryApi: DiscoveryApi;
-      fetchApi: FetchApi;
-    },
-  ) {}
+  private readonly api: DefaultApiClient;
 
-  private async call<T>(path: string, init?: RequestInit): Promise<T> {
-    const baseUrl = await this.options.discoveryApi.getBaseUrl('docr');
-    const response = await this.options.fetchApi.fetch(`${baseUrl}${path}`, {
-      ...init,
-      headers: { 'content-type': 'application/json', ...init?.headers },
-    });
-    if (!response.ok) throw await ResponseError.fromResponse(response);
-    return response.json();
+  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.api = new DefaultApiClient(options);
   }
 
-  getRetentionPreview(registry: DocrRegistryRef) {
-    return this.call<Awaited<ReturnType<DocrApi['getRetentionPreview']>>>(
-      `${registryPath(registry)}/retention/preview`,
+  async getRegistry({ name, account }: DocrRegistryRef) {
+    return body(
+      account
+        ? await this.api.getAccountRegistry({ path: { account, name } })
+        : await this.api.getRegistry({ path: { name } }),
     );
   }
 
-  checkRegistryName(name: string, account?: string) {
-    return this.call<Awaited<ReturnType<DocrApi['checkRegistryName']>>>(
-      `${accountPath(account)}/registry-names/check`,
-      { method: 'POST', body: JSON.stringify({ name }) },
+  async listRuns(
+    { name, account }: DocrRegistryRef,
+    query: { limit: number; offset: number },
+  ) {
+    return body(
+      account
+        ? await this.api.listAccountGcRuns({ path: { account, name }, query })
+        : await this.api.listGcRuns({ path: { name }, query }),
     );
   }
 
-  getRegistry(registry: DocrRegistryRef) {
-    return this.call<Awaited<ReturnType<DocrApi['getRegistry']>>>(
-      registryPath(registry),
+  async getStorage({ name, account }: DocrRegistryRef, days = 30) {
+    const query = { days };
+    const samples = await body(
+      account
+        ? await this.api.listAccountStorageSamples({
+            path: { account, name },
+            query,
+          })
+        : await this.api.listStorageSamples({ path: { name }, query }),
+    );
+    return samples.items;
+  }
+
+  async startGc({ name, account }: DocrRegistryRef) {
+    return body(
+      account
+        ? await this.api.startAccountGcRun({
+            path: { account, name },
+            body: {},
+          })
+        : await this.api.startGcRun({ path: { name }, body: {} }),
     );
   }
 
-  listRuns(registry: DocrRegistryRef, page: { limit: number; offset: number }) {
-    return this.call<Awaited<ReturnType<DocrApi['listRuns']>>>(
-      `${registryPath(registry)}/gc-runs?limit=${page.limit}&offset=${page.offset}`,
+  async cancelRun({ name, account }: DocrRegistryRef, id: number) {
+    return body(
+      account
+        ? await this.api.cancelAccountGcRun({
+            path: { account, name, id },
+            body: {},
+          })
+        : await this.api.cancelGcRun({ path: { name, id }, body: {} }),
     );
   }
 
-  async getStorage(registry: DocrRegistryRef, days = 30) {
-    const body = await this.call<{
-      items: Awaited<ReturnType<DocrApi['getStorage']>>;
-    }>(`${registryPath(registry)}/storage?days=${days}`);
-    return body.items;
-  }
-
-  startGc(registry: DocrRegistryRef) {
-    return this.call<Awaited<ReturnType<DocrApi['startGc']>>>(
-      `${registryPath(registry)}/gc-runs`,
-      {
-        method: 'POST',
-        body: '{}',
-      },
+  async listRepositories(
+    { name, account }: DocrRegistryRef,
+    query?: ListingQuery,
+  ) {
+    return body(
+      account
+        ? await this.api.listAccountRepositories({
+            path: { account, name },
+            query: listing(query),
+          })
+        : await this.api.listRepositories({
+            path: { name },
+            query: listing(query),
+          }),
     );
   }
 
-  cancelRun(registry: DocrRegistryRef, runId: number) {
-    return this.call<Awaited<ReturnType<DocrApi['cancelRun']>>>(
-      `${registryPath(registry)}/gc-runs/${runId}/cancel`,
-      { method: 'POST', body: '{}' },
-    );
-  }
-
-  listRepositories(registry: DocrRegistryRef, query?: ListingQuery) {
-    return this.call<Awaited<ReturnType<DocrApi['listRepositories']>>>(
-      `${registryPath(registry)}/repositories${queryString(query)}`,
-    );
-  }
-
-  listTags(
-    registry: DocrRegistryRef,
+  async listTags(
+    { name, account }: DocrRegistryRef,
     repository: string,
     query?: ListingQuery,
   ) {
-    return this.call<Awaited<ReturnType<DocrApi['listTags']>>>(
-      `${registryPath(registry)}/repositories/${encodeURIComponent(repository)}/tags${queryString(query)}`,
+    return body(
+      account
+        ? await this.api.listAccountRepositoryTags({
+            path: { account, name, repository },
+            query: listing(query),
+          })
+        : await this.api.listRepositoryTags({
+            path: { name, repository },
+            query: listing(query),
+          }),
+    );
+  }
+
+  async getRetentionPreview({ name, account }: DocrRegistryRef) {
+    return body(
+      account
+        ? await this.api.getAccountRetentionPreview({ path: { account, name } })
+        : await this.api.getRetentionPreview({ path: { name } }),
+    );
+  }
+
+  async checkRegistryName(name: string, account?: string) {
+    return body(
+      account
+        ? await this.api.checkAccountRegistryName({
+            path: { account },
+            body: { name },
+          })
+        : await this.api.checkRegistryName({ body: { name } }),
     );
   }
 }

@@ -28,15 +28,3 @@ export function registryRefOf(entity: Entity): DocrRegistryRef {
     account: annotations[ANNOTATION_ACCOUNT],
   };
 }
-
-/** The docr API's path of an account: `/accounts/<id>`, or the root for the default account. */
-export function accountPath(account: string | undefined): string {
-  return account ? `/accounts/${encodeURIComponent(account)}` : '';
-}
-
-/** The docr API's path of a registry. */
-export function registryPath(registry: DocrRegistryRef): string {
-  return `${accountPath(registry.account)}/registries/${encodeURIComponent(
-    registry.name,
-  )}`;
-}
