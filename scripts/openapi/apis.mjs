@@ -37,7 +37,7 @@ ${map.join('\n')}
 export function serverRouter(spec) {
   return `${header}
 import { createValidatedOpenApiRouterFromGeneratedEndpointMap } from '@backstage/backend-openapi-utils';
-import { EndpointMap } from './apis';
+import type { EndpointMap } from './apis';
 
 export const spec = ${JSON.stringify(spec, null, 2)} as const;
 export const createOpenApiRouter = async (

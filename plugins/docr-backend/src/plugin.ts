@@ -74,7 +74,7 @@ export const docrPlugin = createBackendPlugin({
           },
         });
         httpRouter.use(
-          createRouter({
+          await createRouter({
             scopes,
             defaultAccount,
             httpAuth,
@@ -86,6 +86,9 @@ export const docrPlugin = createBackendPlugin({
             listNow: async () => {
               await scheduler.triggerTask(GC_TASK_ID).catch(() => {});
             },
+            // Under Jest every answer is checked against the spec as well, so the presenters and
+            // the spec cannot drift apart unnoticed.
+            validateResponses: process.env.NODE_ENV === 'test',
           }),
         );
       },

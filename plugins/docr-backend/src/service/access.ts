@@ -1,4 +1,3 @@
-import type express from 'express';
 import type {
   AuditorService,
   BackstageCredentials,
@@ -15,6 +14,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import { registryEntityRef } from '@backstage-docr/plugin-docr-common';
 import type { JsonObject } from '@backstage/types';
+import type { ApiRequest } from './typedRouter';
 
 export type Credentials = BackstageCredentials<
   BackstageUserPrincipal | BackstageServicePrincipal
@@ -61,7 +61,7 @@ export class RegistryAccess {
     return registryEntityRef(name, this.deps.account);
   }
 
-  credentials(req: express.Request): Promise<Credentials> {
+  credentials(req: ApiRequest): Promise<Credentials> {
     return this.deps.httpAuth.credentials(req, { allow: ['user', 'service'] });
   }
 
@@ -114,7 +114,7 @@ export class RegistryAccess {
    * or failure with the error (a 403 included).
    */
   async audited<T>(
-    req: express.Request,
+    req: ApiRequest,
     creds: Credentials,
     eventId: string,
     meta: JsonObject,

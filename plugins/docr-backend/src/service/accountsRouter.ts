@@ -1,5 +1,4 @@
 import type express from 'express';
-import Router from 'express-promise-router';
 import { NotFoundError } from '@backstage/errors';
 import type {
   AuditorService,
@@ -7,6 +6,7 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import type { AccountScope } from '../accountScopes';
+import { createOpenApiRouter } from '../schema/openapi/generated/router';
 import { createAccountRouter } from './router';
 
 export interface RouterOptions {
@@ -19,21 +19,28 @@ export interface RouterOptions {
   now: () => Date;
   /** Asks the GC task to list the accounts now (the first listing not being done yet). */
   listNow?: () => Promise<void>;
+  /** Checks every answer against the OpenAPI spec too (a 500 when one differs): for tests. */
+  validateResponses?: boolean;
 }
 
 /**
- * The REST API under /api/docr: each collected account's routes under `/accounts/:account`,
- * and the default account's also at the root, as before accounts were named.
+ * The REST API under /api/docr, as src/schema/openapi.yaml describes it: each collected account's
+ * routes under `/accounts/:account`, and the default account's also at the root, as before
+ * accounts were named. Requests are validated against the spec first (400 naming the field).
  */
-export function createRouter(options: RouterOptions): express.Router {
-  const { scopes, defaultAccount, ...shared } = options;
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { scopes, defaultAccount, validateResponses, ...shared } = options;
   const routers = new Map(
     scopes.map(scope => [
       scope.account,
       createAccountRouter({ ...scope, ...shared }),
     ]),
   );
-  const router = Router();
+  const router = await createOpenApiRouter({
+    validatorOptions: { validateResponses: validateResponses ?? false },
+  });
 
   router.get('/accounts', (_req, res) => {
     res.json({

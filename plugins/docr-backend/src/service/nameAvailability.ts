@@ -1,4 +1,4 @@
-import Router from 'express-promise-router';
+import { typedRouter } from './typedRouter';
 import { z } from 'zod';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import {
@@ -71,7 +71,7 @@ export function nameAvailabilityRoutes(options: {
   availability: NameAvailability;
 }) {
   const { access, availability } = options;
-  const router = Router();
+  const router = typedRouter();
   router.post('/registry-names/check', async (req, res) => {
     const creds = await access.credentials(req);
     if (!(await access.allows(creds, docrRegistryCreatePermission))) {

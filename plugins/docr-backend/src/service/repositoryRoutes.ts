@@ -1,5 +1,5 @@
 import type express from 'express';
-import Router from 'express-promise-router';
+import { typedRouter, type ApiRequest } from './typedRouter';
 import { z } from 'zod';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
@@ -20,7 +20,7 @@ const listingQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_LISTING_LIMIT).default(50),
 });
 
-function listingQuery(req: express.Request) {
+function listingQuery(req: ApiRequest) {
   const query = listingQuerySchema.safeParse(req.query);
   if (!query.success)
     throw new InputError(describeValidationIssues(query.error).join('; '));
@@ -33,15 +33,15 @@ function listingQuery(req: express.Request) {
  */
 export function repositoryRoutes(deps: {
   /** The registry name of a caller allowed to read it (403 otherwise). */
-  reader: (req: express.Request) => Promise<string>;
+  reader: (req: ApiRequest<{ name: string }>) => Promise<string>;
   registries: KnownRegistries;
   cache: RepositoryCache;
   listNow?: () => Promise<void>;
 }): express.Router {
   const { reader, registries, cache } = deps;
-  const router = Router();
+  const router = typedRouter();
 
-  async function knownRegistry(req: express.Request) {
+  async function knownRegistry(req: ApiRequest<{ name: string }>) {
     const name = await reader(req);
     await registries.require(name, deps.listNow);
     return name;

@@ -1,5 +1,5 @@
 import type express from 'express';
-import Router from 'express-promise-router';
+import { typedRouter, type ApiRequest } from './typedRouter';
 import type { PolicyResolver } from '../policies';
 import type { RepositoryCache } from '../repositories/RepositoryCache';
 import { previewRetention } from '../retention/preview';
@@ -12,14 +12,14 @@ import type { KnownRegistries } from './knownRegistries';
  */
 export function retentionRoutes(deps: {
   /** The registry name of a caller allowed to read it (403 otherwise). */
-  reader: (req: express.Request) => Promise<string>;
+  reader: (req: ApiRequest<{ name: string }>) => Promise<string>;
   registries: KnownRegistries;
   cache: RepositoryCache;
   policies: PolicyResolver;
   now: () => Date;
   listNow?: () => Promise<void>;
 }): express.Router {
-  const router = Router();
+  const router = typedRouter();
 
   router.get('/registries/:name/retention/preview', async (req, res) => {
     const name = await deps.reader(req);

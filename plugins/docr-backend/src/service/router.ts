@@ -1,5 +1,5 @@
 import express from 'express';
-import Router from 'express-promise-router';
+import { typedRouter, type ApiRequest } from './typedRouter';
 import { z } from 'zod';
 import type {
   AuditorService,
@@ -46,7 +46,7 @@ const pageSchema = z.object({
 });
 const daysSchema = z.coerce.number().int().min(1).max(366).default(30);
 
-function registryName(req: express.Request): string {
+function registryName(req: ApiRequest<{ name: string }>): string {
   const problem = registryNameProblem(req.params.name);
   if (problem) throw new InputError(problem);
   return req.params.name;
@@ -64,11 +64,11 @@ export function createAccountRouter(
   const { store, policies, collector, now } = options;
   const access = new RegistryAccess(options);
   const registries = new KnownRegistries(store, policies, options.client);
-  const router = Router();
+  const router = typedRouter();
   router.use(express.json());
 
   /** The caller, allowed to read the named registry. */
-  async function reader(req: express.Request) {
+  async function reader(req: ApiRequest<{ name: string }>) {
     const creds = await access.credentials(req);
     const name = registryName(req);
     await access.authorize(creds, docrRegistryReadPermission, name);

@@ -5,7 +5,7 @@
 // (npm run generate:openapi).
 
 import { createValidatedOpenApiRouterFromGeneratedEndpointMap } from '@backstage/backend-openapi-utils';
-import { EndpointMap } from './apis';
+import type { EndpointMap } from './apis';
 
 export const spec = {
   openapi: '3.1.0',
@@ -23,6 +23,12 @@ export const spec = {
   servers: [
     {
       url: '/',
+    },
+  ],
+  security: [
+    {},
+    {
+      JWT: [],
     },
   ],
   paths: {
@@ -635,6 +641,15 @@ export const spec = {
     },
   },
   components: {
+    securitySchemes: {
+      JWT: {
+        type: 'http',
+        description:
+          "A Backstage user or service token; the httpRouter's auth policy requires one.",
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+      },
+    },
     parameters: {
       account: {
         name: 'account',
@@ -678,6 +693,7 @@ export const spec = {
         name: 'limit',
         in: 'query',
         required: false,
+        allowReserved: true,
         description: 'Runs per page.',
         schema: {
           type: 'integer',
@@ -690,6 +706,7 @@ export const spec = {
         name: 'limit',
         in: 'query',
         required: false,
+        allowReserved: true,
         description: 'Items per page (MAX_LISTING_LIMIT).',
         schema: {
           type: 'integer',
@@ -702,6 +719,7 @@ export const spec = {
         name: 'offset',
         in: 'query',
         required: false,
+        allowReserved: true,
         description: 'Items to skip.',
         schema: {
           type: 'integer',
@@ -713,6 +731,7 @@ export const spec = {
         name: 'q',
         in: 'query',
         required: false,
+        allowReserved: true,
         description: 'A case-insensitive substring of the name (or tag).',
         schema: {
           type: 'string',
@@ -723,6 +742,7 @@ export const spec = {
         name: 'days',
         in: 'query',
         required: false,
+        allowReserved: true,
         description: 'How many days back.',
         schema: {
           type: 'integer',
