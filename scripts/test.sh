@@ -17,6 +17,10 @@ step() { echo; echo "==> $*"; }
 
 step "OpenAPI types are what the spec generates"
 node packages/digitalocean-openapi/scripts/generate.js --check
+step "The docr REST API's code is what its OpenAPI spec generates (npm run generate:openapi)"
+# plugins/docr-backend/src/schema/openapi.yaml describes /api/docr; the backend's router and types
+# and docr-common's client and models are generated from it (names each stale file).
+node scripts/openapi/generate.mjs --check
 step "Type check"
 # Emits declarations only (emitDeclarationOnly), into dist-types/ (git-ignored), which the
 # API report check reads.
