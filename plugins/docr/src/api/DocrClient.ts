@@ -34,7 +34,8 @@ export class DocrClient implements DocrApi {
     this.api = new DefaultApiClient(options);
   }
 
-  async getRegistry({ name, account }: DocrRegistryRef) {
+  async getRegistry(registry: DocrRegistryRef) {
+    const { name, account } = registry;
     return body(
       account
         ? await this.api.getAccountRegistry({ path: { account, name } })
@@ -43,17 +44,22 @@ export class DocrClient implements DocrApi {
   }
 
   async listRuns(
-    { name, account }: DocrRegistryRef,
-    query: { limit: number; offset: number },
+    registry: DocrRegistryRef,
+    page: { limit: number; offset: number },
   ) {
+    const { name, account } = registry;
     return body(
       account
-        ? await this.api.listAccountGcRuns({ path: { account, name }, query })
-        : await this.api.listGcRuns({ path: { name }, query }),
+        ? await this.api.listAccountGcRuns({
+            path: { account, name },
+            query: page,
+          })
+        : await this.api.listGcRuns({ path: { name }, query: page }),
     );
   }
 
-  async getStorage({ name, account }: DocrRegistryRef, days = 30) {
+  async getStorage(registry: DocrRegistryRef, days = 30) {
+    const { name, account } = registry;
     const query = { days };
     const samples = await body(
       account
@@ -66,7 +72,8 @@ export class DocrClient implements DocrApi {
     return samples.items;
   }
 
-  async startGc({ name, account }: DocrRegistryRef) {
+  async startGc(registry: DocrRegistryRef) {
+    const { name, account } = registry;
     return body(
       account
         ? await this.api.startAccountGcRun({
@@ -77,21 +84,20 @@ export class DocrClient implements DocrApi {
     );
   }
 
-  async cancelRun({ name, account }: DocrRegistryRef, id: number) {
+  async cancelRun(registry: DocrRegistryRef, runId: number) {
+    const { name, account } = registry;
     return body(
       account
         ? await this.api.cancelAccountGcRun({
-            path: { account, name, id },
+            path: { account, name, id: runId },
             body: {},
           })
-        : await this.api.cancelGcRun({ path: { name, id }, body: {} }),
+        : await this.api.cancelGcRun({ path: { name, id: runId }, body: {} }),
     );
   }
 
-  async listRepositories(
-    { name, account }: DocrRegistryRef,
-    query?: ListingQuery,
-  ) {
+  async listRepositories(registry: DocrRegistryRef, query?: ListingQuery) {
+    const { name, account } = registry;
     return body(
       account
         ? await this.api.listAccountRepositories({
@@ -106,10 +112,11 @@ export class DocrClient implements DocrApi {
   }
 
   async listTags(
-    { name, account }: DocrRegistryRef,
+    registry: DocrRegistryRef,
     repository: string,
     query?: ListingQuery,
   ) {
+    const { name, account } = registry;
     return body(
       account
         ? await this.api.listAccountRepositoryTags({
@@ -123,7 +130,8 @@ export class DocrClient implements DocrApi {
     );
   }
 
-  async getRetentionPreview({ name, account }: DocrRegistryRef) {
+  async getRetentionPreview(registry: DocrRegistryRef) {
+    const { name, account } = registry;
     return body(
       account
         ? await this.api.getAccountRetentionPreview({ path: { account, name } })
