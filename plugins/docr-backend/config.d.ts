@@ -86,6 +86,21 @@ export interface Config {
         samples?: HumanDuration | string;
       };
     };
+    /**
+     * How deleting the tags retention rules select (in each GC window, before the GC) spends the
+     * account's DigitalOcean budget (250 calls a minute, 5,000 an hour, shared with everything).
+     */
+    tagRetention?: {
+      /** Calls a minute at most, spaced evenly (default 200). */
+      callsPerMinute?: number;
+      /** Calls an hour at most (default 3000). */
+      callsPerHour?: number;
+      /**
+       * How long one run of the GC task spends deleting tags before it looks after the rest
+       * (default 40 seconds); the deletions go on at the next run, every tickFrequency.
+       */
+      tickBudget?: HumanDuration | string;
+    };
     /** The repositories and tags the registry pages show, cached per registry. */
     repositories?: {
       /**

@@ -12,6 +12,7 @@ import type { DocrStore } from './database/DocrStore';
 import { GarbageCollector, TickReport } from './gc/GarbageCollector';
 import { PolicyResolver } from './policies';
 import { RepositoryCache } from './repositories/RepositoryCache';
+import { RetentionRunner } from './retention/RetentionRunner';
 
 /**
  * What the docr backend holds for one DigitalOcean account: registry names are unique per
@@ -70,6 +71,12 @@ export function createAccountScopes(deps: {
         config: accountConfig,
         now,
         logger: accountLogger,
+        retention: new RetentionRunner({
+          client,
+          db: store.database,
+          logger: accountLogger,
+          options: config.retentionRunner,
+        }),
       }),
       repositories: cache,
     };
@@ -83,6 +90,7 @@ const isQuiet = (report: TickReport) =>
   !report.cancelling.length &&
   !report.skipped.length &&
   !report.orphaned.length &&
+  !report.deletingTags.length &&
   !report.errors.length &&
   !report.aborted;
 

@@ -6,6 +6,8 @@ import {
   gcPolicySchema,
 } from '@backstage-docr/plugin-docr-common';
 import { DEFAULT_ACCOUNT_ID } from '@backstage-docr/plugin-docr-node';
+import type { RetentionRunnerOptions } from './retention/RetentionRunner';
+import type { RetentionPacing } from './retention/RunGuard';
 
 export interface DocrBackendConfig {
   /** The accounts whose registries are collected (`docr.accounts`; all configured when absent). */
@@ -29,6 +31,10 @@ export interface DocrBackendConfig {
   runRetentionMs: number;
   sampleRetentionMs: number;
   repositories: RepositoryCacheConfig;
+  /** How the retention run spends the account's DigitalOcean budget (`docr.tagRetention`). */
+  retentionRunner: RetentionRunnerOptions;
+  /** How long one GC tick spends deleting tags, over all registries, before it moves on. */
+  retentionTickBudgetMs: number;
 }
 
 /** The cache of each registry's repositories and tags (`docr.repositories`). */
@@ -152,6 +158,15 @@ export function readDocrConfig(config: Config): DocrBackendConfig {
       duration(retention, 'samples', { days: 90 }, `${BASE}.retention.samples`),
     ),
     repositories: readRepositoryCacheConfig(config),
+    retentionRunner: readRetentionRunnerConfig(config),
+    retentionTickBudgetMs: durationToMilliseconds(
+      duration(
+        config.getOptionalConfig('docr.tagRetention'),
+        'tickBudget',
+        { seconds: 40 },
+        'docr.tagRetention.tickBudget',
+      ),
+    ),
   };
 }
 
@@ -210,6 +225,19 @@ function positiveInteger(
   if (!Number.isInteger(value) || value < 1)
     throw new Error(`docr.repositories.${key} must be a positive integer`);
   return value;
+}
+
+function readRetentionRunnerConfig(config: Config): RetentionRunnerOptions {
+  const block = config.getOptionalConfig('docr.tagRetention');
+  const pacing: Partial<RetentionPacing> = {};
+  for (const key of ['callsPerMinute', 'callsPerHour'] as const) {
+    const value = block?.getOptionalNumber(key);
+    if (value === undefined) continue;
+    if (!(value > 0))
+      throw new Error(`docr.tagRetention.${key} must be a positive number`);
+    pacing[key] = value;
+  }
+  return { pacing };
 }
 
 function readRepositoryCacheConfig(config: Config): RepositoryCacheConfig {

@@ -35,6 +35,11 @@ export const RUN_STATUS = {
    * before it): nothing started, so a later tick may claim it again while the window is open.
    */
   waitingToRetry: 'waiting to retry',
+  /**
+   * A window run deleting the tags its retention rules select, over as many ticks as it takes;
+   * its garbage collection starts after (the registry stays writable meanwhile).
+   */
+  deletingTags: 'deleting tags',
   /** Decided not to start (nothing to collect, another GC running, too little window left). */
   skipped: 'skipped',
 } as const;

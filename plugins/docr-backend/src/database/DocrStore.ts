@@ -59,6 +59,11 @@ export class DocrStore {
     return new DocrStore(db, options.account ?? DEFAULT_ACCOUNT_ID);
   }
 
+  /** The database, for the retention journal's own tables (account-keyed by its callers). */
+  get database(): Knex {
+    return this.db;
+  }
+
   /** The same tables, for another account's rows. */
   forAccount(account: string): DocrStore {
     return account === this.account ? this : new DocrStore(this.db, account);

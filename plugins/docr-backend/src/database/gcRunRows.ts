@@ -82,6 +82,7 @@ export type RunPatch = Partial<
   Pick<
     GcRun,
     | 'doUuid'
+    | 'type'
     | 'status'
     | 'blobsDeleted'
     | 'freedBytes'
@@ -97,6 +98,7 @@ export type RunPatch = Partial<
 
 export const RUN_PATCH_COLUMNS: Record<keyof RunPatch, string> = {
   doUuid: 'do_uuid',
+  type: 'gc_type',
   status: 'status',
   blobsDeleted: 'blobs_deleted',
   freedBytes: 'freed_bytes',

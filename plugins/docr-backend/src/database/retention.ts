@@ -2,7 +2,7 @@ import { Knex } from 'knex';
 import { FINAL_STATUSES } from './gcRunRows';
 import { StorageStore } from './StorageStore';
 
-/** Deletes finished runs and samples older than the retention allows. */
+/** Deletes finished runs (with their retention journal) and samples older than the retention allows. */
 export async function pruneHistory(
   db: Knex,
   account: string,
@@ -17,6 +17,15 @@ export async function pruneHistory(
   const samples = await db('docr_storage_samples')
     .where({ account })
     .where('sampled_at', '<', options.samplesBefore)
+    .delete();
+  // The retention journal goes with the runs it belongs to.
+  await db('docr_retention_deletions')
+    .where({ account })
+    .where('created_at', '<', options.runsBefore)
+    .delete();
+  await db('docr_retention_plans')
+    .where({ account })
+    .where('planned_at', '<', options.runsBefore)
     .delete();
   // Keep the newest listing whatever its age: it says which registries exist.
   const newest = await storage.lastListingAt();

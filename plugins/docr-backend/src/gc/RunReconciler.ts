@@ -65,6 +65,18 @@ export class RunReconciler {
         }
         return;
       }
+      if (run.status === RUN_STATUS.deletingTags) {
+        // The window scheduler carries it on while the window is open (retention, then GC).
+        if (run.windowEnd && now.getTime() >= run.windowEnd.getTime()) {
+          await store.updateRun(run, {
+            status: RUN_STATUS.skipped,
+            reason: `The window ended while deleting tags, before the garbage collection could start; the next window selects the tags again`,
+            finishedAt: now,
+          });
+          report.skipped.push(run.registryName);
+        }
+        return;
+      }
       if (!run.doUuid) {
         await this.resolveUnconfirmedStart(run, now, options);
         return;

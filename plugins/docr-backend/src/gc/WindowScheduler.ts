@@ -14,9 +14,13 @@ import {
   isRegistryGone,
   message,
 } from './context';
+import { RetentionPhase } from './RetentionPhase';
 import { RunReconciler, contentFingerprint } from './RunReconciler';
 
 type CallOptions = { signal?: AbortSignal };
+
+/** How a tick bounds a window run: its abort signal, and until when it may delete tags. */
+type WindowRunOptions = CallOptions & { retentionUntil?: Date };
 
 /**
  * Starts a registry's collection once per window occurrence: the intent is claimed in the
@@ -24,10 +28,14 @@ type CallOptions = { signal?: AbortSignal };
  * changed since the last one, or too little of the window is left.
  */
 export class WindowScheduler {
+  private readonly retention: RetentionPhase;
+
   constructor(
     private readonly ctx: GcContext,
     private readonly runs: RunReconciler,
-  ) {}
+  ) {
+    this.retention = new RetentionPhase(ctx);
+  }
 
   async startInWindow(
     registryName: string,
@@ -36,11 +44,17 @@ export class WindowScheduler {
     storageBefore: number | undefined,
     now: Date,
     report: TickReport,
-    options: CallOptions = {},
+    options: WindowRunOptions = {},
   ) {
     const { store, client, config, logger } = this.ctx;
     const existing = await store.runForOccurrence(registryName, occurrence.key);
-    if (existing && existing.status !== RUN_STATUS.waitingToRetry) return;
+    const deletingTags = existing?.status === RUN_STATUS.deletingTags;
+    if (
+      existing &&
+      !deletingTags &&
+      existing.status !== RUN_STATUS.waitingToRetry
+    )
+      return;
 
     const remainingMs = occurrence.end.toMillis() - now.getTime();
     const tooLate =
@@ -49,7 +63,19 @@ export class WindowScheduler {
         : undefined;
 
     let run: GcRun | undefined;
-    if (existing) {
+    if (existing && deletingTags) {
+      // Its tags are being deleted over several ticks; the GC starts once that is done.
+      if (tooLate) {
+        await this.skip(
+          existing,
+          `The window is ending while deleting tags: ${tooLate}`,
+          now,
+          report,
+        );
+        return;
+      }
+      run = existing;
+    } else if (existing) {
       if (tooLate) {
         await store.updateRun(existing, {
           status: 'failed',
@@ -100,9 +126,20 @@ export class WindowScheduler {
         );
         return;
       }
+      const retention = await this.retention.step(
+        run,
+        policy,
+        occurrence,
+        options.retentionUntil ?? occurrence.end.toJSDate(),
+        report,
+        options,
+      );
+      run = retention.run;
+      if (!retention.done) return;
+      const type = retention.type;
       const unchanged = await this.nothingChangedSince(
         registryName,
-        policy.type,
+        type,
         options,
       );
       if (unchanged) {
@@ -113,7 +150,7 @@ export class WindowScheduler {
       startSent = true;
       const gc = await client.startGarbageCollection(
         registryName,
-        policy.type,
+        type,
         options,
       );
       await store.updateRun(run, {
@@ -123,7 +160,7 @@ export class WindowScheduler {
       });
       report.started.push(registryName);
       logger.info(
-        `Started garbage collection ${gc.uuid} of ${registryName} (${policy.type}) in window ${occurrence.key}`,
+        `Started garbage collection ${gc.uuid} of ${registryName} (${type}) in window ${occurrence.key}`,
       );
     } catch (error) {
       if (isConflictError(error)) {

@@ -7,6 +7,7 @@ import {
 import type { DocrBackendConfig } from '../config';
 import type { DocrStore } from '../database/DocrStore';
 import type { PolicyResolver } from '../policies';
+import type { RetentionRunner } from '../retention/RetentionRunner';
 
 /** What every part of the garbage collector works with. */
 export interface GcContext {
@@ -16,6 +17,8 @@ export interface GcContext {
   config: DocrBackendConfig;
   now: () => Date;
   logger: LoggerService;
+  /** Deletes what the retention rules select, in the window, before the GC (one per account). */
+  retention?: RetentionRunner;
 }
 
 export interface TickReport {
@@ -24,6 +27,8 @@ export interface TickReport {
   skipped: string[];
   finished: string[];
   cancelling: string[];
+  /** Registries whose window run deleted tags this tick (their GC starts once that is done). */
+  deletingTags: string[];
   /** Registries found missing in DigitalOcean this tick (their policies are now orphaned). */
   orphaned: string[];
   /** One line per registry that could not be looked after this tick; the others still were. */
@@ -38,6 +43,7 @@ export const emptyReport = (): TickReport => ({
   skipped: [],
   finished: [],
   cancelling: [],
+  deletingTags: [],
   orphaned: [],
   errors: [],
 });

@@ -12,6 +12,7 @@ import {
 import { listRegistryNow } from './freshListing';
 import { planDeletions } from './plan';
 import {
+  CallBudget,
   DEFAULT_RETENTION_PACING,
   RetentionPacing,
   RunGuard,
@@ -91,6 +92,8 @@ const errorText = (error: unknown) =>
 export class RetentionRunner {
   private readonly journal: DeletionJournal;
   private readonly pacing: RetentionPacing;
+  /** Every run of this runner (one per account) counts against one budget. */
+  private readonly budget = new CallBudget();
 
   constructor(
     private readonly deps: {
@@ -116,6 +119,7 @@ export class RetentionRunner {
       pacing: this.pacing,
       logger: this.deps.logger,
       sleep: this.deps.options?.sleep,
+      budget: this.budget,
     });
     try {
       const checker = new TagChecker(this.deps.client, guard, registryName, {

@@ -39,6 +39,16 @@ export function isRateLimited(error: unknown): boolean {
   return error instanceof DigitalOceanApiError && error.status === 429;
 }
 
+/**
+ * The calls retention made lately, kept by the runner across its runs: a window's work is done
+ * in slices (one per GC tick), and the hourly budget must count them all.
+ */
+export class CallBudget {
+  /** Start times (performance.now()) of the calls of the last hour, oldest first. */
+  readonly starts: number[] = [];
+  lastStart = -Infinity;
+}
+
 export type GuardedResult<T> =
   { value: T; stoppedBy?: undefined } | { stoppedBy: StopReason };
 
@@ -56,8 +66,7 @@ export class RunGuard {
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
   private readonly onAbort = () => this.controller.abort('aborted');
-  private readonly starts: number[] = [];
-  private lastStart = -Infinity;
+  private readonly budget: CallBudget;
 
   constructor(
     private readonly deps: {
@@ -67,8 +76,11 @@ export class RunGuard {
       pacing: RetentionPacing;
       logger: LoggerService;
       sleep?: Sleep;
+      /** Shared with the runner's other runs; a new one when absent. */
+      budget?: CallBudget;
     },
   ) {
+    this.budget = deps.budget ?? new CallBudget();
     this.signal = this.controller.signal;
     deps.signal?.addEventListener('abort', this.onAbort, { once: true });
     if (deps.signal?.aborted) this.onAbort();
@@ -154,14 +166,14 @@ export class RunGuard {
   /** Waits for the next call's turn in the budget; says why it stopped, if it did. */
   private async pace(): Promise<StopReason | undefined> {
     const { callsPerMinute, callsPerHour } = this.deps.pacing;
+    const { starts } = this.budget;
     let t = performance.now();
-    while (this.starts.length && this.starts[0] <= t - HOUR_MS)
-      this.starts.shift();
+    while (starts.length && starts[0] <= t - HOUR_MS) starts.shift();
     let waitMs = 0;
     if (Number.isFinite(callsPerMinute) && callsPerMinute > 0)
-      waitMs = this.lastStart + MINUTE_MS / callsPerMinute - t;
-    if (Number.isFinite(callsPerHour) && this.starts.length >= callsPerHour) {
-      const oldest = this.starts[this.starts.length - callsPerHour];
+      waitMs = this.budget.lastStart + MINUTE_MS / callsPerMinute - t;
+    if (Number.isFinite(callsPerHour) && starts.length >= callsPerHour) {
+      const oldest = starts[starts.length - callsPerHour];
       waitMs = Math.max(waitMs, oldest + HOUR_MS - t);
     }
     if (waitMs > 0) {
@@ -169,8 +181,8 @@ export class RunGuard {
       if (stopped) return stopped;
       t = performance.now();
     }
-    this.lastStart = t;
-    if (Number.isFinite(callsPerHour)) this.starts.push(t);
+    this.budget.lastStart = t;
+    if (Number.isFinite(callsPerHour)) starts.push(t);
     return undefined;
   }
 }
