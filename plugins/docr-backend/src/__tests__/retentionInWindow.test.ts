@@ -97,6 +97,12 @@ describe('retention runs in the GC window, then GC (issue #11)', () => {
     };
   }
 
+  const deletes = () =>
+    emulator.requests
+      .all()
+      .filter(e => e.method === 'DELETE')
+      .map(e => ({ path: decodeURIComponent(e.path), status: e.status }));
+
   /** Deleted tags as `repository:tag`, from the DELETEs DigitalOcean answered 204. */
   const deletedTags = () =>
     deletes()
@@ -110,12 +116,6 @@ describe('retention runs in the GC window, then GC (issue #11)', () => {
     await docr?.stop();
     await emulator?.stop();
   });
-
-  const deletes = () =>
-    emulator.requests
-      .all()
-      .filter(e => e.method === 'DELETE')
-      .map(e => ({ path: decodeURIComponent(e.path), status: e.status }));
 
   async function preview() {
     for (const deadline = Date.now() + 20_000; ;) {
@@ -168,6 +168,15 @@ describe('retention runs in the GC window, then GC (issue #11)', () => {
         .body.items;
       expect(run.trigger).toBe('window');
       expect(run.type).toBe('untagged manifests and unreferenced blobs');
+      // The run history says what retention deleted, by rule, and what the GC should free.
+      expect(run.retention).toMatchObject({
+        deleted: toDelete.length,
+        deletedTags: toDelete.length,
+        deletedByRule: { '0': toDelete.length },
+        remaining: 0,
+        failed: 0,
+        estimatedFreedBytes,
+      });
       expect(run.statuses.slice(0, 4)).toEqual([
         'starting',
         'deleting tags',

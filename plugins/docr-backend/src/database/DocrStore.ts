@@ -9,6 +9,10 @@ import { PolicyStore } from './PolicyStore';
 import { ClaimRunInput, RunStore } from './RunStore';
 import { StorageSample, StorageStore } from './StorageStore';
 import { pruneHistory } from './retention';
+import {
+  RetentionJournalSummary,
+  readRetentionSummary,
+} from '../retention/DeletionJournal';
 
 export type { StoredPolicy } from './PolicyStore';
 export type { GcRun, RunPatch, RunTrigger } from './gcRunRows';
@@ -148,6 +152,23 @@ export class DocrStore {
 
   knownUuids(registryName: string) {
     return this.runs.knownUuids(registryName);
+  }
+
+  /** What retention deleted in each window run's occurrence (by run id), where it planned any. */
+  async retentionSummaries(
+    runs: GcRun[],
+  ): Promise<Map<number, RetentionJournalSummary>> {
+    const result = new Map<number, RetentionJournalSummary>();
+    for (const run of runs) {
+      if (run.trigger !== 'window' || !run.occurrenceKey) continue;
+      const summary = await readRetentionSummary(this.db, {
+        account: this.account,
+        registryName: run.registryName,
+        occurrenceKey: run.occurrenceKey,
+      });
+      if (summary) result.set(run.id, summary);
+    }
+    return result;
   }
 
   // Storage samples and listings

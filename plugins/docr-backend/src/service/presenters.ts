@@ -7,9 +7,13 @@ import {
 } from '@backstage-docr/plugin-docr-common';
 import type { GcRun } from '../database/DocrStore';
 import type { EffectivePolicy } from '../policies';
+import type { RetentionJournalSummary } from '../retention/DeletionJournal';
 
-/** A run as the REST API shows it. */
-export function presentRun(run: GcRun): GcRunView {
+/** A run as the REST API shows it, with what its retention deleted when that is known. */
+export function presentRun(
+  run: GcRun,
+  retention?: RetentionJournalSummary,
+): GcRunView {
   const end = run.finishedAt ?? undefined;
   const start = run.startedAt ?? run.createdAt;
   return {
@@ -31,6 +35,14 @@ export function presentRun(run: GcRun): GcRunView {
     startedAt: run.startedAt?.toISOString() ?? null,
     finishedAt: run.finishedAt?.toISOString() ?? null,
     durationMs: end ? end.getTime() - start.getTime() : null,
+    ...(retention
+      ? {
+          retention: {
+            ...retention,
+            plannedAt: retention.plannedAt.toISOString(),
+          },
+        }
+      : {}),
   };
 }
 

@@ -188,7 +188,12 @@ export function createAccountRouter(
     // From the database only: collections started from the console or doctl are imported by the
     // GC task (every storage sample and at each window).
     const { items, totalCount } = await store.listRuns(name, page.data);
-    res.json({ items: items.map(presentRun), totalCount, ...page.data });
+    const retention = await store.retentionSummaries(items);
+    res.json({
+      items: items.map(run => presentRun(run, retention.get(run.id))),
+      totalCount,
+      ...page.data,
+    });
   });
 
   router.post('/registries/:name/gc-runs', async (req, res) => {

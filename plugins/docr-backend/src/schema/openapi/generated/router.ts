@@ -1247,6 +1247,69 @@ export const spec = {
         },
         required: ['start', 'end', 'timezone'],
       },
+      RunRetentionView: {
+        type: 'object',
+        description:
+          'The tags a window run deleted before its GC, from the retention journal of its window occurrence.',
+        properties: {
+          deleted: {
+            type: 'integer',
+            description:
+              'Tags and untagged manifests deleted (or found already gone after being selected).',
+          },
+          deletedTags: {
+            type: 'integer',
+          },
+          deletedManifests: {
+            type: 'integer',
+          },
+          deletedByRule: {
+            type: 'object',
+            description:
+              'Deletions by the index of the first rule selecting them.',
+            additionalProperties: {
+              type: 'integer',
+            },
+          },
+          skipped: {
+            type: 'integer',
+            description:
+              'Pushed or tagged again since they were selected, so kept.',
+          },
+          failed: {
+            type: 'integer',
+          },
+          remaining: {
+            type: 'integer',
+            description:
+              "Still planned when the window's time for deleting ended; selected again next window.",
+          },
+          estimatedFreedBytes: {
+            type: 'integer',
+            description:
+              'What the GC frees after every selected deletion, from the listing before deletion.',
+          },
+          tagsListed: {
+            type: 'integer',
+          },
+          plannedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+        required: [
+          'deleted',
+          'deletedTags',
+          'deletedManifests',
+          'deletedByRule',
+          'skipped',
+          'failed',
+          'remaining',
+          'estimatedFreedBytes',
+          'tagsListed',
+          'plannedAt',
+        ],
+      },
       GcRunView: {
         type: 'object',
         properties: {
@@ -1312,6 +1375,11 @@ export const spec = {
           },
           durationMs: {
             type: ['integer', 'null'],
+          },
+          retention: {
+            $ref: '#/components/schemas/RunRetentionView',
+            description:
+              "What the run's retention deleted before its GC (window runs whose policy has rules; absent otherwise and in a registry's summary).",
           },
         },
         required: [

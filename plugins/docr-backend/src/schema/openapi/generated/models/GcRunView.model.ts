@@ -5,6 +5,7 @@
 // (npm run generate:openapi).
 
 import type { GcRunTrigger } from './GcRunTrigger.model';
+import type { RunRetentionView } from './RunRetentionView.model';
 
 /**
  * @public
@@ -31,4 +32,8 @@ export type GcRunView = {
   startedAt: string | null;
   finishedAt: string | null;
   durationMs: number | null;
+  /**
+   * What the run's retention deleted before its GC (window runs whose policy has rules; absent otherwise and in a registry's summary).
+   */
+  retention?: RunRetentionView;
 };

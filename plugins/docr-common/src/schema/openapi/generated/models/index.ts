@@ -45,6 +45,7 @@ export * from './RetentionReasonYounger.model';
 export * from './RetentionRepositoryPreviewView.model';
 export * from './RetentionRule.model';
 export * from './RetentionTagPreviewView.model';
+export * from './RunRetentionView.model';
 export * from './StartGcRunRequest.model';
 export * from './StorageSampleListView.model';
 export * from './StorageSampleView.model';
