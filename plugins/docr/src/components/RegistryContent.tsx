@@ -14,7 +14,7 @@ import { useStorageHistory } from '../hooks/useStorageHistory';
 import { GcCard, StatusChip } from './GcCard';
 import { RegistryCard } from './RegistryCard';
 import { StorageChart } from './StorageChart';
-import { formatBytes, formatDuration } from './format';
+import { formatBytes, formatDuration, formatRetention } from './format';
 
 const TRIGGER: Record<GcRunView['trigger'], string> = {
   window: 'GC window',
@@ -28,6 +28,10 @@ const columns: TableColumn<GcRunView>[] = [
     render: run => new Date(run.startedAt ?? run.createdAt).toLocaleString(),
   },
   { title: 'Status', render: run => <StatusChip status={run.status} /> },
+  {
+    title: 'Tags deleted first',
+    render: run => formatRetention(run.retention),
+  },
   { title: 'Freed', render: run => formatBytes(run.freedBytes) },
   { title: 'Duration', render: run => formatDuration(run.durationMs) },
   {

@@ -1,3 +1,4 @@
+import type { GcRunView } from '@backstage-docr/plugin-docr-common';
 import { DateTime } from 'luxon';
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -41,4 +42,34 @@ export function viewerZone(): string {
 /** An instant in the viewer's locale; "—" when there is none. */
 export function formatTime(iso: string | null | undefined): string {
   return iso ? new Date(iso).toLocaleString() : '—';
+}
+
+/**
+ * What a window run's retention deleted before its GC: "412 tags (rule 1: 400, rule 2: 12)",
+ * with what is left for the next window; empty for a run without retention.
+ */
+export function formatRetention(
+  retention: GcRunView['retention'] | undefined,
+): string {
+  if (!retention) return '';
+  const { deletedTags, deletedManifests, deletedByRule, remaining, skipped } =
+    retention;
+  const parts = [
+    `${deletedTags} tag${deletedTags === 1 ? '' : 's'}`,
+    ...(deletedManifests
+      ? [
+          `${deletedManifests} untagged manifest${deletedManifests === 1 ? '' : 's'}`,
+        ]
+      : []),
+  ];
+  const byRule = Object.entries(deletedByRule)
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([rule, count]) => `rule ${Number(rule) + 1}: ${count}`);
+  const notes = [
+    ...(skipped ? [`${skipped} kept (pushed again)`] : []),
+    ...(remaining ? [`${remaining} left for the next window`] : []),
+  ];
+  return `${parts.join(' and ')}${byRule.length ? ` (${byRule.join(', ')})` : ''}${
+    notes.length ? `; ${notes.join(', ')}` : ''
+  }`;
 }
