@@ -163,12 +163,12 @@ describe('selectTagsForDeletion', () => {
     const c2 = decisions.find(d => d.tag.tag === 'c2')!;
     expect(c2.action).toBe('keep');
     expect(c2.reasons.map(describeRetentionReason)).toEqual([
-      'among the 8 newest of rule 0',
-      'younger than P3D (rule 1)',
-      'younger than P30D (rule 2)',
+      'among the 8 newest of rule 1',
+      'younger than P3D (rule 2)',
+      'younger than P30D (rule 3)',
     ]);
     expect(describeRetentionReason(c9.reasons[1])).toBe(
-      'rule 1: older than P3D and not among the 1 newest',
+      'rule 2: older than P3D and not among the 1 newest',
     );
   });
 

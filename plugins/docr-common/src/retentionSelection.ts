@@ -183,7 +183,8 @@ export function selectUntaggedManifestsForDeletion<T extends RetentionManifest>(
 }
 
 /**
- * One line saying a reason, for people.
+ * One line saying a reason, for people; rules are numbered from 1, as pages show them (the
+ * reason's `rule` is the index in the policy's `rules`).
  *
  * @public
  */
@@ -191,19 +192,19 @@ export function describeRetentionReason(reason: RetentionReason): string {
   switch (reason.kind) {
     case 'protected':
       return reason.pattern === 'semver'
-        ? `rule ${reason.rule} protects semantic versions`
-        : `rule ${reason.rule} protects "${reason.pattern}"`;
+        ? `rule ${reason.rule + 1} protects semantic versions`
+        : `rule ${reason.rule + 1} protects "${reason.pattern}"`;
     case 'newest':
-      return `among the ${reason.keepNewest} newest of rule ${reason.rule}`;
+      return `among the ${reason.keepNewest} newest of rule ${reason.rule + 1}`;
     case 'younger':
-      return `younger than ${reason.deleteOlderThan} (rule ${reason.rule})`;
+      return `younger than ${reason.deleteOlderThan} (rule ${reason.rule + 1})`;
     case 'selected': {
       const parts = [
         reason.deleteOlderThan && `older than ${reason.deleteOlderThan}`,
         reason.keepNewest !== undefined &&
           `not among the ${reason.keepNewest} newest`,
       ].filter(Boolean);
-      return `rule ${reason.rule}: ${parts.join(' and ')}`;
+      return `rule ${reason.rule + 1}: ${parts.join(' and ')}`;
     }
     default:
       return 'no rule selects tags of this repository';

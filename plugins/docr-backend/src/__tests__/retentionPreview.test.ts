@@ -166,7 +166,7 @@ describe('retention preview (issue #11)', () => {
     }
     const worker = preview.repositories.find(r => r.name === 'worker')!;
     expect(worker.delete).toHaveLength(250);
-    expect(worker.delete[0].reason).toBe('rule 1: not among the 50 newest');
+    expect(worker.delete[0].reason).toBe('rule 2: not among the 50 newest');
     const web = preview.repositories.find(r => r.name === 'web')!;
     expect(web.delete.length).toBeGreaterThan(150);
     expect(web.delete[0].reasons).toEqual([

@@ -1,5 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
+  GcPolicyInput,
+  PolicyView,
   GcRunPageView,
   GcRunView,
   ListingQuery,
@@ -35,6 +37,16 @@ export interface DocrApi {
     registry: DocrRegistryRef,
     query?: ListingQuery,
   ): Promise<RepositoryPageView>;
+  /** The registry's effective GC policy (retention rules included) and where it comes from. */
+  getPolicy(registry: DocrRegistryRef): Promise<PolicyView>;
+  /**
+   * Stores the registry's GC policy (needs docr.policy.update on its entity; 409 when app-config
+   * manages it, 400 naming the field when it is not valid).
+   */
+  putPolicy(
+    registry: DocrRegistryRef,
+    policy: GcPolicyInput,
+  ): Promise<PolicyView>;
   /** What the registry's retention rules would delete now; a 503 while the backend lists it. */
   getRetentionPreview(registry: DocrRegistryRef): Promise<RetentionPreviewView>;
   /**

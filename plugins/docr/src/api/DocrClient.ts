@@ -2,6 +2,7 @@ import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   DefaultApiClient,
+  type GcPolicyInput,
   type ListingQuery,
   type TypedResponse,
 } from '@backstage-docr/plugin-docr-common';
@@ -32,6 +33,27 @@ export class DocrClient implements DocrApi {
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
     this.api = new DefaultApiClient(options);
+  }
+
+  async getPolicy(registry: DocrRegistryRef) {
+    const { name, account } = registry;
+    return body(
+      account
+        ? await this.api.getAccountPolicy({ path: { account, name } })
+        : await this.api.getPolicy({ path: { name } }),
+    );
+  }
+
+  async putPolicy(registry: DocrRegistryRef, policy: GcPolicyInput) {
+    const { name, account } = registry;
+    return body(
+      account
+        ? await this.api.putAccountPolicy({
+            path: { account, name },
+            body: policy,
+          })
+        : await this.api.putPolicy({ path: { name }, body: policy }),
+    );
   }
 
   async getRegistry(registry: DocrRegistryRef) {

@@ -1,3 +1,4 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useState } from 'react';
 import { Grid } from '@material-ui/core';
 import { TableColumn } from '@backstage/core-components';
@@ -44,7 +45,10 @@ export function RepositoriesContent() {
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
-        <RetentionPreviewCard registry={registry} />
+        <RetentionPreviewCard
+          registry={registry}
+          entityRef={stringifyEntityRef(entity)}
+        />
       </Grid>
       <Grid item xs={12}>
         <ListingTable<RepositoryView>

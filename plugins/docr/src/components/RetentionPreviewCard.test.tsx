@@ -1,4 +1,5 @@
-import { screen } from '@testing-library/react';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { usePermission } from '@backstage/plugin-permission-react';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import type { RetentionPreviewView } from '@backstage-docr/plugin-docr-common';
 import { DocrApi, docrApiRef } from '../api';
@@ -30,7 +31,7 @@ const preview: RetentionPreviewView = {
           updatedAt: '2026-09-01T10:00:00Z',
           compressedSizeBytes: 30 * MIB,
           reasons: [],
-          reason: 'rule 0: older than P30D and not among the 10 newest',
+          reason: 'rule 1: older than P30D and not among the 10 newest',
         },
       ],
       keep: [],
@@ -43,28 +44,150 @@ const preview: RetentionPreviewView = {
   estimatedFreedBytes: 12 * MIB,
 };
 
-async function render(getRetentionPreview: DocrApi['getRetentionPreview']) {
-  const api = { getRetentionPreview } as unknown as DocrApi;
+jest.mock('@backstage/plugin-permission-react', () => ({
+  ...jest.requireActual('@backstage/plugin-permission-react'),
+  usePermission: jest.fn(),
+}));
+const usePermissionMock = jest.mocked(usePermission);
+const ENTITY = 'resource:team-b/docr-acme-ci';
+
+async function render(
+  getRetentionPreview: DocrApi['getRetentionPreview'],
+  more: Partial<DocrApi> = {},
+) {
+  const api = { getRetentionPreview, ...more } as unknown as DocrApi;
   await renderInTestApp(
     <TestApiProvider apis={[[docrApiRef, api]]}>
-      <RetentionPreviewCard registry={{ name: 'acme-ci' }} />
+      <RetentionPreviewCard
+        registry={{ name: 'acme-ci', account: 'team-b' }}
+        entityRef={ENTITY}
+      />
     </TestApiProvider>,
   );
 }
 
 describe('the retention preview on the Repositories tab', () => {
+  beforeEach(() => {
+    usePermissionMock.mockReset();
+    usePermissionMock.mockReturnValue({ loading: false, allowed: false });
+  });
+
   it('shows the rules, what they would delete and why, and what a GC would then free', async () => {
     await render(async () => preview);
     expect(await screen.findByTestId('retention-summary')).toHaveTextContent(
       'Would delete 1 tags and keep 12; a garbage collection afterwards frees at least 12.0 MiB.',
     );
     expect(
-      screen.getByText('rule 0: older than P30D and not among the 10 newest'),
+      screen.getByText('rule 1: older than P30D and not among the 10 newest'),
     ).toBeInTheDocument();
     expect(screen.getByText('sha-0a1b2c3')).toBeInTheDocument();
     expect(
-      screen.getByText(/Rules managed by app-config; a preview/),
+      screen.getByText(
+        /Rules managed by app-config; what they select is deleted/,
+      ),
     ).toBeInTheDocument();
+    // Config manages them: the page says where to change them, and offers no editor.
+    expect(
+      screen.getByText(/The rules are managed by app-config/),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('Edit rules')).not.toBeInTheDocument();
+  });
+
+  it('lets those allowed docr.policy.update edit the rules, keeping the rest of the policy', async () => {
+    usePermissionMock.mockReturnValue({ loading: false, allowed: true });
+    const window = {
+      days: ['sun'],
+      start: '03:00',
+      duration: 'PT2H',
+      timezone: 'UTC',
+    };
+    const stored = {
+      enabled: true,
+      type: 'untagged manifests and unreferenced blobs',
+      windows: [window],
+      cancelAtWindowEnd: true,
+      retention: { rules: preview.rules },
+    };
+    const getPolicy = jest.fn(async () => ({
+      policy: stored,
+      source: 'api',
+      managedByConfig: false,
+    }));
+    const putPolicy = jest.fn(async (_registry: any, policy: any) => ({
+      policy,
+      source: 'api',
+      managedByConfig: false,
+    }));
+    const getPreview = jest.fn(async () => ({ ...preview, source: 'api' }));
+    await render(getPreview as any, { getPolicy, putPolicy } as any);
+    expect(usePermissionMock).toHaveBeenCalledWith({
+      permission: expect.objectContaining({ name: 'docr.policy.update' }),
+      resourceRef: ENTITY,
+    });
+    fireEvent.click(await screen.findByText('Edit rules'));
+    fireEvent.change(screen.getByTestId('rule-0-keepNewest'), {
+      target: { value: '5' },
+    });
+    fireEvent.click(screen.getByText('Add a rule'));
+    fireEvent.change(screen.getByTestId('rule-1-repositories'), {
+      target: { value: 'worker*, tools/*' },
+    });
+    fireEvent.click(screen.getByText('Save rules'));
+    await waitFor(() => expect(putPolicy).toHaveBeenCalled());
+    expect(putPolicy).toHaveBeenCalledWith(
+      { name: 'acme-ci', account: 'team-b' },
+      {
+        ...stored,
+        retention: {
+          rules: [
+            { ...preview.rules[0], keepNewest: 5 },
+            {
+              repositories: ['worker*', 'tools/*'],
+              keepNewest: 20,
+              deleteOlderThan: 'P30D',
+              protect: ['latest'],
+              protectSemver: true,
+            },
+          ],
+        },
+      },
+    );
+    // The preview is asked again, with the new rules.
+    await waitFor(() => expect(getPreview).toHaveBeenCalledTimes(2));
+  });
+
+  it('shows the backend’s answer naming the field when the rules are not valid', async () => {
+    usePermissionMock.mockReturnValue({ loading: false, allowed: true });
+    const putPolicy = jest.fn(async () => {
+      throw new Error(
+        'Invalid policy: retention.rules.0.deleteOlderThan: Must be a positive ISO 8601 duration such as "P30D", got "30 days"',
+      );
+    });
+    await render(async () => ({ ...preview, source: 'api' }), {
+      getPolicy: jest.fn(async () => ({
+        policy: { windows: [] },
+        source: 'api',
+        managedByConfig: false,
+      })),
+      putPolicy,
+    } as any);
+    fireEvent.click(await screen.findByText('Edit rules'));
+    fireEvent.change(screen.getByTestId('rule-0-deleteOlderThan'), {
+      target: { value: '30 days' },
+    });
+    fireEvent.click(screen.getByText('Save rules'));
+    expect(await screen.findByTestId('rules-error')).toHaveTextContent(
+      'retention.rules.0.deleteOlderThan: Must be a positive ISO 8601 duration',
+    );
+  });
+
+  it('tells someone without docr.policy.update what it takes, with no editor', async () => {
+    usePermissionMock.mockReturnValue({ loading: false, allowed: false });
+    await render(async () => ({ ...preview, source: 'api' }));
+    expect(
+      await screen.findByText(/needs the docr.policy.update permission/),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('Edit rules')).not.toBeInTheDocument();
   });
 
   it('says that every tag is kept without rules', async () => {

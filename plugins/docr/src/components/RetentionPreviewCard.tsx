@@ -1,4 +1,6 @@
-import { Typography } from '@material-ui/core';
+import { useState } from 'react';
+import { Box, Button, Typography } from '@material-ui/core';
+import { usePermission } from '@backstage/plugin-permission-react';
 import {
   InfoCard,
   Progress,
@@ -6,13 +8,15 @@ import {
   Table,
   TableColumn,
 } from '@backstage/core-components';
-import type {
-  RetentionRule,
-  RetentionTagPreviewView,
+import {
+  docrPolicyUpdatePermission,
+  type RetentionRule,
+  type RetentionTagPreviewView,
 } from '@backstage-docr/plugin-docr-common';
 import type { DocrRegistryRef } from '../api';
 import { useRetentionPreview } from '../hooks/useRetentionPreview';
 import { formatBytes, formatTime } from './format';
+import { RetentionRulesDialog } from './RetentionRulesDialog';
 
 const SOURCE: Record<string, string> = {
   config: 'managed by app-config',
@@ -38,6 +42,57 @@ export function describeRule(rule: RetentionRule): string {
 
 type Row = RetentionTagPreviewView & { repository: string };
 
+/** "Edit rules" for those allowed docr.policy.update on the registry's entity. */
+function EditRules(props: {
+  registry: DocrRegistryRef;
+  entityRef: string;
+  rules: RetentionRule[];
+  source: string;
+  onSaved: () => void;
+}) {
+  const { allowed } = usePermission({
+    permission: docrPolicyUpdatePermission,
+    resourceRef: props.entityRef,
+  });
+  const [open, setOpen] = useState(false);
+  let action;
+  if (props.source === 'config') {
+    action = (
+      <Typography variant="caption" color="textSecondary">
+        The rules are managed by app-config (docr.garbageCollection): change
+        them there.
+      </Typography>
+    );
+  } else if (!allowed) {
+    action = (
+      <Typography variant="caption" color="textSecondary">
+        Changing the rules needs the docr.policy.update permission on this
+        registry.
+      </Typography>
+    );
+  } else {
+    action = (
+      <Button variant="outlined" size="small" onClick={() => setOpen(true)}>
+        {props.rules.length ? 'Edit rules' : 'Add rules'}
+      </Button>
+    );
+  }
+  return (
+    <Box mt={1} mb={1}>
+      {action}
+      {open && (
+        <RetentionRulesDialog
+          registry={props.registry}
+          rules={props.rules}
+          open={open}
+          onClose={() => setOpen(false)}
+          onSaved={props.onSaved}
+        />
+      )}
+    </Box>
+  );
+}
+
 const columns: TableColumn<Row>[] = [
   { title: 'Repository', field: 'repository' },
   { title: 'Tag', field: 'tag' },
@@ -53,7 +108,11 @@ const columns: TableColumn<Row>[] = [
  * What the registry's retention rules would delete now, and why; nothing is deleted from here.
  * The estimate is what a garbage collection would free afterwards (blobs nothing kept uses).
  */
-export function RetentionPreviewCard(props: { registry: DocrRegistryRef }) {
+export function RetentionPreviewCard(props: {
+  registry: DocrRegistryRef;
+  /** The registry's catalog entity: those allowed to change its policy may edit the rules. */
+  entityRef?: string;
+}) {
   const preview = useRetentionPreview(props.registry);
   if (preview.loading && !preview.value) {
     return (
@@ -76,6 +135,15 @@ export function RetentionPreviewCard(props: { registry: DocrRegistryRef }) {
     );
   }
   const value = preview.value!;
+  const edit = props.entityRef && (
+    <EditRules
+      registry={props.registry}
+      entityRef={props.entityRef}
+      rules={value.rules}
+      source={value.source}
+      onSaved={preview.retry}
+    />
+  );
   if (!value.rules.length) {
     return (
       <InfoCard title="Retention">
@@ -83,6 +151,7 @@ export function RetentionPreviewCard(props: { registry: DocrRegistryRef }) {
           No retention rules: every tag is kept. Rules are part of the
           registry’s GC policy.
         </Typography>
+        {edit}
       </InfoCard>
     );
   }
@@ -92,13 +161,14 @@ export function RetentionPreviewCard(props: { registry: DocrRegistryRef }) {
   return (
     <InfoCard
       title="Retention"
-      subheader={`Rules ${SOURCE[value.source] ?? value.source}; a preview, nothing is deleted from here`}
+      subheader={`Rules ${SOURCE[value.source] ?? value.source}; what they select is deleted in the registry’s GC windows, before the garbage collection`}
     >
       {value.rules.map((rule, i) => (
         <Typography key={i} variant="body2">
-          <strong>Rule {i}:</strong> {describeRule(rule)}
+          <strong>Rule {i + 1}:</strong> {describeRule(rule)}
         </Typography>
       ))}
+      {edit}
       <Typography variant="body2" data-testid="retention-summary">
         Would delete {value.tagsToDelete} tags and keep {value.tagsToKeep}; a
         garbage collection afterwards frees at least{' '}

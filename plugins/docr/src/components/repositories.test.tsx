@@ -9,6 +9,7 @@ import type {
   RepositoryView,
 } from '@backstage-docr/plugin-docr-common';
 import { DocrApi, DocrRegistryRef, docrApiRef } from '../api';
+import { fakeApi as cardsFakeApi } from './__testUtils__/cards';
 import {
   LISTING_RETRY_MS,
   SEARCH_DEBOUNCE_MS,
@@ -101,16 +102,11 @@ function responseError(status: number, message: string) {
   } as unknown as Response);
 }
 
+/** The cards' fake docr API, listing these repositories and tags, with no retention rules. */
 function fakeApi(overrides: Partial<DocrApi> = {}): DocrApi {
-  return {
-    getRegistry: jest.fn(),
-    listRuns: jest.fn(),
-    getStorage: jest.fn(),
-    startGc: jest.fn(),
-    cancelRun: jest.fn(),
+  return cardsFakeApi({
     listRepositories,
     listTags: jest.fn(async () => tags),
-    checkRegistryName: jest.fn(),
     getRetentionPreview: jest.fn(async () => ({
       registry: 'acme-prod',
       source: 'default' as const,
@@ -123,7 +119,7 @@ function fakeApi(overrides: Partial<DocrApi> = {}): DocrApi {
       estimatedFreedBytes: 0,
     })),
     ...overrides,
-  };
+  });
 }
 
 async function render(api: DocrApi) {

@@ -195,6 +195,8 @@ export function fakeApi(overrides: Partial<DocrApi> = {}): DocrApi {
     listTags: jest.fn(),
     checkRegistryName: jest.fn(),
     getRetentionPreview: jest.fn(),
+    getPolicy: jest.fn(),
+    putPolicy: jest.fn(),
     ...overrides,
   };
 }
