@@ -1,4 +1,7 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  AuditorService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import type {
   DigitalOceanAccounts,
   DigitalOceanClient,
@@ -35,6 +38,8 @@ export function createAccountScopes(deps: {
   store: DocrStore;
   now: () => Date;
   logger: LoggerService;
+  /** Records what the GC task deletes (retention), as the API records what users change. */
+  auditor?: AuditorService;
 }): { scopes: AccountScope[]; defaultAccount: string } {
   const { config, accounts, now, logger } = deps;
   const collected = collectedAccounts(
@@ -71,6 +76,7 @@ export function createAccountScopes(deps: {
         config: accountConfig,
         now,
         logger: accountLogger,
+        auditor: deps.auditor,
         retention: new RetentionRunner({
           client,
           db: store.database,

@@ -53,6 +53,7 @@ export const docrPlugin = createBackendPlugin({
         const now = () => clock.now();
         const { scopes, defaultAccount } = createAccountScopes({
           config: docrConfig,
+          auditor,
           accounts,
           store: await DocrStore.create(await database.getClient(), {
             skipMigrations: database.migrations?.skip,

@@ -1,4 +1,4 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
 import {
   DoEmulator,
   ciHistorySeedPath,
@@ -45,11 +45,23 @@ describe('retention runs in the GC window, then GC (issue #11)', () => {
   let emulator: DoEmulator;
   let docr: DocrTestBackend;
 
+  /** Audit events the backend records. */
+  const audit: { eventId: string; meta?: any }[] = [];
+  const auditor = mockServices.auditor.mock({
+    createEvent: async ({ eventId, meta }: any) => ({
+      success: async () => {
+        audit.push({ eventId, meta });
+      },
+      fail: async () => {},
+    }),
+  });
+
   async function startBackend(knex: Knex, tickBudget = 'PT40S') {
     return startDocrBackend({
       emulatorUrl: emulator.url,
       clock,
       knex,
+      features: [auditor.factory],
       // No pacing of our own: the tests measure what is deleted, not DigitalOcean's clock.
       docr: {
         tagRetention: { callsPerMinute: 1e9, callsPerHour: 1e9, tickBudget },
@@ -177,6 +189,20 @@ describe('retention runs in the GC window, then GC (issue #11)', () => {
         failed: 0,
         estimatedFreedBytes,
       });
+      // Audited once, as the GC task's own act, by rule.
+      expect(audit.filter(e => e.eventId === 'retention-run')).toEqual([
+        {
+          eventId: 'retention-run',
+          meta: expect.objectContaining({
+            account: 'default',
+            registry: REGISTRY,
+            window: '0@2026-11-23',
+            deleted: toDelete.length,
+            deletedByRule: { '0': toDelete.length },
+          }),
+        },
+      ]);
+      audit.length = 0;
       expect(run.statuses.slice(0, 4)).toEqual([
         'starting',
         'deleting tags',

@@ -6,6 +6,7 @@ import {
   WindowOccurrence,
 } from '@backstage-docr/plugin-docr-common';
 import type { GcRun } from '../database/DocrStore';
+import type { RetentionRunSummary } from '../retention/RetentionRunner';
 import type { GcContext, TickReport } from './context';
 
 export type RetentionStep =
@@ -71,6 +72,7 @@ export class RetentionPhase {
       summary.stoppedBy === 'errors' ||
       (summary.stoppedBy === 'deadline' && !windowLeft);
     if (!over || options.signal?.aborted) return { done: false, run: current };
+    if (summary.plannedAt) await this.audit(run, occurrence, summary);
     current = await store.updateRun(current, {
       status: RUN_STATUS.starting,
       type: summary.deleted > 0 ? DEFAULT_GC_TYPE : policy.type,
@@ -80,5 +82,35 @@ export class RetentionPhase {
           : undefined,
     });
     return { done: true, run: current, type: current.type as GcType };
+  }
+
+  /**
+   * One audit event per window occurrence's retention, when it is over: what the GC task deleted
+   * on its own, by rule (each deletion, with its digest and time, is in the retention journal).
+   */
+  private async audit(
+    run: GcRun,
+    occurrence: WindowOccurrence,
+    summary: RetentionRunSummary,
+  ) {
+    const event = await this.ctx.auditor?.createEvent({
+      eventId: 'retention-run',
+      severityLevel: 'medium',
+      meta: {
+        account: this.ctx.store.account,
+        registry: run.registryName,
+        runId: run.id,
+        window: occurrence.key,
+        actor: 'the docr GC task (retention rules)',
+        deleted: summary.deleted,
+        deletedTags: summary.deletedTags,
+        deletedManifests: summary.deletedManifests,
+        deletedByRule: summary.deletedByRule,
+        skipped: summary.skipped,
+        failed: summary.failed,
+        remaining: summary.remaining,
+      },
+    });
+    await event?.success();
   }
 }

@@ -1,4 +1,7 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  AuditorService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import {
   DigitalOceanApiError,
   DigitalOceanClient,
@@ -19,6 +22,7 @@ export interface GcContext {
   logger: LoggerService;
   /** Deletes what the retention rules select, in the window, before the GC (one per account). */
   retention?: RetentionRunner;
+  auditor?: AuditorService;
 }
 
 export interface TickReport {
