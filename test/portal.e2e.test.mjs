@@ -13,6 +13,7 @@ import {
 } from './support/portal.mjs';
 
 const shots = path.join(root, 'test-results');
+const BACKEND = 'http://localhost:7007';
 
 let portal;
 let browser;
@@ -241,6 +242,129 @@ test('a dev registry through the form: the name is checked with DigitalOcean as 
   await link.waitFor({ timeout: 10_000 });
   await page.screenshot({
     path: path.join(shots, 'account.png'),
+    fullPage: true,
+  });
+});
+
+/** The backend's REST API as the demo's guest (a member of the platform team). */
+async function asGuest(method, pathname, body) {
+  const auth = await fetch(`${BACKEND}/api/auth/guest/refresh`);
+  const { token } = (await auth.json()).backstageIdentity;
+  const res = await fetch(`${BACKEND}${pathname}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  assert.ok(
+    res.ok,
+    `${method} ${pathname}: ${res.status} ${await res.clone().text()}`,
+  );
+  return res.json();
+}
+
+test('retention: the Repositories tab, a tag list, rules edited on the page with their preview, and a window run deleting the tags before its GC', async () => {
+  // A CI-like repository: eight commit builds pushed to acme-staging.
+  for (let i = 0; i < 8; i++) {
+    const res = await fetch(
+      `${EMULATOR}/_emulator/registries/acme-staging/push`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          repository: 'e2e-ci',
+          tag: `sha-e2e${i}`,
+          layers: [{ size: 1024 * 1024 * (i + 1) }],
+        }),
+      },
+    );
+    assert.equal(res.status, 201);
+  }
+
+  await openUntil(
+    '/catalog/default/resource/docr-acme-staging/repositories',
+    'Repositories',
+  );
+  // The docr API lists the registry in the background; the tab asks again until it has it.
+  await page
+    .getByText('e2e-ci', { exact: true })
+    .first()
+    .waitFor({ timeout: 60_000 });
+  await page.getByText('e2e-ci', { exact: true }).first().click();
+  await page
+    .getByText(
+      'docker pull registry.digitalocean.com/acme-staging/e2e-ci:sha-e2e7',
+    )
+    .waitFor({ timeout: 60_000 });
+
+  // Rules, edited on the page: keep the 3 newest of e2e-ci.
+  await page.getByRole('button', { name: 'Add rules' }).click();
+  await page.getByRole('button', { name: 'Add a rule' }).click();
+  await page.getByTestId('rule-0-repositories').fill('e2e-ci');
+  await page.getByTestId('rule-0-keepNewest').fill('3');
+  await page.getByTestId('rule-0-deleteOlderThan').fill('');
+  await page.getByRole('button', { name: 'Save rules' }).click();
+  await page
+    .getByTestId('retention-summary')
+    .getByText(/Would delete 5 tags/)
+    .waitFor({ timeout: 60_000 });
+  for (const tag of ['sha-e2e0', 'sha-e2e4'])
+    await page.getByText(tag, { exact: true }).first().waitFor();
+  await page.screenshot({
+    path: path.join(shots, 'retention.png'),
+    fullPage: true,
+  });
+
+  // A window open now: the GC task deletes the tags the rules select, then collects.
+  const policyPath = '/api/docr/registries/acme-staging/policy';
+  const { policy } = await asGuest('GET', policyPath);
+  assert.deepEqual(policy.retention.rules, [
+    {
+      repositories: ['e2e-ci'],
+      keepNewest: 3,
+      protect: ['latest'],
+      protectSemver: true,
+    },
+  ]);
+  const start = new Date(Date.now() - 2 * 60_000);
+  const day = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][
+    start.getUTCDay()
+  ];
+  const hhmm = start.toISOString().slice(11, 16);
+  await asGuest('PUT', policyPath, {
+    ...policy,
+    windows: [{ days: [day], start: hhmm, duration: 'PT2H', timezone: 'UTC' }],
+  });
+
+  await open('/catalog/default/resource/docr-acme-staging/registry');
+  await page.getByText('Garbage collection history').waitFor();
+  const started = Date.now();
+  for (;;) {
+    const shown = await page
+      .getByText('5 tags (rule 1: 5)')
+      .first()
+      .isVisible()
+      .catch(() => false);
+    if (shown) break;
+    assert.ok(
+      Date.now() - started < 120_000,
+      'the window run deleted the tags',
+    );
+    await page.waitForTimeout(3000);
+    await page.reload();
+  }
+  const res = await fetch(
+    `${EMULATOR}/v2/registries/acme-staging/repositories/e2e-ci/tags`,
+    {
+      headers: { authorization: 'Bearer e2e' },
+    },
+  );
+  const tags = (await res.json()).tags.map(t => t.tag).sort();
+  assert.deepEqual(tags, ['sha-e2e5', 'sha-e2e6', 'sha-e2e7']);
+  await page.screenshot({
+    path: path.join(shots, 'retention-run.png'),
     fullPage: true,
   });
 });
