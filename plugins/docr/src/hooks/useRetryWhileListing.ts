@@ -1,13 +1,16 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { ResponseError } from '@backstage/errors';
 
-/** The docr backend's Retry-After while it lists from DigitalOcean. */
+/** The longest wait between two asks while the docr backend lists from DigitalOcean. */
 export const LISTING_RETRY_MS = 2_000;
+/** The first ask again comes soon: a small registry is listed within a fraction of a second. */
+export const FIRST_LISTING_RETRY_MS = 250;
 
 /**
- * A 503 from the docr backend means it is listing from DigitalOcean now: asks again every
- * {@link LISTING_RETRY_MS} until the listing is there. Other errors stay until the user retries.
- * Returns whether the backend is listing.
+ * A 503 from the docr backend means it is listing from DigitalOcean now: asks again, soon at
+ * first and then every {@link LISTING_RETRY_MS} (doubling from {@link FIRST_LISTING_RETRY_MS}),
+ * until the listing is there. Other errors stay until the user retries. Returns whether the
+ * backend is listing.
  */
 export function useRetryWhileListing(state: {
   error?: Error;
@@ -15,10 +18,18 @@ export function useRetryWhileListing(state: {
 }): boolean {
   const { error, retry } = state;
   const listing = ResponseError.is(error) && error.statusCode === 503;
+  const attempts = useRef(0);
   useEffect(() => {
-    if (!listing) return undefined;
+    if (!listing) {
+      attempts.current = 0;
+      return undefined;
+    }
+    const delay = Math.min(
+      LISTING_RETRY_MS,
+      FIRST_LISTING_RETRY_MS * 2 ** attempts.current++,
+    );
     // Keyed on the error too: each 503 answer waits once more.
-    const timer = setTimeout(retry, LISTING_RETRY_MS);
+    const timer = setTimeout(retry, delay);
     return () => clearTimeout(timer);
   }, [listing, error, retry]);
   return listing;
