@@ -11,39 +11,18 @@ import {
   signedInPage,
   startPortal,
 } from './support/portal.mjs';
+import {
+  asGuest,
+  emulatorRegistry,
+  emulatorRegistryCount,
+  formatBytes,
+} from './support/e2eHelpers.mjs';
 
 const shots = path.join(root, 'test-results');
-const BACKEND = 'http://localhost:7007';
 
 let portal;
 let browser;
 let page;
-
-async function emulatorRegistry(name) {
-  const res = await fetch(`${EMULATOR}/v2/registries/${name}`, {
-    headers: { authorization: 'Bearer e2e' },
-  });
-  return (await res.json()).registry;
-}
-
-async function emulatorRegistryCount() {
-  const res = await fetch(`${EMULATOR}/v2/registries`, {
-    headers: { authorization: 'Bearer e2e' },
-  });
-  return (await res.json()).registries.length;
-}
-
-/** As the cards format sizes (plugins/docr/src/components/format.ts). */
-function formatBytes(bytes) {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(value >= 100 ? 0 : 1)} ${units[unit]}`;
-}
 
 async function open(pathname) {
   await page.goto(`${APP}${pathname}`, { waitUntil: 'domcontentloaded' });
@@ -245,25 +224,6 @@ test('a dev registry through the form: the name is checked with DigitalOcean as 
     fullPage: true,
   });
 });
-
-/** The backend's REST API as the demo's guest (a member of the platform team). */
-async function asGuest(method, pathname, body) {
-  const auth = await fetch(`${BACKEND}/api/auth/guest/refresh`);
-  const { token } = (await auth.json()).backstageIdentity;
-  const res = await fetch(`${BACKEND}${pathname}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  assert.ok(
-    res.ok,
-    `${method} ${pathname}: ${res.status} ${await res.clone().text()}`,
-  );
-  return res.json();
-}
 
 test('retention: the Repositories tab, a tag list, rules edited on the page with their preview, and a window run deleting the tags before its GC', async () => {
   // A CI-like repository: eight commit builds pushed to acme-staging.
