@@ -61,9 +61,13 @@ export function tsType(schema, refs) {
   } else if (schema.type === 'array') {
     type = `Array<${tsType(schema.items, refs)}>`;
   } else if (schema.type === 'object') {
+    const values =
+      schema.additionalProperties && schema.additionalProperties !== true
+        ? tsType(schema.additionalProperties, refs)
+        : 'unknown';
     type = schema.properties
       ? `{ ${properties(schema, refs).join(' ')} }`
-      : '{ [key: string]: unknown }';
+      : `{ [key: string]: ${values} }`;
   } else {
     throw new Error(`Unsupported schema ${JSON.stringify(schema)}`);
   }

@@ -18,7 +18,7 @@ export type RunRetentionView = {
   /**
    * Deletions by the index of the first rule selecting them.
    */
-  deletedByRule: { [key: string]: unknown };
+  deletedByRule: { [key: string]: number };
   /**
    * Pushed or tagged again since they were selected, so kept.
    */
