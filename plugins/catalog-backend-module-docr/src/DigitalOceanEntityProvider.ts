@@ -7,7 +7,10 @@ import type {
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
 import type { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
-import { clusterCertificateAuthorities } from './clusterCertificateAuthorities';
+import {
+  ClusterCaCache,
+  clusterCertificateAuthorities,
+} from './clusterCertificateAuthorities';
 import { EntityContext, clusterEntity, registryEntity } from './entities';
 import { subscriptionEntity } from './subscriptionEntity';
 
@@ -25,6 +28,8 @@ export interface RefreshResult {
  */
 export class DigitalOceanEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
+  /** Clusters' CAs from earlier refreshes: read again once a day, new clusters at once. */
+  private readonly clusterCas: ClusterCaCache = new Map();
 
   constructor(
     private readonly options: {
@@ -57,8 +62,9 @@ export class DigitalOceanEntityProvider implements EntityProvider {
   /**
    * Reads the account and applies a full mutation. Four calls whatever the number of registries
    * (registries, subscription, tier options, clusters 200 per page), then one credentials call per
-   * cluster that has an endpoint, for its CA (at most four at a time; one that fails leaves that
-   * cluster's entity without the CA annotation): 4 + N calls for N clusters.
+   * cluster whose CA is not held from the last day, for its CA (at most four at a time; one that
+   * fails leaves that cluster's entity without the CA annotation): 4 + N calls for N clusters on
+   * the first refresh and once a day, 4 (+ new clusters) on the others.
    */
   async refresh(signal?: AbortSignal): Promise<RefreshResult> {
     if (!this.connection) {
@@ -79,6 +85,7 @@ export class DigitalOceanEntityProvider implements EntityProvider {
       clusters,
       logger,
       signal,
+      this.clusterCas,
     );
     const entities = [
       subscriptionEntity(subscription, registries, options, context),

@@ -263,11 +263,13 @@ export class DigitalOceanClient {
 
   /**
    * The cluster's API server, CA (`certificate_authority_data`) and access credentials. The token
-   * and client key are secrets: use them, never log or store them.
+   * and client key are secrets: use them, never log or store them. Each call mints a token that
+   * lasts `expirySeconds` (DigitalOcean's default, 7 days, when absent): ask for no longer than
+   * needed.
    */
   getClusterCredentials(
     clusterId: string,
-    options?: CallOptions,
+    options?: CallOptions & { expirySeconds?: number },
   ): Promise<KubernetesClusterCredentials> {
     return this.kubernetes.getClusterCredentials(clusterId, options);
   }

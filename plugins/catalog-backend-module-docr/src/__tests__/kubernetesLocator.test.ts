@@ -125,7 +125,11 @@ describe('DOKS clusters in the Kubernetes plugin (catalog cluster locator)', () 
     }
   }, 60_000);
 
-  it('emits a cluster whose credentials call fails without the CA annotation, so the locator skips it; the refresh still succeeds', async () => {
+  it('emits a new cluster whose credentials call fails without the CA annotation, so the locator skips it; the others keep theirs and the refresh succeeds', async () => {
+    const added = emulator.account.addCluster({
+      name: 'dev-lon1',
+      region: 'lon1',
+    });
     emulator.faults.add({
       kind: 'error',
       status: 404,
@@ -134,16 +138,25 @@ describe('DOKS clusters in the Kubernetes plugin (catalog cluster locator)', () 
     });
     try {
       await scheduler.triggerTask(TASK);
-      await eventually(clusters, list => expect(list).toEqual([]), 30_000);
-      const entities = await resources(backend);
-      const prod = byName(entities, 'doks-prod-ams3')?.metadata.annotations;
-      expect(prod).toMatchObject({
-        'kubernetes.io/api-server': `https://${PROD}.k8s.ondigitalocean.com`,
+      const entities = await eventually(
+        () => resources(backend),
+        e => expect(byName(e, 'doks-dev-lon1')).toBeDefined(),
+        30_000,
+      );
+      const dev = byName(entities, 'doks-dev-lon1')?.metadata.annotations;
+      expect(dev).toMatchObject({
+        'kubernetes.io/api-server': `https://${added.id}.k8s.ondigitalocean.com`,
         'kubernetes.io/auth-provider': 'oidc',
       });
-      expect(prod).not.toHaveProperty(
+      expect(dev).not.toHaveProperty(
         'kubernetes.io/api-server-certificate-authority',
       );
+      // The clusters whose CA an earlier refresh read keep it (read again once a day).
+      const items = await clusters();
+      expect(items.map(c => c.name)).toEqual([
+        'doks-prod-ams3',
+        'doks-staging-fra1',
+      ]);
     } finally {
       emulator.faults.clear();
     }

@@ -111,6 +111,23 @@ describe('DigitalOcean entity provider in a real catalog backend', () => {
     ).toEqual(['resource:default/doks-staging-fra1']);
   });
 
+  it('reads each cluster’s CA once a day, not at every refresh, asking for the shortest-lived token', async () => {
+    emulator.requests.reset();
+    await scheduler.triggerTask(TASK);
+    expect(emulator.requests.summary().byOperation).toEqual({
+      kubernetes_list_clusters: 1,
+      registries_get_options: 1,
+      registries_get_subscription: 1,
+      registries_list: 1,
+    });
+    const entities = await resources(backend);
+    expect(
+      byName(entities, 'doks-prod-ams3')!.metadata.annotations![
+        'kubernetes.io/api-server-certificate-authority'
+      ],
+    ).toBeTruthy();
+  });
+
   it('the subscription entity carries the account’s figures: DigitalOcean’s sums, the tier’s limits, the month’s cost, and its registries depend on it', async () => {
     await scheduler.triggerTask(TASK);
     const entities = await eventually(

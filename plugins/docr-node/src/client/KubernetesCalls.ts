@@ -37,13 +37,22 @@ export class KubernetesCalls {
    * The cluster's credentials. Besides its CA they hold secrets (a token, or a client key): never
    * log or store those.
    */
+  /**
+   * The cluster's credentials: its CA, and a token that lasts `expirySeconds` (DigitalOcean's
+   * default, 7 days, when absent).
+   */
   async getClusterCredentials(
     clusterId: string,
-    options?: CallOptions,
+    options?: CallOptions & { expirySeconds?: number },
   ): Promise<KubernetesClusterCredentials> {
     return this.calls.unwrap(
       this.calls.api.GET('/v2/kubernetes/clusters/{cluster_id}/credentials', {
-        params: { path: { cluster_id: clusterId } },
+        params: {
+          path: { cluster_id: clusterId },
+          ...(options?.expirySeconds !== undefined
+            ? { query: { expiry_seconds: options.expirySeconds } }
+            : {}),
+        },
         signal: options?.signal,
       }),
     );
