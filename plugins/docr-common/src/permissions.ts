@@ -1,5 +1,8 @@
 import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
-import { createPermission } from '@backstage/plugin-permission-common';
+import {
+  Permission,
+  createPermission,
+} from '@backstage/plugin-permission-common';
 import {
   DEFAULT_ACCOUNT_ID,
   accountNamespace,
@@ -82,7 +85,7 @@ export const docrCatalogRefreshPermission = createPermission({
  *
  * @public
  */
-export const docrPermissions = [
+export const docrPermissions: Permission[] = [
   docrRegistryReadPermission,
   docrGarbageCollectionRunPermission,
   docrPolicyUpdatePermission,
