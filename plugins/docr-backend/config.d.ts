@@ -91,6 +91,11 @@ export interface Config {
      * account's DigitalOcean budget (250 calls a minute, 5,000 an hour, shared with everything).
      */
     tagRetention?: {
+      /**
+       * Whether retention rules delete tags in the GC windows (default false: they are only
+       * previewed). Deleting is irreversible: turn it on once the preview shows what you expect.
+       */
+      enabled?: boolean;
       /** Calls a minute at most, spaced evenly (default 200). */
       callsPerMinute?: number;
       /** Calls an hour at most (default 3000). */

@@ -29,6 +29,8 @@ export interface AccountScope {
   client: DigitalOceanClient;
   collector: GarbageCollector;
   repositories: RepositoryCache;
+  /** Whether retention rules delete in the windows (`docr.tagRetention.enabled`). */
+  tagRetentionEnabled: boolean;
 }
 
 /** One scope per collected account, and the account of the routes that name none. */
@@ -85,6 +87,7 @@ export function createAccountScopes(deps: {
         }),
       }),
       repositories: cache,
+      tagRetentionEnabled: config.tagRetentionEnabled,
     };
   });
   return { scopes, defaultAccount: collected.defaultAccount };

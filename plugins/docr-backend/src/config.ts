@@ -33,8 +33,10 @@ export interface DocrBackendConfig {
   repositories: RepositoryCacheConfig;
   /** How the retention run spends the account's DigitalOcean budget (`docr.tagRetention`). */
   retentionRunner: RetentionRunnerOptions;
-  /** How long one GC tick spends deleting tags, over all registries, before it moves on. */
+  /** How long one GC tick spends deleting one registry's tags before it moves on. */
   retentionTickBudgetMs: number;
+  /** Whether retention rules delete (`docr.tagRetention.enabled`); otherwise they are previewed. */
+  tagRetentionEnabled: boolean;
 }
 
 /** The cache of each registry's repositories and tags (`docr.repositories`). */
@@ -159,6 +161,8 @@ export function readDocrConfig(config: Config): DocrBackendConfig {
     ),
     repositories: readRepositoryCacheConfig(config),
     retentionRunner: readRetentionRunnerConfig(config),
+    tagRetentionEnabled:
+      config.getOptionalBoolean('docr.tagRetention.enabled') ?? false,
     retentionTickBudgetMs: durationToMilliseconds(
       duration(
         config.getOptionalConfig('docr.tagRetention'),

@@ -165,6 +165,10 @@ describe('repositories and tags (issue #11)', () => {
     const workers = await docr.api('get', `${path}?q=work`);
     expect(names(workers)).toEqual(['worker']);
     expect(workers.body.totalCount).toBe(1);
+    // An empty search (a cleared search box) is no search.
+    const all = await docr.api('get', `${path}?q=`);
+    expect(all.status).toBe(200);
+    expect(all.body.totalCount).toBe(3);
     const second = await docr.api('get', `${path}?offset=1&limit=1`);
     expect(names(second)).toEqual(['web']);
     expect(second.body.totalCount).toBe(3);

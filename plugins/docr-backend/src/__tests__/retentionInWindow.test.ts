@@ -56,7 +56,11 @@ describe('retention runs in the GC window, then GC (issue #11)', () => {
     }),
   });
 
-  async function startBackend(knex: Knex, tickBudget = 'PT40S') {
+  async function startBackend(
+    knex: Knex,
+    tickBudget = 'PT40S',
+    enabled = true,
+  ) {
     return startDocrBackend({
       emulatorUrl: emulator.url,
       clock,
@@ -64,7 +68,12 @@ describe('retention runs in the GC window, then GC (issue #11)', () => {
       features: [auditor.factory],
       // No pacing of our own: the tests measure what is deleted, not DigitalOcean's clock.
       docr: {
-        tagRetention: { callsPerMinute: 1e9, callsPerHour: 1e9, tickBudget },
+        tagRetention: {
+          enabled,
+          callsPerMinute: 1e9,
+          callsPerHour: 1e9,
+          tickBudget,
+        },
       },
     });
   }
@@ -88,8 +97,8 @@ describe('retention runs in the GC window, then GC (issue #11)', () => {
   }
 
   /** The backend, its first listing, the retention policy, and the preview's tags to delete. */
-  async function setUp(knex: Knex, tickBudget?: string) {
-    docr = await startBackend(knex, tickBudget);
+  async function setUp(knex: Knex, tickBudget?: string, enabled?: boolean) {
+    docr = await startBackend(knex, tickBudget, enabled);
     await docr.tick();
     const put = await docr.api('put', `/registries/${REGISTRY}/policy`, POLICY);
     expect(put.status).toBe(200);
@@ -281,4 +290,42 @@ describe('retention runs in the GC window, then GC (issue #11)', () => {
       emulator.requests.all().filter(e => e.status === 429).length,
     ).toBeGreaterThanOrEqual(5);
   }, 300_000);
+
+  it('deletes nothing unless docr.tagRetention.enabled: the rules are only previewed, the GC runs as its policy says', async () => {
+    await startEmulator();
+    clock.set('2026-11-23T13:05:00Z');
+    await setUp(await databases.init('SQLITE_3'), undefined, false);
+    emulator.requests.reset();
+    await docr.tick();
+    expect(deletes()).toEqual([]);
+    const run = await latestRun();
+    expect(run.status).toBe('requested');
+    expect(run.statuses).not.toContain('deleting tags');
+    expect(run.retention).toBeUndefined();
+  });
+
+  it('a run cancelled while deleting tags stops deleting and starts no GC', async () => {
+    await startEmulator({ rateLimitPerMinute: 25, rateLimitWindowMs: 1_000 });
+    clock.set('2026-11-23T13:05:00Z');
+    const { toDelete } = await setUp(await databases.init('SQLITE_3'), 'PT2S');
+    for (let i = 0; i < 10 && !deletedTags().length; i++) await docr.tick();
+    const run = await latestRun();
+    expect(run.status).toBe('deleting tags');
+    const cancel = await docr.api(
+      'post',
+      `/registries/${REGISTRY}/gc-runs/${run.id}/cancel`,
+      {},
+    );
+    expect(cancel.status).toBe(200);
+    expect(cancel.body.status).toBe('cancelled');
+    const deletedAtCancel = deletedTags().length;
+    expect(deletedAtCancel).toBeLessThan(toDelete.length);
+    for (let i = 0; i < 3; i++) await docr.tick();
+    expect(deletedTags()).toHaveLength(deletedAtCancel);
+    expect(emulator.requests.count('registries_run_garbageCollection')).toBe(0);
+    expect((await latestRun()).status).toBe('cancelled');
+    expect(audit.map(e => e.meta?.outcome)).toContain(
+      'cancelled by user:default/mock',
+    );
+  }, 120_000);
 });

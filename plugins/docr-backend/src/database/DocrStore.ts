@@ -126,6 +126,10 @@ export class DocrStore {
     return this.runs.updateRun(run, patch);
   }
 
+  updateRunIf(run: GcRun, patch: RunPatch) {
+    return this.runs.updateRunIf(run, patch);
+  }
+
   reclaimRun(run: GcRun, now: Date) {
     return this.runs.reclaimRun(run, now);
   }

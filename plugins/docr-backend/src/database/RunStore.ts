@@ -113,6 +113,24 @@ export class RunStore {
   }
 
   /**
+   * Applies a patch only while the run still has the status it was read with (compare and set):
+   * undefined when something else changed it meanwhile (a cancel, another replica).
+   */
+  async updateRunIf(run: GcRun, patch: RunPatch): Promise<GcRun | undefined> {
+    const update: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(patch)) {
+      if (value !== undefined)
+        update[RUN_PATCH_COLUMNS[key as keyof RunPatch]] = value;
+    }
+    if (patch.status && patch.status !== run.status)
+      update.statuses_json = JSON.stringify([...run.statuses, patch.status]);
+    const updated = await this.runs()
+      .where({ id: run.id, status: run.status })
+      .update(update);
+    return updated ? this.runById(run.id) : undefined;
+  }
+
+  /**
    * Takes a run waiting to retry back to `starting`. Only one caller wins (compare and set on the
    * status), so two replicas never both start it.
    */

@@ -85,10 +85,6 @@ export class GarbageCollector {
       listing.map(s => s.registryName),
     );
     const storage = new Map(listing.map(s => [s.registryName, s.storageBytes]));
-    // Deleting tags may take hours; each tick gives it a slice and carries on next tick.
-    const retentionUntil = new Date(
-      now.getTime() + this.ctx.config.retentionTickBudgetMs,
-    );
     for (const [registryName, { policy, orphaned, problem }] of effective) {
       if (stop()) return report;
       if (orphaned) continue;
@@ -115,7 +111,7 @@ export class GarbageCollector {
           storage.get(registryName),
           now,
           report,
-          { signal, retentionUntil },
+          { signal },
         );
       } catch (error) {
         if (stop()) return report;

@@ -8,6 +8,7 @@ import { isConflictError } from '@backstage-docr/plugin-docr-node';
 import { GcRun } from '../database/DocrStore';
 import { GcContext, isRegistryGone, message } from './context';
 import type { RunReconciler } from './RunReconciler';
+import { auditRetention } from './RetentionPhase';
 
 /** What the API asks of the garbage collector: run now, cancel. */
 export class GcCommands {
@@ -108,6 +109,21 @@ export class GcCommands {
     }
     if (isFinalRunStatus(run.status)) {
       throw new ConflictError(`Run ${runId} has already ended (${run.status})`);
+    }
+    if (run.status === RUN_STATUS.deletingTags) {
+      // No GC yet: the deletions stop (the task looks every few seconds) and no GC starts.
+      const cancelled = await store.updateRunIf(run, {
+        status: 'cancelled',
+        reason: `Cancelled by ${cancelledBy} while deleting tags, before its garbage collection`,
+        cancelRequestedAt: this.ctx.now(),
+        finishedAt: this.ctx.now(),
+      });
+      if (!cancelled)
+        throw new ConflictError(
+          `Run ${runId} changed meanwhile; look at it again`,
+        );
+      await auditRetention(this.ctx, cancelled, `cancelled by ${cancelledBy}`);
+      return cancelled;
     }
     if (!run.doUuid)
       throw new ConflictError(

@@ -10,6 +10,7 @@ import {
 } from '@backstage-docr/plugin-docr-common';
 import { GcRun } from '../database/DocrStore';
 import { ExternalRuns, couldAnswer } from './externalRuns';
+import { auditRetention } from './RetentionPhase';
 import {
   GcContext,
   TickReport,
@@ -68,12 +69,14 @@ export class RunReconciler {
       if (run.status === RUN_STATUS.deletingTags) {
         // The window scheduler carries it on while the window is open (retention, then GC).
         if (run.windowEnd && now.getTime() >= run.windowEnd.getTime()) {
+          const reason = `The window ended while deleting tags, before the garbage collection could start; the next window selects the tags again`;
           await store.updateRun(run, {
             status: RUN_STATUS.skipped,
-            reason: `The window ended while deleting tags, before the garbage collection could start; the next window selects the tags again`,
+            reason,
             finishedAt: now,
           });
           report.skipped.push(run.registryName);
+          await auditRetention(this.ctx, run, `closed: ${reason}`);
         }
         return;
       }

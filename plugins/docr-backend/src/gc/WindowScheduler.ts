@@ -14,13 +14,10 @@ import {
   isRegistryGone,
   message,
 } from './context';
-import { RetentionPhase } from './RetentionPhase';
+import { RetentionPhase, auditRetention } from './RetentionPhase';
 import { RunReconciler, contentFingerprint } from './RunReconciler';
 
 type CallOptions = { signal?: AbortSignal };
-
-/** How a tick bounds a window run: its abort signal, and until when it may delete tags. */
-type WindowRunOptions = CallOptions & { retentionUntil?: Date };
 
 /**
  * Starts a registry's collection once per window occurrence: the intent is claimed in the
@@ -44,7 +41,7 @@ export class WindowScheduler {
     storageBefore: number | undefined,
     now: Date,
     report: TickReport,
-    options: WindowRunOptions = {},
+    options: CallOptions = {},
   ) {
     const { store, client, config, logger } = this.ctx;
     const existing = await store.runForOccurrence(registryName, occurrence.key);
@@ -130,7 +127,6 @@ export class WindowScheduler {
         run,
         policy,
         occurrence,
-        options.retentionUntil ?? occurrence.end.toJSDate(),
         report,
         options,
       );
@@ -240,5 +236,7 @@ export class WindowScheduler {
     this.ctx.logger.info(
       `Skipped garbage collection of ${run.registryName}: ${reason}`,
     );
+    if (run.status === RUN_STATUS.deletingTags)
+      await auditRetention(this.ctx, run, `closed: ${reason}`);
   }
 }

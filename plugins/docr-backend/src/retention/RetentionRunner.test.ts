@@ -250,4 +250,37 @@ describe('RetentionRunner', () => {
       expect(old).toMatchObject({ deleted: 10, remaining: summary.remaining });
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'never deletes by rules nobody holds any more: changed after the plan, the rest of the plan is skipped, %p',
+    async databaseId => {
+      const { knex } = await setUp(databaseId);
+      let clock = NOW;
+      const client = emulatorClient(emulator, req => {
+        if (req.method === 'DELETE') clock += 60_000;
+      });
+      const { runner } = makeRunner(knex, client);
+      const first = await runner.run(
+        request('2026-11-22T03:00', CI_RULES, {
+          deadline: new Date(NOW + 5 * 60_000),
+          now: () => new Date(clock),
+        }),
+      );
+      expect(first).toMatchObject({ stoppedBy: 'deadline', deleted: 5 });
+      emulator.requests.reset();
+      const changed = await runner.run(
+        request(
+          '2026-11-22T03:00',
+          [{ ...CI_RULES[0], keepNewest: 250 }, CI_RULES[1]],
+          { now: () => new Date(clock) },
+        ),
+      );
+      expect(deleteRequests(emulator)).toEqual([]);
+      expect(changed).toMatchObject({
+        deleted: 5,
+        remaining: 0,
+        skipped: first.remaining,
+      });
+    },
+  );
 });

@@ -1,7 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
-import type { Retention } from '@backstage-docr/plugin-docr-common';
+import type {
+  Retention,
+  RetentionRule,
+} from '@backstage-docr/plugin-docr-common';
 import type { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
 import {
   DeletionJournal,
@@ -29,6 +32,8 @@ export interface RetentionRunRequest extends RetentionRunKey {
   now: () => Date;
   /** Stops the run between two deletions (an in-flight call is aborted); the rest stays planned. */
   signal?: AbortSignal;
+  /** Lists and plans the occurrence (if it has no plan yet), and deletes nothing yet. */
+  planOnly?: boolean;
 }
 
 /**
@@ -56,6 +61,8 @@ export interface RetentionRunnerOptions {
   sleep?: Sleep;
 }
 
+const HOUR_MS = 3_600_000;
+
 const EMPTY: Omit<RetentionRunSummary, 'resumed' | 'rateLimitPauses'> = {
   deleted: 0,
   deletedTags: 0,
@@ -74,6 +81,9 @@ const describeEntry = (
   e.tag
     ? `tag ${registry}/${e.repository}:${e.tag} (${e.digest})`
     : `untagged manifest ${registry}/${e.repository}@${e.digest}`;
+
+const sameRules = (a: RetentionRule[], b: RetentionRule[]) =>
+  JSON.stringify(a) === JSON.stringify(b);
 
 const errorText = (error: unknown) =>
   error instanceof Error ? error.message : String(error);
@@ -107,6 +117,11 @@ export class RetentionRunner {
     this.pacing = { ...DEFAULT_RETENTION_PACING, ...deps.options?.pacing };
   }
 
+  /** Whether the occurrence has a plan already (deletions resume rather than list first). */
+  async planned(key: RetentionRunKey): Promise<boolean> {
+    return (await this.journal.plan(key)) !== undefined;
+  }
+
   async run(request: RetentionRunRequest): Promise<RetentionRunSummary> {
     const { registryName, occurrenceKey, account } = request;
     const rules = request.retention?.rules ?? [];
@@ -123,10 +138,21 @@ export class RetentionRunner {
     });
     try {
       const checker = new TagChecker(this.deps.client, guard, registryName, {
-        maxAgeMs: this.deps.options?.listingMaxAgeMs ?? 60_000,
+        maxAgeMs: this.deps.options?.listingMaxAgeMs ?? 10_000,
       });
-      const resumed = (await this.journal.plan(request)) !== undefined;
-      if (resumed) {
+      await this.syncBudget(account, request.now());
+      const existing = await this.journal.plan(request);
+      const resumed = existing !== undefined;
+      if (existing && !sameRules(existing.rules, rules)) {
+        // Never delete by rules nobody holds any more: the next window plans with the new ones.
+        const skipped = await this.journal.skipPending(
+          request,
+          'the retention rules changed after the plan; the next window selects with the new rules',
+        );
+        this.deps.logger.info(
+          `Retention of ${where}: the rules changed since its plan; ${skipped} planned deletions skipped`,
+        );
+      } else if (resumed) {
         this.deps.logger.info(`Retention of ${where}: resuming its plan`);
       } else {
         const stoppedBy =
@@ -144,6 +170,14 @@ export class RetentionRunner {
           };
         }
       }
+      if (request.planOnly) {
+        return {
+          ...EMPTY,
+          ...(await this.journal.summary(request)),
+          resumed,
+          rateLimitPauses: guard.rateLimitPauses,
+        };
+      }
       const stoppedBy = await this.deleteAll(request, guard, checker);
       const summary = await this.journal.summary(request);
       const result: RetentionRunSummary = {
@@ -160,6 +194,24 @@ export class RetentionRunner {
     } finally {
       guard.dispose();
     }
+  }
+
+  /**
+   * The hourly budget counts the account's deletions of the last hour from the journal too:
+   * another replica (the GC task runs on any of them) or a process before a restart made them.
+   */
+  private async syncBudget(account: string, now: Date) {
+    const deleted = await this.journal.deletedSince(
+      account,
+      new Date(now.getTime() - HOUR_MS),
+    );
+    if (deleted.length <= this.budget.starts.length) return;
+    const offset = performance.now() - now.getTime();
+    this.budget.starts.splice(
+      0,
+      this.budget.starts.length,
+      ...deleted.map(at => at.getTime() + offset),
+    );
   }
 
   /** Lists, selects and journals; says why it stopped before planning, if it did. */

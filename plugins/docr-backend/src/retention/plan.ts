@@ -47,7 +47,7 @@ export function planDeletions(
     repository: manifest.repository,
     digest: manifest.digest,
     rule,
-    reason: `rule ${rule}: untagged and pushed longer ago than ${rules[rule].untaggedManifestsOlderThan}`,
+    reason: `rule ${rule + 1}: untagged and pushed longer ago than ${rules[rule].untaggedManifestsOlderThan}`,
     compressedSizeBytes: manifest.listed.compressed_size_bytes ?? 0,
   }));
   return {

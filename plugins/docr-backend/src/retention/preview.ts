@@ -31,6 +31,8 @@ export function previewRetention(input: {
   contents: RegistryContents;
   effective: EffectivePolicy;
   now: Date;
+  /** Whether the GC task deletes what the rules select (`docr.tagRetention.enabled`). */
+  deletesInWindows?: boolean;
 }): RetentionPreviewView {
   const { contents, effective, now } = input;
   const rules = effective.policy.retention?.rules ?? [];
@@ -74,6 +76,7 @@ export function previewRetention(input: {
     repositories,
     tagsToDelete,
     tagsToKeep: decisions.length - tagsToDelete,
+    deletesInWindows: input.deletesInWindows ?? false,
     estimatedFreedBytes: freed.total,
   };
 }

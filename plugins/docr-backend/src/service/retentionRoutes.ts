@@ -17,6 +17,7 @@ export function retentionRoutes(deps: {
   cache: RepositoryCache;
   policies: PolicyResolver;
   now: () => Date;
+  deletesInWindows: boolean;
   listNow?: () => Promise<void>;
 }): express.Router {
   const router = typedRouter();
@@ -31,6 +32,7 @@ export function retentionRoutes(deps: {
         contents,
         effective: await deps.policies.resolve(name),
         now: deps.now(),
+        deletesInWindows: deps.deletesInWindows,
       }),
     );
   });

@@ -280,6 +280,7 @@ export function createAccountRouter(
       cache: options.repositories,
       policies,
       now,
+      deletesInWindows: options.tagRetentionEnabled,
       listNow: options.listNow,
     }),
   );

@@ -41,6 +41,7 @@ const preview: RetentionPreviewView = {
   ],
   tagsToDelete: 1,
   tagsToKeep: 12,
+  deletesInWindows: true,
   estimatedFreedBytes: 12 * MIB,
 };
 
@@ -188,6 +189,15 @@ describe('the retention preview on the Repositories tab', () => {
       await screen.findByText(/needs the docr.policy.update permission/),
     ).toBeInTheDocument();
     expect(screen.queryByText('Edit rules')).not.toBeInTheDocument();
+  });
+
+  it('says the rules are only a preview when this portal does not delete', async () => {
+    await render(async () => ({ ...preview, deletesInWindows: false }));
+    expect(
+      await screen.findByText(
+        /only a preview: this portal deletes no tag \(docr.tagRetention.enabled is off\)/,
+      ),
+    ).toBeInTheDocument();
   });
 
   it('says that every tag is kept without rules', async () => {

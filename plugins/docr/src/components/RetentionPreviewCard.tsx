@@ -161,7 +161,11 @@ export function RetentionPreviewCard(props: {
   return (
     <InfoCard
       title="Retention"
-      subheader={`Rules ${SOURCE[value.source] ?? value.source}; what they select is deleted in the registry’s GC windows, before the garbage collection`}
+      subheader={`Rules ${SOURCE[value.source] ?? value.source}; ${
+        value.deletesInWindows
+          ? 'what they select is deleted in the registry’s GC windows, before the garbage collection'
+          : 'only a preview: this portal deletes no tag (docr.tagRetention.enabled is off)'
+      }`}
     >
       {value.rules.map((rule, i) => (
         <Typography key={i} variant="body2">

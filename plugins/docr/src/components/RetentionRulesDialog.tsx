@@ -174,8 +174,16 @@ export function RetentionRulesDialog(props: {
   }
 
   return (
-    <Dialog open={props.open} onClose={props.onClose} maxWidth="md" fullWidth>
-      <DialogTitle>Retention rules of {props.registry.name}</DialogTitle>
+    <Dialog
+      open={props.open}
+      onClose={props.onClose}
+      maxWidth="md"
+      fullWidth
+      aria-labelledby="docr-retention-rules-title"
+    >
+      <DialogTitle id="docr-retention-rules-title">
+        Retention rules of {props.registry.name}
+      </DialogTitle>
       <DialogContent>
         <Typography variant="body2" paragraph>
           A tag is deleted when a rule selects it (older than its age and not
@@ -197,7 +205,12 @@ export function RetentionRulesDialog(props: {
           Add a rule
         </Button>
         {error && (
-          <Typography color="error" variant="body2" data-testid="rules-error">
+          <Typography
+            color="error"
+            variant="body2"
+            role="alert"
+            data-testid="rules-error"
+          >
             {error}
           </Typography>
         )}

@@ -116,6 +116,7 @@ function fakeApi(overrides: Partial<DocrApi> = {}): DocrApi {
       repositories: [],
       tagsToDelete: 0,
       tagsToKeep: 0,
+      deletesInWindows: true,
       estimatedFreedBytes: 0,
     })),
     ...overrides,

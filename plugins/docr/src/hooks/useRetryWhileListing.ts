@@ -14,9 +14,10 @@ export const FIRST_LISTING_RETRY_MS = 250;
  */
 export function useRetryWhileListing(state: {
   error?: Error;
+  loading?: boolean;
   retry: () => void;
 }): boolean {
-  const { error, retry } = state;
+  const { error, loading, retry } = state;
   const listing = ResponseError.is(error) && error.statusCode === 503;
   const attempts = useRef(0);
   useEffect(() => {
@@ -24,6 +25,8 @@ export function useRetryWhileListing(state: {
       attempts.current = 0;
       return undefined;
     }
+    // The previous 503 stays while the next ask is under way: wait for its answer.
+    if (loading) return undefined;
     const delay = Math.min(
       LISTING_RETRY_MS,
       FIRST_LISTING_RETRY_MS * 2 ** attempts.current++,
@@ -31,6 +34,6 @@ export function useRetryWhileListing(state: {
     // Keyed on the error too: each 503 answer waits once more.
     const timer = setTimeout(retry, delay);
     return () => clearTimeout(timer);
-  }, [listing, error, retry]);
+  }, [listing, loading, error, retry]);
   return listing;
 }

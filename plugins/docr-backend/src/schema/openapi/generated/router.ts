@@ -732,7 +732,9 @@ export const spec = {
         in: 'query',
         required: false,
         allowReserved: true,
-        description: 'A case-insensitive substring of the name (or tag).',
+        allowEmptyValue: true,
+        description:
+          'A case-insensitive substring of the name (or tag); empty searches nothing.',
         schema: {
           type: 'string',
           maxLength: 200,
@@ -1977,6 +1979,11 @@ export const spec = {
           tagsToKeep: {
             type: 'integer',
           },
+          deletesInWindows: {
+            type: 'boolean',
+            description:
+              "Whether the GC task deletes what the rules select in the registry's windows, before its GC (`docr.tagRetention.enabled`); otherwise the rules are only previewed.",
+          },
           estimatedFreedBytes: {
             type: 'integer',
             description:
@@ -1991,6 +1998,7 @@ export const spec = {
           'fetchedAt',
           'repositories',
           'tagsToDelete',
+          'deletesInWindows',
           'tagsToKeep',
           'estimatedFreedBytes',
         ],

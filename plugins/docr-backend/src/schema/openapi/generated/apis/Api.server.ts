@@ -316,7 +316,7 @@ export type ListRepositories = {
   };
   query: {
     /**
-     * A case-insensitive substring of the name (or tag).
+     * A case-insensitive substring of the name (or tag); empty searches nothing.
      */
     q?: string;
     /**
@@ -347,7 +347,7 @@ export type ListAccountRepositories = {
   };
   query: {
     /**
-     * A case-insensitive substring of the name (or tag).
+     * A case-insensitive substring of the name (or tag); empty searches nothing.
      */
     q?: string;
     /**
@@ -378,7 +378,7 @@ export type ListRepositoryTags = {
   };
   query: {
     /**
-     * A case-insensitive substring of the name (or tag).
+     * A case-insensitive substring of the name (or tag); empty searches nothing.
      */
     q?: string;
     /**
@@ -413,7 +413,7 @@ export type ListAccountRepositoryTags = {
   };
   query: {
     /**
-     * A case-insensitive substring of the name (or tag).
+     * A case-insensitive substring of the name (or tag); empty searches nothing.
      */
     q?: string;
     /**

@@ -32,6 +32,10 @@ export type RetentionPreviewView = {
   tagsToDelete: number;
   tagsToKeep: number;
   /**
+   * Whether the GC task deletes what the rules select in the registry's windows, before its GC (`docr.tagRetention.enabled`); otherwise the rules are only previewed.
+   */
+  deletesInWindows: boolean;
+  /**
    * The compressed bytes of the blobs (layers) that only manifests the preview deletes reference: manifests whose every tag is deleted and the untagged manifests selected. A blob any other manifest of the registry references is not counted, so a garbage collection after the deletions frees at least this much (plus the manifest documents).
    */
   estimatedFreedBytes: number;

@@ -319,7 +319,7 @@ export type ListRepositories = {
   };
   query: {
     /**
-     * A case-insensitive substring of the name (or tag).
+     * A case-insensitive substring of the name (or tag); empty searches nothing.
      */
     q?: string;
     /**
@@ -349,7 +349,7 @@ export type ListAccountRepositories = {
   };
   query: {
     /**
-     * A case-insensitive substring of the name (or tag).
+     * A case-insensitive substring of the name (or tag); empty searches nothing.
      */
     q?: string;
     /**
@@ -379,7 +379,7 @@ export type ListRepositoryTags = {
   };
   query: {
     /**
-     * A case-insensitive substring of the name (or tag).
+     * A case-insensitive substring of the name (or tag); empty searches nothing.
      */
     q?: string;
     /**
@@ -413,7 +413,7 @@ export type ListAccountRepositoryTags = {
   };
   query: {
     /**
-     * A case-insensitive substring of the name (or tag).
+     * A case-insensitive substring of the name (or tag); empty searches nothing.
      */
     q?: string;
     /**
@@ -946,7 +946,7 @@ export class DefaultApiClient {
   /**
    * The registry's repositories by name, from the cache (docr.registry.read).
    * @param name - The registry's name: lowercase letters, digits and "-", at most 63 characters (400 naming the rule otherwise).
-   * @param q - A case-insensitive substring of the name (or tag).
+   * @param q - A case-insensitive substring of the name (or tag); empty searches nothing.
    * @param offset - Items to skip.
    * @param limit - Items per page (MAX_LISTING_LIMIT).
    */
@@ -976,7 +976,7 @@ export class DefaultApiClient {
    * The repositories of a registry of the account, from the cache.
    * @param account - The id of a DigitalOcean account the backend collects (its entities' namespace).
    * @param name - The registry's name: lowercase letters, digits and "-", at most 63 characters (400 naming the rule otherwise).
-   * @param q - A case-insensitive substring of the name (or tag).
+   * @param q - A case-insensitive substring of the name (or tag); empty searches nothing.
    * @param offset - Items to skip.
    * @param limit - Items per page (MAX_LISTING_LIMIT).
    */
@@ -1007,7 +1007,7 @@ export class DefaultApiClient {
    * The repository's tags, newest first, from the cache (docr.registry.read).
    * @param name - The registry's name: lowercase letters, digits and "-", at most 63 characters (400 naming the rule otherwise).
    * @param repository - The repository's name, a "/" in it encoded as %2F.
-   * @param q - A case-insensitive substring of the name (or tag).
+   * @param q - A case-insensitive substring of the name (or tag); empty searches nothing.
    * @param offset - Items to skip.
    * @param limit - Items per page (MAX_LISTING_LIMIT).
    */
@@ -1039,7 +1039,7 @@ export class DefaultApiClient {
    * @param account - The id of a DigitalOcean account the backend collects (its entities' namespace).
    * @param name - The registry's name: lowercase letters, digits and "-", at most 63 characters (400 naming the rule otherwise).
    * @param repository - The repository's name, a "/" in it encoded as %2F.
-   * @param q - A case-insensitive substring of the name (or tag).
+   * @param q - A case-insensitive substring of the name (or tag); empty searches nothing.
    * @param offset - Items to skip.
    * @param limit - Items per page (MAX_LISTING_LIMIT).
    */
