@@ -40,10 +40,13 @@ export class DocrStore {
     private readonly db: Knex,
     /** The DigitalOcean account whose rows this store reads and writes. */
     readonly account: string,
+    /** Only the store `create` returns counts (one listener on the shared knex, not one per account). */
+    countQueries = true,
   ) {
-    db.on('query', () => {
-      this.queries++;
-    });
+    if (countQueries)
+      db.on('query', () => {
+        this.queries++;
+      });
     this.policies = new PolicyStore(db, account);
     this.runs = new RunStore(db, account);
     this.storage = new StorageStore(db, account);
@@ -70,7 +73,9 @@ export class DocrStore {
 
   /** The same tables, for another account's rows. */
   forAccount(account: string): DocrStore {
-    return account === this.account ? this : new DocrStore(this.db, account);
+    return account === this.account
+      ? this
+      : new DocrStore(this.db, account, false);
   }
 
   // Policies
