@@ -1,20 +1,30 @@
 import { parseEntityRef } from '@backstage/catalog-model';
 import type { KubernetesCluster } from '@backstage-docr/digitalocean-openapi';
-import { clusterEntityName } from '@backstage-docr/plugin-docr-common';
+import {
+  DEFAULT_ACCOUNT_ID,
+  accountNamespace,
+  clusterEntityName,
+} from '@backstage-docr/plugin-docr-common';
 
 /**
  * Finds each requested DOKS cluster by UUID, by name, or by its catalog entity reference
- * (`resource:default/doks-<name>`, as an EntityPicker returns it). Unknown ones are reported.
+ * (`resource:<account>/doks-<name>`, as an EntityPicker returns it: the account's namespace, so
+ * another account's cluster of the same name is not taken for this one's). Unknown ones are
+ * reported.
  */
 export function resolveClusters(
   requested: string[],
   clusters: KubernetesCluster[],
+  account: string = DEFAULT_ACCOUNT_ID,
 ) {
   const found: KubernetesCluster[] = [];
   const unknown: string[] = [];
   for (const wanted of requested) {
     const match = clusters.find(
-      c => c.id === wanted || c.name === wanted || matchesEntityRef(wanted, c),
+      c =>
+        c.id === wanted ||
+        c.name === wanted ||
+        matchesEntityRef(wanted, c, account),
     );
     if (!match) unknown.push(wanted);
     else if (!found.includes(match)) found.push(match);
@@ -22,7 +32,11 @@ export function resolveClusters(
   return { found, unknown };
 }
 
-function matchesEntityRef(ref: string, cluster: KubernetesCluster): boolean {
+function matchesEntityRef(
+  ref: string,
+  cluster: KubernetesCluster,
+  account: string,
+): boolean {
   if (!ref.includes(':') && !ref.includes('/')) return false;
   try {
     const parsed = parseEntityRef(ref, {
@@ -31,6 +45,7 @@ function matchesEntityRef(ref: string, cluster: KubernetesCluster): boolean {
     });
     return (
       parsed.kind.toLowerCase() === 'resource' &&
+      parsed.namespace === accountNamespace(account) &&
       parsed.name === clusterEntityName(cluster.name)
     );
   } catch {

@@ -73,7 +73,11 @@ export function integrateDoksAction(options: {
         throw new NotFoundError(
           `registryName: no registry "${registryName}" in the account`,
         );
-      const { found, unknown } = resolveClusters(ctx.input.clusters, clusters);
+      const { found, unknown } = resolveClusters(
+        ctx.input.clusters,
+        clusters,
+        ctx.input.account,
+      );
       if (unknown.length)
         throw new InputError(describeUnknownClusters(unknown, clusters));
       const integrated = (c: (typeof found)[number]) =>

@@ -28,6 +28,8 @@ export interface CreateRegistryInput {
   allowTierRaise?: boolean;
   /** Registries later steps of the same template create: checked with this one. */
   alsoCreating?: PlannedRegistry[];
+  /** The account under digitalocean.accounts (its clusters' entities are in its namespace). */
+  account?: string;
 }
 
 /** A registry a later step of the template creates, checked together with this one. */
@@ -193,6 +195,7 @@ export async function planRegistry(
   const { found, unknown } = resolveClusters(
     input.doksClusters ?? [],
     clusters,
+    input.account,
   );
   if (unknown.length) problems.push(describeUnknownClusters(unknown, clusters));
 
