@@ -28,6 +28,8 @@ export interface TemplateRun {
   values: Record<string, unknown>;
   /** The registries (name → region) the template creates. */
   registries: Record<string, string>;
+  /** The retention rules the template stores with the policy (none when absent). */
+  retention?: object[];
 }
 
 /** The values a user would give each template (defaults except names), by template file. */
@@ -36,6 +38,15 @@ export function runsFor(prefix: string): Record<string, TemplateRun> {
     'dev-registry.yaml': {
       values: { name: `${prefix}-dev`, region: 'fra1', gcDay: 'sun' },
       registries: { [`${prefix}-dev`]: 'fra1' },
+      // The template's defaults: the 20 newest and anything younger than 30 days kept.
+      retention: [
+        {
+          keepNewest: 20,
+          deleteOlderThan: 'P30D',
+          protect: ['latest'],
+          protectSemver: true,
+        },
+      ],
     },
     'staging-registry.yaml': {
       values: {
