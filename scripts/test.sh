@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The test command: generated code up to date, types, API reports, lint, formatting, then every
-# test suite.
+# The test command: generated code up to date, types, API and SQL reports, lint, formatting,
+# then every test suite.
 # Prints a closing line "N passed, N failed" summed over all suites.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,8 +25,15 @@ step "Type check"
 # Emits declarations only (emitDeclarationOnly), into dist-types/ (git-ignored), which the
 # API report check reads.
 npx tsc -p .
-step "API reports are up to date (npm run build:api-reports updates them)"
-npm run --silent build:api-reports:only -- --ci
+step "API and SQL reports are up to date (npm run build:api-reports updates them)"
+# The SQL reports (report.sql.md of packages with migrations/) run every migration up and down in
+# PGlite, in-process: no database server needed.
+if ! npm run --silent build:api-reports:only -- --ci; then
+  echo "API or SQL reports are out of date (a public API or a migration changed): run" >&2
+  echo "  npm run build:api-reports" >&2
+  echo "and commit the updated report.api.md / report.sql.md files." >&2
+  exit 1
+fi
 step "Lint"
 npx backstage-cli repo lint
 step "Formatting"
