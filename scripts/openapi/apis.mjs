@@ -23,7 +23,9 @@ export function serverApi(spec) {
     op =>
       `  '#${op.method === 'delete' ? '_delete' : op.method}|${op.path}': ${op.type};`,
   );
-  return `${header}\n${modelImports(refs, '../models')}\n${types.join('\n')}
+  // The models are docr-common's (one definition of each wire type, shared with the client).
+  const imports = `import type {\n${[...refs].sort().map(n => `  ${n},\n`).join('')}} from '../models';\n`;
+  return `${header}\n${imports}\n${types.join('\n')}
 /**
  * @public
  */

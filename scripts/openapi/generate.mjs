@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { modelFile, modelsIndex, header } from './typescript.mjs';
+import { modelFile, modelName, modelsIndex, header } from './typescript.mjs';
 import {
   clientApi,
   clientSupport,
@@ -71,7 +71,14 @@ function generatedFiles(spec) {
   };
   const server = 'plugins/docr-backend/src/schema/openapi/generated';
   add(server, {
-    ...models(spec),
+    // The server's models are the client package's: one definition of each wire type.
+    'models/index.ts': `${header}\nexport type {\n${Object.keys(
+      spec.components.schemas,
+    )
+      .map(modelName)
+      .sort()
+      .map(n => `  ${n},\n`)
+      .join('')}} from '@backstage-docr/plugin-docr-common';\n`,
     ...serverSupport(),
     'apis/Api.server.ts': serverApi(spec),
     'router.ts': serverRouter(spec),

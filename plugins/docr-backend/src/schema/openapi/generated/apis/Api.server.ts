@@ -4,22 +4,24 @@
 // From plugins/docr-backend/src/schema/openapi.yaml, by scripts/openapi/generate.mjs
 // (npm run generate:openapi).
 
-import type { AccountListView } from '../models/AccountListView.model';
-import type { EmptyRequest } from '../models/EmptyRequest.model';
-import type { GcPolicyInput } from '../models/GcPolicyInput.model';
-import type { GcRunPageView } from '../models/GcRunPageView.model';
-import type { GcRunView } from '../models/GcRunView.model';
-import type { ModelError } from '../models/ModelError.model';
-import type { PolicyView } from '../models/PolicyView.model';
-import type { RegistryDetailView } from '../models/RegistryDetailView.model';
-import type { RegistryListView } from '../models/RegistryListView.model';
-import type { RegistryNameCheckRequest } from '../models/RegistryNameCheckRequest.model';
-import type { RegistryNameCheckView } from '../models/RegistryNameCheckView.model';
-import type { RepositoryPageView } from '../models/RepositoryPageView.model';
-import type { RepositoryTagPageView } from '../models/RepositoryTagPageView.model';
-import type { RetentionPreviewView } from '../models/RetentionPreviewView.model';
-import type { StartGcRunRequest } from '../models/StartGcRunRequest.model';
-import type { StorageSampleListView } from '../models/StorageSampleListView.model';
+import type {
+  AccountListView,
+  EmptyRequest,
+  GcPolicyInput,
+  GcRunPageView,
+  GcRunView,
+  ModelError,
+  PolicyView,
+  RegistryDetailView,
+  RegistryListView,
+  RegistryNameCheckRequest,
+  RegistryNameCheckView,
+  RepositoryPageView,
+  RepositoryTagPageView,
+  RetentionPreviewView,
+  StartGcRunRequest,
+  StorageSampleListView,
+} from '../models';
 
 /**
  * @public

@@ -4,50 +4,52 @@
 // From plugins/docr-backend/src/schema/openapi.yaml, by scripts/openapi/generate.mjs
 // (npm run generate:openapi).
 
-export * from './AccountListView.model';
-export * from './AccountStorageView.model';
-export * from './AccountView.model';
-export * from './EmptyRequest.model';
-export * from './ErrorError.model';
-export * from './ErrorRequest.model';
-export * from './ErrorResponse.model';
-export * from './GcPolicy.model';
-export * from './GcPolicyInput.model';
-export * from './GcPolicySource.model';
-export * from './GcRunPageView.model';
-export * from './GcRunTrigger.model';
-export * from './GcRunView.model';
-export * from './GcType.model';
-export * from './GcWindow.model';
-export * from './ModelError.model';
-export * from './OrphanedView.model';
-export * from './PolicyView.model';
-export * from './RegistryDetailView.model';
-export * from './RegistryListView.model';
-export * from './RegistryNameCheckRequest.model';
-export * from './RegistryNameCheckView.model';
-export * from './RegistrySummaryView.model';
-export * from './RepositoryLatestTagView.model';
-export * from './RepositoryPageView.model';
-export * from './RepositoryTagPageView.model';
-export * from './RepositoryTagView.model';
-export * from './RepositoryView.model';
-export * from './Retention.model';
-export * from './RetentionInput.model';
-export * from './RetentionManifestPreviewView.model';
-export * from './RetentionPreviewView.model';
-export * from './RetentionReason.model';
-export * from './RetentionReasonNewest.model';
-export * from './RetentionReasonNoRule.model';
-export * from './RetentionReasonProtected.model';
-export * from './RetentionReasonSelected.model';
-export * from './RetentionReasonYounger.model';
-export * from './RetentionRepositoryPreviewView.model';
-export * from './RetentionRule.model';
-export * from './RetentionTagPreviewView.model';
-export * from './RunRetentionView.model';
-export * from './StartGcRunRequest.model';
-export * from './StorageSampleListView.model';
-export * from './StorageSampleView.model';
-export * from './Weekday.model';
-export * from './WindowView.model';
+export type {
+  AccountListView,
+  AccountStorageView,
+  AccountView,
+  EmptyRequest,
+  ErrorError,
+  ErrorRequest,
+  ErrorResponse,
+  GcPolicy,
+  GcPolicyInput,
+  GcPolicySource,
+  GcRunPageView,
+  GcRunTrigger,
+  GcRunView,
+  GcType,
+  GcWindow,
+  ModelError,
+  OrphanedView,
+  PolicyView,
+  RegistryDetailView,
+  RegistryListView,
+  RegistryNameCheckRequest,
+  RegistryNameCheckView,
+  RegistrySummaryView,
+  RepositoryLatestTagView,
+  RepositoryPageView,
+  RepositoryTagPageView,
+  RepositoryTagView,
+  RepositoryView,
+  Retention,
+  RetentionInput,
+  RetentionManifestPreviewView,
+  RetentionPreviewView,
+  RetentionReason,
+  RetentionReasonNewest,
+  RetentionReasonNoRule,
+  RetentionReasonProtected,
+  RetentionReasonSelected,
+  RetentionReasonYounger,
+  RetentionRepositoryPreviewView,
+  RetentionRule,
+  RetentionTagPreviewView,
+  RunRetentionView,
+  StartGcRunRequest,
+  StorageSampleListView,
+  StorageSampleView,
+  Weekday,
+  WindowView,
+} from '@backstage-docr/plugin-docr-common';
