@@ -24,7 +24,10 @@ export function serverApi(spec) {
       `  '#${op.method === 'delete' ? '_delete' : op.method}|${op.path}': ${op.type};`,
   );
   // The models are docr-common's (one definition of each wire type, shared with the client).
-  const imports = `import type {\n${[...refs].sort().map(n => `  ${n},\n`).join('')}} from '../models';\n`;
+  const imports = `import type {\n${[...refs]
+    .sort()
+    .map(n => `  ${n},\n`)
+    .join('')}} from '../models';\n`;
   return `${header}\n${imports}\n${types.join('\n')}
 /**
  * @public
