@@ -30,6 +30,18 @@ export interface ClaimRunInput {
   now: Date;
 }
 
+/** The columns a patch sets; a new status is appended to the statuses seen. */
+function columnsOf(run: GcRun, patch: RunPatch): Record<string, unknown> {
+  const update: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value !== undefined)
+      update[RUN_PATCH_COLUMNS[key as keyof RunPatch]] = value;
+  }
+  if (patch.status && patch.status !== run.status)
+    update.statuses_json = JSON.stringify([...run.statuses, patch.status]);
+  return update;
+}
+
 /** The GC runs: claimed before DigitalOcean is called, then followed to a final status. */
 export class RunStore {
   constructor(
@@ -98,14 +110,7 @@ export class RunStore {
 
   /** Applies a patch; a new status is appended to the statuses seen. */
   async updateRun(run: GcRun, patch: RunPatch): Promise<GcRun> {
-    const update: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(patch)) {
-      if (value !== undefined)
-        update[RUN_PATCH_COLUMNS[key as keyof RunPatch]] = value;
-    }
-    if (patch.status && patch.status !== run.status) {
-      update.statuses_json = JSON.stringify([...run.statuses, patch.status]);
-    }
+    const update = columnsOf(run, patch);
     if (Object.keys(update).length) {
       await this.runs().where({ id: run.id }).update(update);
     }
@@ -117,16 +122,9 @@ export class RunStore {
    * undefined when something else changed it meanwhile (a cancel, another replica).
    */
   async updateRunIf(run: GcRun, patch: RunPatch): Promise<GcRun | undefined> {
-    const update: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(patch)) {
-      if (value !== undefined)
-        update[RUN_PATCH_COLUMNS[key as keyof RunPatch]] = value;
-    }
-    if (patch.status && patch.status !== run.status)
-      update.statuses_json = JSON.stringify([...run.statuses, patch.status]);
     const updated = await this.runs()
       .where({ id: run.id, status: run.status })
-      .update(update);
+      .update(columnsOf(run, patch));
     return updated ? this.runById(run.id) : undefined;
   }
 
