@@ -11,13 +11,13 @@ import {
 import { EntityRefLinks, useEntity } from '@backstage/plugin-catalog-react';
 import {
   ANNOTATION_REGION,
-  ANNOTATION_ACCOUNT,
   ANNOTATION_REGISTRY_NAME,
   ANNOTATION_SUBSCRIPTION_TIER,
   estimateMonthlyCost,
   registryServerUrl,
   storageUsageRatio,
 } from '@backstage-docr/plugin-docr-common';
+import { registryRefOf } from '../api';
 import { isKubernetesCluster, isRegistrySubscription } from '../filters';
 import { useRegistryDetail } from '../hooks/useRegistryDetail';
 import { useRelatedResourceGroups } from '../hooks/useRelatedResources';
@@ -71,10 +71,9 @@ export function RegistryCard() {
   const classes = useStyles();
   const { entity } = useEntity();
   const annotations = entity.metadata.annotations ?? {};
-  const name = annotations[ANNOTATION_REGISTRY_NAME];
-  const detail = useRegistryDetail(
-    name ? { name, account: annotations[ANNOTATION_ACCOUNT] } : undefined,
-  );
+  const registry = registryRefOf(entity);
+  const { name } = registry;
+  const detail = useRegistryDetail(name ? registry : undefined);
   // The DOKS clusters that pull from it and the account's subscription entity (where its figures
   // and all its registries are), in one catalog request.
   const [clusters, subscription] = useRelatedResourceGroups([
