@@ -1,9 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import {
-  DoEmulator,
-  ciHistorySeedPath,
-  loadSeedFile,
-} from '@backstage-docr/do-emulator';
+import { DoEmulator } from '@backstage-docr/do-emulator';
 import type { RetentionRule } from '@backstage-docr/plugin-docr-common';
 import { planDeletions } from './plan';
 import {
@@ -12,6 +8,7 @@ import {
   NOW,
   REGISTRY,
   deleteRequests,
+  ciHistoryEmulator,
   emulatorClient,
   heldTags,
   listNow,
@@ -37,18 +34,11 @@ describe('RetentionRunner: restarts, 429 storms and failures', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
   describe('on the CI history', () => {
+    const ci = ciHistoryEmulator();
     let emulator: DoEmulator;
-    beforeAll(async () => {
-      emulator = await DoEmulator.start({
-        seed: loadSeedFile(ciHistorySeedPath),
-        clock: () => NOW,
-        validateResponses: true,
-        rateLimitPerMinute: 1e9,
-        rateLimitPerHour: 1e9,
-      });
+    beforeAll(() => {
+      emulator = ci.current;
     });
-    beforeEach(() => emulator.reset());
-    afterAll(() => emulator.stop());
 
     it.each(databases.eachSupportedId())(
       'resumes a run killed mid-way with a new runner: nothing deleted twice, nothing planned twice, re-pushed tags kept, no error, %p',

@@ -1,9 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import {
-  DoEmulator,
-  ciHistorySeedPath,
-  loadSeedFile,
-} from '@backstage-docr/do-emulator';
+import { DoEmulator } from '@backstage-docr/do-emulator';
 import { gcPolicySchema } from '@backstage-docr/plugin-docr-common';
 import type { RetentionRule } from '@backstage-docr/plugin-docr-common';
 import { readRetentionSummary } from './DeletionJournal';
@@ -15,6 +11,7 @@ import {
   REGISTRY,
   SEMVER_OR_LATEST,
   deleteRequests,
+  ciHistoryEmulator,
   emulatorClient,
   heldTags,
   listNow,
@@ -31,19 +28,11 @@ const MANIFEST_BYTES = 1024;
 
 describe('RetentionRunner', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const ci = ciHistoryEmulator();
   let emulator: DoEmulator;
-
-  beforeAll(async () => {
-    emulator = await DoEmulator.start({
-      seed: loadSeedFile(ciHistorySeedPath),
-      clock: () => NOW,
-      validateResponses: true,
-      rateLimitPerMinute: 1e9,
-      rateLimitPerHour: 1e9,
-    });
+  beforeAll(() => {
+    emulator = ci.current;
   });
-  beforeEach(() => emulator.reset());
-  afterAll(() => emulator.stop());
 
   async function setUp(databaseId: Parameters<typeof databases.init>[0]) {
     const knex = await databases.init(databaseId);

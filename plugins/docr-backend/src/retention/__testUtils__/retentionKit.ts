@@ -1,5 +1,9 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import type { DoEmulator } from '@backstage-docr/do-emulator';
+import {
+  DoEmulator,
+  ciHistorySeedPath,
+  loadSeedFile,
+} from '@backstage-docr/do-emulator';
 import type { RetentionRule } from '@backstage-docr/plugin-docr-common';
 import { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
 import type { Knex } from 'knex';
@@ -109,3 +113,27 @@ export const request = (
   now: extra.now ?? (() => new Date(NOW)),
   signal: extra.signal,
 });
+
+/**
+ * The emulator with the CI-history seed on the tests' fixed clock, no rate limits, reset before
+ * each test and stopped after the suite; called inside a `describe`.
+ */
+export function ciHistoryEmulator(): { readonly current: DoEmulator } {
+  let emulator: DoEmulator | undefined;
+  beforeAll(async () => {
+    emulator = await DoEmulator.start({
+      seed: loadSeedFile(ciHistorySeedPath),
+      clock: () => NOW,
+      validateResponses: true,
+      rateLimitPerMinute: 1e9,
+      rateLimitPerHour: 1e9,
+    });
+  });
+  beforeEach(() => emulator!.reset());
+  afterAll(() => emulator?.stop());
+  return {
+    get current() {
+      return emulator!;
+    },
+  };
+}
