@@ -5,6 +5,7 @@ import {
   describeRetentionReason,
   selectTagsForDeletion,
   selectUntaggedManifestsForDeletion,
+  untaggedManifestsOfUnknownPushTime,
 } from './retentionSelection';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
@@ -193,5 +194,70 @@ describe('selectTagsForDeletion', () => {
     expect(selected).toEqual([
       { manifest: expect.objectContaining({ digest: 'sha256:old' }), rule: 1 },
     ]);
+  });
+
+  it('keeps a tag of unknown push time, saying so, and gives it no keepNewest place', () => {
+    const tags = [
+      ...commits(),
+      { repository: 'web', tag: 'no-time', updatedAt: undefined },
+      { repository: 'web', tag: 'bad-time', updatedAt: new Date('garbage') },
+    ];
+    const decisions = decide(tags, [{ keepNewest: 2 }]);
+    expect(deleted(decisions)).toEqual([
+      'c2',
+      'c3',
+      'c4',
+      'c5',
+      'c6',
+      'c7',
+      'c8',
+      'c9',
+    ]);
+    const undated = decisions.slice(-2);
+    expect(undated.map(d => [d.tag.tag, d.action, d.reasons])).toEqual([
+      ['bad-time', 'keep', [{ kind: 'pushTimeUnknown' }]],
+      ['no-time', 'keep', [{ kind: 'pushTimeUnknown' }]],
+    ]);
+    expect(describeRetentionReason(undated[0].reasons[0])).toBe(
+      'push time unknown: kept',
+    );
+  });
+
+  it('selects nothing by age when the cutoff is no valid date', () => {
+    expect(
+      deleted(decide(commits(), [{ deleteOlderThan: 'P300000Y' }])),
+    ).toEqual([]);
+    const decisions = decide(commits(), [
+      { keepNewest: 2, deleteOlderThan: 'P300000Y' },
+    ]);
+    expect(deleted(decisions)).toEqual([]);
+    expect(decisions[9].reasons).toEqual([
+      { kind: 'younger', rule: 0, deleteOlderThan: 'P300000Y' },
+    ]);
+  });
+
+  it('keeps untagged manifests of unknown push time and lists them apart', () => {
+    const manifests = [
+      { repository: 'web', digest: 'sha256:none', updatedAt: undefined },
+      { repository: 'web', digest: 'sha256:bad', updatedAt: new Date(NaN) },
+      { repository: 'api', digest: 'sha256:no-rule', updatedAt: undefined },
+    ];
+    const rules: RetentionRule[] = [
+      { repositories: ['web'], untaggedManifestsOlderThan: 'P1D' },
+      { untaggedManifestsOlderThan: 'P300000Y' },
+    ];
+    const old = {
+      repository: 'api',
+      digest: 'sha256:old',
+      updatedAt: new Date(NOW.getTime() - 10 * DAY),
+    };
+    expect(
+      selectUntaggedManifestsForDeletion([...manifests, old], rules, NOW),
+    ).toEqual([]);
+    expect(
+      untaggedManifestsOfUnknownPushTime(manifests, rules.slice(0, 1)).map(
+        m => m.digest,
+      ),
+    ).toEqual(['sha256:none', 'sha256:bad']);
   });
 });

@@ -30,7 +30,8 @@ export function planDeletions(
     .sort(
       (a, b) =>
         a.tag.repository.localeCompare(b.tag.repository) ||
-        a.tag.updatedAt.getTime() - b.tag.updatedAt.getTime() ||
+        // Deleted tags have a known push time: unknown ones are kept.
+        a.tag.updatedAt!.getTime() - b.tag.updatedAt!.getTime() ||
         a.tag.tag.localeCompare(b.tag.tag),
     )
     .map(({ tag, reasons }) => ({

@@ -110,4 +110,59 @@ describe('previewRetention', () => {
       preview([{ untaggedManifestsOlderThan: 'P30D' }]).estimatedFreedBytes,
     ).toBe(0);
   });
+
+  it('keeps tags and untagged manifests of unknown push time, saying why, and gives them no keepNewest place', () => {
+    const undated: RepositoryContents = {
+      name: 'undated',
+      tags: [
+        tag('new', 'd-new', 1),
+        tag('old', 'd-old', 40),
+        { ...tag('no-time', 'd-none', 0), updated_at: undefined },
+        { ...tag('bad-time', 'd-bad', 0), updated_at: 'not a time' },
+      ],
+      manifests: [
+        { ...manifest('u-none', 0, [['u', 7]]), updated_at: undefined },
+        { ...manifest('u-bad', 0, [['v', 8]]), updated_at: '' },
+      ],
+    };
+    const view = previewRetention({
+      registry: 'acme',
+      contents: { repositories: [undated], fetchedAt: NOW },
+      effective: {
+        policy: gcPolicySchema.parse({
+          retention: {
+            rules: [
+              { keepNewest: 1, deleteOlderThan: 'P7D' },
+              { untaggedManifestsOlderThan: 'P1D' },
+            ],
+          },
+        }),
+        source: 'api',
+      },
+      now: NOW,
+    });
+    const [repository] = view.repositories;
+    expect(repository.delete.map(t => t.tag)).toEqual(['old']);
+    expect(repository.keep.map(t => [t.tag, t.reason])).toEqual([
+      ['new', 'among the 1 newest of rule 1'],
+      ['bad-time', 'push time unknown: kept'],
+      ['no-time', 'push time unknown: kept'],
+    ]);
+    expect(repository.untaggedManifestsToDelete).toEqual([]);
+    expect(repository.untaggedManifestsKept).toEqual([
+      {
+        digest: 'u-none',
+        updatedAt: '',
+        compressedSizeBytes: 0,
+        reason: 'push time unknown: kept',
+      },
+      {
+        digest: 'u-bad',
+        updatedAt: '',
+        compressedSizeBytes: 0,
+        reason: 'push time unknown: kept',
+      },
+    ]);
+    expect(view.estimatedFreedBytes).toBe(0);
+  });
 });

@@ -1,12 +1,14 @@
 import {
   RetentionPreviewView,
+  RetentionRepositoryPreviewView,
   RetentionTagPreviewView,
   TagDecision,
+  UNKNOWN_PUSH_TIME_REASON,
   describeRetentionReason,
 } from '@backstage-docr/plugin-docr-common';
 import type { EffectivePolicy } from '../policies';
 import type { RegistryContents } from '../repositories/RepositoryCache';
-import { ListedTag, selectRetention } from './selection';
+import { ListedManifest, ListedTag, selectRetention } from './selection';
 
 function presentDecision(
   decision: TagDecision<ListedTag>,
@@ -19,6 +21,21 @@ function presentDecision(
     compressedSizeBytes: listed.compressed_size_bytes ?? 0,
     reasons: decision.reasons,
     reason: decision.reasons.map(describeRetentionReason).join('; '),
+  };
+}
+
+/** The untagged manifests kept for an unknown push time, when there are any. */
+function keptUndated(
+  manifests: ListedManifest[],
+): Pick<RetentionRepositoryPreviewView, 'untaggedManifestsKept'> {
+  if (!manifests.length) return {};
+  return {
+    untaggedManifestsKept: manifests.map(({ digest, listed }) => ({
+      digest,
+      updatedAt: listed.updated_at ?? '',
+      compressedSizeBytes: listed.compressed_size_bytes ?? 0,
+      reason: UNKNOWN_PUSH_TIME_REASON,
+    })),
   };
 }
 
@@ -36,7 +53,7 @@ export function previewRetention(input: {
 }): RetentionPreviewView {
   const { contents, effective, now } = input;
   const rules = effective.policy.retention?.rules ?? [];
-  const { decisions, untagged, freed } = selectRetention(
+  const { decisions, untagged, untaggedUndated, freed } = selectRetention(
     contents.repositories,
     rules,
     now,
@@ -63,6 +80,7 @@ export function previewRetention(input: {
         compressedSizeBytes: manifest.listed.compressed_size_bytes ?? 0,
         rule,
       })),
+    ...keptUndated(untaggedUndated.filter(m => m.repository === name)),
     estimatedFreedBytes: freed.byRepository.get(name) ?? 0,
   }));
   const tagsToDelete = decisions.filter(d => d.action === 'delete').length;

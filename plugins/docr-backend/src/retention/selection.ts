@@ -7,6 +7,7 @@ import {
   TagDecision,
   selectTagsForDeletion,
   selectUntaggedManifestsForDeletion,
+  untaggedManifestsOfUnknownPushTime,
 } from '@backstage-docr/plugin-docr-common';
 import type { RepositoryContents } from '../repositories/RepositoryCache';
 import { FreedBytesEstimate, estimateFreedBytes } from './freedBytes';
@@ -15,7 +16,8 @@ import { FreedBytesEstimate, estimateFreedBytes } from './freedBytes';
 export interface ListedTag {
   repository: string;
   tag: string;
-  updatedAt: Date;
+  /** Undefined or invalid when DigitalOcean gave no valid push time: the tag is kept. */
+  updatedAt: Date | undefined;
   listed: RepositoryTag;
 }
 
@@ -23,7 +25,8 @@ export interface ListedTag {
 export interface ListedManifest {
   repository: string;
   digest: string;
-  updatedAt: Date;
+  /** Undefined or invalid when DigitalOcean gave no valid push time: the manifest is kept. */
+  updatedAt: Date | undefined;
   listed: RepositoryManifest;
 }
 
@@ -33,6 +36,8 @@ export interface RetentionSelection {
   decisions: TagDecision<ListedTag>[];
   /** The untagged manifests selected, with the index of the rule selecting each. */
   untagged: Array<{ manifest: ListedManifest; rule: number }>;
+  /** The untagged manifests a rule would date, kept because their push time is unknown. */
+  untaggedUndated: ListedManifest[];
   /** The blob bytes a GC of untagged manifests and unreferenced blobs would then free. */
   freed: FreedBytesEstimate;
 }
@@ -65,6 +70,10 @@ function deletedManifests(
   return deletedDigests;
 }
 
+/** DigitalOcean's push time; undefined when it gave none (never 1970, the oldest of all). */
+const pushTime = (at: string | undefined) =>
+  at === undefined || at === '' ? undefined : new Date(at);
+
 /**
  * Applies the rules to a registry's listing (every repository's tags and manifests with their
  * blobs). Pure: the preview (from the repository cache) and the retention run (from a fresh
@@ -79,23 +88,24 @@ export function selectRetention(
     repository.tags.map(listed => ({
       repository: repository.name,
       tag: listed.tag ?? '',
-      updatedAt: new Date(listed.updated_at ?? 0),
+      updatedAt: pushTime(listed.updated_at),
       listed,
     })),
   );
   const decisions = selectTagsForDeletion(tags, rules, now);
+  const untaggedManifests = repositories.flatMap(repository => {
+    const tagged = new Set(repository.tags.map(t => t.manifest_digest));
+    return repository.manifests
+      .filter(m => !tagged.has(m.digest))
+      .map(listed => ({
+        repository: repository.name,
+        digest: listed.digest ?? '',
+        updatedAt: pushTime(listed.updated_at),
+        listed,
+      }));
+  });
   const untagged = selectUntaggedManifestsForDeletion(
-    repositories.flatMap(repository => {
-      const tagged = new Set(repository.tags.map(t => t.manifest_digest));
-      return repository.manifests
-        .filter(m => !tagged.has(m.digest))
-        .map(listed => ({
-          repository: repository.name,
-          digest: listed.digest ?? '',
-          updatedAt: new Date(listed.updated_at ?? 0),
-          listed,
-        }));
-    }),
+    untaggedManifests,
     rules,
     now,
   );
@@ -103,5 +113,9 @@ export function selectRetention(
     repositories,
     deletedManifests(decisions, untagged),
   );
-  return { decisions, untagged, freed };
+  const untaggedUndated = untaggedManifestsOfUnknownPushTime(
+    untaggedManifests,
+    rules,
+  );
+  return { decisions, untagged, untaggedUndated, freed };
 }

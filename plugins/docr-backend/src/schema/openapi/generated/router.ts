@@ -1740,6 +1740,9 @@ export const spec = {
           {
             $ref: '#/components/schemas/RetentionReasonNoRule',
           },
+          {
+            $ref: '#/components/schemas/RetentionReasonPushTimeUnknown',
+          },
         ],
         discriminator: {
           propertyName: 'kind',
@@ -1749,6 +1752,8 @@ export const spec = {
             younger: '#/components/schemas/RetentionReasonYounger',
             selected: '#/components/schemas/RetentionReasonSelected',
             noRule: '#/components/schemas/RetentionReasonNoRule',
+            pushTimeUnknown:
+              '#/components/schemas/RetentionReasonPushTimeUnknown',
           },
         },
       },
@@ -1836,6 +1841,18 @@ export const spec = {
         },
         required: ['kind'],
       },
+      RetentionReasonPushTimeUnknown: {
+        type: 'object',
+        description:
+          "DigitalOcean gave no valid push time for the tag: it is kept, and takes no place among any rule's keepNewest newest.",
+        properties: {
+          kind: {
+            type: 'string',
+            enum: ['pushTimeUnknown'],
+          },
+        },
+        required: ['kind'],
+      },
       RetentionTagPreviewView: {
         type: 'object',
         description:
@@ -1894,6 +1911,29 @@ export const spec = {
         },
         required: ['digest', 'updatedAt', 'compressedSizeBytes', 'rule'],
       },
+      RetentionManifestKeptView: {
+        type: 'object',
+        description:
+          "An untagged manifest a rule's `untaggedManifestsOlderThan` applies to, kept because DigitalOcean gave no valid push time for it.",
+        properties: {
+          digest: {
+            type: 'string',
+          },
+          updatedAt: {
+            type: 'string',
+            description:
+              'The push time as DigitalOcean gave it (empty when it gave none).',
+          },
+          compressedSizeBytes: {
+            type: 'integer',
+          },
+          reason: {
+            type: 'string',
+            description: 'Why it is kept, for people.',
+          },
+        },
+        required: ['digest', 'updatedAt', 'compressedSizeBytes', 'reason'],
+      },
       RetentionRepositoryPreviewView: {
         type: 'object',
         description:
@@ -1918,6 +1958,14 @@ export const spec = {
             type: 'array',
             items: {
               $ref: '#/components/schemas/RetentionManifestPreviewView',
+            },
+          },
+          untaggedManifestsKept: {
+            type: 'array',
+            description:
+              'Untagged manifests kept because their push time is unknown; absent when none.',
+            items: {
+              $ref: '#/components/schemas/RetentionManifestKeptView',
             },
           },
           estimatedFreedBytes: {

@@ -7,6 +7,7 @@
 import type { RetentionReasonNewest } from './RetentionReasonNewest.model';
 import type { RetentionReasonNoRule } from './RetentionReasonNoRule.model';
 import type { RetentionReasonProtected } from './RetentionReasonProtected.model';
+import type { RetentionReasonPushTimeUnknown } from './RetentionReasonPushTimeUnknown.model';
 import type { RetentionReasonSelected } from './RetentionReasonSelected.model';
 import type { RetentionReasonYounger } from './RetentionReasonYounger.model';
 
@@ -19,4 +20,5 @@ export type RetentionReason =
   | RetentionReasonNewest
   | RetentionReasonYounger
   | RetentionReasonSelected
-  | RetentionReasonNoRule;
+  | RetentionReasonNoRule
+  | RetentionReasonPushTimeUnknown;

@@ -4,6 +4,7 @@
 // From plugins/docr-backend/src/schema/openapi.yaml, by scripts/openapi/generate.mjs
 // (npm run generate:openapi).
 
+import type { RetentionManifestKeptView } from './RetentionManifestKeptView.model';
 import type { RetentionManifestPreviewView } from './RetentionManifestPreviewView.model';
 import type { RetentionTagPreviewView } from './RetentionTagPreviewView.model';
 
@@ -16,6 +17,10 @@ export type RetentionRepositoryPreviewView = {
   delete: Array<RetentionTagPreviewView>;
   keep: Array<RetentionTagPreviewView>;
   untaggedManifestsToDelete: Array<RetentionManifestPreviewView>;
+  /**
+   * Untagged manifests kept because their push time is unknown; absent when none.
+   */
+  untaggedManifestsKept?: Array<RetentionManifestKeptView>;
   /**
    * The bytes of the blobs freed that only this repository's deleted manifests reference.
    */
