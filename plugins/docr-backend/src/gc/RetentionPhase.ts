@@ -1,5 +1,4 @@
 import {
-  DEFAULT_GC_TYPE,
   GcPolicy,
   GcType,
   RUN_STATUS,
@@ -78,9 +77,10 @@ export async function auditRetention(
 /**
  * The first part of a window run whose policy has retention rules: deletes what the rules select
  * (journaled, resumable, within the rate budget), a slice per tick, until nothing is left or too
- * little of the window would remain for the GC. Then the GC frees the bytes: of type "untagged
- * manifests and unreferenced blobs" when tags were deleted, since only that type frees what the
- * deleted tags pointed at. Nothing is deleted unless `docr.tagRetention.enabled`.
+ * little of the window would remain for the GC. Then the GC of the policy's type frees the
+ * bytes, never a wider type than the policy chose: "unreferenced blobs only" keeps the untagged
+ * manifests the deleted tags leave (people may still pull them by digest), and frees what no
+ * manifest references. Nothing is deleted unless `docr.tagRetention.enabled`.
  */
 export class RetentionPhase {
   constructor(private readonly ctx: GcContext) {}
@@ -149,7 +149,7 @@ export class RetentionPhase {
     // Only while nobody cancelled it meanwhile (compare and set on the status).
     const next = await store.updateRunIf(current, {
       status: RUN_STATUS.starting,
-      type: summary.deleted > 0 ? DEFAULT_GC_TYPE : policy.type,
+      type: policy.type,
       reason:
         summary.remaining > 0
           ? `Retention left ${summary.remaining} deletions for the next window (${summary.stoppedBy ?? 'the window is ending'})`
