@@ -17,6 +17,7 @@ import {
   Manifest,
   Repository,
   compressedSize,
+  manifestBlobs,
   tagsOf,
 } from '../model/registryStorage';
 
@@ -109,7 +110,7 @@ export function presentManifest(
     size_bytes: compressed * 2,
     updated_at: iso(manifest.updatedAt),
     tags: tagsOf(repository, manifest.digest),
-    blobs: manifest.layers.map(digest => ({
+    blobs: manifestBlobs(manifest).map(digest => ({
       digest,
       compressed_size_bytes: registry.storage.blobs.get(digest) ?? 0,
     })),

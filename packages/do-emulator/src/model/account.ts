@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type {
   GarbageCollectionType,
   KubernetesCluster,
@@ -10,6 +10,7 @@ import {
   forgetRegistry,
   newCluster,
 } from './clusters';
+import { IssuedCredential, dockerAuth, newCredential } from './credentials';
 import {
   conflict,
   notFound,
@@ -32,7 +33,7 @@ import {
   recordStorageChange,
   reportedStorage,
 } from './registry';
-import type { Layer, PushResult } from './registryStorage';
+import type { Layer, PushResult, RegistryStorage } from './registryStorage';
 import {
   EligibilityReason,
   SubscriptionState,
@@ -47,13 +48,7 @@ import { DEFAULT_REGIONS, DEFAULT_TIERS } from './tiers';
 export type { ClusterState } from './clusters';
 export type { RegistryState, ReportedStorage } from './registry';
 export type { SubscriptionState } from './subscription';
-
-export interface IssuedCredential {
-  registryName?: string;
-  readWrite: boolean;
-  expirySeconds: number;
-  issuedAt: number;
-}
+export type { IssuedCredential } from './credentials';
 
 export interface AccountOptions {
   now: () => number;
@@ -232,20 +227,20 @@ export class EmulatedAccount {
     }
   }
 
+  /** Issues docker credentials; returns their `auth` (base64 of `user:password`). */
   issueCredential(
     registryName: string | undefined,
     readWrite: boolean,
     expirySeconds: number,
-  ) {
-    this.issuedCredentials.push({
+  ): string {
+    const issued = newCredential(
       registryName,
       readWrite,
       expirySeconds,
-      issuedAt: this.now(),
-    });
-    const user = randomBytes(16).toString('hex');
-    const secret = randomBytes(16).toString('hex');
-    return Buffer.from(`${user}:${secret}`).toString('base64');
+      this.now(),
+    );
+    this.issuedCredentials.push(issued);
+    return dockerAuth(issued);
   }
 
   // Content
@@ -271,20 +266,34 @@ export class EmulatedAccount {
     layers: Layer[],
     pushedAt = this.now(),
   ): PushResult {
+    return this.writeContent(
+      registryName,
+      repository,
+      storage => storage.bytesToAdd(repository, layers),
+      storage => storage.push(repository, tag, layers, pushedAt),
+    );
+  }
+
+  /**
+   * Changes a registry's content: refused during a garbage collection, over the tier's limits
+   * (`repository` new, `addedBytes`); the reported storage follows after the lag.
+   */
+  writeContent<T>(
+    registryName: string,
+    repository: string | undefined,
+    addedBytes: (storage: RegistryStorage) => number,
+    change: (storage: RegistryStorage) => T,
+  ): T {
     this.settle();
     const registry = this.getRegistry(registryName);
     this.assertWritable(registry);
     const tier = this.currentTier();
-    if (!registry.storage.repositories.has(repository)) {
+    if (repository && !registry.storage.repositories.has(repository)) {
       assertRepositoryAllowed(tier, this);
     }
-    assertStorageAllowed(
-      tier,
-      this,
-      registry.storage.bytesToAdd(repository, layers),
-    );
+    assertStorageAllowed(tier, this, addedBytes(registry.storage));
     recordStorageChange(registry, this.now(), this.storageLagMs);
-    return registry.storage.push(repository, tag, layers, pushedAt);
+    return change(registry.storage);
   }
 
   // Garbage collection
