@@ -1,0 +1,378 @@
+import { createHash } from 'node:crypto';
+import { setTimeout } from 'node:timers/promises';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { CallOptions } from '../client/options';
+import { BearerTokens } from './BearerTokens';
+import { RegistryHostError, distributionError } from './errors';
+import {
+  MANIFEST_MEDIA_TYPES,
+  ManifestDocument,
+  OciDescriptor,
+  OciImageIndex,
+  parseManifestDocument,
+} from './ociTypes';
+import { Pacer } from './Pacer';
+import {
+  DockerCredentialsSource,
+  RegistryCredentials,
+} from './RegistryCredentials';
+import {
+  RegistryHostCallCounts,
+  RegistryHostCallKind,
+  RegistryHostTransport,
+} from './RegistryHostTransport';
+import { nextPageQuery, validatedPath } from './paths';
+
+/** @public */
+export const DOCR_REGISTRY_URL = 'https://registry.digitalocean.com';
+
+/** @public */
+export interface RegistryHostClientOptions {
+  /** The account's DigitalOcean client: read-only docker credentials come from it. */
+  credentials: DockerCredentialsSource & { apiUrl: string };
+  /** The registry host (default https://registry.digitalocean.com). */
+  registryUrl?: string;
+  /** Requests in flight at once (default 4). */
+  maxConcurrency?: number;
+  /** Requests started per second (default 10). */
+  requestsPerSecond?: number;
+  /** Lifetime asked for the docker credentials (default 300 s); renewed before it ends. */
+  credentialLifetimeSeconds?: number;
+  /** Time allowed for one attempt (default 30 s). */
+  timeoutMs?: number;
+  /** Retries after a 5xx, a timeout or a dropped connection (default 2). */
+  maxRetries?: number;
+  /** Longest single wait for a 429's Retry-After (default 120 s); a longer one fails at once. */
+  maxRateLimitWaitMs?: number;
+  logger?: LoggerService;
+  fetch?: typeof globalThis.fetch;
+  /** Epoch milliseconds (default Date.now); tests pass a controlled clock. */
+  now?: () => number;
+  /** Waits (default a timer); tests pass one that advances their clock. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/**
+ * A manifest as the registry host serves it, its digest verified against its bytes.
+ *
+ * @public
+ */
+export interface RegistryManifest {
+  mediaType: string;
+  digest: string;
+  size: number;
+  document: ManifestDocument;
+}
+
+/** @public */
+export interface ManifestHead {
+  mediaType?: string;
+  digest: string;
+  size?: number;
+}
+
+/** Manifests larger than this are refused (the OCI distribution spec's 4 MiB). */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+const ACCEPT_MANIFESTS = Object.values(MANIFEST_MEDIA_TYPES).join(', ');
+const DIGEST = /^(sha256|sha512):([a-f0-9]{64}|[a-f0-9]{128})$/;
+
+/**
+ * A read-only client of a registry host (OCI Distribution API v1.1): manifests, referrers and
+ * tags, with bearer tokens for read-only docker credentials from DigitalOcean's API. One per
+ * account, so the account's requests share one pace. Credentials and tokens never appear in a
+ * log line or an error.
+ *
+ * @public
+ */
+export class RegistryHostClient {
+  readonly registryUrl: string;
+  private readonly transport: RegistryHostTransport;
+  private readonly tokens: BearerTokens;
+
+  constructor(options: RegistryHostClientOptions) {
+    this.registryUrl = (options.registryUrl ?? DOCR_REGISTRY_URL).replace(
+      /\/+$/,
+      '',
+    );
+    const now = options.now ?? Date.now;
+    const sleep =
+      options.sleep ??
+      ((ms: number, signal?: AbortSignal) =>
+        setTimeout(ms, undefined, { signal }));
+    const clock = { now, sleep };
+    this.transport = new RegistryHostTransport({
+      pacer: new Pacer({
+        maxConcurrency: options.maxConcurrency ?? 4,
+        requestsPerSecond: options.requestsPerSecond ?? 10,
+        clock,
+      }),
+      clock,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      maxRetries: options.maxRetries ?? 2,
+      maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? 120_000,
+      maxRateLimitRetries: 5,
+      fetch: options.fetch ?? globalThis.fetch,
+      logger: options.logger,
+    });
+    this.tokens = new BearerTokens({
+      registryUrl: this.registryUrl,
+      trustedOrigins: [
+        new URL(this.registryUrl).origin,
+        new URL(options.credentials.apiUrl).origin,
+      ],
+      credentials: new RegistryCredentials({
+        source: options.credentials,
+        lifetimeSeconds: options.credentialLifetimeSeconds ?? 300,
+        now,
+      }),
+      transport: this.transport,
+      now,
+    });
+  }
+
+  /** The calls made so far (a copy): every request, by purpose, retries included. */
+  callCounts(): RegistryHostCallCounts {
+    const { total, byKind, rateLimited } = this.transport.counts;
+    return { total, byKind: { ...byKind }, rateLimited };
+  }
+
+  /**
+   * A manifest by tag or digest, in whichever of the four manifest types it was pushed. Its
+   * digest (Docker-Content-Digest, or the digest asked for) is checked against the bytes.
+   */
+  async getManifest(
+    registry: string,
+    repository: string,
+    reference: string,
+    options?: CallOptions,
+  ): Promise<RegistryManifest> {
+    const path = validatedPath(registry, repository, 'manifests', reference);
+    const response = await this.call('manifest', registry, repository, path, {
+      method: 'GET',
+      accept: ACCEPT_MANIFESTS,
+      signal: options?.signal,
+    });
+    const operation = `GET ${path}`;
+    const bytes = await boundedBytes(response, operation);
+    const digest = verifiedDigest(
+      bytes,
+      response.headers.get('docker-content-digest'),
+      reference,
+      operation,
+    );
+    const parsed = parseManifestDocument(
+      bytes,
+      response.headers.get('content-type') ?? undefined,
+    );
+    if (!parsed) {
+      throw new RegistryHostError({
+        operation,
+        status: response.status,
+        code: 'UNSUPPORTED_MANIFEST',
+        message: `${digest} is not a schema 2 image manifest or index (${response.headers.get('content-type') ?? 'no content type'})`,
+      });
+    }
+    return { ...parsed, digest, size: bytes.byteLength };
+  }
+
+  /** The digest a tag (or digest) resolves to, without the manifest's bytes. */
+  async headManifest(
+    registry: string,
+    repository: string,
+    reference: string,
+    options?: CallOptions,
+  ): Promise<ManifestHead> {
+    const path = validatedPath(registry, repository, 'manifests', reference);
+    const response = await this.call(
+      'headManifest',
+      registry,
+      repository,
+      path,
+      { method: 'HEAD', accept: ACCEPT_MANIFESTS, signal: options?.signal },
+    );
+    const digest = response.headers.get('docker-content-digest');
+    if (!digest || !DIGEST.test(digest)) {
+      throw new RegistryHostError({
+        operation: `HEAD ${path}`,
+        status: response.status,
+        code: 'NO_DIGEST',
+        message: 'the registry host answered without Docker-Content-Digest',
+      });
+    }
+    const size = Number(response.headers.get('content-length'));
+    return {
+      digest,
+      mediaType: response.headers.get('content-type') ?? undefined,
+      size: Number.isFinite(size) ? size : undefined,
+    };
+  }
+
+  /**
+   * The manifests whose `subject` is the given digest (OCI 1.1 referrers API), every page, or
+   * undefined when the registry host does not offer the API (404).
+   */
+  async listReferrers(
+    registry: string,
+    repository: string,
+    subject: string,
+    options?: CallOptions & { artifactType?: string },
+  ): Promise<OciDescriptor[] | undefined> {
+    const path = validatedPath(registry, repository, 'referrers', subject);
+    let query = new URLSearchParams();
+    if (options?.artifactType) query.set('artifactType', options.artifactType);
+    const descriptors: OciDescriptor[] = [];
+    for (let page = 0; page < 1_000; page++) {
+      const response = await this.call(
+        'referrers',
+        registry,
+        repository,
+        path,
+        {
+          method: 'GET',
+          query,
+          signal: options?.signal,
+          absentOn404: true,
+        },
+      );
+      if (response.status === 404) return undefined;
+      const index = (await response.json()) as Partial<OciImageIndex>;
+      descriptors.push(...(index.manifests ?? []));
+      const next = nextPageQuery(response.headers.get('link'), query, [
+        'artifactType',
+        'n',
+        'last',
+      ]);
+      if (!next) break;
+      query = next;
+    }
+    return descriptors;
+  }
+
+  /** Every tag of the repository, following the `Link` header page by page. */
+  async listTags(
+    registry: string,
+    repository: string,
+    options?: CallOptions & { pageSize?: number },
+  ): Promise<string[]> {
+    const path = validatedPath(registry, repository, 'tags', 'list');
+    let query = new URLSearchParams({ n: String(options?.pageSize ?? 1000) });
+    const tags: string[] = [];
+    for (let page = 0; page < 10_000; page++) {
+      const response = await this.call('tags', registry, repository, path, {
+        method: 'GET',
+        query,
+        signal: options?.signal,
+      });
+      const body = (await response.json()) as { tags?: string[] | null };
+      tags.push(...(body.tags ?? []));
+      const next = nextPageQuery(response.headers.get('link'), query, [
+        'n',
+        'last',
+      ]);
+      if (!next) break;
+      query = next;
+    }
+    return tags;
+  }
+
+  /**
+   * One call with the repository's token: a 401 with a held token renews it once (it may have
+   * been revoked). Answers other than 2xx are thrown as RegistryHostError, but for a 404 the
+   * caller takes as an answer.
+   */
+  private async call(
+    kind: RegistryHostCallKind,
+    registry: string,
+    repository: string,
+    path: string,
+    init: {
+      method: 'GET' | 'HEAD';
+      accept?: string;
+      query?: URLSearchParams;
+      signal?: AbortSignal;
+      absentOn404?: boolean;
+    },
+  ): Promise<Response> {
+    const url = new URL(path, this.registryUrl);
+    if (init.query) url.search = init.query.toString();
+    for (let attempt = 0; ; attempt++) {
+      const authorization = await this.tokens.authorization(
+        registry,
+        repository,
+        init.signal,
+      );
+      const headers = new Headers();
+      if (init.accept) headers.set('accept', init.accept);
+      if (authorization) headers.set('authorization', authorization);
+      const response = await this.transport.send(kind, url, {
+        method: init.method,
+        headers,
+        signal: init.signal,
+      });
+      if (response.ok || (init.absentOn404 && response.status === 404))
+        return response;
+      if (response.status === 401 && authorization && attempt === 0) {
+        await response.body?.cancel();
+        this.tokens.forget(registry, repository);
+        continue;
+      }
+      const { code, message } =
+        init.method === 'HEAD'
+          ? { code: `HTTP_${response.status}`, message: 'no body (HEAD)' }
+          : await distributionError(
+              response,
+              authorization ? [authorization.replace(/^Bearer /, '')] : [],
+            );
+      throw new RegistryHostError({
+        operation: `${init.method} ${path}`,
+        status: response.status,
+        code,
+        message,
+      });
+    }
+  }
+}
+
+async function boundedBytes(
+  response: Response,
+  operation: string,
+): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length'));
+  const bytes =
+    declared > MAX_MANIFEST_BYTES
+      ? undefined
+      : new Uint8Array(await response.arrayBuffer());
+  if (!bytes || bytes.byteLength > MAX_MANIFEST_BYTES) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new RegistryHostError({
+      operation,
+      status: response.status,
+      code: 'MANIFEST_TOO_LARGE',
+      message: `a manifest is at most ${MAX_MANIFEST_BYTES} bytes`,
+    });
+  }
+  return bytes;
+}
+
+/** The manifest's digest, after checking the bytes hash to every digest claimed for them. */
+function verifiedDigest(
+  bytes: Uint8Array,
+  header: string | null,
+  reference: string,
+  operation: string,
+): string {
+  const claimed = [header, DIGEST.test(reference) ? reference : null].filter(
+    (digest): digest is string => Boolean(digest),
+  );
+  const algorithm = claimed[0]?.match(DIGEST)?.[1] ?? 'sha256';
+  const actual = `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
+  const wrong = claimed.find(digest => digest !== actual);
+  if (wrong) {
+    throw new RegistryHostError({
+      operation,
+      code: 'DIGEST_MISMATCH',
+      message: `the bytes served hash to ${actual}, not ${wrong}`,
+    });
+  }
+  return actual;
+}
