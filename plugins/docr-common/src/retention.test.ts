@@ -55,6 +55,32 @@ describe('retention rules', () => {
     ]);
   });
 
+  it('bounds ages to positive durations of at most ten years, naming the field', () => {
+    expect(
+      problems({
+        rules: [
+          { deleteOlderThan: 'P10Y', untaggedManifestsOlderThan: 'P3650D' },
+          { deleteOlderThan: 'P120M', untaggedManifestsOlderThan: 'PT1S' },
+        ],
+      }),
+    ).toEqual([]);
+    expect(
+      problems({
+        rules: [
+          { deleteOlderThan: 'P300000Y' },
+          { untaggedManifestsOlderThan: 'P10Y1D' },
+          { deleteOlderThan: 'P1Y-11M' },
+          { deleteOlderThan: 'P99999999999999999999999Y' },
+        ],
+      }),
+    ).toEqual([
+      'retention.rules.0.deleteOlderThan: Must be at most P10Y (10 years), got "P300000Y"',
+      'retention.rules.1.untaggedManifestsOlderThan: Must be at most P10Y (10 years), got "P10Y1D"',
+      'retention.rules.2.deleteOlderThan: Must be a positive ISO 8601 duration such as "P30D", got "P1Y-11M"',
+      'retention.rules.3.deleteOlderThan: Must be a positive ISO 8601 duration such as "P30D", got "P99999999999999999999999Y"',
+    ]);
+  });
+
   it('is part of the GC policy, optional', () => {
     expect(gcPolicySchema.parse({}).retention).toBeUndefined();
     const parsed = gcPolicySchema.safeParse({

@@ -37,12 +37,31 @@ const patternListSchema = (what: string) =>
       `At most ${MAX_RETENTION_PATTERNS} ${what} patterns`,
     );
 
+/**
+ * The longest age a rule may give (`deleteOlderThan`, `untaggedManifestsOlderThan`): older than
+ * any registry, and far from where a cutoff stops being a valid date.
+ */
+export const MAX_RETENTION_AGE = 'P10Y';
+
+const maxAgeMs = Duration.fromISO(MAX_RETENTION_AGE).toMillis();
+
 const ageSchema = z.string().superRefine((value, ctx) => {
   const duration = Duration.fromISO(value);
-  if (!duration.isValid || duration.toMillis() <= 0) {
+  // No negative part: "P300000Y-3599990M" is short in all but would date nothing.
+  const parts = Object.values(duration.toObject());
+  const ms =
+    duration.isValid && parts.every(part => part >= 0)
+      ? duration.toMillis()
+      : NaN;
+  if (!(ms > 0)) {
     ctx.addIssue({
       code: z.ZodIssueCode.custom,
       message: `Must be a positive ISO 8601 duration such as "P30D", got "${value}"`,
+    });
+  } else if (!(ms <= maxAgeMs)) {
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `Must be at most ${MAX_RETENTION_AGE} (10 years), got "${value}"`,
     });
   }
 });

@@ -1084,7 +1084,7 @@ export const spec = {
           deleteOlderThan: {
             type: 'string',
             description:
-              'ISO 8601 duration: tags pushed longer ago are selected.',
+              'A positive ISO 8601 duration of at most P10Y: tags pushed longer ago are selected.',
           },
           protect: {
             type: 'array',
@@ -1102,7 +1102,7 @@ export const spec = {
           untaggedManifestsOlderThan: {
             type: 'string',
             description:
-              'ISO 8601 duration: untagged manifests pushed longer ago are selected.',
+              'A positive ISO 8601 duration of at most P10Y: untagged manifests pushed longer ago are selected.',
           },
         },
       },

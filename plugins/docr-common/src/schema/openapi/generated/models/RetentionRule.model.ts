@@ -18,7 +18,7 @@ export type RetentionRule = {
    */
   keepNewest?: number;
   /**
-   * ISO 8601 duration: tags pushed longer ago are selected.
+   * A positive ISO 8601 duration of at most P10Y: tags pushed longer ago are selected.
    */
   deleteOlderThan?: string;
   /**
@@ -30,7 +30,7 @@ export type RetentionRule = {
    */
   protectSemver?: boolean;
   /**
-   * ISO 8601 duration: untagged manifests pushed longer ago are selected.
+   * A positive ISO 8601 duration of at most P10Y: untagged manifests pushed longer ago are selected.
    */
   untaggedManifestsOlderThan?: string;
 };
