@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type OpenAPIBackend from 'openapi-backend';
 import { EmulatedAccount } from '../model/account';
+import { RegistryHost } from '../registry/registryHost';
 import type { Layer } from '../model/registryStorage';
 import { EmulatorSeed, applySeed } from '../seed';
 import { Faults } from './faults';
@@ -39,6 +40,11 @@ export interface DoEmulatorOptions {
   host?: string;
   /** 0 (default) picks a free port. */
   port?: number;
+  /**
+   * Port of the registry host (OCI Distribution, the stand-in for registry.digitalocean.com),
+   * a second listener on `host`; 0 (default) picks a free port.
+   */
+  registryPort?: number;
 }
 
 /**
@@ -54,6 +60,7 @@ export class DoEmulator {
   private readonly rateLimiter: RateLimiter;
   private readonly pipeline: RequestPipeline;
   private server?: http.Server;
+  private registryServer?: http.Server;
   private readonly clock: () => number;
   private seed?: EmulatorSeed;
 
@@ -82,7 +89,16 @@ export class DoEmulator {
   static async start(options: DoEmulatorOptions = {}): Promise<DoEmulator> {
     const emulator = new DoEmulator(options, await sharedOperationRouter());
     emulator.loadSeed(options.seed);
-    await emulator.listen(options.host ?? '127.0.0.1', options.port ?? 0);
+    const host = options.host ?? '127.0.0.1';
+    try {
+      await Promise.all([
+        emulator.listen(host, options.port ?? 0),
+        emulator.listenRegistry(host, options.registryPort ?? 0),
+      ]);
+    } catch (error) {
+      await emulator.stop();
+      throw error;
+    }
     return emulator;
   }
 
@@ -98,7 +114,16 @@ export class DoEmulator {
     return `http://${this.options.host ?? '127.0.0.1'}:${address.port}`;
   }
 
+  /** The registry host's base URL: `/v2/<registry>/<repository>/manifests/<reference>` etc. */
+  get registryUrl(): string {
+    const address = this.registryServer?.address() as AddressInfo | null;
+    if (!address) throw new Error('The emulator is not listening');
+    return `http://${this.options.host ?? '127.0.0.1'}:${address.port}`;
+  }
+
   async stop(): Promise<void> {
+    await closeServer(this.registryServer);
+    this.registryServer = undefined;
     this.pipeline.destroyHungSockets();
     const server = this.server;
     if (!server) return;
@@ -161,4 +186,23 @@ export class DoEmulator {
       this.server!.listen(port, host, () => resolve());
     });
   }
+
+  private listenRegistry(host: string, port: number): Promise<void> {
+    const registry = new RegistryHost({
+      account: () => this.account,
+      url: () => this.registryUrl,
+    });
+    const server = http.createServer(registry.listener);
+    this.registryServer = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+  }
+}
+
+async function closeServer(server: http.Server | undefined): Promise<void> {
+  if (!server) return;
+  server.closeAllConnections();
+  await new Promise<void>(resolve => server.close(() => resolve()));
 }
