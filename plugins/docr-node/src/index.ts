@@ -7,6 +7,7 @@
 export {
   DigitalOceanClient,
   DIGITALOCEAN_API_URL,
+  type DigitalOceanClientClock,
   type DigitalOceanClientOptions,
   type CallOptions,
   type DockerCredentialsOptions,
@@ -27,3 +28,29 @@ export {
   isConflictError,
 } from './errors';
 export { digitalOceanAccountsServiceRef } from './service';
+export {
+  RegistryHostClient,
+  DOCR_REGISTRY_URL,
+  type RegistryHostClientOptions,
+  type RegistryManifest,
+  type ManifestHead,
+} from './registryHost/RegistryHostClient';
+export type { DockerCredentialsSource } from './registryHost/RegistryCredentials';
+export type {
+  RegistryHostCallCounts,
+  RegistryHostCallKind,
+} from './registryHost/RegistryHostTransport';
+export {
+  RegistryHostError,
+  isManifestUnknownError,
+} from './registryHost/errors';
+export {
+  MANIFEST_MEDIA_TYPES,
+  isIndexMediaType,
+  type ManifestMediaType,
+  type ManifestDocument,
+  type OciDescriptor,
+  type OciImageIndex,
+  type OciImageManifest,
+  type OciPlatform,
+} from './registryHost/ociTypes';

@@ -1,7 +1,11 @@
 import type { DockerCredentials } from '@backstage-docr/digitalocean-openapi';
 import type { DockerCredentialsOptions } from '../client/options';
 
-/** Where read-only docker credentials come from: DigitalOcean's API. */
+/**
+ * Where read-only docker credentials come from: DigitalOcean's API (a DigitalOceanClient).
+ *
+ * @public
+ */
 export interface DockerCredentialsSource {
   getDockerCredentials(
     registryName: string,

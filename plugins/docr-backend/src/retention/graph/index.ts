@@ -1,0 +1,36 @@
+export type {
+  BlobRef,
+  ChildRef,
+  GraphManifest,
+  ManifestFacts,
+  ManifestKind,
+  RepositoryGraph,
+  SubjectSource,
+} from './model';
+export {
+  readRepositoryGraph,
+  type ManifestReader,
+  type ReadRepositoryGraphOptions,
+} from './readRepositoryGraph';
+export {
+  ManifestFactsCache,
+  DEFAULT_MANIFEST_FACTS_LIMIT,
+} from './ManifestFactsCache';
+export {
+  closureOf,
+  closureOfTags,
+  closureOfManifests,
+  blobsOf,
+  type Closure,
+} from './closure';
+export {
+  referencedUntaggedManifests,
+  attachmentTags,
+  decideAttachmentTags,
+  unresolvedManifests,
+  unresolvedTags,
+  deletedWithTags,
+  type AttachmentTag,
+  type AttachmentDecision,
+} from './retentionFacts';
+export { classify, factsOf, subjectOfTag } from './classify';

@@ -1,0 +1,146 @@
+import { ManifestFactsCache } from './ManifestFactsCache';
+import { digestOf, testRepository } from './testGraph';
+
+const SIGNATURE_LAYER = 'application/vnd.dev.cosign.simplesigning.v1+json';
+const hexOf = (key: string) => digestOf(key).slice('sha256:'.length);
+
+describe('readRepositoryGraph', () => {
+  it('links a multi-arch tag to its platforms, with their configs and layers', async () => {
+    const repo = testRepository();
+    repo.image('amd64');
+    repo.image('arm64');
+    repo.index('v1', { 'linux/amd64': 'amd64', 'linux/arm64/v8': 'arm64' });
+    repo.list(['v1', 'amd64', 'arm64'], { v1: 'v1' });
+    const graph = await repo.read();
+    const index = graph.manifests.get(digestOf('v1'))!;
+    expect(index.kind).toBe('index');
+    expect(index.tags).toEqual(['v1']);
+    expect(index.facts?.children.map(c => c.platform)).toEqual([
+      'linux/amd64',
+      'linux/arm64/v8',
+    ]);
+    const arm = graph.manifests.get(digestOf('arm64'))!;
+    expect(arm.kind).toBe('image');
+    expect(arm.parents).toEqual([
+      { digest: digestOf('v1'), platform: 'linux/arm64/v8' },
+    ]);
+    expect(arm.facts?.layers.map(l => l.digest)).toEqual([
+      digestOf('arm64/layer'),
+    ]);
+  });
+
+  it('reads the children of an index that DigitalOcean did not list', async () => {
+    const repo = testRepository();
+    repo.image('amd64');
+    repo.index('v1', { 'linux/amd64': 'amd64' });
+    repo.list(['v1'], { v1: 'v1' });
+    const graph = await repo.read();
+    expect(graph.manifests.get(digestOf('amd64'))?.kind).toBe('image');
+  });
+
+  it('tells cosign signatures, attestations and SBOMs by tag scheme and layers', async () => {
+    const repo = testRepository();
+    repo.image('app');
+    repo.image('sig', { layerType: SIGNATURE_LAYER });
+    repo.image('att', { layerType: 'application/vnd.dsse.envelope.v1+json' });
+    repo.image('sbom', { layerType: 'text/spdx+json' });
+    repo.image('fake-sig');
+    repo.list(['app', 'sig', 'att', 'sbom', 'fake-sig'], {
+      latest: 'app',
+      [`sha256-${hexOf('app')}.sig`]: 'sig',
+      [`sha256-${hexOf('app')}.att`]: 'att',
+      [`sha256-${hexOf('app')}.sbom`]: 'sbom',
+      [`sha256-${hexOf('other')}.sig`]: 'fake-sig',
+    });
+    const graph = await repo.read();
+    const of = (key: string) => graph.manifests.get(digestOf(key))!;
+    expect([of('sig').kind, of('att').kind, of('sbom').kind]).toEqual([
+      'signature',
+      'attestation',
+      'sbom',
+    ]);
+    expect(of('sig').subject).toEqual({
+      digest: digestOf('app'),
+      source: 'cosign-tag',
+    });
+    expect(of('app').referrers.sort()).toEqual(
+      [digestOf('sig'), digestOf('att'), digestOf('sbom')].sort(),
+    );
+    expect(of('fake-sig').kind).toBe('unknown');
+    expect(of('fake-sig').reason).toMatch(
+      /tagged as a cosign signature .* but its layers are not one/,
+    );
+  });
+
+  it('tells OCI referrers by subject and Helm charts by config media type', async () => {
+    const repo = testRepository();
+    repo.image('app');
+    repo.image('notation', {
+      subject: 'app',
+      artifactType: 'application/vnd.cncf.notary.signature',
+    });
+    repo.image('scan', {
+      subject: 'app',
+      artifactType: 'application/vnd.example.scan+json',
+    });
+    repo.image('chart', { config: 'application/vnd.cncf.helm.config.v1+json' });
+    repo.image('wasm', { config: 'application/vnd.wasm.config.v1+json' });
+    repo.list(['app', 'notation', 'scan', 'chart', 'wasm'], {
+      v1: 'app',
+      chart: 'chart',
+      wasm: 'wasm',
+    });
+    const graph = await repo.read();
+    const kindOf = (key: string) => graph.manifests.get(digestOf(key))!.kind;
+    expect(['notation', 'scan', 'chart', 'wasm'].map(kindOf)).toEqual([
+      'signature',
+      'referrer',
+      'helm-chart',
+      'unknown',
+    ]);
+    expect(graph.manifests.get(digestOf('scan'))!.subject).toEqual({
+      digest: digestOf('app'),
+      source: 'subject',
+    });
+  });
+
+  it('marks a manifest that cannot be read unreadable, with the reason', async () => {
+    const repo = testRepository();
+    repo.image('gone');
+    repo.cannotRead('gone');
+    repo.list(['gone'], { old: 'gone' });
+    const graph = await repo.read();
+    const gone = graph.manifests.get(digestOf('gone'))!;
+    expect(gone.kind).toBe('unreadable');
+    expect(gone.reason).toMatch(/404 MANIFEST_UNKNOWN/);
+    expect(gone.facts).toBeUndefined();
+  });
+
+  it('reads each digest once across re-reads, and again only when new', async () => {
+    const repo = testRepository();
+    repo.image('a');
+    repo.image('b');
+    repo.list(['a'], { a: 'a' });
+    const cache = new ManifestFactsCache();
+    await repo.read(cache);
+    await repo.read(cache);
+    repo.list(['b'], { b: 'b' });
+    await repo.read(cache);
+    expect(repo.reads).toEqual([digestOf('a'), digestOf('b')]);
+  });
+});
+
+describe('ManifestFactsCache', () => {
+  it('drops the least recently used digests beyond its limit', () => {
+    const cache = new ManifestFactsCache(2);
+    const facts = { mediaType: 'x', layers: [], children: [] };
+    cache.set('a', facts);
+    cache.set('b', facts);
+    cache.get('a');
+    cache.set('c', facts);
+    expect(
+      [cache.get('a'), cache.get('b'), cache.get('c')].map(Boolean),
+    ).toEqual([true, false, true]);
+    expect(cache.size).toBe(2);
+  });
+});
