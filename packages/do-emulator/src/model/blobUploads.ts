@@ -55,9 +55,9 @@ export class BlobUploads {
   /** Ends the upload with its last chunk; its content must have the digest the client names. */
   finish(upload: BlobUpload, lastChunk: Buffer, digest: string): Buffer {
     this.append(upload, lastChunk);
-    const content = verifiedContent(Buffer.concat(upload.chunks), digest);
+    // Ended either way: after a digest mismatch the client starts over.
     this.sessions.delete(upload.id);
-    return content;
+    return verifiedContent(Buffer.concat(upload.chunks), digest);
   }
 
   cancel(upload: BlobUpload): void {
