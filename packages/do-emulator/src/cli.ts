@@ -8,6 +8,8 @@ Serves an emulation of DigitalOcean's Container Registry and DOKS registry API u
 
 Options:
   --port <n>                   port to listen on; 0 picks a free one (default 4010)
+  --registry-port <n>          port of the registry host (OCI Distribution, registry.digitalocean.com's
+                               stand-in); 0 picks a free one (default 4012, or a free one with --port 0)
   --host <addr>                address to bind (default 127.0.0.1)
   --seed <file.yaml>           registries, DOKS clusters and images to start with
   --gc-step-ms <n>             time each garbage collection status lasts (default 2000)
@@ -38,6 +40,7 @@ export async function main(
     args: argv,
     options: {
       port: { type: 'string' },
+      'registry-port': { type: 'string' },
       host: { type: 'string' },
       seed: { type: 'string' },
       'gc-step-ms': { type: 'string' },
@@ -53,8 +56,14 @@ export async function main(
     console.log(USAGE);
     return undefined;
   }
+  const port = integer('port', values.port, 4010);
   const emulator = await DoEmulator.start({
-    port: integer('port', values.port, 4010),
+    port,
+    registryPort: integer(
+      'registry-port',
+      values['registry-port'],
+      port === 0 ? 0 : 4012,
+    ),
     host: values.host ?? '127.0.0.1',
     seed: values.seed ? loadSeedFile(values.seed) : undefined,
     gcStepMs: integer('gc-step-ms', values['gc-step-ms'], 2000),
@@ -69,6 +78,7 @@ export async function main(
     validateResponses: values['validate-responses'] ?? false,
   });
   console.log(`do-emulator listening on ${emulator.url}`);
+  console.log(`do-emulator registry host listening on ${emulator.registryUrl}`);
   const shutdown = () => {
     emulator.stop().finally(() => process.exit(0));
   };

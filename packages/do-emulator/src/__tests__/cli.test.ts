@@ -8,20 +8,21 @@ function run(args: string[]) {
   const child = spawn(process.execPath, [bin, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const firstLine = new Promise<string>((resolve, reject) => {
+  const firstLines = new Promise<string[]>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', chunk => {
       out += chunk;
-      if (out.includes('\n')) resolve(out.split('\n')[0]);
+      const lines = out.split('\n');
+      if (lines.length > 2) resolve(lines.slice(0, 2));
     });
     child.on('exit', code => reject(new Error(`exited ${code}: ${out}`)));
   });
-  return { child, firstLine };
+  return { child, firstLines };
 }
 
 describe('do-emulator command', () => {
-  it('starts on a free port with the demo seed and serves the API', async () => {
-    const { child, firstLine } = run([
+  it('starts on free ports with the demo seed and serves the API and the registry host', async () => {
+    const { child, firstLines } = run([
       '--port',
       '0',
       '--seed',
@@ -30,9 +31,18 @@ describe('do-emulator command', () => {
       'tkn',
     ]);
     try {
-      const line = await firstLine;
+      const [line, registryLine] = await firstLines;
       expect(line).toMatch(
         /^do-emulator listening on http:\/\/127\.0\.0\.1:\d+$/,
+      );
+      const registryUrl = registryLine.replace(
+        'do-emulator registry host listening on ',
+        '',
+      );
+      expect(registryUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const challenge = await fetch(`${registryUrl}/v2/`);
+      expect(challenge.headers.get('www-authenticate')).toBe(
+        `Bearer realm="${registryUrl}/v2/token",service="registry.digitalocean.com"`,
       );
       const url = line.replace('do-emulator listening on ', '');
       const res = await fetch(`${url}/v2/registries`, {
