@@ -3,7 +3,10 @@
  * lets every pending task run, moving the clock to each next deadline, until the promise given
  * is done. No real time passes.
  */
-export function testClock(startMs = Date.parse('2026-01-01T00:00:00Z')) {
+export function testClock(
+  startMs = Date.parse('2026-01-01T00:00:00Z'),
+  options: { instant?: boolean } = {},
+) {
   let nowMs = startMs;
   const timers: Array<{ at: number; wake: () => void }> = [];
   const waits: number[] = [];
@@ -14,8 +17,13 @@ export function testClock(startMs = Date.parse('2026-01-01T00:00:00Z')) {
     advance: (ms: number) => {
       nowMs += ms;
     },
+    /** Waits for `settle`; with `instant`, moves the clock on at once (one sleeper at a time). */
     sleep: (ms: number) => {
       waits.push(ms);
+      if (options.instant) {
+        nowMs += ms;
+        return Promise.resolve();
+      }
       return new Promise<void>(wake => timers.push({ at: nowMs + ms, wake }));
     },
     async settle<T>(work: Promise<T>): Promise<T> {
