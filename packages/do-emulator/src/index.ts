@@ -17,6 +17,7 @@ export {
   type EmulatorSeed,
   type SeedCiHistory,
   type SeedImage,
+  type SeedOciImage,
   type SeedRegistry,
 } from './seed';
 export { demoSeedPath, ciHistorySeedPath } from './demoSeed';

@@ -4,8 +4,10 @@ import type { KubernetesCluster } from '@backstage-docr/digitalocean-openapi';
 import type { EmulatedAccount } from './model/account';
 import { Layer, sha256Digest } from './model/registryStorage';
 import { SeedCiHistory, SeedPush, ciHistoryPushes } from './seedHistory';
+import { SeedOciImage, pushSeedOciImage } from './seedOciImages';
 
 export type { SeedCiHistory } from './seedHistory';
+export type { SeedOciImage } from './seedOciImages';
 
 const MIB = 1024 ** 2;
 
@@ -33,6 +35,8 @@ export interface SeedRegistry {
   images?: SeedImage[];
   /** Generated CI histories (many commit tags over weeks), pushed with the images by time. */
   ciHistory?: SeedCiHistory[];
+  /** OCI content (multi-arch images, signatures, SBOMs, Helm charts), pushed after the images. */
+  ociImages?: SeedOciImage[];
 }
 
 export interface EmulatorSeed {
@@ -73,6 +77,8 @@ export function applySeed(account: EmulatedAccount, seed: EmulatorSeed): void {
         push.pushedAt,
       );
     }
+    for (const image of registry.ociImages ?? [])
+      pushSeedOciImage(account, registry.name, image);
     // A seeded registry starts as DigitalOcean has long reported it, whatever the lag.
     account.markStorageReported(account.getRegistry(registry.name));
   }
