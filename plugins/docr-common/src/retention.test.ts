@@ -103,6 +103,63 @@ describe('retention rules', () => {
     expect(matchesGlob('Latest', 'latest')).toBe(false);
   });
 
+  it('matches as a regular expression would, without backtracking', () => {
+    const regexOf = (pattern: string) =>
+      new RegExp(
+        `^${pattern
+          .replace(/[.\-/]/g, '\\$&')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.')}$`,
+      );
+    // Every pattern of up to 4 of these against every name of up to 5 of a, b and /.
+    const words = (alphabet: string[], max: number): string[] =>
+      max === 0
+        ? ['']
+        : [
+            '',
+            ...alphabet.flatMap(c => words(alphabet, max - 1).map(w => c + w)),
+          ];
+    const names = [...new Set(words(['a', 'b', '/'], 5))];
+    const patterns = [...new Set(words(['a', 'b', '*', '?', '/'], 4))].filter(
+      p => p,
+    );
+    const mismatches = patterns.flatMap(pattern => {
+      const regex = regexOf(pattern);
+      return names
+        .filter(name => matchesGlob(pattern, name) !== regex.test(name))
+        .map(name => `${pattern} on ${name}`);
+    });
+    expect(mismatches).toEqual([]);
+  });
+
+  it('answers at once for a pattern that makes a regular expression backtrack exponentially', () => {
+    const pathological = `${'*a'.repeat(63)}*b`; // 128 characters, 64 stars
+    expect(pathological).toHaveLength(128);
+    expect(matchesGlob(pathological, 'a'.repeat(128))).toBe(false);
+    expect(matchesGlob(pathological, `${'a'.repeat(62)}b`)).toBe(false);
+    expect(matchesGlob(pathological, `${'a'.repeat(127)}b`)).toBe(true);
+    expect(matchesGlob(pathological, `${'xa'.repeat(63)}b`)).toBe(true);
+    expect(matchesGlob('*', '')).toBe(true);
+    expect(matchesGlob('?', '')).toBe(false);
+  });
+
+  it('allows at most 16 stars per pattern, naming the field', () => {
+    expect(
+      problems({ rules: [{ protect: ['*a'.repeat(16)], keepNewest: 1 }] }),
+    ).toEqual([]);
+    expect(
+      problems({
+        rules: [
+          { repositories: ['*a'.repeat(17)], keepNewest: 1 },
+          { protect: ['latest', `${'*a'.repeat(63)}*b`] },
+        ],
+      }),
+    ).toEqual([
+      'retention.rules.0.repositories.0: A pattern has at most 16 "*"',
+      'retention.rules.1.protect.1: A pattern has at most 16 "*"',
+    ]);
+  });
+
   it('knows semantic versions, with or without v', () => {
     for (const tag of ['1.2.3', 'v1.2.3', 'v2.0.0-rc.1', '1.0.0+build.5'])
       expect(isSemverTag(tag)).toBe(true);

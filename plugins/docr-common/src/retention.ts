@@ -21,11 +21,18 @@ export const MAX_RETENTION_PATTERNS = 50;
 
 const GLOB = /^[A-Za-z0-9_.\-/*?]{1,128}$/;
 
+/** Stars per pattern: plenty for `team-*-api-*`, and a bound on the work of matching one name. */
+export const MAX_GLOB_STARS = 16;
+
 const globSchema = z
   .string()
   .regex(
     GLOB,
     'A pattern is 1 to 128 letters, digits, "_", ".", "-", "/", "*" or "?"',
+  )
+  .refine(
+    pattern => pattern.split('*').length - 1 <= MAX_GLOB_STARS,
+    `A pattern has at most ${MAX_GLOB_STARS} "*"`,
   );
 
 const patternListSchema = (what: string) =>
@@ -125,7 +132,7 @@ export const retentionRuleSchema: z.ZodType<
  * ones. No rules: nothing is deleted.
  *
  * Globs: `*` matches any run of characters (a `/` of a repository name included), `?` one
- * character; everything else matches itself, case-sensitively.
+ * character; everything else matches itself, case-sensitively. A pattern has at most 16 `*`.
  *
  * @public
  */
@@ -145,24 +152,69 @@ export const retentionSchema: z.ZodType<
   })
   .strict();
 
-const globCache = new Map<string, RegExp>();
+const QUESTION_MARK = '?'.charCodeAt(0);
 
-/** Whether the whole of `name` matches the glob. */
-export function matchesGlob(pattern: string, name: string): boolean {
-  let regex = globCache.get(pattern);
-  if (!regex) {
-    const source = pattern
-      .split('')
-      .map(c => {
-        if (c === '*') return '.*';
-        if (c === '?') return '.';
-        return c.replace(/[.\-/]/g, '\\$&');
-      })
-      .join('');
-    regex = new RegExp(`^${source}$`);
-    globCache.set(pattern, regex);
+/** Whether `segment` (no `*`; `?` any one character) matches `name` at `at`. */
+function segmentAt(segment: string, name: string, at: number): boolean {
+  for (let i = 0; i < segment.length; i++) {
+    const c = segment.charCodeAt(i);
+    if (c !== QUESTION_MARK && c !== name.charCodeAt(at + i)) return false;
   }
-  return regex.test(name);
+  return true;
+}
+
+/** The leftmost place at or after `from` where `segment` matches within `name[0, end)`; -1 if none. */
+function findSegment(
+  segment: string,
+  name: string,
+  from: number,
+  end: number,
+): number {
+  if (!segment.includes('?')) {
+    const found = name.indexOf(segment, from);
+    return found >= 0 && found + segment.length <= end ? found : -1;
+  }
+  for (let at = from; at + segment.length <= end; at++)
+    if (segmentAt(segment, name, at)) return at;
+  return -1;
+}
+
+const MAX_CACHED_GLOBS = 10_000;
+const segmentCache = new Map<string, string[]>();
+
+function segmentsOf(pattern: string): string[] {
+  let segments = segmentCache.get(pattern);
+  if (!segments) {
+    if (segmentCache.size >= MAX_CACHED_GLOBS) segmentCache.clear();
+    segments = pattern.split('*');
+    segmentCache.set(pattern, segments);
+  }
+  return segments;
+}
+
+/**
+ * Whether the whole of `name` matches the glob: `*` any run of characters (`/` included), `?`
+ * one character, the rest itself, case-sensitively. The text between stars is looked for
+ * leftmost, once each, never backtracking: whatever an earlier star could take, a later one can
+ * take too. So a match costs at most (name length × pattern length) steps, where a regular
+ * expression backtracks through every split (`*a*a*a…*b` against a long tag: exponential time).
+ */
+export function matchesGlob(pattern: string, name: string): boolean {
+  const segments = segmentsOf(pattern);
+  if (segments.length === 1)
+    return pattern.length === name.length && segmentAt(pattern, name, 0);
+  const first = segments[0];
+  const last = segments[segments.length - 1];
+  const end = name.length - last.length;
+  if (first.length > end) return false;
+  if (!segmentAt(first, name, 0) || !segmentAt(last, name, end)) return false;
+  let at = first.length;
+  for (let i = 1; i < segments.length - 1; i++) {
+    const found = findSegment(segments[i], name, at, end);
+    if (found < 0) return false;
+    at = found + segments[i].length;
+  }
+  return true;
 }
 
 // semver.org's regular expression, with an optional leading "v".

@@ -50,4 +50,18 @@ describe('retention rules through the REST API', () => {
       { deleteOlderThan: 'P10Y' },
     ]);
   });
+
+  it('refuses a pattern of more than 16 stars, naming the nested field', async () => {
+    const bad = await putRules([
+      { protect: ['latest', `${'*a'.repeat(63)}*b`], keepNewest: 3 },
+    ]);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain(
+      'retention.rules.0.protect.1: A pattern has at most 16 "*"',
+    );
+    const ok = await putRules([
+      { protect: [`${'*a'.repeat(15)}*b`], keepNewest: 3 },
+    ]);
+    expect(ok.status).toBe(200);
+  });
 });

@@ -1071,7 +1071,7 @@ export const spec = {
           repositories: {
             type: 'array',
             description:
-              'Repository name globs; every repository of the registry when absent.',
+              'Repository name globs (at most 16 `*` each); every repository of the registry when absent.',
             items: {
               type: 'string',
             },
@@ -1089,7 +1089,7 @@ export const spec = {
           protect: {
             type: 'array',
             description:
-              'Tag globs this rule protects, e.g. `latest`, `prod-*`, `v*.*.*`.',
+              'Tag globs this rule protects (at most 16 `*` each), e.g. `latest`, `prod-*`, `v*.*.*`.',
             items: {
               type: 'string',
             },

@@ -10,7 +10,7 @@
  */
 export type RetentionRule = {
   /**
-   * Repository name globs; every repository of the registry when absent.
+   * Repository name globs (at most 16 `*` each); every repository of the registry when absent.
    */
   repositories?: Array<string>;
   /**
@@ -22,7 +22,7 @@ export type RetentionRule = {
    */
   deleteOlderThan?: string;
   /**
-   * Tag globs this rule protects, e.g. `latest`, `prod-*`, `v*.*.*`.
+   * Tag globs this rule protects (at most 16 `*` each), e.g. `latest`, `prod-*`, `v*.*.*`.
    */
   protect?: Array<string>;
   /**
