@@ -23,3 +23,4 @@ export {
 export { demoSeedPath, ciHistorySeedPath } from './demoSeed';
 export { commitTag } from './seedHistory';
 export { main } from './cli';
+export { ManualClock } from './ManualClock';

@@ -26,6 +26,7 @@ import {
 export {
   DIGITALOCEAN_API_URL,
   type CallOptions,
+  type DigitalOceanClientClock,
   type DigitalOceanClientOptions,
   type DockerCredentialsOptions,
 } from './client/options';

@@ -32,6 +32,7 @@ export {
   RegistryHostClient,
   DOCR_REGISTRY_URL,
   type RegistryHostClientOptions,
+  type RegistryHostClock,
   type RegistryManifest,
   type ManifestHead,
 } from './registryHost/RegistryHostClient';

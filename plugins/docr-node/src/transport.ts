@@ -1,5 +1,6 @@
 import { setTimeout } from 'node:timers/promises';
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { DigitalOceanClientClock } from './client/options';
 import { DigitalOceanNetworkError, DigitalOceanTimeoutError } from './errors';
 
 export interface TransportOptions {
@@ -17,7 +18,8 @@ export interface TransportOptions {
   maxBackoffMs?: number;
   logger?: LoggerService;
   fetch?: typeof globalThis.fetch;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Rate-limit pauses and retry backoff run on it (default: the real clock). */
+  clock?: DigitalOceanClientClock;
   userAgent?: string;
 }
 
@@ -55,9 +57,10 @@ export function isSafeToRepeat(method: string, pathname: string): boolean {
   );
 }
 
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return setTimeout(ms, undefined, { signal });
-}
+const realClock: DigitalOceanClientClock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => setTimeout(ms, undefined, { signal }),
+};
 
 /** How long DigitalOcean asks us to wait: `retry-after` (seconds), else `ratelimit-reset` (epoch s). */
 export function rateLimitWaitMs(
@@ -89,7 +92,7 @@ export function createTransport(
   options: TransportOptions,
 ): (request: Request) => Promise<Response> {
   const fetchImpl = options.fetch ?? globalThis.fetch;
-  const sleep = options.sleep ?? defaultSleep;
+  const clock = options.clock ?? realClock;
   const baseBackoffMs = options.baseBackoffMs ?? 250;
   const maxBackoffMs = options.maxBackoffMs ?? 8_000;
   const maxRateLimitRetries = options.maxRateLimitRetries ?? 5;
@@ -99,7 +102,7 @@ export function createTransport(
   // this hour), every caller of this client waits for the reset instead of asking again.
   let pausedUntil = 0;
   const pauseFor = (waitMs: number) => {
-    pausedUntil = Math.max(pausedUntil, Date.now() + waitMs);
+    pausedUntil = Math.max(pausedUntil, clock.now() + waitMs);
   };
 
   return async function digitalOceanFetch(request: Request): Promise<Response> {
@@ -112,13 +115,14 @@ export function createTransport(
     let rateLimitWaits = 0;
 
     for (;;) {
-      const pauseMs = pausedUntil - Date.now();
+      const pauseMs = pausedUntil - clock.now();
       if (pauseMs > 0 && pauseMs <= options.maxRateLimitWaitMs) {
-        await sleep(pauseMs, callerSignal);
+        await clock.sleep(pauseMs, callerSignal);
       }
       const headers = new Headers(request.headers);
       headers.set('authorization', authorization);
       if (options.userAgent) headers.set('user-agent', options.userAgent);
+      // Real time, whatever the clock: it bounds how long a socket may stay silent.
       const timeout = AbortSignal.timeout(options.timeoutMs);
       let response: Response | undefined;
       let failure: Error | undefined;
@@ -138,12 +142,13 @@ export function createTransport(
       }
 
       if (response && response.headers.get('ratelimit-remaining') === '0') {
-        const resetMs = rateLimitWaitMs(response.headers);
+        const resetMs = rateLimitWaitMs(response.headers, clock.now());
         if (resetMs !== undefined) pauseFor(resetMs);
       }
       if (response?.status === 429) {
         const waitMs =
-          rateLimitWaitMs(response.headers) ?? backoff(rateLimitWaits);
+          rateLimitWaitMs(response.headers, clock.now()) ??
+          backoff(rateLimitWaits);
         pauseFor(waitMs);
         if (
           rateLimitWaits >= maxRateLimitRetries ||
@@ -157,7 +162,7 @@ export function createTransport(
         options.logger?.warn(
           `DigitalOcean rate limit reached on ${operation}; waiting ${waitMs} ms as the API asks (wait ${rateLimitWaits} of ${maxRateLimitRetries})`,
         );
-        await sleep(waitMs, callerSignal);
+        await clock.sleep(waitMs, callerSignal);
         continue;
       }
 
@@ -174,7 +179,7 @@ export function createTransport(
       options.logger?.warn(
         `DigitalOcean API ${operation} ${failure ? `failed (${failure.message})` : `answered ${response!.status}`}; retry ${failures} of ${options.maxRetries} in ${delay} ms`,
       );
-      await sleep(delay, callerSignal);
+      await clock.sleep(delay, callerSignal);
     }
   };
 

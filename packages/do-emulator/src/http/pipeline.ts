@@ -12,6 +12,7 @@ import type { RateLimiter } from './rateLimiter';
 export interface PipelineOptions {
   token?: string | string[];
   validateResponses?: boolean;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface PipelineDeps {
@@ -127,7 +128,9 @@ export class RequestPipeline {
       return response;
     };
 
-    if (emulator.faults.latencyMs > 0) await sleep(emulator.faults.latencyMs);
+    if (emulator.faults.latencyMs > 0) {
+      await (options.sleep ?? sleep)(emulator.faults.latencyMs);
+    }
 
     // Authentication: any bearer token, or one of the configured ones.
     const token = bearerToken(req.headers.authorization);

@@ -7,6 +7,7 @@ export interface RequestEntry {
   tokenIndex?: number;
   /** Response status; 0 for a dropped or unanswered request. */
   status?: number;
+  /** When it arrived, on the emulator's clock (epoch ms). */
   at: number;
 }
 
@@ -20,6 +21,9 @@ const READ_ONLY_POSTS = new Set([
 
 /** Counts requests per operation so tests and benchmarks can assert on DigitalOcean API usage. */
 export class RequestLog {
+  /** `clock` dates each entry: the emulator's, so a test's clock decides what `at` says. */
+  constructor(private readonly clock: () => number = Date.now) {}
+
   private entries: RequestEntry[] = [];
   private counts = new Map<string, number>();
   private total = 0;
@@ -29,7 +33,7 @@ export class RequestLog {
     path: string,
     operationId: string | undefined,
   ): RequestEntry {
-    const entry: RequestEntry = { method, path, operationId, at: Date.now() };
+    const entry: RequestEntry = { method, path, operationId, at: this.clock() };
     this.total++;
     const key = operationId ?? `${method} ${path}`;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);

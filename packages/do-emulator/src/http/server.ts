@@ -32,6 +32,8 @@ export interface DoEmulatorOptions {
   rateLimitWindowMs?: number;
   /** The emulator's clock in epoch ms (default Date.now); tests control time with it. */
   clock?: () => number;
+  /** What added latency waits on (default: real time); a test's clock makes it wait for the test. */
+  sleep?: (ms: number) => Promise<void>;
   /**
    * Check every response against the OpenAPI spec before sending it; a response that does not
    * validate is replaced by a 500 naming the problem, so tests fail loudly on drift.
@@ -55,7 +57,7 @@ export interface DoEmulatorOptions {
 export class DoEmulator {
   private currentAccount: EmulatedAccount;
   readonly faults = new Faults();
-  readonly requests = new RequestLog();
+  readonly requests: RequestLog;
   /** Its `options` are read at each request (the soak benchmark changes them while it runs). */
   private readonly rateLimiter: RateLimiter;
   private readonly pipeline: RequestPipeline;
@@ -69,6 +71,7 @@ export class DoEmulator {
     private readonly api: OpenAPIBackend,
   ) {
     this.clock = options.clock ?? Date.now;
+    this.requests = new RequestLog(() => this.clock());
     this.currentAccount = this.newAccount();
     this.faults.latencyMs = options.latencyMs ?? 0;
     this.rateLimiter = new RateLimiter({

@@ -220,7 +220,8 @@ describe('DigitalOcean entity provider in a real catalog backend', () => {
     emulator.faults.clear();
     expect(limited.status).toBe(202);
     expect(emulator.requests.count('registries_list')).toBeGreaterThan(0);
-    await new Promise(resolve => setTimeout(resolve, 1500));
+    // A full mutation removes entities in the same transaction that applies it, before the
+    // route answers: had a failed run replaced them, they would be gone by now.
     expect(names(await resources(backend))).toEqual(before);
   });
 
@@ -267,7 +268,6 @@ describe('DigitalOcean entity provider in a real catalog backend', () => {
       .post('/api/catalog/digitalocean/refresh?provider=nope')
       .set('authorization', mockCredentials.service.header());
     expect(unknownQuery.status).toBe(404);
-    const started = Date.now();
     const res = await request(backend.server)
       .post('/api/catalog/digitalocean/refresh')
       .set('authorization', mockCredentials.service.header())
@@ -284,6 +284,5 @@ describe('DigitalOcean entity provider in a real catalog backend', () => {
       () => resources(backend),
       e => expect(names(e)).toContain('docr-acme-new'),
     );
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });

@@ -8,6 +8,7 @@ import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import {
   DoEmulator,
+  ManualClock,
   demoSeedPath,
   loadSeedFile,
 } from '@backstage-docr/do-emulator';
@@ -22,10 +23,26 @@ import {
 } from '../__testUtils__/harness';
 
 const TASK = 'digitalocean-provider:default:refresh';
+const MINUTE = 60_000;
+
+/**
+ * No run is due before the scheduled one (30 minutes after the last): a request that had
+ * triggered a second run would have set its start to "now".
+ */
+function expectNoRunPending(taskState: {
+  startsAt?: string;
+  lastRunEndedAt: string;
+}) {
+  expect(Date.parse(taskState.startsAt!)).toBeGreaterThan(
+    Date.parse(taskState.lastRunEndedAt) + 20 * MINUTE,
+  );
+}
 
 describe('POST /api/catalog/digitalocean/refresh with the real scheduler', () => {
   let emulator: DoEmulator;
   let backend: TestBackend;
+  // The emulator's added latency waits on this clock, so a run lasts until the test moves it.
+  const clock = new ManualClock(Date.now());
 
   async function task() {
     const res = await request(backend.server)
@@ -36,7 +53,11 @@ describe('POST /api/catalog/digitalocean/refresh with the real scheduler', () =>
   }
 
   beforeAll(async () => {
-    emulator = await DoEmulator.start({ seed: loadSeedFile(demoSeedPath) });
+    emulator = await DoEmulator.start({
+      seed: loadSeedFile(demoSeedPath),
+      clock: clock.now,
+      sleep: clock.sleep,
+    });
     backend = await startTestBackend({
       features: [
         catalogPlugin,
@@ -95,7 +116,7 @@ describe('POST /api/catalog/digitalocean/refresh with the real scheduler', () =>
       e => expect(names(e)).toContain('docr-acme-burst'),
       30_000,
     );
-    await eventually(
+    const after = await eventually(
       task,
       t => {
         expect(t.taskState.status).toBe('idle');
@@ -103,8 +124,7 @@ describe('POST /api/catalog/digitalocean/refresh with the real scheduler', () =>
       },
       30_000,
     );
-    // Longer than the scheduler's 5 s work check: a second run would have started by now.
-    await new Promise(resolve => setTimeout(resolve, 6_000));
+    expectNoRunPending(after.taskState);
     expect(emulator.requests.count('registries_list')).toBe(1);
     expect(emulator.requests.count('kubernetes_list_clusters')).toBe(1);
     expect(emulator.requests.count('registries_get_options')).toBe(1);
@@ -112,7 +132,7 @@ describe('POST /api/catalog/digitalocean/refresh with the real scheduler', () =>
 
   it('answers 202 "running" to requests during a run, which join it', async () => {
     emulator.requests.reset();
-    // Slow DigitalOcean down so that the run lasts.
+    // DigitalOcean answers only when the test moves the clock: the run lasts until then.
     emulator.faults.latencyMs = 3_000;
     try {
       const first = await request(backend.server)
@@ -135,12 +155,15 @@ describe('POST /api/catalog/digitalocean/refresh with the real scheduler', () =>
           expect.objectContaining({ taskId: TASK, status: 'running' }),
         ]);
       }
-      await eventually(
-        task,
+      const after = await eventually(
+        async () => {
+          clock.advance(3_000); // answers the calls waiting now
+          return task();
+        },
         t => expect(t.taskState.status).toBe('idle'),
         30_000,
       );
-      await new Promise(resolve => setTimeout(resolve, 6_000));
+      expectNoRunPending(after.taskState);
       expect(emulator.requests.count('registries_list')).toBe(1);
       expect(emulator.requests.count('kubernetes_list_clusters')).toBe(1);
     } finally {

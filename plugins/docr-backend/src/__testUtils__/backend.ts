@@ -29,6 +29,14 @@ export class TestClock {
 
 export const MINUTE = 60_000;
 
+/**
+ * Resolves once `condition` holds, checking between turns of the event loop. It has no deadline
+ * of its own: the test's timeout bounds it, so a busy machine only makes it slower, never wrong.
+ */
+export async function waitUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise(resolve => setTimeout(resolve, 5));
+}
+
 export interface DocrTestBackend {
   backend: Awaited<ReturnType<typeof startTestBackend>>;
   /** Runs the GC task once, as the scheduler would (with its abort signal). */

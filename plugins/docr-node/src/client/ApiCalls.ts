@@ -28,6 +28,7 @@ export class ApiCalls {
         baseBackoffMs: options.baseBackoffMs,
         logger: options.logger,
         fetch: options.fetch,
+        clock: options.clock,
         userAgent: 'backstage-docr',
       }),
     });

@@ -18,6 +18,21 @@ export interface DigitalOceanClientOptions {
   baseBackoffMs?: number;
   logger?: LoggerService;
   fetch?: typeof globalThis.fetch;
+  /** What the client's waits run on (default: the real clock); tests control it. */
+  clock?: DigitalOceanClientClock;
+}
+
+/**
+ * Time as the client sees it: rate-limit pauses and retry backoff are measured and waited on
+ * through it. An attempt's `timeoutMs` stays on real time: it bounds a silent socket.
+ *
+ * @public
+ */
+export interface DigitalOceanClientClock {
+  /** Epoch milliseconds. */
+  now(): number;
+  /** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 /**
