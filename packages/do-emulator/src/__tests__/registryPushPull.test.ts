@@ -200,6 +200,31 @@ describe('registry host: blob uploads and manifests (OCI Distribution v1.1)', ()
     },
   );
 
+  it('stores an OCI artifact (artifactType, subject) byte for byte by tag and by digest, answering OCI-Subject', async () => {
+    const image = smallImage('app');
+    await kit.pushImage('acme/app', 'latest', image, auth);
+    const empty = blob('{}', MEDIA_TYPES.ociEmpty);
+    const payload = blob('{"predicate":{}}', 'application/vnd.in-toto+json');
+    const artifact = imageManifest({
+      artifactType: 'application/vnd.example.provenance+json',
+      config: empty,
+      layers: [payload],
+      subject: image.manifest,
+    });
+    const pushed = await kit.pushImage(
+      'acme/app',
+      'provenance',
+      { manifest: artifact, blobs: [empty, payload] },
+      auth,
+    );
+    expect(pushed.headers.get('oci-subject')).toBe(image.manifest.digest);
+    for (const reference of ['provenance', artifact.digest]) {
+      const pulled = await kit.getManifest('acme/app', reference, auth);
+      expect(pulled.bytes.equals(artifact.bytes)).toBe(true);
+      expect(pulled.headers.get('docker-content-digest')).toBe(artifact.digest);
+    }
+  });
+
   it('refuses a manifest whose blobs the repository does not hold, and a digest that does not match', async () => {
     const image = smallImage('lonely');
     const res = await kit.request('PUT', '/v2/acme/web/manifests/x', {
