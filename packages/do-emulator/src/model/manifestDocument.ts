@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
-import { digestInvalid, manifestInvalid } from './registryErrors';
-import { RegistryError } from './registryErrors';
+import {
+  RegistryError,
+  digestInvalid,
+  manifestInvalid,
+} from './registryErrors';
 
 /** The manifest media types the registry stores; any other is refused (UNSUPPORTED). */
 export const MEDIA_TYPES = {
