@@ -14,6 +14,22 @@ export interface Config {
      * emulator's URL).
      */
     apiUrl?: string;
+    /**
+     * Registry host of the default account, read for manifests, referrers and tags (OCI
+     * Distribution API; default https://registry.digitalocean.com, or the declared emulator's
+     * when the account talks to the emulator).
+     */
+    registryUrl?: string;
+    /**
+     * How each account's requests to the registry host are paced. DigitalOcean does not publish
+     * the registry host's limits; a 429 is waited out as its Retry-After says.
+     */
+    registryHost?: {
+      /** Requests in flight at once per account (1 to 64, default 4). */
+      maxConcurrency?: number;
+      /** Requests started per second per account (above 0, at most 1000; default 10). */
+      requestsPerSecond?: number;
+    };
     /** Several DigitalOcean accounts (teams), each with its own token. */
     accounts?: Array<{
       /** How the rest of the config refers to this account, e.g. in catalog providers. */
@@ -25,6 +41,11 @@ export interface Config {
       token?: string;
       /** API base URL (default https://api.digitalocean.com); point it at the emulator locally. */
       apiUrl?: string;
+      /**
+       * Registry host (default https://registry.digitalocean.com, or the declared emulator's when
+       * `apiUrl` is the emulator's).
+       */
+      registryUrl?: string;
     }>;
     /**
      * For development only: the DigitalOcean API emulator (`@backstage-docr/do-emulator`, a private
@@ -38,6 +59,11 @@ export interface Config {
       host?: string;
       /** Port it listens on (default 4010). */
       port?: number;
+      /**
+       * Port of its registry host (OCI Distribution API, the stand-in for
+       * registry.digitalocean.com), on the same interface (default 4012).
+       */
+      registryPort?: number;
       /** `demo` (three registries, two DOKS clusters) or the path of a seed YAML file. */
       seed?: string;
       /** How long each step of an emulated garbage collection takes (default 5 seconds). */

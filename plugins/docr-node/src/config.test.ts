@@ -21,6 +21,7 @@ describe('DigitalOceanAccounts', () => {
       {
         id: 'default',
         apiUrl: 'https://api.digitalocean.com',
+        registryUrl: 'https://registry.digitalocean.com',
         hasToken: true,
         tokenSource: 'digitalocean.token',
       },
@@ -181,6 +182,8 @@ describe('DigitalOceanAccounts', () => {
       host: '127.0.0.1',
       port: 4010,
       url: 'http://127.0.0.1:4010',
+      registryPort: 4012,
+      registryUrl: 'http://127.0.0.1:4012',
       seed: 'demo',
       gcStepMs: 2000,
       storageLagMs: 10_000,
@@ -190,5 +193,66 @@ describe('DigitalOceanAccounts', () => {
         new ConfigReader({ digitalocean: { emulator: { port: 70000 } } }),
       ),
     ).toThrow('digitalocean.emulator.port must be a TCP port');
+  });
+
+  it("reads registries through the registry host of the account, the emulator's when declared", async () => {
+    const emulator = await DoEmulator.start({
+      seed: { registries: [{ name: 'acme' }] },
+    });
+    try {
+      const accounts = DigitalOceanAccounts.fromConfig(
+        new ConfigReader({
+          digitalocean: {
+            emulator: {
+              port: Number(new URL(emulator.url).port),
+              registryPort: Number(new URL(emulator.registryUrl).port),
+            },
+            accounts: [
+              { id: 'default' },
+              { id: 'team-b', token: 'x', apiUrl: DIGITALOCEAN_API_URL },
+              { id: 'team-c', token: 'x', registryUrl: 'https://r.example' },
+            ],
+            registryHost: { maxConcurrency: 2, requestsPerSecond: 50 },
+          },
+        }),
+      );
+      expect(accounts.list().map(a => [a.id, a.registryUrl])).toEqual([
+        ['default', emulator.registryUrl],
+        ['team-b', 'https://registry.digitalocean.com'],
+        ['team-c', 'https://r.example'],
+      ]);
+      const registryHost = accounts.registryHost();
+      expect(accounts.registryHost('default')).toBe(registryHost);
+      await expect(registryHost.listTags('acme', 'web')).rejects.toMatchObject({
+        status: 404,
+        code: 'NAME_UNKNOWN',
+      });
+      expect(registryHost.callCounts().byKind).toMatchObject({
+        ping: 1,
+        token: 1,
+        tags: 1,
+      });
+    } finally {
+      await emulator.stop();
+    }
+  });
+
+  it('refuses a registry host pace out of range, naming the key', () => {
+    expect(() =>
+      DigitalOceanAccounts.fromConfig(
+        new ConfigReader({
+          digitalocean: { token: 't', registryHost: { maxConcurrency: 0 } },
+        }),
+      ),
+    ).toThrow(
+      'digitalocean.registryHost.maxConcurrency must be a whole number from 1 to 64, got 0',
+    );
+    expect(() =>
+      DigitalOceanAccounts.fromConfig(
+        new ConfigReader({
+          digitalocean: { token: 't', registryHost: { requestsPerSecond: -1 } },
+        }),
+      ),
+    ).toThrow('digitalocean.registryHost.requestsPerSecond must be above 0');
   });
 });

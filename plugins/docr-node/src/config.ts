@@ -6,6 +6,12 @@ import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { DIGITALOCEAN_API_URL, DigitalOceanClient } from './DigitalOceanClient';
+import { RegistryHostClient } from './registryHost/RegistryHostClient';
+import { DOCR_REGISTRY_URL } from './registryHost/options';
+import {
+  RegistryHostSettings,
+  readRegistryHostSettings,
+} from './registryHost/settings';
 
 /**
  * One DigitalOcean account (team) from the `digitalocean` config block.
@@ -15,6 +21,8 @@ import { DIGITALOCEAN_API_URL, DigitalOceanClient } from './DigitalOceanClient';
 export interface DigitalOceanAccountConfig {
   id: string;
   apiUrl: string;
+  /** The registry host its registries are read through (default https://registry.digitalocean.com). */
+  registryUrl: string;
   /** Where the token came from, for messages; never the token itself. */
   tokenSource: string;
   hasToken: boolean;
@@ -36,6 +44,10 @@ export interface DeclaredEmulator {
   port: number;
   /** Its base URL; accounts without an `apiUrl` use it and need no token. */
   url: string;
+  /** Port of its registry host (OCI Distribution), the stand-in for registry.digitalocean.com. */
+  registryPort: number;
+  /** The registry host's base URL; accounts on the emulator without a `registryUrl` use it. */
+  registryUrl: string;
   /** `demo`, or the path of a seed file. */
   seed?: string;
   /** How long each step of an emulated garbage collection takes. */
@@ -57,20 +69,28 @@ export function readDeclaredEmulator(
   const block = config.getOptionalConfig('digitalocean.emulator');
   if (!block) return undefined;
   const host = block.getOptionalString('host') ?? '127.0.0.1';
-  const port = block.getOptionalNumber('port') ?? 4010;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new Error(
-      `digitalocean.emulator.port must be a TCP port from 1 to 65535, got ${port}`,
-    );
-  }
+  const port = readPort(block, 'port', 4010);
+  const registryPort = readPort(block, 'registryPort', 4012);
   return {
     host,
     port,
     url: `http://${host}:${port}`,
+    registryPort,
+    registryUrl: `http://${host}:${registryPort}`,
     seed: block.getOptionalString('seed'),
     gcStepMs: optionalDurationMs(block, 'gcStep'),
     storageLagMs: optionalDurationMs(block, 'storageLag'),
   };
+}
+
+function readPort(block: Config, key: string, fallback: number): number {
+  const port = block.getOptionalNumber(key) ?? fallback;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(
+      `digitalocean.emulator.${key} must be a TCP port from 1 to 65535, got ${port}`,
+    );
+  }
+  return port;
 }
 
 function optionalDurationMs(block: Config, key: string): number | undefined {
@@ -97,6 +117,8 @@ function envToken(): { token?: string; source: string } {
 function readAccounts(
   config: Config,
   defaultApiUrl: string,
+  /** The registry host of an account that names none: the emulator's for an account on it. */
+  defaultRegistryUrl: (apiUrl: string) => string,
 ): ResolvedAccount[] {
   const block = config.getOptionalConfig('digitalocean');
   const accounts = block?.getOptionalConfigArray('accounts');
@@ -120,9 +142,13 @@ function readAccounts(
           ? envToken()
           : { source: 'none' };
       const token = configured || fallback.token;
+      const apiUrl = account.getOptionalString('apiUrl') ?? defaultApiUrl;
       return {
         id,
-        apiUrl: account.getOptionalString('apiUrl') ?? defaultApiUrl,
+        apiUrl,
+        registryUrl:
+          account.getOptionalString('registryUrl') ??
+          defaultRegistryUrl(apiUrl),
         token,
         hasToken: Boolean(token),
         tokenSource: configured
@@ -134,10 +160,13 @@ function readAccounts(
   const configured = block?.getOptionalString('token');
   const fallback = configured ? { source: 'none' } : envToken();
   const token = configured || fallback.token;
+  const apiUrl = block?.getOptionalString('apiUrl') ?? defaultApiUrl;
   return [
     {
       id: DEFAULT_ACCOUNT_ID,
-      apiUrl: block?.getOptionalString('apiUrl') ?? defaultApiUrl,
+      apiUrl,
+      registryUrl:
+        block?.getOptionalString('registryUrl') ?? defaultRegistryUrl(apiUrl),
       token,
       hasToken: Boolean(token),
       tokenSource: configured ? 'digitalocean.token' : fallback.source,
@@ -155,6 +184,7 @@ function readAccounts(
  */
 export class DigitalOceanAccounts {
   private readonly clients = new Map<string, DigitalOceanClient>();
+  private readonly registryHosts = new Map<string, RegistryHostClient>();
 
   private constructor(
     private readonly accounts: ResolvedAccount[],
@@ -164,6 +194,7 @@ export class DigitalOceanAccounts {
       maxRateLimitWaitMs: number;
       logger?: LoggerService;
     },
+    private readonly registryHostSettings: RegistryHostSettings,
   ) {}
 
   static fromConfig(
@@ -191,6 +222,10 @@ export class DigitalOceanAccounts {
     const accounts = readAccounts(
       config,
       emulator?.url ?? DIGITALOCEAN_API_URL,
+      apiUrl =>
+        emulator && sameOrigin(apiUrl, emulator.url)
+          ? emulator.registryUrl
+          : DOCR_REGISTRY_URL,
     ).map((account, index, all) => {
       if (account.token) return account;
       if (emulator && sameOrigin(account.apiUrl, emulator.url)) {
@@ -213,7 +248,11 @@ export class DigitalOceanAccounts {
         }`,
       );
     });
-    return new DigitalOceanAccounts(accounts, clientOptions);
+    return new DigitalOceanAccounts(
+      accounts,
+      clientOptions,
+      readRegistryHostSettings(block),
+    );
   }
 
   list(): DigitalOceanAccountConfig[] {
@@ -228,6 +267,36 @@ export class DigitalOceanAccounts {
   client(id: string = DEFAULT_ACCOUNT_ID): DigitalOceanClient {
     const existing = this.clients.get(id);
     if (existing) return existing;
+    const account = this.account(id);
+    const client = new DigitalOceanClient({
+      token: account.token!,
+      apiUrl: account.apiUrl,
+      ...this.clientOptions,
+    });
+    this.clients.set(id, client);
+    return client;
+  }
+
+  /**
+   * The account's registry host client (manifests, referrers, tags), one per account so its
+   * requests share one pace; read-only docker credentials come from the account's API client.
+   */
+  registryHost(id: string = DEFAULT_ACCOUNT_ID): RegistryHostClient {
+    const existing = this.registryHosts.get(id);
+    if (existing) return existing;
+    const registryHost = new RegistryHostClient({
+      credentials: this.client(id),
+      registryUrl: this.account(id).registryUrl,
+      ...this.registryHostSettings,
+      timeoutMs: this.clientOptions.timeoutMs,
+      maxRateLimitWaitMs: this.clientOptions.maxRateLimitWaitMs,
+      logger: this.clientOptions.logger,
+    });
+    this.registryHosts.set(id, registryHost);
+    return registryHost;
+  }
+
+  private account(id: string): ResolvedAccount {
     const account = this.accounts.find(a => a.id === id);
     if (!account) {
       throw new Error(
@@ -236,13 +305,7 @@ export class DigitalOceanAccounts {
           .join(', ')})`,
       );
     }
-    const client = new DigitalOceanClient({
-      token: account.token!,
-      apiUrl: account.apiUrl,
-      ...this.clientOptions,
-    });
-    this.clients.set(id, client);
-    return client;
+    return account;
   }
 }
 

@@ -28,14 +28,13 @@ export {
   isConflictError,
 } from './errors';
 export { digitalOceanAccountsServiceRef } from './service';
+export { RegistryHostClient } from './registryHost/RegistryHostClient';
 export {
-  RegistryHostClient,
   DOCR_REGISTRY_URL,
   type RegistryHostClientOptions,
-  type RegistryHostClock,
   type RegistryManifest,
   type ManifestHead,
-} from './registryHost/RegistryHostClient';
+} from './registryHost/options';
 export type { DockerCredentialsSource } from './registryHost/RegistryCredentials';
 export type {
   RegistryHostCallCounts,

@@ -59,7 +59,7 @@ export function ociPusher(emulator: DoEmulator, registry: string) {
     /** Puts a manifest document (indented, as exact bytes) under a tag or its digest. */
     async manifest(
       repository: string,
-      document: object & { mediaType: string },
+      document: { mediaType: string; [field: string]: unknown },
       tag?: string,
     ): Promise<OciDescriptor> {
       const bytes = Buffer.from(JSON.stringify(document, null, 2));

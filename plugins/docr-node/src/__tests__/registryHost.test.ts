@@ -1,9 +1,7 @@
 import { DoEmulator } from '@backstage-docr/do-emulator';
 import { DigitalOceanClient } from '../DigitalOceanClient';
-import {
-  RegistryHostClient,
-  RegistryHostClientOptions,
-} from '../registryHost/RegistryHostClient';
+import { RegistryHostClient } from '../registryHost/RegistryHostClient';
+import type { RegistryHostClientOptions } from '../registryHost/options';
 import { RegistryHostError } from '../registryHost/errors';
 import { testClock } from '../registryHost/testClock';
 import { capturingLogger } from './capturingLogger';
@@ -75,15 +73,11 @@ describe("RegistryHostClient against the emulator's registry host", () => {
       registryUrl: emulator.registryUrl,
       logger,
       fetch: fetchSeen,
-      now: clock.now,
-      sleep: clock.sleep,
+      clock,
       ...options,
     });
     return { registry, clock, secrets, requests, asked };
   }
-
-  const credentialCalls = () =>
-    emulator.requests.all().filter(r => r.path.endsWith('/docker-credentials'));
 
   it('reads a manifest by tag with its media type, verified digest and document', async () => {
     const image = await push.image('web', 'one', { tag: 'v1' });
@@ -203,7 +197,7 @@ describe("RegistryHostClient against the emulator's registry host", () => {
     await push.image('web', 'one', { tag: 'v1' });
     let refused = false;
     const { registry, clock } = client({
-      rewrite: (url, res) => {
+      rewrite: url => {
         if (refused || !url.pathname.endsWith('/manifests/v1'))
           return undefined;
         refused = true;
@@ -256,7 +250,7 @@ describe("RegistryHostClient against the emulator's registry host", () => {
 
   it('sends no credentials to a token realm on another host', async () => {
     const { registry, requests, asked } = client({
-      rewrite: (url, res) => {
+      rewrite: url => {
         if (url.pathname !== '/v2/') return undefined;
         return new Response(null, {
           status: 401,

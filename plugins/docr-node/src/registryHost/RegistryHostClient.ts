@@ -1,21 +1,23 @@
-import { createHash } from 'node:crypto';
-import { setTimeout } from 'node:timers/promises';
-import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { CallOptions } from '../client/options';
+import { rateLimitWaitMs } from '../transport';
 import { BearerTokens } from './BearerTokens';
 import { RegistryHostError, distributionError } from './errors';
+import { DIGEST, boundedBytes, verifiedDigest } from './manifestBytes';
 import {
   MANIFEST_MEDIA_TYPES,
-  ManifestDocument,
   OciDescriptor,
   OciImageIndex,
   parseManifestDocument,
 } from './ociTypes';
 import { Pacer } from './Pacer';
+import { RegistryCredentials } from './RegistryCredentials';
 import {
-  DockerCredentialsSource,
-  RegistryCredentials,
-} from './RegistryCredentials';
+  DOCR_REGISTRY_URL,
+  ManifestHead,
+  RegistryHostClientOptions,
+  RegistryManifest,
+  realClock,
+} from './options';
 import {
   RegistryHostCallCounts,
   RegistryHostCallKind,
@@ -23,58 +25,7 @@ import {
 } from './RegistryHostTransport';
 import { nextPageQuery, validatedPath } from './paths';
 
-/** @public */
-export const DOCR_REGISTRY_URL = 'https://registry.digitalocean.com';
-
-/** @public */
-export interface RegistryHostClientOptions {
-  /** The account's DigitalOcean client: read-only docker credentials come from it. */
-  credentials: DockerCredentialsSource & { apiUrl: string };
-  /** The registry host (default https://registry.digitalocean.com). */
-  registryUrl?: string;
-  /** Requests in flight at once (default 4). */
-  maxConcurrency?: number;
-  /** Requests started per second (default 10). */
-  requestsPerSecond?: number;
-  /** Lifetime asked for the docker credentials (default 300 s); renewed before it ends. */
-  credentialLifetimeSeconds?: number;
-  /** Time allowed for one attempt (default 30 s). */
-  timeoutMs?: number;
-  /** Retries after a 5xx, a timeout or a dropped connection (default 2). */
-  maxRetries?: number;
-  /** Longest single wait for a 429's Retry-After (default 120 s); a longer one fails at once. */
-  maxRateLimitWaitMs?: number;
-  logger?: LoggerService;
-  fetch?: typeof globalThis.fetch;
-  /** Epoch milliseconds (default Date.now); tests pass a controlled clock. */
-  now?: () => number;
-  /** Waits (default a timer); tests pass one that advances their clock. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-}
-
-/**
- * A manifest as the registry host serves it, its digest verified against its bytes.
- *
- * @public
- */
-export interface RegistryManifest {
-  mediaType: string;
-  digest: string;
-  size: number;
-  document: ManifestDocument;
-}
-
-/** @public */
-export interface ManifestHead {
-  mediaType?: string;
-  digest: string;
-  size?: number;
-}
-
-/** Manifests larger than this are refused (the OCI distribution spec's 4 MiB). */
-const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 const ACCEPT_MANIFESTS = Object.values(MANIFEST_MEDIA_TYPES).join(', ');
-const DIGEST = /^(sha256|sha512):([a-f0-9]{64}|[a-f0-9]{128})$/;
 
 /**
  * A read-only client of a registry host (OCI Distribution API v1.1): manifests, referrers and
@@ -94,12 +45,8 @@ export class RegistryHostClient {
       /\/+$/,
       '',
     );
-    const now = options.now ?? Date.now;
-    const sleep =
-      options.sleep ??
-      ((ms: number, signal?: AbortSignal) =>
-        setTimeout(ms, undefined, { signal }));
-    const clock = { now, sleep };
+    const clock = options.clock ?? realClock;
+    const now = () => clock.now();
     this.transport = new RegistryHostTransport({
       pacer: new Pacer({
         maxConcurrency: options.maxConcurrency ?? 4,
@@ -328,51 +275,11 @@ export class RegistryHostClient {
         status: response.status,
         code,
         message,
+        retryAfterMs:
+          response.status === 429
+            ? rateLimitWaitMs(response.headers)
+            : undefined,
       });
     }
   }
-}
-
-async function boundedBytes(
-  response: Response,
-  operation: string,
-): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length'));
-  const bytes =
-    declared > MAX_MANIFEST_BYTES
-      ? undefined
-      : new Uint8Array(await response.arrayBuffer());
-  if (!bytes || bytes.byteLength > MAX_MANIFEST_BYTES) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new RegistryHostError({
-      operation,
-      status: response.status,
-      code: 'MANIFEST_TOO_LARGE',
-      message: `a manifest is at most ${MAX_MANIFEST_BYTES} bytes`,
-    });
-  }
-  return bytes;
-}
-
-/** The manifest's digest, after checking the bytes hash to every digest claimed for them. */
-function verifiedDigest(
-  bytes: Uint8Array,
-  header: string | null,
-  reference: string,
-  operation: string,
-): string {
-  const claimed = [header, DIGEST.test(reference) ? reference : null].filter(
-    (digest): digest is string => Boolean(digest),
-  );
-  const algorithm = claimed[0]?.match(DIGEST)?.[1] ?? 'sha256';
-  const actual = `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
-  const wrong = claimed.find(digest => digest !== actual);
-  if (wrong) {
-    throw new RegistryHostError({
-      operation,
-      code: 'DIGEST_MISMATCH',
-      message: `the bytes served hash to ${actual}, not ${wrong}`,
-    });
-  }
-  return actual;
 }

@@ -1,0 +1,60 @@
+import { setTimeout } from 'node:timers/promises';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { DigitalOceanClientClock } from '../client/options';
+import type { DockerCredentialsSource } from './RegistryCredentials';
+import type { ManifestDocument } from './ociTypes';
+
+/** @public */
+export const DOCR_REGISTRY_URL = 'https://registry.digitalocean.com';
+
+/** @public */
+export interface RegistryHostClientOptions {
+  /** The account's DigitalOcean client: read-only docker credentials come from it. */
+  credentials: DockerCredentialsSource & { apiUrl: string };
+  /** The registry host (default https://registry.digitalocean.com). */
+  registryUrl?: string;
+  /** Requests in flight at once (default 4). */
+  maxConcurrency?: number;
+  /** Requests started per second (default 10). */
+  requestsPerSecond?: number;
+  /** Lifetime asked for the docker credentials (default 300 s); renewed before it ends. */
+  credentialLifetimeSeconds?: number;
+  /** Time allowed for one attempt (default 30 s). */
+  timeoutMs?: number;
+  /** Retries after a 5xx, a timeout or a dropped connection (default 2). */
+  maxRetries?: number;
+  /** Longest single wait for a 429's Retry-After (default 120 s); a longer one fails at once. */
+  maxRateLimitWaitMs?: number;
+  logger?: LoggerService;
+  fetch?: typeof globalThis.fetch;
+  /**
+   * What pacing, Retry-After waits, backoff and expiries run on (default: the real clock);
+   * tests control it (the DigitalOcean client's clock, e.g. the emulator's ManualClock). An
+   * attempt's `timeoutMs` stays on real time.
+   */
+  clock?: DigitalOceanClientClock;
+}
+
+export const realClock: DigitalOceanClientClock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => setTimeout(ms, undefined, { signal }),
+};
+
+/**
+ * A manifest as the registry host serves it, its digest verified against its bytes.
+ *
+ * @public
+ */
+export interface RegistryManifest {
+  mediaType: string;
+  digest: string;
+  size: number;
+  document: ManifestDocument;
+}
+
+/** @public */
+export interface ManifestHead {
+  mediaType?: string;
+  digest: string;
+  size?: number;
+}
