@@ -4,8 +4,6 @@ import { loadSeedFile } from '../seed';
 import { commitTag } from '../seedHistory';
 import { caller } from './http';
 
-jest.setTimeout(30_000);
-
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 const DAY = 86_400_000;
 
