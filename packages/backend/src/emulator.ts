@@ -39,6 +39,7 @@ export const digitalOceanAccountsWithDeclaredEmulator = createServiceFactory({
       const emulator = await DoEmulator.start({
         host: declared.host,
         port: declared.port,
+        registryPort: declared.registryPort,
         seed: loadSeedFile(
           !declared.seed || declared.seed === 'demo'
             ? demoSeedPath
@@ -51,7 +52,9 @@ export const digitalOceanAccountsWithDeclaredEmulator = createServiceFactory({
       logger.warn(
         `digitalocean.emulator is declared: the DigitalOcean API emulator serves ${
           declared.seed ?? 'demo'
-        } data at ${emulator.url}, and accounts without an apiUrl use it`,
+        } data at ${emulator.url} (registry host ${
+          emulator.registryUrl
+        }), and accounts without an apiUrl use it`,
       );
     }
     return DigitalOceanAccounts.fromConfig(config, {

@@ -131,10 +131,11 @@ describe('the emulator only on purpose (issue #10, finding 6)', () => {
 
   it('the development config starts the declared emulator with the demo account, and stops it with the backend', async () => {
     const port = await freePort();
+    const registryPort = await freePort();
     const config = await portalConfig(
       ['app-config.yaml'],
       {},
-      { digitalocean: { emulator: { port } } },
+      { digitalocean: { emulator: { port, registryPort } } },
     );
     const seen: { accounts?: DigitalOceanAccounts } = {};
     const backend = await startTestBackend({
@@ -151,10 +152,15 @@ describe('the emulator only on purpose (issue #10, finding 6)', () => {
         r => r.name,
       );
       expect(names.length).toBeGreaterThan(0);
+      const challenge = await fetch(`http://127.0.0.1:${registryPort}/v2/`);
+      expect(challenge.status).toBe(401);
     } finally {
       await backend.stop();
     }
     await expect(fetch(`${url}/_emulator/health`)).rejects.toThrow();
+    await expect(
+      fetch(`http://127.0.0.1:${registryPort}/v2/`),
+    ).rejects.toThrow();
   });
 
   it('refuses to start a declared emulator when NODE_ENV is production', async () => {
