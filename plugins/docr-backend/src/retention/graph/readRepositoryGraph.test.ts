@@ -1,4 +1,6 @@
+import { RegistryHostError } from '@backstage-docr/plugin-docr-node';
 import { ManifestFactsCache } from './ManifestFactsCache';
+import { readRepositoryGraph } from './readRepositoryGraph';
 import { digestOf, testRepository } from './testGraph';
 
 const SIGNATURE_LAYER = 'application/vnd.dev.cosign.simplesigning.v1+json';
@@ -127,6 +129,41 @@ describe('readRepositoryGraph', () => {
     repo.list(['b'], { b: 'b' });
     await repo.read(cache);
     expect(repo.reads).toEqual([digestOf('a'), digestOf('b')]);
+  });
+});
+
+describe('readRepositoryGraph when the registry host fails', () => {
+  it('stops asking after an error that is not about one manifest, marking the rest unreadable', async () => {
+    const repo = testRepository();
+    const keys = Array.from({ length: 30 }, (_, i) => `image-${i}`);
+    keys.forEach(key => repo.image(key));
+    repo.list(keys, Object.fromEntries(keys.map(key => [key, key])));
+    let asked = 0;
+    const graph = await readRepositoryGraph({
+      registry: 'acme',
+      contents: repo.contents,
+      cache: new ManifestFactsCache(),
+      reader: {
+        getManifest: async () => {
+          asked++;
+          throw new RegistryHostError({
+            operation: 'GET /v2/',
+            status: 401,
+            code: 'UNAUTHORIZED',
+            message: 'credentials refused',
+          });
+        },
+      },
+    });
+    const reasons = [...graph.manifests.values()].map(m => [m.kind, m.reason]);
+    expect(reasons).toHaveLength(30);
+    expect(asked).toBeLessThanOrEqual(8);
+    expect(
+      reasons.filter(([, reason]) => reason?.startsWith('not read: ')),
+    ).toHaveLength(30 - asked);
+    expect(new Set(reasons.map(([kind]) => kind))).toEqual(
+      new Set(['unreadable']),
+    );
   });
 });
 
