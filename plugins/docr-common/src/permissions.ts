@@ -6,13 +6,17 @@ import {
 import {
   DEFAULT_ACCOUNT_ID,
   accountNamespace,
+  clusterEntityName,
   registryEntityName,
+  subscriptionEntityName,
 } from './annotations';
 
 /**
  * The docr permissions that concern one registry are resource permissions on the registry's
  * catalog entity (`resource:default/docr-<registry>`), so a policy can use the catalog's
- * conditional rules (e.g. `isEntityOwner`) to say who may act on which registry.
+ * conditional rules (e.g. `isEntityOwner`) to say who may act on which registry. Those that
+ * concern a whole account (creating registries in it, its billed tier) are resource permissions
+ * on the account's subscription entity, and integrating a DOKS cluster one on the cluster's.
  */
 
 /**
@@ -60,14 +64,42 @@ export const docrRegistryPushPermission = createPermission({
 });
 
 /**
- * Create a registry from a template. A basic permission: the registry has no entity yet. It also
- * lets the creator set the first policy of a registry it has just created (see the docr backend).
+ * Create a registry in a DigitalOcean account: a resource permission on the account's
+ * subscription entity (`subscriptionEntityRef`), so a policy decides per account (the shipped
+ * policy: the subscription's owners). Checked by the scaffolder before it creates anything, by the
+ * name check, and by the docr backend when a user records a registry it is creating (which lets
+ * that user, and no one else, set the registry's first policy).
  *
  * @public
  */
 export const docrRegistryCreatePermission = createPermission({
   name: 'docr.registry.create',
   attributes: { action: 'create' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Change the account's billed registry subscription (raise its tier, or start one): a resource
+ * permission on the account's subscription entity.
+ *
+ * @public
+ */
+export const docrSubscriptionUpdatePermission = createPermission({
+  name: 'docr.subscription.update',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Give a DOKS cluster pull access to a registry (or take it away): a resource permission on the
+ * cluster's catalog entity (`clusterEntityRef`).
+ *
+ * @public
+ */
+export const docrClusterIntegratePermission = createPermission({
+  name: 'docr.cluster.integrate',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
 /**
@@ -91,6 +123,8 @@ export const docrPermissions: Permission[] = [
   docrPolicyUpdatePermission,
   docrRegistryPushPermission,
   docrRegistryCreatePermission,
+  docrSubscriptionUpdatePermission,
+  docrClusterIntegratePermission,
 ];
 
 /**
@@ -104,5 +138,33 @@ export function registryEntityRef(
 ): string {
   return `resource:${accountNamespace(accountId)}/${registryEntityName(
     registryName,
+  )}`;
+}
+
+/**
+ * The catalog entity of an account's registry subscription, which the account-wide permissions
+ * (`docr.registry.create`, `docr.subscription.update`) are checked against.
+ *
+ * @public
+ */
+export function subscriptionEntityRef(
+  accountId: string = DEFAULT_ACCOUNT_ID,
+): string {
+  return `resource:${accountNamespace(accountId)}/${subscriptionEntityName(
+    accountId,
+  )}`;
+}
+
+/**
+ * The catalog entity of a DOKS cluster, which `docr.cluster.integrate` is checked against.
+ *
+ * @public
+ */
+export function clusterEntityRef(
+  clusterName: string,
+  accountId: string = DEFAULT_ACCOUNT_ID,
+): string {
+  return `resource:${accountNamespace(accountId)}/${clusterEntityName(
+    clusterName,
   )}`;
 }

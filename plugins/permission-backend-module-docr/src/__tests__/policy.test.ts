@@ -14,12 +14,17 @@ import {
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import {
+  clusterEntityRef,
   docrCatalogRefreshPermission,
+  docrClusterIntegratePermission,
   docrGarbageCollectionRunPermission,
   docrPolicyUpdatePermission,
+  docrRegistryCreatePermission,
   docrRegistryPushPermission,
   docrRegistryReadPermission,
+  docrSubscriptionUpdatePermission,
   registryEntityRef,
+  subscriptionEntityRef,
 } from '@backstage-docr/plugin-docr-common';
 import permissionModule from '..';
 
@@ -87,6 +92,16 @@ describe('DocrOwnersPermissionPolicy in a permission backend with the catalog', 
 kind: Resource
 metadata: { name: docr-acme }
 spec: { type: container-registry, owner: group:default/platform }
+---
+apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata: { name: do-registry-subscription-default }
+spec: { type: container-registry-subscription, owner: group:default/platform }
+---
+apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata: { name: doks-prod-ams3 }
+spec: { type: kubernetes-cluster, owner: group:default/platform }
 `,
     );
     const backend = await startTestBackend({
@@ -144,6 +159,20 @@ spec: { type: container-registry, owner: group:default/platform }
     docrPolicyUpdatePermission,
     docrRegistryPushPermission,
   ].map(permission => ({ permission, resourceRef: registryEntityRef('acme') }));
+  const onAccountAndCluster = [
+    {
+      permission: docrRegistryCreatePermission,
+      resourceRef: subscriptionEntityRef('default'),
+    },
+    {
+      permission: docrSubscriptionUpdatePermission,
+      resourceRef: subscriptionEntityRef('default'),
+    },
+    {
+      permission: docrClusterIntegratePermission,
+      resourceRef: clusterEntityRef('prod-ams3'),
+    },
+  ];
 
   it('lets the owning group’s members run GC, change the policy and push', async () => {
     expect((await decide(OWNER, onAcme)).results).toEqual([
@@ -170,6 +199,34 @@ spec: { type: container-registry, owner: group:default/platform }
         ])
       ).results,
     ).toEqual(['ALLOW', 'ALLOW']);
+  });
+
+  it('lets the subscription’s and the cluster’s owners create registries, raise the tier and integrate the cluster', async () => {
+    expect((await decide(OWNER, onAccountAndCluster)).results).toEqual([
+      'ALLOW',
+      'ALLOW',
+      'ALLOW',
+    ]);
+  });
+
+  it('refuses creating, raising the tier and integrating the cluster to another team', async () => {
+    expect((await decide(OUTSIDER, onAccountAndCluster)).results).toEqual([
+      'DENY',
+      'DENY',
+      'DENY',
+    ]);
+  });
+
+  it('refuses an account without a subscription entity, whoever asks', async () => {
+    const unknown = onAccountAndCluster.map(item => ({
+      ...item,
+      resourceRef: subscriptionEntityRef('elsewhere'),
+    }));
+    expect((await decide(OWNER, unknown)).results).toEqual([
+      'DENY',
+      'DENY',
+      'DENY',
+    ]);
   });
 
   it('refuses a registry without a catalog entity, whoever asks', async () => {
