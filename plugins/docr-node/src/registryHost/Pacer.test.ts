@@ -1,16 +1,18 @@
 import { Pacer } from './Pacer';
-import { testClock } from './testClock';
+import { ManualClock } from '@backstage-docr/do-emulator';
+import { runOnClock } from './runOnClock';
 
 describe('Pacer', () => {
   it('starts requests no closer than the rate allows', async () => {
-    const clock = testClock();
+    const clock = new ManualClock();
     const pacer = new Pacer({
       maxConcurrency: 10,
       requestsPerSecond: 4,
       clock,
     });
     const starts: number[] = [];
-    await clock.settle(
+    await runOnClock(
+      clock,
       Promise.all(
         Array.from({ length: 5 }, () =>
           pacer.run(async () => {
@@ -24,7 +26,7 @@ describe('Pacer', () => {
   });
 
   it('never runs more than maxConcurrency tasks at once', async () => {
-    const clock = testClock();
+    const clock = new ManualClock();
     const pacer = new Pacer({
       maxConcurrency: 2,
       requestsPerSecond: 1000,
@@ -41,7 +43,7 @@ describe('Pacer', () => {
         running--;
       }),
     );
-    const all = clock.settle(Promise.all(tasks));
+    const all = runOnClock(clock, Promise.all(tasks));
     const waitForRunning = async (count: number) => {
       while (releases.length < count) await new Promise(r => setImmediate(r));
     };
@@ -57,7 +59,7 @@ describe('Pacer', () => {
   });
 
   it('holds every start while the host has asked to wait', async () => {
-    const clock = testClock();
+    const clock = new ManualClock();
     const pacer = new Pacer({
       maxConcurrency: 4,
       requestsPerSecond: 100,
@@ -65,12 +67,15 @@ describe('Pacer', () => {
     });
     const pausedAt = clock.now();
     pacer.pauseFor(3_000);
-    const startedAt = await clock.settle(pacer.run(async () => clock.now()));
+    const startedAt = await runOnClock(
+      clock,
+      pacer.run(async () => clock.now()),
+    );
     expect(startedAt - pausedAt).toBe(3_000);
   });
 
   it('refuses a pace that would never start anything', () => {
-    const clock = testClock();
+    const clock = new ManualClock();
     expect(
       () => new Pacer({ maxConcurrency: 0, requestsPerSecond: 1, clock }),
     ).toThrow(/maxConcurrency/);

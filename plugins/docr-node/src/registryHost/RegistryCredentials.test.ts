@@ -1,5 +1,5 @@
 import { RegistryCredentials } from './RegistryCredentials';
-import { testClock } from './testClock';
+import { ManualClock } from '@backstage-docr/do-emulator';
 
 describe('RegistryCredentials', () => {
   function source() {
@@ -19,7 +19,7 @@ describe('RegistryCredentials', () => {
   }
 
   it('asks for read-only credentials with a short life, once while they last', async () => {
-    const clock = testClock();
+    const clock = new ManualClock();
     const credentials = source();
     const held = new RegistryCredentials({
       source: credentials,
@@ -40,7 +40,7 @@ describe('RegistryCredentials', () => {
   });
 
   it('renews them before they expire', async () => {
-    const clock = testClock();
+    const clock = new ManualClock();
     const credentials = source();
     const held = new RegistryCredentials({
       source: credentials,
@@ -56,7 +56,7 @@ describe('RegistryCredentials', () => {
   });
 
   it('keeps credentials per registry and asks again after forget', async () => {
-    const clock = testClock();
+    const clock = new ManualClock();
     const credentials = source();
     const held = new RegistryCredentials({
       source: credentials,
