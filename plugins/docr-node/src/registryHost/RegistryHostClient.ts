@@ -36,6 +36,7 @@ const ACCEPT_MANIFESTS = Object.values(MANIFEST_MEDIA_TYPES).join(', ');
  * @public
  */
 export class RegistryHostClient {
+  /** The registry host's base URL, without a trailing slash. */
   readonly registryUrl: string;
   private readonly transport: RegistryHostTransport;
   private readonly tokens: BearerTokens;

@@ -11,6 +11,7 @@
 export class RegistryHostError extends Error {
   /** The HTTP status, absent when no answer came (timeout, network). */
   readonly status?: number;
+  /** The registry's error code or the client's (see above). */
   readonly code: string;
   /** `METHOD /path` of the failed call. */
   readonly operation: string;

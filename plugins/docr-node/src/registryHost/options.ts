@@ -4,10 +4,18 @@ import type { DigitalOceanClientClock } from '../client/options';
 import type { DockerCredentialsSource } from './RegistryCredentials';
 import type { ManifestDocument } from './ociTypes';
 
-/** @public */
+/**
+ * DigitalOcean Container Registry's registry host, where `docker pull` goes.
+ *
+ * @public
+ */
 export const DOCR_REGISTRY_URL = 'https://registry.digitalocean.com';
 
-/** @public */
+/**
+ * How a RegistryHostClient reaches the registry host, paces itself and keeps time.
+ *
+ * @public
+ */
 export interface RegistryHostClientOptions {
   /** The account's DigitalOcean client: read-only docker credentials come from it. */
   credentials: DockerCredentialsSource & { apiUrl: string };
@@ -25,7 +33,9 @@ export interface RegistryHostClientOptions {
   maxRetries?: number;
   /** Longest single wait for a 429's Retry-After (default 120 s); a longer one fails at once. */
   maxRateLimitWaitMs?: number;
+  /** Where waits for a rate limit and retries are told (never a credential or token). */
   logger?: LoggerService;
+  /** The HTTP client (default the global fetch). */
   fetch?: typeof globalThis.fetch;
   /**
    * What pacing, Retry-After waits, backoff and expiries run on (default: the real clock);
@@ -46,15 +56,25 @@ export const realClock: DigitalOceanClientClock = {
  * @public
  */
 export interface RegistryManifest {
+  /** The manifest's media type, as served (Content-Type), else as the document declares it. */
   mediaType: string;
+  /** `sha256:<hex>` of the bytes served. */
   digest: string;
+  /** Bytes served. */
   size: number;
   document: ManifestDocument;
 }
 
-/** @public */
+/**
+ * What a HEAD of a manifest tells: the digest a tag resolves to, without the manifest's bytes.
+ *
+ * @public
+ */
 export interface ManifestHead {
+  /** The Content-Type the host would serve. */
   mediaType?: string;
+  /** Docker-Content-Digest. */
   digest: string;
+  /** Content-Length, when given. */
   size?: number;
 }

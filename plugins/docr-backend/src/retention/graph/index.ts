@@ -12,6 +12,7 @@ export {
   type ManifestReader,
   type ReadRepositoryGraphOptions,
 } from './readRepositoryGraph';
+export { RepositoryGraphs } from './RepositoryGraphs';
 export {
   ManifestFactsCache,
   DEFAULT_MANIFEST_FACTS_LIMIT,

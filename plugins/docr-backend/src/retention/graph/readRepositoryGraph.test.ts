@@ -1,6 +1,7 @@
 import { RegistryHostError } from '@backstage-docr/plugin-docr-node';
 import { ManifestFactsCache } from './ManifestFactsCache';
 import { readRepositoryGraph } from './readRepositoryGraph';
+import { RepositoryGraphs } from './RepositoryGraphs';
 import { digestOf, testRepository } from './testGraph';
 
 const SIGNATURE_LAYER = 'application/vnd.dev.cosign.simplesigning.v1+json';
@@ -164,6 +165,34 @@ describe('readRepositoryGraph when the registry host fails', () => {
     expect(new Set(reasons.map(([kind]) => kind))).toEqual(
       new Set(['unreadable']),
     );
+  });
+});
+
+describe('RepositoryGraphs', () => {
+  it("reads each repository of a registry through the account's reader, sharing one cache", async () => {
+    const web = testRepository('web');
+    web.image('base');
+    web.list(['base'], { v1: 'base' });
+    const api = testRepository('api');
+    api.image('base');
+    api.list(['base'], { v1: 'base' });
+    const accounts: string[] = [];
+    const graphs = new RepositoryGraphs({
+      registryHost: account => {
+        accounts.push(account);
+        return web.reader();
+      },
+    });
+    const read = await graphs.readRegistry('team-b', 'acme', [
+      web.contents,
+      api.contents,
+    ]);
+    expect([...read.keys()]).toEqual(['web', 'api']);
+    expect(read.get('api')?.manifests.get(digestOf('base'))?.kind).toBe(
+      'image',
+    );
+    expect(accounts).toEqual(['team-b']);
+    expect(web.reads).toEqual([digestOf('base')]);
   });
 });
 
