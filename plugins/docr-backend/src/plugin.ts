@@ -7,6 +7,7 @@ import { digitalOceanAccountsServiceRef } from '@backstage-docr/plugin-docr-node
 import { docrClockServiceRef } from './clock';
 import { readDocrConfig } from './config';
 import { DocrStore } from './database/DocrStore';
+import { DatabaseRegistryCreationStore } from './database/DatabaseRegistryCreationStore';
 import { createAccountScopes, tickAccounts } from './accountScopes';
 import { createRouter } from './service/accountsRouter';
 
@@ -51,13 +52,14 @@ export const docrPlugin = createBackendPlugin({
         } = deps;
         const docrConfig = readDocrConfig(config);
         const now = () => clock.now();
+        const store = await DocrStore.create(await database.getClient(), {
+          skipMigrations: database.migrations?.skip,
+        });
         const { scopes, defaultAccount } = createAccountScopes({
           config: docrConfig,
           auditor,
           accounts,
-          store: await DocrStore.create(await database.getClient(), {
-            skipMigrations: database.migrations?.skip,
-          }),
+          store,
           now,
           logger,
         });
@@ -81,6 +83,7 @@ export const docrPlugin = createBackendPlugin({
             httpAuth,
             permissions,
             auditor,
+            creations: new DatabaseRegistryCreationStore(store.database),
             now,
             // A page opened before the first listing asks for it now, through the scheduler:
             // one run however many pages ask, and never a DigitalOcean call from the request.

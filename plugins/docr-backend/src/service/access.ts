@@ -9,10 +9,12 @@ import type {
 import { NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
-  BasicPermission,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
-import { registryEntityRef } from '@backstage-docr/plugin-docr-common';
+import {
+  registryEntityRef,
+  subscriptionEntityRef,
+} from '@backstage-docr/plugin-docr-common';
 import type { JsonObject } from '@backstage/types';
 import type { ApiRequest } from './typedRouter';
 
@@ -81,15 +83,28 @@ export class RegistryAccess {
     );
   }
 
-  /** Whether a basic (not per-registry) permission is allowed. */
-  async allows(
+  /** The account's subscription entity, which account-wide permissions are checked on. */
+  get subscriptionRef(): string {
+    return subscriptionEntityRef(this.deps.account);
+  }
+
+  /**
+   * Throws 403 naming the permission and the account's subscription entity unless the permission
+   * is allowed on it (creating registries in the account, for one).
+   */
+  async authorizeOnSubscription(
     creds: Credentials,
-    permission: BasicPermission,
-  ): Promise<boolean> {
-    const [decision] = await this.deps.permissions.authorize([{ permission }], {
-      credentials: creds,
-    });
-    return decision.result === AuthorizeResult.ALLOW;
+    permission: RegistryPermission,
+  ): Promise<void> {
+    const [decision] = await this.deps.permissions.authorize(
+      [{ permission, resourceRef: this.subscriptionRef }],
+      { credentials: creds },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Not allowed: ${permission.name} on ${this.subscriptionRef}`,
+      );
+    }
   }
 
   notAllowed(permission: RegistryPermission, name: string): NotAllowedError {

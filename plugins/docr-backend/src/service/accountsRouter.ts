@@ -8,6 +8,7 @@ import type {
 import type { AccountScope } from '../accountScopes';
 import { createOpenApiRouter } from '../schema/openapi/generated/router';
 import { createAccountRouter } from './router';
+import type { RegistryCreationStore } from './RegistryCreationStore';
 
 export interface RouterOptions {
   scopes: AccountScope[];
@@ -16,6 +17,8 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   auditor: AuditorService;
+  /** Who each new registry is created for (every account's). */
+  creations: RegistryCreationStore;
   now: () => Date;
   /** Asks the GC task to list the accounts now (the first listing not being done yet). */
   listNow?: () => Promise<void>;

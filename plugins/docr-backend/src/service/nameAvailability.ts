@@ -1,6 +1,6 @@
 import { typedRouter } from './typedRouter';
 import { z } from 'zod';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import {
   RegistryNameCheckView,
   docrRegistryCreatePermission,
@@ -74,11 +74,7 @@ export function nameAvailabilityRoutes(options: {
   const router = typedRouter();
   router.post('/registry-names/check', async (req, res) => {
     const creds = await access.credentials(req);
-    if (!(await access.allows(creds, docrRegistryCreatePermission))) {
-      throw new NotAllowedError(
-        `Not allowed: ${docrRegistryCreatePermission.name}`,
-      );
-    }
+    await access.authorizeOnSubscription(creds, docrRegistryCreatePermission);
     const parsed = bodySchema.safeParse(req.body);
     if (!parsed.success) throw new InputError('name: a string is required');
     const problem = registryNameProblem(parsed.data.name);

@@ -1,31 +1,35 @@
-import {
-  docrPolicyUpdatePermission,
-  docrRegistryCreatePermission,
-} from '@backstage-docr/plugin-docr-common';
+import { docrPolicyUpdatePermission } from '@backstage-docr/plugin-docr-common';
 import type { DocrStore } from '../database/DocrStore';
 import type { Credentials, RegistryAccess } from './access';
 import type { KnownRegistries } from './knownRegistries';
+import type { RegistryCreationStore } from './RegistryCreationStore';
 
-/** How long after DigitalOcean created a registry its creator may set its first policy. */
+/** How long after its creation a registry's creator may set its first policy. */
 export const NEW_REGISTRY_GRACE_MS = 30 * 60_000;
+
+const within = (age: number) =>
+  age >= -NEW_REGISTRY_GRACE_MS && age < NEW_REGISTRY_GRACE_MS;
 
 /**
  * Who may set a registry's policy: `docr.policy.update` on the registry's entity; or, for the
- * first policy of a registry DigitalOcean created less than 30 minutes ago (it has no catalog
- * entity yet, so no rule about its owner can match), `docr.registry.create`. Returns the grant
- * used, for the audit event; throws 403 naming `docr.policy.update` otherwise.
+ * first policy of a registry it has no entity for yet (so no rule about its owner can match),
+ * the user the scaffolder recorded as creating it in this account (`POST .../creation`, which
+ * needs `docr.registry.create` on the account's subscription), within 30 minutes of the record
+ * and of DigitalOcean's creation. Returns the grant used, for the audit event; throws 403
+ * naming `docr.policy.update` otherwise.
  */
 export async function policyGrant(
   deps: {
     access: RegistryAccess;
     store: DocrStore;
+    creations: RegistryCreationStore;
     registries: KnownRegistries;
     now: () => Date;
   },
   creds: Credentials,
   name: string,
 ): Promise<string> {
-  const { access, store, registries, now } = deps;
+  const { access, store, creations, registries, now } = deps;
   const allowed = await access.allowedRegistries(
     creds,
     docrPolicyUpdatePermission,
@@ -33,11 +37,14 @@ export async function policyGrant(
   );
   if (allowed.has(name)) return docrPolicyUpdatePermission.name;
   const denied = access.notAllowed(docrPolicyUpdatePermission, name);
+  const { principal } = creds;
+  if (principal.type !== 'user') throw denied;
   if (await store.getStoredPolicy(name)) throw denied;
-  if (!(await access.allows(creds, docrRegistryCreatePermission))) throw denied;
+  const creation = await creations.find(store.account, name);
+  if (creation?.createdBy !== principal.userEntityRef) throw denied;
+  if (!within(now().getTime() - creation.recordedAt.getTime())) throw denied;
   const createdAt = await registries.createdAt(name);
-  const age = now().getTime() - (createdAt ? Date.parse(createdAt) : NaN);
-  if (!(age >= -NEW_REGISTRY_GRACE_MS && age < NEW_REGISTRY_GRACE_MS))
+  if (!within(now().getTime() - (createdAt ? Date.parse(createdAt) : NaN)))
     throw denied;
-  return `${docrRegistryCreatePermission.name} (first policy of a registry created at ${createdAt})`;
+  return `first policy of a registry created for ${creation.createdBy} (recorded ${creation.recordedAt.toISOString()}, created ${createdAt})`;
 }

@@ -20,6 +20,8 @@ import type { AccountScope } from '../accountScopes';
 import { RegistryAccess, principalRef } from './access';
 import { KnownRegistries } from './knownRegistries';
 import { policyGrant } from './policyGrant';
+import { creationRoutes } from './creationRoutes';
+import type { RegistryCreationStore } from './RegistryCreationStore';
 import { presentRegistry, presentRun } from './presenters';
 import { repositoryRoutes } from './repositoryRoutes';
 import { retentionRoutes } from './retentionRoutes';
@@ -35,6 +37,8 @@ export interface AccountRouterOptions extends AccountScope {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   auditor: AuditorService;
+  /** Who each new registry is created for (every account's). */
+  creations: RegistryCreationStore;
   now: () => Date;
   /** Asks the GC task to list the account now (the first listing not being done yet). */
   listNow?: () => Promise<void>;
@@ -61,7 +65,7 @@ function registryName(req: ApiRequest<{ name: string }>): string {
 export function createAccountRouter(
   options: AccountRouterOptions,
 ): express.Router {
-  const { store, policies, collector, now } = options;
+  const { store, policies, collector, creations, now } = options;
   const access = new RegistryAccess(options);
   const registries = new KnownRegistries(store, policies, options.client);
   const router = typedRouter();
@@ -138,7 +142,7 @@ export function createAccountRouter(
       { registry: name },
       async () => {
         const grant = await policyGrant(
-          { access, store, registries, now },
+          { access, store, creations, registries, now },
           creds,
           name,
         );
@@ -170,6 +174,8 @@ export function createAccountRouter(
           principalRef(creds),
           now(),
         );
+        // The creator's grace ends with the registry's first stored policy.
+        await creations.end(options.account, name);
         const effective = await policies.resolve(name);
         return {
           result: { ...effective, managedByConfig: false },
@@ -282,6 +288,16 @@ export function createAccountRouter(
       now,
       deletesInWindows: options.tagRetentionEnabled,
       listNow: options.listNow,
+    }),
+  );
+
+  router.use(
+    creationRoutes({
+      access,
+      creations,
+      account: options.account,
+      registryName,
+      now,
     }),
   );
 

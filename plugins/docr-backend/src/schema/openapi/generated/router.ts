@@ -598,6 +598,49 @@ export const spec = {
         },
       },
     },
+    '/registries/{name}/creation': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/name',
+        },
+      ],
+      post: {
+        operationId: 'recordRegistryCreation',
+        summary:
+          "Records that the caller is creating the registry in the default account (docr.registry.create on the account's subscription entity): that user alone may then store its first policy, within 30 minutes; 409 while another user's record holds.",
+        responses: {
+          '201': {
+            $ref: '#/components/responses/RegistryCreation',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/accounts/{account}/registries/{name}/creation': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/account',
+        },
+        {
+          $ref: '#/components/parameters/name',
+        },
+      ],
+      post: {
+        operationId: 'recordAccountRegistryCreation',
+        summary:
+          "Records that the caller is creating the registry in the account (docr.registry.create on the account's subscription entity); 409 while another user's record holds.",
+        responses: {
+          '201': {
+            $ref: '#/components/responses/RegistryCreation',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
     '/registry-names/check': {
       post: {
         operationId: 'checkRegistryName',
@@ -924,6 +967,16 @@ export const spec = {
           'application/json': {
             schema: {
               $ref: '#/components/schemas/RegistryNameCheckView',
+            },
+          },
+        },
+      },
+      RegistryCreation: {
+        description: 'The creation as recorded.',
+        content: {
+          'application/json': {
+            schema: {
+              $ref: '#/components/schemas/RegistryCreationView',
             },
           },
         },
@@ -2059,6 +2112,26 @@ export const spec = {
           },
         },
         required: ['name'],
+      },
+      RegistryCreationView: {
+        type: 'object',
+        description:
+          '`POST /registries/{name}/creation`: who the registry is created for.',
+        properties: {
+          registryName: {
+            type: 'string',
+          },
+          createdBy: {
+            type: 'string',
+            description:
+              'The user entity ref the registry is created for, who may store its first policy.',
+          },
+          recordedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+        },
+        required: ['registryName', 'createdBy', 'recordedAt'],
       },
       RegistryNameCheckView: {
         type: 'object',

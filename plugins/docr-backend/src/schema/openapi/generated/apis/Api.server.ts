@@ -12,6 +12,7 @@ import type {
   GcRunView,
   ModelError,
   PolicyView,
+  RegistryCreationView,
   RegistryDetailView,
   RegistryListView,
   RegistryNameCheckRequest,
@@ -463,6 +464,36 @@ export type GetAccountRetentionPreview = {
 /**
  * @public
  */
+export type RecordRegistryCreation = {
+  path: {
+    /**
+     * The registry's name: lowercase letters, digits and "-", at most 63 characters (400 naming the rule otherwise).
+     */
+    name: string;
+  };
+  response: RegistryCreationView | ModelError;
+};
+
+/**
+ * @public
+ */
+export type RecordAccountRegistryCreation = {
+  path: {
+    /**
+     * The id of a DigitalOcean account the backend collects (its entities' namespace).
+     */
+    account: string;
+    /**
+     * The registry's name: lowercase letters, digits and "-", at most 63 characters (400 naming the rule otherwise).
+     */
+    name: string;
+  };
+  response: RegistryCreationView | ModelError;
+};
+
+/**
+ * @public
+ */
 export type CheckRegistryName = {
   body: RegistryNameCheckRequest;
   response: RegistryNameCheckView | ModelError;
@@ -509,6 +540,8 @@ export type EndpointMap = {
   '#get|/accounts/{account}/registries/{name}/repositories/{repository}/tags': ListAccountRepositoryTags;
   '#get|/registries/{name}/retention/preview': GetRetentionPreview;
   '#get|/accounts/{account}/registries/{name}/retention/preview': GetAccountRetentionPreview;
+  '#post|/registries/{name}/creation': RecordRegistryCreation;
+  '#post|/accounts/{account}/registries/{name}/creation': RecordAccountRegistryCreation;
   '#post|/registry-names/check': CheckRegistryName;
   '#post|/accounts/{account}/registry-names/check': CheckAccountRegistryName;
 };

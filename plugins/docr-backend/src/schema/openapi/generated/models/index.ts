@@ -23,6 +23,7 @@ export type {
   ModelError,
   OrphanedView,
   PolicyView,
+  RegistryCreationView,
   RegistryDetailView,
   RegistryListView,
   RegistryNameCheckRequest,

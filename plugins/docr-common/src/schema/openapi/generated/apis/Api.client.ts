@@ -15,6 +15,7 @@ import type { GcPolicyInput } from '../models/GcPolicyInput.model';
 import type { GcRunPageView } from '../models/GcRunPageView.model';
 import type { GcRunView } from '../models/GcRunView.model';
 import type { PolicyView } from '../models/PolicyView.model';
+import type { RegistryCreationView } from '../models/RegistryCreationView.model';
 import type { RegistryDetailView } from '../models/RegistryDetailView.model';
 import type { RegistryListView } from '../models/RegistryListView.model';
 import type { RegistryNameCheckRequest } from '../models/RegistryNameCheckRequest.model';
@@ -443,6 +444,34 @@ export type GetRetentionPreview = {
  * @public
  */
 export type GetAccountRetentionPreview = {
+  path: {
+    /**
+     * The id of a DigitalOcean account the backend collects (its entities' namespace).
+     */
+    account: string;
+    /**
+     * The registry's name: lowercase letters, digits and "-", at most 63 characters (400 naming the rule otherwise).
+     */
+    name: string;
+  };
+};
+
+/**
+ * @public
+ */
+export type RecordRegistryCreation = {
+  path: {
+    /**
+     * The registry's name: lowercase letters, digits and "-", at most 63 characters (400 naming the rule otherwise).
+     */
+    name: string;
+  };
+};
+
+/**
+ * @public
+ */
+export type RecordAccountRegistryCreation = {
   path: {
     /**
      * The id of a DigitalOcean account the backend collects (its entities' namespace).
@@ -1116,6 +1145,58 @@ export class DefaultApiClient {
         ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
       },
       method: 'GET',
+    });
+  }
+
+  /**
+   * Records that the caller is creating the registry in the default account (docr.registry.create on the account's subscription entity): that user alone may then store its first policy, within 30 minutes; 409 while another user's record holds.
+   * @param name - The registry's name: lowercase letters, digits and "-", at most 63 characters (400 naming the rule otherwise).
+   */
+  public async recordRegistryCreation(
+    request: RecordRegistryCreation,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<RegistryCreationView>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/registries/{name}/creation`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      name: request.path.name,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+    });
+  }
+
+  /**
+   * Records that the caller is creating the registry in the account (docr.registry.create on the account's subscription entity); 409 while another user's record holds.
+   * @param account - The id of a DigitalOcean account the backend collects (its entities' namespace).
+   * @param name - The registry's name: lowercase letters, digits and "-", at most 63 characters (400 naming the rule otherwise).
+   */
+  public async recordAccountRegistryCreation(
+    request: RecordAccountRegistryCreation,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<RegistryCreationView>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/accounts/{account}/registries/{name}/creation`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      account: request.path.account,
+      name: request.path.name,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
     });
   }
 

@@ -22,6 +22,7 @@ export * from './GcWindow.model';
 export * from './ModelError.model';
 export * from './OrphanedView.model';
 export * from './PolicyView.model';
+export * from './RegistryCreationView.model';
 export * from './RegistryDetailView.model';
 export * from './RegistryListView.model';
 export * from './RegistryNameCheckRequest.model';
