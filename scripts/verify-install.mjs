@@ -257,7 +257,7 @@ async function main() {
 
   const templateNames = fs
     .readdirSync(
-      path.join(root, 'plugins/scaffolder-backend-module-docr/templates'),
+      path.join(root, 'templates'),
     )
     .filter(f => f.endsWith('.yaml') && f !== 'all.yaml');
   await step(`catalog has the ${templateNames.length} docr templates`, () =>

@@ -150,7 +150,7 @@ before(async () => {
   });
   const res = await fetch(`${BACKEND}/api/auth/guest/refresh`);
   token = (await res.json()).backstageIdentity.token;
-  // The templates are registered from the scaffolder module's catalog location.
+  // The templates are registered from the top-level templates/ (app-config.yaml's location).
   const started = Date.now();
   while (
     (

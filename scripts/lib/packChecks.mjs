@@ -139,7 +139,17 @@ export function checkPacked(
       fail(name, 'the tarball has no migrations/');
     }
   }
-  if (fs.existsSync(path.join(abs, 'templates'))) {
+  // The scaffolder module ships a copy of the top-level templates/, made by its prepack.
+  if ((source.files ?? []).includes('templates')) {
+    const topLevel = listFiles(path.join(root, 'templates'));
+    for (const file of topLevel) {
+      if (!files.has(`templates/${file}`)) {
+        fail(
+          name,
+          `templates/${file} (from the top-level templates/) is not in the tarball`,
+        );
+      }
+    }
     if (!files.has('templates/all.yaml')) {
       fail(
         name,
@@ -150,11 +160,21 @@ export function checkPacked(
 
   // Publishing metadata.
   const scripts = source.scripts ?? {};
-  if (scripts.prepack !== 'backstage-cli package prepack') {
-    fail(name, 'no "prepack": "backstage-cli package prepack" script');
+  if (
+    !/(^|&& )backstage-cli package prepack( &&|$)/.test(scripts.prepack ?? '')
+  ) {
+    fail(
+      name,
+      'its "prepack" script does not run "backstage-cli package prepack"',
+    );
   }
-  if (scripts.postpack !== 'backstage-cli package postpack') {
-    fail(name, 'no "postpack": "backstage-cli package postpack" script');
+  if (
+    !/(^|&& )backstage-cli package postpack( &&|$)/.test(scripts.postpack ?? '')
+  ) {
+    fail(
+      name,
+      'its "postpack" script does not run "backstage-cli package postpack"',
+    );
   }
   const repo = packed.repository ?? {};
   if (

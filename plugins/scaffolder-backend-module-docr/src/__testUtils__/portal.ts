@@ -22,7 +22,7 @@ import catalogModule from '@backstage-docr/plugin-catalog-backend-module-docr';
 import docrPlugin from '@backstage-docr/plugin-docr-backend';
 import scaffolderModule from '..';
 
-export const templatesDir = path.resolve(__dirname, '../../templates');
+export const templatesDir = path.resolve(__dirname, '../../../../templates');
 
 export function loadTemplate(file: string) {
   return yaml.load(
