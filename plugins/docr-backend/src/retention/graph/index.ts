@@ -26,6 +26,7 @@ export {
 } from './closure';
 export {
   referencedUntaggedManifests,
+  standaloneUntaggedManifests,
   attachmentTags,
   decideAttachmentTags,
   unresolvedManifests,

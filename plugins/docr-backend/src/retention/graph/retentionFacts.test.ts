@@ -4,6 +4,7 @@ import {
   decideAttachmentTags,
   deletedWithTags,
   referencedUntaggedManifests,
+  standaloneUntaggedManifests,
   unresolvedTags,
 } from './retentionFacts';
 import { digestOf, testRepository } from './testGraph';
@@ -83,6 +84,34 @@ describe('retention facts of a graph', () => {
     );
     expect(referenced.get(digestOf('v2-sbom'))).toMatch(/^sbom of sha256:/);
     expect(referenced.has(digestOf('lonely'))).toBe(false);
+  });
+
+  it('leaves untagged-manifest rules only what stands alone', async () => {
+    const graph = await releases();
+    expect(standaloneUntaggedManifests(graph).map(m => m.digest)).toEqual([
+      digestOf('lonely'),
+    ]);
+  });
+
+  it('takes an index tagged by the referrers tag schema as an attachment of its subject', async () => {
+    const repo = testRepository();
+    repo.image('app');
+    repo.image('scan', {
+      subject: 'app',
+      artifactType: 'application/vnd.example.scan+json',
+    });
+    repo.index('referrers', { 'unknown/unknown': 'scan' });
+    repo.list(['app', 'scan', 'referrers'], {
+      v1: 'app',
+      [`sha256-${digestOf('app').slice(7)}`]: 'referrers',
+    });
+    const graph = await repo.read();
+    expect(
+      [...attachmentTags(graph).values()].map(a => [a.kind, a.subject]),
+    ).toEqual([['index', digestOf('app')]]);
+    expect(closureOf(graph, 'v1').manifests).toEqual(
+      digests('app', 'scan', 'referrers'),
+    );
   });
 
   it('names cosign tags as attachments of their subject', async () => {

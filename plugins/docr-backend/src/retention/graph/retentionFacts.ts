@@ -39,6 +39,23 @@ export function referencedUntaggedManifests(
   return referenced;
 }
 
+/**
+ * Untagged manifests in the retention sense, the ones untagged-manifest rules may select: no
+ * tag, not listed by an index, attached to nothing, and of a known kind.
+ */
+export function standaloneUntaggedManifests(
+  graph: RepositoryGraph,
+): GraphManifest[] {
+  const referenced = referencedUntaggedManifests(graph);
+  return [...graph.manifests.values()].filter(
+    manifest =>
+      manifest.tags.length === 0 &&
+      !referenced.has(manifest.digest) &&
+      manifest.kind !== 'unknown' &&
+      manifest.kind !== 'unreadable',
+  );
+}
+
 /** A tag naming an attachment: it follows its subject, it takes no keepNewest place. */
 export interface AttachmentTag {
   tag: string;
