@@ -96,9 +96,16 @@ export interface Config {
        * previewed). Deleting is irreversible: turn it on once the preview shows what you expect.
        */
       enabled?: boolean;
-      /** Calls a minute at most, spaced evenly (default 200). */
+      /**
+       * DigitalOcean calls retention makes a minute at most, per account, spaced evenly over
+       * every replica (default 200). Every call counts: listing pages, checks, deletions. The
+       * budget is kept in the plugin's database, so replicas share it and a restart keeps it.
+       */
       callsPerMinute?: number;
-      /** Calls an hour at most (default 3000). */
+      /**
+       * DigitalOcean calls retention makes in any rolling hour at most, per account, over every
+       * replica and across restarts (default 3000).
+       */
       callsPerHour?: number;
       /**
        * How long one run of the GC task spends deleting tags before it looks after the rest

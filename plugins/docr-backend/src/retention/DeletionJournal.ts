@@ -152,19 +152,6 @@ export class DeletionJournal {
       .update({ status: 'skipped', detail });
   }
 
-  /**
-   * When the account's retention deleted during the last hour (every registry, every runner,
-   * every replica), oldest first: the hourly budget counts them all.
-   */
-  async deletedSince(account: string, since: Date): Promise<Date[]> {
-    const rows = await this.db(DELETIONS)
-      .where({ account, status: 'deleted' })
-      .where('deleted_at', '>=', since)
-      .orderBy('deleted_at')
-      .select('deleted_at');
-    return rows.map(row => toDate(row.deleted_at)!);
-  }
-
   /** Settles a planned entry; false when it was settled already (by another runner). */
   async settle(
     id: number,

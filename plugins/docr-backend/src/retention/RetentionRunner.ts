@@ -14,8 +14,9 @@ import {
 } from './DeletionJournal';
 import { listRegistryNow } from './freshListing';
 import { planDeletions } from './plan';
+import { DatabaseRetentionBudgetStore } from '../database/DatabaseRetentionBudgetStore';
+import type { RetentionBudgetStore } from './RetentionBudgetStore';
 import {
-  CallBudget,
   DEFAULT_RETENTION_PACING,
   RetentionPacing,
   RunGuard,
@@ -61,8 +62,6 @@ export interface RetentionRunnerOptions {
   sleep?: Sleep;
 }
 
-const HOUR_MS = 3_600_000;
-
 const EMPTY: Omit<RetentionRunSummary, 'resumed' | 'rateLimitPauses'> = {
   deleted: 0,
   deletedTags: 0,
@@ -102,8 +101,8 @@ const errorText = (error: unknown) =>
 export class RetentionRunner {
   private readonly journal: DeletionJournal;
   private readonly pacing: RetentionPacing;
-  /** Every run of this runner (one per account) counts against one budget. */
-  private readonly budget = new CallBudget();
+  /** Every call of every run, of every replica, counts against the account's one budget. */
+  private readonly budget: RetentionBudgetStore;
 
   constructor(
     private readonly deps: {
@@ -111,9 +110,12 @@ export class RetentionRunner {
       db: Knex;
       logger: LoggerService;
       options?: RetentionRunnerOptions;
+      /** The budget; by default the database's (`db`), shared by every replica. */
+      budget?: RetentionBudgetStore;
     },
   ) {
     this.journal = new DeletionJournal(deps.db);
+    this.budget = deps.budget ?? new DatabaseRetentionBudgetStore(deps.db);
     this.pacing = { ...DEFAULT_RETENTION_PACING, ...deps.options?.pacing };
   }
 
@@ -134,13 +136,12 @@ export class RetentionRunner {
       pacing: this.pacing,
       logger: this.deps.logger,
       sleep: this.deps.options?.sleep,
-      budget: this.budget,
+      budget: { store: this.budget, account },
     });
     try {
       const checker = new TagChecker(this.deps.client, guard, registryName, {
         maxAgeMs: this.deps.options?.listingMaxAgeMs ?? 10_000,
       });
-      await this.syncBudget(account, request.now());
       const existing = await this.journal.plan(request);
       const resumed = existing !== undefined;
       if (existing && !sameRules(existing.rules, rules)) {
@@ -194,24 +195,6 @@ export class RetentionRunner {
     } finally {
       guard.dispose();
     }
-  }
-
-  /**
-   * The hourly budget counts the account's deletions of the last hour from the journal too:
-   * another replica (the GC task runs on any of them) or a process before a restart made them.
-   */
-  private async syncBudget(account: string, now: Date) {
-    const deleted = await this.journal.deletedSince(
-      account,
-      new Date(now.getTime() - HOUR_MS),
-    );
-    if (deleted.length <= this.budget.starts.length) return;
-    const offset = performance.now() - now.getTime();
-    this.budget.starts.splice(
-      0,
-      this.budget.starts.length,
-      ...deleted.map(at => at.getTime() + offset),
-    );
   }
 
   /** Lists, selects and journals; says why it stopped before planning, if it did. */

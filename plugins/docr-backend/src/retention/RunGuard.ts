@@ -1,18 +1,24 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { performance } from 'node:perf_hooks';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { DigitalOceanApiError } from '@backstage-docr/plugin-docr-node';
+import type { RetentionBudgetStore } from './RetentionBudgetStore';
 
 const MINUTE_MS = 60_000;
-const HOUR_MS = 3_600_000;
+/** Items per page of a DigitalOcean listing, as the client asks for them. */
+const LISTING_PAGE_SIZE = 200;
+
+/** The DigitalOcean calls a listing of `items` took: one per page of 200, at least one. */
+export const listingPages = (items: unknown[] | undefined): number =>
+  Math.max(1, Math.ceil((items?.length ?? 0) / LISTING_PAGE_SIZE));
 
 export type StopReason = 'deadline' | 'aborted';
 
 /** How retention spends the account's DigitalOcean budget (250 calls a minute, 5,000 an hour). */
 export interface RetentionPacing {
   /**
-   * Calls retention makes per minute at most, spaced evenly (default 200 of DigitalOcean's 250,
-   * leaving the rest to the catalog, the GC task and people's pages). Infinity: no spacing.
+   * Calls retention makes per minute at most, spaced evenly over every replica (default 200 of
+   * DigitalOcean's 250, leaving the rest to the catalog, the GC task and people's pages).
+   * Infinity: no spacing.
    */
   callsPerMinute: number;
   /** Calls retention makes per rolling hour at most (default 3,000 of DigitalOcean's 5,000). */
@@ -39,14 +45,12 @@ export function isRateLimited(error: unknown): boolean {
   return error instanceof DigitalOceanApiError && error.status === 429;
 }
 
-/**
- * The calls retention made lately, kept by the runner across its runs: a window's work is done
- * in slices (one per GC tick), and the hourly budget must count them all.
- */
-export class CallBudget {
-  /** Start times (performance.now()) of the calls of the last hour, oldest first. */
-  readonly starts: number[] = [];
-  lastStart = -Infinity;
+/** Whether the pacing limits anything (else retention needs no budget). */
+function limited({ callsPerMinute, callsPerHour }: RetentionPacing): boolean {
+  return (
+    (Number.isFinite(callsPerMinute) && callsPerMinute > 0) ||
+    (Number.isFinite(callsPerHour) && callsPerHour > 0)
+  );
 }
 
 export type GuardedResult<T> =
@@ -66,7 +70,6 @@ export class RunGuard {
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
   private readonly onAbort = () => this.controller.abort('aborted');
-  private readonly budget: CallBudget;
 
   constructor(
     private readonly deps: {
@@ -76,11 +79,10 @@ export class RunGuard {
       pacing: RetentionPacing;
       logger: LoggerService;
       sleep?: Sleep;
-      /** Shared with the runner's other runs; a new one when absent. */
-      budget?: CallBudget;
+      /** The account's budget, shared by every run of every replica; none: no pacing. */
+      budget?: { store: RetentionBudgetStore; account: string };
     },
   ) {
-    this.budget = deps.budget ?? new CallBudget();
     this.signal = this.controller.signal;
     deps.signal?.addEventListener('abort', this.onAbort, { once: true });
     if (deps.signal?.aborted) this.onAbort();
@@ -107,10 +109,15 @@ export class RunGuard {
     return undefined;
   }
 
-  /** Calls DigitalOcean within the budget; rate-limit refusals are waited out, other errors thrown. */
+  /**
+   * Calls DigitalOcean within the budget; rate-limit refusals are waited out, other errors thrown.
+   * `calls` says how many DigitalOcean calls the answer took (a listing's pages): one is taken
+   * before, the rest counted after.
+   */
   async call<T>(
     what: string,
     call: (signal: AbortSignal) => Promise<T>,
+    calls?: (value: T) => number,
   ): Promise<GuardedResult<T>> {
     for (let attempt = 0; ; attempt++) {
       const before = (await this.pace()) ?? this.stopReason();
@@ -120,7 +127,9 @@ export class RunGuard {
       const forward = () => perCall.abort(this.signal.reason);
       this.signal.addEventListener('abort', forward, { once: true });
       try {
-        return { value: await call(perCall.signal) };
+        const value = await call(perCall.signal);
+        await this.spend((calls?.(value) ?? 1) - 1);
+        return { value };
       } catch (error) {
         const stopped = this.stopReason();
         if (stopped && this.signal.aborted) return { stoppedBy: stopped };
@@ -163,26 +172,25 @@ export class RunGuard {
     this.deps.signal?.removeEventListener('abort', this.onAbort);
   }
 
-  /** Waits for the next call's turn in the budget; says why it stopped, if it did. */
+  /** Waits for the next call's turn in the account's budget; says why it stopped, if it did. */
   private async pace(): Promise<StopReason | undefined> {
-    const { callsPerMinute, callsPerHour } = this.deps.pacing;
-    const { starts } = this.budget;
-    let t = performance.now();
-    while (starts.length && starts[0] <= t - HOUR_MS) starts.shift();
-    let waitMs = 0;
-    if (Number.isFinite(callsPerMinute) && callsPerMinute > 0)
-      waitMs = this.budget.lastStart + MINUTE_MS / callsPerMinute - t;
-    if (Number.isFinite(callsPerHour) && starts.length >= callsPerHour) {
-      const oldest = starts[starts.length - callsPerHour];
-      waitMs = Math.max(waitMs, oldest + HOUR_MS - t);
-    }
-    if (waitMs > 0) {
-      const stopped = await this.pause(waitMs);
+    const { budget, pacing, now } = this.deps;
+    if (!budget || !limited(pacing)) return undefined;
+    for (;;) {
+      const stopped = this.stopReason();
       if (stopped) return stopped;
-      t = performance.now();
+      const answer = await budget.store.take(budget.account, now(), pacing);
+      if (answer.taken) return undefined;
+      const waitMs = answer.retryAt.getTime() - now().getTime();
+      const paused = await this.pause(Math.max(1, waitMs));
+      if (paused) return paused;
     }
-    this.budget.lastStart = t;
-    if (Number.isFinite(callsPerHour)) starts.push(t);
-    return undefined;
+  }
+
+  /** Counts calls made beyond the one taken. */
+  private async spend(calls: number): Promise<void> {
+    const { budget, pacing, now } = this.deps;
+    if (budget && limited(pacing) && calls > 0)
+      await budget.store.spend(budget.account, now(), calls, pacing);
   }
 }

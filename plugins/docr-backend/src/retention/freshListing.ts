@@ -4,7 +4,7 @@ import {
   isNotFoundError,
 } from '@backstage-docr/plugin-docr-node';
 import type { RepositoryContents } from '../repositories/RepositoryCache';
-import type { GuardedResult, RunGuard } from './RunGuard';
+import { type GuardedResult, type RunGuard, listingPages } from './RunGuard';
 
 /**
  * Every repository's tags and manifests (with their blobs), listed now from DigitalOcean, not
@@ -20,6 +20,7 @@ export async function listRegistryNow(
   const listed = await guard.call(
     `listing the repositories of ${registryName}`,
     signal => client.listRepositories(registryName, { signal }),
+    listingPages,
   );
   if (listed.stoppedBy) return listed;
   const names = listed.value.map(r => r.name ?? '').sort();
@@ -35,6 +36,7 @@ export async function listRegistryNow(
           if (isNotFoundError(error)) return undefined;
           throw error;
         }),
+      listingPages,
     );
     if (manifests.stoppedBy) return manifests;
     if (!manifests.value) continue;
@@ -57,5 +59,6 @@ export function listTagsNow(
         if (isNotFoundError(error)) return undefined;
         throw error;
       }),
+    listingPages,
   );
 }
