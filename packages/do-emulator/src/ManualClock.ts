@@ -70,6 +70,30 @@ export class ManualClock {
     if (Number.isFinite(next)) this.moveTo(Math.max(this.ms, next));
   }
 
+  /**
+   * Waits for `work`, moving the clock to the next sleep's end whenever something sleeps, so its
+   * waits (pacing, Retry-After, backoff) pass at once but in order. For work whose sleeps mean
+   * nothing else is under way (an attempt's real-time timeout is not on the clock).
+   */
+  async passTimeUntil<T>(work: Promise<T>): Promise<T> {
+    let done = false;
+    const settled = work.then(
+      () => {
+        done = true;
+      },
+      () => {
+        done = true;
+      },
+    );
+    while (!done) {
+      await Promise.race([this.whenSleeping(), settled]);
+      // Sleeps started in the same turn all register before the earliest is woken.
+      await new Promise<void>(resolve => setImmediate(resolve));
+      if (!done) this.advanceToNextSleep();
+    }
+    return work;
+  }
+
   private moveTo(target: number): void {
     this.ms = target;
     const due = [...this.sleepers]

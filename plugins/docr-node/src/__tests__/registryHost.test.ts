@@ -4,7 +4,6 @@ import { RegistryHostClient } from '../registryHost/RegistryHostClient';
 import type { RegistryHostClientOptions } from '../registryHost/options';
 import { RegistryHostError } from '../registryHost/errors';
 import { ManualClock } from '@backstage-docr/do-emulator';
-import { runOnClock } from '../registryHost/runOnClock';
 import { capturingLogger } from './capturingLogger';
 import { ociPusher } from './ociPush';
 
@@ -39,7 +38,9 @@ describe("RegistryHostClient against the emulator's registry host", () => {
         if (typeof value !== 'function') return value;
         return (...args: unknown[]) => {
           const result = value.apply(target, args);
-          return result instanceof Promise ? runOnClock(clock, result) : result;
+          return result instanceof Promise
+            ? clock.passTimeUntil(result)
+            : result;
         };
       },
     });

@@ -52,18 +52,7 @@ describe('client resilience against the emulator with faults on', () => {
     });
   }
 
-  /** Runs `work`, moving the clock to each wait's end as soon as the client waits. */
-  async function withTimePassing<T>(work: Promise<T>): Promise<T> {
-    let done = false;
-    const result = work.finally(() => {
-      done = true;
-    });
-    while (!done) {
-      await Promise.race([clock.whenSleeping(), result.catch(() => {})]);
-      if (!done) clock.advanceToNextSleep();
-    }
-    return result;
-  }
+  const withTimePassing = <T>(work: Promise<T>) => clock.passTimeUntil(work);
 
   const statuses = (operationId: string) =>
     emulator.requests

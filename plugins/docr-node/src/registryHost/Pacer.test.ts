@@ -1,6 +1,5 @@
 import { Pacer } from './Pacer';
 import { ManualClock } from '@backstage-docr/do-emulator';
-import { runOnClock } from './runOnClock';
 
 describe('Pacer', () => {
   it('starts requests no closer than the rate allows', async () => {
@@ -11,8 +10,7 @@ describe('Pacer', () => {
       clock,
     });
     const starts: number[] = [];
-    await runOnClock(
-      clock,
+    await clock.passTimeUntil(
       Promise.all(
         Array.from({ length: 5 }, () =>
           pacer.run(async () => {
@@ -43,7 +41,7 @@ describe('Pacer', () => {
         running--;
       }),
     );
-    const all = runOnClock(clock, Promise.all(tasks));
+    const all = clock.passTimeUntil(Promise.all(tasks));
     const waitForRunning = async (count: number) => {
       while (releases.length < count) await new Promise(r => setImmediate(r));
     };
@@ -67,8 +65,7 @@ describe('Pacer', () => {
     });
     const pausedAt = clock.now();
     pacer.pauseFor(3_000);
-    const startedAt = await runOnClock(
-      clock,
+    const startedAt = await clock.passTimeUntil(
       pacer.run(async () => clock.now()),
     );
     expect(startedAt - pausedAt).toBe(3_000);
