@@ -287,6 +287,16 @@ export function describeRetentionReason(reason: RetentionReason): string {
     }
     case 'pushTimeUnknown':
       return UNKNOWN_PUSH_TIME_REASON;
+    case 'attachment': {
+      const subject = reason.subjectTag ?? reason.subjectDigest;
+      return reason.follows === 'kept'
+        ? `attached to ${subject}, which is kept`
+        : `attached to ${subject}, deleted with it`;
+    }
+    case 'unknownType':
+      return `type unknown, kept: ${reason.reason}`;
+    case 'unreadable':
+      return `could not be read, kept: ${reason.reason}`;
     default:
       return 'no rule selects tags of this repository';
   }

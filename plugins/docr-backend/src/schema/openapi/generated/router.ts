@@ -1748,8 +1748,63 @@ export const spec = {
           updatedAt: {
             type: 'string',
           },
+          image: {
+            $ref: '#/components/schemas/RepositoryTagImageView',
+          },
         },
         required: ['tag', 'digest', 'compressedSizeBytes', 'updatedAt'],
+      },
+      ManifestKind: {
+        type: 'string',
+        description:
+          'What a manifest is, as retention reads it through the registry host. `signature`, `attestation`, `sbom` and `referrer` are attached to a subject; `unknown` and `unreadable` are always kept.',
+        enum: [
+          'image',
+          'index',
+          'helm-chart',
+          'signature',
+          'attestation',
+          'sbom',
+          'referrer',
+          'unknown',
+          'unreadable',
+        ],
+      },
+      RepositoryTagImageView: {
+        type: 'object',
+        description:
+          "What the tag's manifest is, from the image graph the docr backend last read through the registry host; absent until it was read.",
+        properties: {
+          kind: {
+            $ref: '#/components/schemas/ManifestKind',
+          },
+          platforms: {
+            type: 'array',
+            description:
+              'The platforms of an index (`linux/arm64/v8`), empty for a single image.',
+            items: {
+              type: 'string',
+            },
+          },
+          signed: {
+            type: 'boolean',
+            description:
+              'A cosign signature or a signature referrer is attached to it.',
+          },
+          attested: {
+            type: 'boolean',
+            description: 'An attestation is attached to it.',
+          },
+          sbom: {
+            type: 'boolean',
+            description: 'An SBOM is attached to it.',
+          },
+          reason: {
+            type: 'string',
+            description: 'Why the kind is `unknown` or `unreadable`.',
+          },
+        },
+        required: ['kind', 'platforms', 'signed', 'attested', 'sbom'],
       },
       RepositoryTagPageView: {
         type: 'object',
@@ -1796,6 +1851,15 @@ export const spec = {
           {
             $ref: '#/components/schemas/RetentionReasonPushTimeUnknown',
           },
+          {
+            $ref: '#/components/schemas/RetentionReasonAttachment',
+          },
+          {
+            $ref: '#/components/schemas/RetentionReasonUnknownType',
+          },
+          {
+            $ref: '#/components/schemas/RetentionReasonUnreadable',
+          },
         ],
         discriminator: {
           propertyName: 'kind',
@@ -1807,6 +1871,9 @@ export const spec = {
             noRule: '#/components/schemas/RetentionReasonNoRule',
             pushTimeUnknown:
               '#/components/schemas/RetentionReasonPushTimeUnknown',
+            attachment: '#/components/schemas/RetentionReasonAttachment',
+            unknownType: '#/components/schemas/RetentionReasonUnknownType',
+            unreadable: '#/components/schemas/RetentionReasonUnreadable',
           },
         },
       },
@@ -1906,6 +1973,100 @@ export const spec = {
         },
         required: ['kind'],
       },
+      RetentionReasonAttachment: {
+        type: 'object',
+        description:
+          'A signature, attestation, SBOM or other referrer: it takes no keepNewest place and never ages out alone, it follows its subject (kept while the subject is kept, deleted with it).',
+        properties: {
+          kind: {
+            type: 'string',
+            enum: ['attachment'],
+          },
+          subjectDigest: {
+            type: 'string',
+          },
+          subjectTag: {
+            type: 'string',
+            description: 'A tag of the subject, when it has one.',
+          },
+          follows: {
+            type: 'string',
+            enum: ['kept', 'deleted'],
+          },
+        },
+        required: ['kind', 'subjectDigest', 'follows'],
+      },
+      RetentionReasonUnknownType: {
+        type: 'object',
+        description:
+          'The manifest (or a manifest of its closure) is of a type retention does not know; it is kept.',
+        properties: {
+          kind: {
+            type: 'string',
+            enum: ['unknownType'],
+          },
+          reason: {
+            type: 'string',
+          },
+        },
+        required: ['kind', 'reason'],
+      },
+      RetentionReasonUnreadable: {
+        type: 'object',
+        description:
+          "The manifest, a manifest of its closure or the repository's image graph could not be read through the registry host; it is kept.",
+        properties: {
+          kind: {
+            type: 'string',
+            enum: ['unreadable'],
+          },
+          reason: {
+            type: 'string',
+          },
+        },
+        required: ['kind', 'reason'],
+      },
+      RetentionClosureAttachmentView: {
+        type: 'object',
+        description:
+          "A signature, attestation, SBOM or referrer in a tag's closure.",
+        properties: {
+          kind: {
+            type: 'string',
+            description:
+              "The attachment's ManifestKind (signature, attestation, sbom, referrer).",
+          },
+          tag: {
+            type: 'string',
+            description:
+              "Its tag (cosign's `sha256-<hex>.sig`), absent for a referrer found by subject.",
+          },
+          digest: {
+            type: 'string',
+          },
+        },
+        required: ['kind', 'digest'],
+      },
+      RetentionTagClosureView: {
+        type: 'object',
+        description:
+          "What is kept or deleted with the tag, as one unit: an index's platform manifests and the attachments of any manifest of it.",
+        properties: {
+          platforms: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          attachments: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/RetentionClosureAttachmentView',
+            },
+          },
+        },
+        required: ['platforms', 'attachments'],
+      },
       RetentionTagPreviewView: {
         type: 'object',
         description:
@@ -1932,6 +2093,9 @@ export const spec = {
           reason: {
             type: 'string',
             description: 'The reasons in words, for people.',
+          },
+          closure: {
+            $ref: '#/components/schemas/RetentionTagClosureView',
           },
         },
         required: [
@@ -1967,7 +2131,7 @@ export const spec = {
       RetentionManifestKeptView: {
         type: 'object',
         description:
-          "An untagged manifest a rule's `untaggedManifestsOlderThan` applies to, kept because DigitalOcean gave no valid push time for it.",
+          "An untagged manifest a rule's `untaggedManifestsOlderThan` applies to, kept: DigitalOcean gave no valid push time for it, a kept index lists it, its subject is kept, or its type is unknown or it could not be read.",
         properties: {
           digest: {
             type: 'string',
@@ -2016,10 +2180,15 @@ export const spec = {
           untaggedManifestsKept: {
             type: 'array',
             description:
-              'Untagged manifests kept because their push time is unknown; absent when none.',
+              'Untagged manifests a rule would date, kept and why; absent when none.',
             items: {
               $ref: '#/components/schemas/RetentionManifestKeptView',
             },
+          },
+          unreadable: {
+            type: 'string',
+            description:
+              "Why the repository's image graph could not be read; nothing of the repository is deleted. Absent when it was read.",
           },
           estimatedFreedBytes: {
             type: 'integer',

@@ -4,6 +4,8 @@
 // From plugins/docr-backend/src/schema/openapi.yaml, by scripts/openapi/generate.mjs
 // (npm run generate:openapi).
 
+import type { RepositoryTagImageView } from './RepositoryTagImageView.model';
+
 /**
  * @public
  */
@@ -12,4 +14,5 @@ export type RepositoryTagView = {
   digest: string;
   compressedSizeBytes: number;
   updatedAt: string;
+  image?: RepositoryTagImageView;
 };

@@ -5,7 +5,7 @@
 // (npm run generate:openapi).
 
 /**
- * An untagged manifest a rule's `untaggedManifestsOlderThan` applies to, kept because DigitalOcean gave no valid push time for it.
+ * An untagged manifest a rule's `untaggedManifestsOlderThan` applies to, kept: DigitalOcean gave no valid push time for it, a kept index lists it, its subject is kept, or its type is unknown or it could not be read.
  * @public
  */
 export type RetentionManifestKeptView = {

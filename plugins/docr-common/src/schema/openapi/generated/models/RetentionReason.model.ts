@@ -4,11 +4,14 @@
 // From plugins/docr-backend/src/schema/openapi.yaml, by scripts/openapi/generate.mjs
 // (npm run generate:openapi).
 
+import type { RetentionReasonAttachment } from './RetentionReasonAttachment.model';
 import type { RetentionReasonNewest } from './RetentionReasonNewest.model';
 import type { RetentionReasonNoRule } from './RetentionReasonNoRule.model';
 import type { RetentionReasonProtected } from './RetentionReasonProtected.model';
 import type { RetentionReasonPushTimeUnknown } from './RetentionReasonPushTimeUnknown.model';
 import type { RetentionReasonSelected } from './RetentionReasonSelected.model';
+import type { RetentionReasonUnknownType } from './RetentionReasonUnknownType.model';
+import type { RetentionReasonUnreadable } from './RetentionReasonUnreadable.model';
 import type { RetentionReasonYounger } from './RetentionReasonYounger.model';
 
 /**
@@ -21,4 +24,7 @@ export type RetentionReason =
   | RetentionReasonYounger
   | RetentionReasonSelected
   | RetentionReasonNoRule
-  | RetentionReasonPushTimeUnknown;
+  | RetentionReasonPushTimeUnknown
+  | RetentionReasonAttachment
+  | RetentionReasonUnknownType
+  | RetentionReasonUnreadable;

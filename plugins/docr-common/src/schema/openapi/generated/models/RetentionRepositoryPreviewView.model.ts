@@ -18,9 +18,13 @@ export type RetentionRepositoryPreviewView = {
   keep: Array<RetentionTagPreviewView>;
   untaggedManifestsToDelete: Array<RetentionManifestPreviewView>;
   /**
-   * Untagged manifests kept because their push time is unknown; absent when none.
+   * Untagged manifests a rule would date, kept and why; absent when none.
    */
   untaggedManifestsKept?: Array<RetentionManifestKeptView>;
+  /**
+   * Why the repository's image graph could not be read; nothing of the repository is deleted. Absent when it was read.
+   */
+  unreadable?: string;
   /**
    * The bytes of the blobs freed that only this repository's deleted manifests reference.
    */

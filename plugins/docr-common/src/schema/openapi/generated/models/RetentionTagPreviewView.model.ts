@@ -5,6 +5,7 @@
 // (npm run generate:openapi).
 
 import type { RetentionReason } from './RetentionReason.model';
+import type { RetentionTagClosureView } from './RetentionTagClosureView.model';
 
 /**
  * A tag in the retention preview, with why it is deleted or kept.
@@ -20,4 +21,5 @@ export type RetentionTagPreviewView = {
    * The reasons in words, for people.
    */
   reason: string;
+  closure?: RetentionTagClosureView;
 };
