@@ -1,10 +1,11 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { DoEmulator } from '@backstage-docr/do-emulator';
+import { DoEmulator, ManualClock } from '@backstage-docr/do-emulator';
 import type { RetentionRule } from '@backstage-docr/plugin-docr-common';
 import { planDeletions } from './plan';
 import {
   CI_RULES,
   DAY,
+  FAST,
   NOW,
   REGISTRY,
   deleteRequests,
@@ -192,8 +193,11 @@ describe('RetentionRunner: restarts, 429 storms and failures', () => {
     async databaseId => {
       const knex = await databases.init(databaseId);
       await migrate(knex);
-      // DigitalOcean's limit cut to 25 calls a second, on the real clock; 429s say retry-after.
+      // DigitalOcean's limit cut to 25 calls a second; 429s say retry-after. The emulator, the
+      // client and the runner share one clock, which moves only while they wait.
+      const clock = new ManualClock(NOW);
       const emulator = await DoEmulator.start({
+        clock: clock.now,
         seed: {
           account: { subscriptionTier: 'professional' },
           registries: [
@@ -215,9 +219,10 @@ describe('RetentionRunner: restarts, 429 storms and failures', () => {
         const rules: RetentionRule[] = [
           { keepNewest: 10, protectSemver: true, protect: ['latest'] },
         ];
-        const now = () => new Date();
+        const now = () => new Date(clock.now());
+        const client = emulatorClient(emulator, undefined, clock);
         const expected = planDeletions(
-          await listNow(emulatorClient(emulator)),
+          await clock.passTimeUntil(listNow(client)),
           rules,
           now(),
         );
@@ -232,15 +237,20 @@ describe('RetentionRunner: restarts, 429 storms and failures', () => {
           operationId: 'registries_delete_repositoryTag',
         });
         emulator.requests.reset();
-        const started = Date.now();
-        const { runner, logger } = makeRunner(knex, emulatorClient(emulator));
-        const summary = await runner.run(
-          request(OCCURRENCE, rules, {
-            now,
-            deadline: new Date(Date.now() + 3_600_000),
-          }),
+        const started = clock.now();
+        const { runner, logger } = makeRunner(knex, client, {
+          ...FAST,
+          sleep: clock.sleep,
+        });
+        const summary = await clock.passTimeUntil(
+          runner.run(
+            request(OCCURRENCE, rules, {
+              now,
+              deadline: new Date(started + 3_600_000),
+            }),
+          ),
         );
-        const elapsedMs = Date.now() - started;
+        const elapsedMs = clock.now() - started;
 
         expect(summary).toMatchObject({
           deleted: expected.deletions.length,

@@ -1,6 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import {
   DoEmulator,
+  ManualClock,
   ciHistorySeedPath,
   loadSeedFile,
 } from '@backstage-docr/do-emulator';
@@ -38,16 +39,21 @@ export const FAST: RetentionRunnerOptions = {
   },
 };
 
-/** A client of the emulator; `onRequest` sees each request before it is sent. */
+/**
+ * A client of the emulator; `onRequest` sees each request before it is sent; its waits run on
+ * `clock` when given.
+ */
 export function emulatorClient(
   emulator: DoEmulator,
   onRequest?: (request: Request) => void | Promise<void>,
+  clock?: ManualClock,
 ) {
   return new DigitalOceanClient({
     token: 'test',
     apiUrl: emulator.url,
     baseBackoffMs: 1,
     maxRateLimitWaitMs: 5_000,
+    clock,
     fetch: async (input, init) => {
       await onRequest?.(new Request(input as string, init));
       return fetch(input, init);
