@@ -34,7 +34,8 @@ export type Portal = Awaited<ReturnType<typeof startPortal>>;
 
 /**
  * The test organisation: which groups each user is a member of. The DigitalOcean entities are
- * owned by group:default/platform (the provider's owner below).
+ * owned by group:default/platform (the provider's owner below), unless a test gives an account
+ * to another team (`owners`).
  */
 export const USERS = {
   /** mockCredentials' default user, the one the api helper acts as: a platform member. */
@@ -109,7 +110,11 @@ export async function startPortal(options: {
   scaffolderConfig?: object;
   /** More DigitalOcean accounts (each its own emulator), read by the catalog too. */
   accounts?: { id: string; apiUrl: string }[];
+  /** The group owning each account's entities (default: group:default/platform). */
+  owners?: Record<string, string>;
 }) {
+  const ownerOf = (account: string) =>
+    options.owners?.[account] ?? 'group:default/platform';
   const accounts = options.accounts ?? [];
   const backend = await startTestBackend({
     features: [
@@ -175,11 +180,11 @@ export async function startPortal(options: {
             ],
             providers: {
               digitalocean: {
-                default: { owner: 'group:default/platform' },
+                default: { owner: ownerOf('default') },
                 ...Object.fromEntries(
                   accounts.map(a => [
                     a.id,
-                    { account: a.id, owner: 'group:default/platform' },
+                    { account: a.id, owner: ownerOf(a.id) },
                   ]),
                 ),
               },
@@ -266,21 +271,32 @@ export async function startPortal(options: {
     };
   }
 
-  /** Asks the catalog to read DigitalOcean now, and waits for the registry's entity. */
-  async function waitForRegistryEntity(
-    registryName: string,
-    namespace = 'default',
-  ) {
+  /** Asks the catalog to read DigitalOcean now (every 25 polls), and waits for the entity. */
+  async function waitForEntity(kindNamespaceName: string) {
     let polls = 0;
     return waitFor(
       async () => {
         if (polls++ % 25 === 0)
           await api.post('/api/catalog/digitalocean/refresh', {});
-        return api.get(
-          `/api/catalog/entities/by-name/resource/${namespace}/docr-${registryName}`,
-        );
+        return api.get(`/api/catalog/entities/by-name/${kindNamespaceName}`);
       },
       res => res.status === 200,
+    );
+  }
+
+  /** Asks the catalog to read DigitalOcean now, and waits for the registry's entity. */
+  async function waitForRegistryEntity(
+    registryName: string,
+    namespace = 'default',
+  ) {
+    return waitForEntity(`resource/${namespace}/docr-${registryName}`);
+  }
+
+  // Creating a registry in an account is a permission on the account's subscription entity: a
+  // portal is ready once the catalog has every account's.
+  for (const account of ['default', ...accounts.map(a => a.id)]) {
+    await waitForEntity(
+      `resource/${account}/do-registry-subscription-${account}`,
     );
   }
 

@@ -1,8 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
-  docrPolicyUpdatePermission,
-  docrRegistryCreatePermission,
   registryEntityRef,
   registryServerUrl,
 } from '@backstage-docr/plugin-docr-common';
@@ -11,6 +9,7 @@ import type { BackstageApis } from '../services/backstageApis';
 import type { InitiatorPermissions } from '../services/initiatorPermissions';
 import { examples } from './createRegistry.examples';
 import { RegistryPlanError, planRegistry } from './planRegistry';
+import { rightsForRegistryPlan } from './registryRights';
 import {
   describePolicy,
   describePolicyStep,
@@ -24,10 +23,13 @@ import {
  * backend and refreshes the catalog. Every change is a checkpoint, so a retried task resumes
  * where it stopped; a registry that exists with the same settings is left as it is.
  *
- * It acts as the user who ran the template: creating needs `docr.registry.create`; an existing
- * registry (one this task did not create) is adopted only when the user holds
- * `docr.policy.update` on its catalog entity, checked before anything changes; the docr backend
- * and the catalog are called with the user's credentials.
+ * It acts as the user who ran the template, and checks before anything changes (a dry run
+ * lists what would be refused): creating needs `docr.registry.create` and starting or raising
+ * the tier `docr.subscription.update`, both on the account's subscription entity; adopting an
+ * existing registry (one this task did not create) `docr.policy.update` on its entity; each DOKS
+ * cluster `docr.cluster.integrate` on the cluster's entity. Before DigitalOcean creates the
+ * registry, the docr backend records the user as its creator, whose first policy it then accepts;
+ * the docr backend and the catalog are called with the user's credentials.
  */
 export function createRegistryAction(options: {
   clients: DigitalOceanClients;
@@ -174,24 +176,10 @@ export function createRegistryAction(options: {
               fn: async () => false,
             })
           : false;
-      if (!plan.exists || createdByThisTask || plan.upgradeFrom) {
-        await options.permissions.assertAllowed(
-          credentials,
-          docrRegistryCreatePermission,
-          plan.exists
-            ? `finish creating registry ${name}`
-            : `create registry ${name}`,
-        );
-      }
-      if (plan.exists && !createdByThisTask) {
-        await options.permissions.assertAllowedOnRegistry(
-          credentials,
-          docrPolicyUpdatePermission,
-          name,
-          `adopt the existing registry ${name} (set its GC policy${plan.clustersToIntegrate.length ? ', integrate it with DOKS clusters' : ''})`,
-          account,
-        );
-      }
+      await options.permissions.assertAllAllowed(
+        credentials,
+        rightsForRegistryPlan(plan, { account, createdByThisTask }),
+      );
       const storedPolicy = plan.exists
         ? await options.apis.getStoredGcPolicy(name, credentials, account)
         : undefined;
@@ -233,6 +221,9 @@ export function createRegistryAction(options: {
         );
       }
 
+      // Before any change: the docr backend then takes the first policy from this user only.
+      if (!plan.exists)
+        await options.apis.recordCreation(name, credentials, account);
       if (plan.upgradeFrom) {
         await ctx.checkpoint({
           key: `docr.subscription.${plan.tier}`,

@@ -1,7 +1,12 @@
 import { InputError, NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import yaml from 'yaml';
-import { docrPolicyUpdatePermission } from '@backstage-docr/plugin-docr-common';
+import {
+  clusterEntityRef,
+  docrClusterIntegratePermission,
+  docrPolicyUpdatePermission,
+  registryEntityRef,
+} from '@backstage-docr/plugin-docr-common';
 import type { DigitalOceanClients } from '../services/DigitalOceanClients';
 import type { InitiatorPermissions } from '../services/initiatorPermissions';
 import { describeUnknownClusters, resolveClusters } from './clusters';
@@ -9,8 +14,9 @@ import { describeUnknownClusters, resolveClusters } from './clusters';
 /**
  * `digitalocean:registry:integrate-doks`: gives DOKS clusters pull access to a registry (or takes
  * it away). Idempotent: only clusters whose state differs are changed, and reported. Changing
- * anything needs `docr.policy.update` on the registry's catalog entity, checked with the
- * credentials of the user who ran the template before any change (also in a dry run).
+ * anything needs `docr.policy.update` on the registry's catalog entity and
+ * `docr.cluster.integrate` on each changed cluster's, checked with the credentials of the user
+ * who ran the template before any change (also in a dry run, which lists every refusal).
  */
 export function integrateDoksAction(options: {
   clients: DigitalOceanClients;
@@ -101,12 +107,21 @@ export function integrateDoksAction(options: {
         );
         return;
       }
-      await options.permissions.assertAllowedOnRegistry(
+      const { account } = ctx.input;
+      await options.permissions.assertAllAllowed(
         await ctx.getInitiatorCredentials(),
-        docrPolicyUpdatePermission,
-        registryName,
-        `${verb} registry ${registryName} ${remove ? 'from' : 'to'} DOKS clusters`,
-        ctx.input.account,
+        [
+          {
+            permission: docrPolicyUpdatePermission,
+            resourceRef: registryEntityRef(registryName, account),
+            reason: `${verb} registry ${registryName} ${remove ? 'from' : 'to'} DOKS clusters`,
+          },
+          ...changed.map(c => ({
+            permission: docrClusterIntegratePermission,
+            resourceRef: clusterEntityRef(c.name, account),
+            reason: `${verb} registry ${registryName} ${remove ? 'from' : 'to'} DOKS cluster ${c.name}`,
+          })),
+        ],
       );
       if (ctx.isDryRun) {
         ctx.logger.info(

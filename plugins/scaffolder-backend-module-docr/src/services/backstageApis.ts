@@ -155,6 +155,41 @@ export class BackstageApis {
     return true;
   }
 
+  /**
+   * Records in the docr backend that the registry is created for the user, before DigitalOcean
+   * creates it: that user alone may then store its first policy. Throws (before any change) when
+   * the docr backend refuses; a backend without the docr plugin records nothing.
+   */
+  async recordCreation(
+    registryName: string,
+    credentials: BackstageCredentials,
+    account?: string,
+  ): Promise<void> {
+    const prefix = account ? `/accounts/${encodeURIComponent(account)}` : '';
+    const response = await this.call(
+      credentials,
+      'docr',
+      'POST',
+      `${prefix}/registries/${encodeURIComponent(registryName)}/creation`,
+      {},
+    );
+    if (
+      response.status === 404 &&
+      !(await response.clone().text()).includes('account')
+    ) {
+      this.logger.warn(
+        'The docr backend is not installed, so the creator of the registry was not recorded',
+      );
+      return;
+    }
+    if (!response.ok) {
+      const error = await ResponseError.fromResponse(response);
+      throw new Error(
+        `The docr backend did not record the creation of registry ${registryName} (${error.message}); nothing was changed`,
+      );
+    }
+  }
+
   /** Asks the catalog to re-read DigitalOcean now, so the new registry appears within seconds. */
   async refreshCatalog(credentials: BackstageCredentials): Promise<void> {
     try {

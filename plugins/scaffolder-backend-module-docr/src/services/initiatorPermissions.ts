@@ -5,10 +5,18 @@ import type {
 import { NotAllowedError } from '@backstage/errors';
 import {
   AuthorizeResult,
-  BasicPermission,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import { registryEntityRef } from '@backstage-docr/plugin-docr-common';
+
+/** A permission an action needs on one catalog entity, and what for (named when refused). */
+export interface RequiredRight {
+  permission: ResourcePermission<'catalog-entity'>;
+  /** The entity it is checked on: a registry's, an account's subscription's, a cluster's. */
+  resourceRef: string;
+  /** What the action would do with it, e.g. "create registry acme-apps". */
+  reason: string;
+}
 
 /**
  * Permission checks the actions make themselves, with the credentials of the user who ran the
@@ -17,20 +25,36 @@ import { registryEntityRef } from '@backstage-docr/plugin-docr-common';
 export class InitiatorPermissions {
   constructor(private readonly permissions: PermissionsService) {}
 
-  /** Throws a NotAllowedError naming the permission unless the user holds it. */
-  async assertAllowed(
+  /**
+   * Throws a NotAllowedError naming each refused permission and its entity unless the user holds
+   * them all; asks the permission framework once for all of them, so a refusal (in a dry run
+   * too) lists everything that would fail, not only the first.
+   */
+  async assertAllAllowed(
     credentials: BackstageCredentials,
-    permission: BasicPermission,
-    reason: string,
+    rights: RequiredRight[],
   ): Promise<void> {
-    const [decision] = await this.permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed: ${describe(credentials)} lacks the permission ${permission.name} needed to ${reason}; nothing was changed`,
-      );
-    }
+    if (!rights.length) return;
+    const decisions = await this.permissions.authorize(
+      rights.map(({ permission, resourceRef }) => ({
+        permission,
+        resourceRef,
+      })),
+      { credentials },
+    );
+    const refused = rights.filter(
+      (_, i) => decisions[i].result !== AuthorizeResult.ALLOW,
+    );
+    if (!refused.length) return;
+    const who = describe(credentials);
+    throw new NotAllowedError(
+      `${refused
+        .map(
+          r =>
+            `Not allowed: ${who} lacks the permission ${r.permission.name} on ${r.resourceRef} needed to ${r.reason}`,
+        )
+        .join('; ')}; nothing was changed`,
+    );
   }
 
   /**
@@ -44,16 +68,13 @@ export class InitiatorPermissions {
     reason: string,
     account?: string,
   ): Promise<void> {
-    const resourceRef = registryEntityRef(registryName, account);
-    const [decision] = await this.permissions.authorize(
-      [{ permission, resourceRef }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed: ${describe(credentials)} lacks the permission ${permission.name} on ${resourceRef} needed to ${reason}; nothing was changed`,
-      );
-    }
+    await this.assertAllAllowed(credentials, [
+      {
+        permission,
+        resourceRef: registryEntityRef(registryName, account),
+        reason,
+      },
+    ]);
   }
 }
 
