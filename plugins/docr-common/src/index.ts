@@ -12,6 +12,7 @@ export {
   MAX_RETENTION_RULES,
   retentionRuleSchema,
   retentionSchema,
+  ruleAppliesTo,
 } from './retention';
 export * from './retentionSelection';
 export * from './gcWindows';

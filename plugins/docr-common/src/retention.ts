@@ -226,7 +226,11 @@ export function isSemverTag(tag: string): boolean {
   return SEMVER.test(tag);
 }
 
-/** Whether the rule applies to the repository. */
+/**
+ * Whether the rule applies to the repository.
+ *
+ * @public
+ */
 export function ruleAppliesTo(
   rule: RetentionRule,
   repository: string,
