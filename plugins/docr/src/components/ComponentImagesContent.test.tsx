@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
@@ -89,6 +89,32 @@ describe('a Component’s images', () => {
       'href',
       '/catalog/default/resource/docr-acme-prod',
     );
+  });
+
+  it('shows what each image is: its platforms and that it is signed, attested, with an SBOM', async () => {
+    const image = {
+      kind: 'index' as const,
+      platforms: ['linux/amd64', 'linux/arm64'],
+      signed: true,
+      attested: true,
+      sbom: true,
+    };
+    await render(
+      component({ 'digitalocean.com/container-repository': 'acme-prod/web' }),
+      jest.fn(async () => ({
+        ...tags,
+        items: [{ ...tags.items[0], image }],
+      })),
+    );
+    const summary = await screen.findByTestId('image-sha-4f2a91c');
+    for (const label of [
+      'linux/amd64',
+      'linux/arm64',
+      'signed',
+      'attested',
+      'SBOM',
+    ])
+      expect(within(summary).getByText(label)).toBeInTheDocument();
   });
 
   it('says which annotation is missing, without asking the docr backend', async () => {

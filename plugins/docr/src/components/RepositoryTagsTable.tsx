@@ -1,4 +1,4 @@
-import { makeStyles } from '@material-ui/core';
+import { Typography, makeStyles } from '@material-ui/core';
 import { CopyTextButton, TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import type { RepositoryTagView } from '@backstage-docr/plugin-docr-common';
@@ -6,26 +6,50 @@ import { DocrRegistryRef, docrApiRef } from '../api';
 import { useCachedListing } from '../hooks/useCachedListing';
 import { ListingTable } from './ListingTable';
 import { formatBytes, formatTime } from './format';
+import { isAttachment, pullCommand, shortDigest } from './imageGraph';
+import { TagImageSummary } from './TagImageSummary';
 
 const useStyles = makeStyles({
   code: { fontFamily: 'monospace', fontSize: '0.85rem' },
 });
 
-/** sha256:0123456789abcdef… → sha256:0123456789ab */
-export function shortDigest(digest: string): string {
-  const [algorithm, hex] = digest.split(':');
-  return hex ? `${algorithm}:${hex.slice(0, 12)}` : digest;
+/** How a tag is pulled: helm for a chart, docker for an image; an attachment goes with its image. */
+function PullCell(props: {
+  registry: string;
+  repository: string;
+  tag: RepositoryTagView;
+}) {
+  const classes = useStyles();
+  const kind = props.tag.image?.kind;
+  if (isAttachment(kind)) {
+    return (
+      <Typography variant="caption" color="textSecondary">
+        pulled with the image it is attached to
+      </Typography>
+    );
+  }
+  const command = pullCommand(
+    props.registry,
+    props.repository,
+    props.tag.tag,
+    kind,
+  );
+  return (
+    <>
+      <span className={classes.code}>{command}</span>
+      <CopyTextButton
+        text={command}
+        tooltipText="Command copied"
+        aria-label={`Copy ${command}`}
+      />
+    </>
+  );
 }
 
-export function pullCommand(
-  registry: string,
-  repository: string,
-  tag: string,
-): string {
-  return `docker pull registry.digitalocean.com/${registry}/${repository}:${tag}`;
-}
-
-/** A repository's tags, newest first, each with the command that pulls it. */
+/**
+ * A repository's tags, newest first: what each is (platforms, signed, attested, SBOM, Helm chart,
+ * attachment) and the command that pulls it.
+ */
 export function RepositoryTagsTable(props: {
   registry: DocrRegistryRef;
   repository: string;
@@ -41,6 +65,10 @@ export function RepositoryTagsTable(props: {
   const columns: TableColumn<RepositoryTagView>[] = [
     { title: 'Tag', field: 'tag' },
     {
+      title: 'Image',
+      render: tag => <TagImageSummary tag={tag.tag} image={tag.image} />,
+    },
+    {
       title: 'Digest',
       render: tag => (
         <span className={classes.code} title={tag.digest}>
@@ -55,19 +83,9 @@ export function RepositoryTagsTable(props: {
     { title: 'Pushed at', render: tag => formatTime(tag.updatedAt) },
     {
       title: 'Pull',
-      render: tag => {
-        const command = pullCommand(name, repository, tag.tag);
-        return (
-          <>
-            <span className={classes.code}>{command}</span>
-            <CopyTextButton
-              text={command}
-              tooltipText="Command copied"
-              aria-label={`Copy ${command}`}
-            />
-          </>
-        );
-      },
+      render: tag => (
+        <PullCell registry={name} repository={repository} tag={tag} />
+      ),
     },
   ];
 

@@ -1,0 +1,139 @@
+import { screen, within } from '@testing-library/react';
+import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import type {
+  RepositoryTagImageView,
+  RepositoryTagView,
+} from '@backstage-docr/plugin-docr-common';
+import { DocrApi, docrApiRef } from '../api';
+import { RepositoryTagsTable } from './RepositoryTagsTable';
+
+const MIB = 1024 ** 2;
+const SUBJECT_HEX = `0123456789ab${'c'.repeat(52)}`;
+
+const image = (
+  fields: Partial<RepositoryTagImageView>,
+): RepositoryTagImageView => ({
+  kind: 'image',
+  platforms: [],
+  signed: false,
+  attested: false,
+  sbom: false,
+  ...fields,
+});
+
+const tag = (
+  name: string,
+  fields: Partial<RepositoryTagImageView> | undefined,
+) => ({
+  tag: name,
+  digest: `sha256:${name.length}${'e'.repeat(63)}`,
+  compressedSizeBytes: 12 * MIB,
+  updatedAt: '2026-11-23T09:00:00Z',
+  image: fields && image(fields),
+});
+
+async function render(repository: string, items: RepositoryTagView[]) {
+  const api = {
+    listTags: jest.fn(async () => ({
+      items,
+      totalCount: items.length,
+      fetchedAt: '2026-11-23T10:00:00Z',
+    })),
+  } as unknown as DocrApi;
+  await renderInTestApp(
+    <TestApiProvider apis={[[docrApiRef, api]]}>
+      <RepositoryTagsTable
+        registry={{ name: 'acme-prod' }}
+        repository={repository}
+      />
+    </TestApiProvider>,
+  );
+}
+
+const rowOf = async (text: string) =>
+  (await screen.findByText(text, { selector: 'td' })).closest('tr')!;
+
+describe('what each tag of a repository is', () => {
+  it('shows a multi-arch tag’s platforms and what is attached to an image', async () => {
+    await render('gateway', [
+      tag('1.4.0', {
+        kind: 'index',
+        platforms: ['linux/amd64', 'linux/arm64'],
+        signed: true,
+        attested: true,
+        sbom: true,
+      }),
+      tag('0.9.0', {}),
+    ]);
+    const multiArch = await rowOf('1.4.0');
+    expect(within(multiArch).getByText('linux/amd64')).toBeInTheDocument();
+    expect(within(multiArch).getByText('linux/arm64')).toBeInTheDocument();
+    expect(within(multiArch).getByText('signed')).toBeInTheDocument();
+    expect(within(multiArch).getByText('attested')).toBeInTheDocument();
+    expect(within(multiArch).getByText('SBOM')).toBeInTheDocument();
+    expect(
+      within(multiArch).getByText(
+        'docker pull registry.digitalocean.com/acme-prod/gateway:1.4.0',
+      ),
+    ).toBeInTheDocument();
+    const plain = await rowOf('0.9.0');
+    expect(within(plain).queryByText('signed')).not.toBeInTheDocument();
+    expect(within(plain).queryByText('SBOM')).not.toBeInTheDocument();
+  });
+
+  it('shows a Helm chart as a chart, pulled with helm', async () => {
+    await render('charts/gateway', [tag('1.4.0', { kind: 'helm-chart' })]);
+    const row = await rowOf('1.4.0');
+    expect(within(row).getByText('Helm chart')).toBeInTheDocument();
+    expect(
+      within(row).getByText(
+        'helm pull oci://registry.digitalocean.com/acme-prod/charts/gateway --version 1.4.0',
+      ),
+    ).toBeInTheDocument();
+    expect(within(row).queryByText(/^docker pull/)).not.toBeInTheDocument();
+  });
+
+  it('marks signature and attestation tags as attachments of their subject, with nothing to pull', async () => {
+    await render('payments', [
+      tag(`sha256-${SUBJECT_HEX}.sig`, { kind: 'signature' }),
+      tag(`sha256-${SUBJECT_HEX}.att`, { kind: 'attestation' }),
+    ]);
+    const signature = await rowOf(`sha256-${SUBJECT_HEX}.sig`);
+    expect(
+      within(signature).getByText('attachment: signature'),
+    ).toBeInTheDocument();
+    expect(
+      within(signature).getByText('signature of sha256:0123456789ab'),
+    ).toBeInTheDocument();
+    expect(
+      within(signature).getByText('pulled with the image it is attached to'),
+    ).toBeInTheDocument();
+    const attestation = await rowOf(`sha256-${SUBJECT_HEX}.att`);
+    expect(
+      within(attestation).getByText('attachment: attestation'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/^docker pull/)).not.toBeInTheDocument();
+  });
+
+  it('says when a manifest’s type is unknown or it could not be read, with the reason', async () => {
+    await render('tools', [
+      tag('wasm', {
+        kind: 'unknown',
+        reason: 'artifactType application/vnd.wasm.config.v0+json',
+      }),
+      tag('broken', { kind: 'unreadable', reason: 'MANIFEST_UNKNOWN' }),
+      tag('fresh', undefined),
+    ]);
+    expect(
+      within(await rowOf('wasm')).getByText(
+        'Type unknown: artifactType application/vnd.wasm.config.v0+json',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(await rowOf('broken')).getByText('Unreadable: MANIFEST_UNKNOWN'),
+    ).toBeInTheDocument();
+    expect(
+      within(await rowOf('fresh')).getByText('not read yet'),
+    ).toBeInTheDocument();
+  });
+});
