@@ -1,7 +1,10 @@
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
-import type { RetentionPreviewView } from '@backstage-docr/plugin-docr-common';
+import type {
+  RetentionPreviewView,
+  RetentionTagPreviewView,
+} from '@backstage-docr/plugin-docr-common';
 import { DocrApi, docrApiRef } from '../api';
 import { RetentionPreviewCard, describeRule } from './RetentionPreviewCard';
 
@@ -205,6 +208,101 @@ describe('the retention preview on the Repositories tab', () => {
     expect(await screen.findByTestId('retention-summary')).toHaveTextContent(
       'No retention rules: every tag is kept.',
     );
+  });
+
+  it('shows each tag’s closure, and why its attachments and the manifests it cannot tell are kept', async () => {
+    const subjectHex = `0123456789ab${'c'.repeat(52)}`;
+    const kept = (
+      tag: string,
+      fields: Partial<RetentionTagPreviewView>,
+    ): RetentionTagPreviewView => ({
+      tag,
+      digest: `sha256:${tag.length}${'f'.repeat(63)}`,
+      updatedAt: '2026-11-20T10:00:00Z',
+      compressedSizeBytes: MIB,
+      reason: '',
+      reasons: [],
+      ...fields,
+    });
+    const web = preview.repositories[0];
+    await render(async () => ({
+      ...preview,
+      repositories: [
+        {
+          ...web,
+          delete: [
+            {
+              ...web.delete[0],
+              closure: {
+                platforms: ['linux/amd64', 'linux/arm64'],
+                attachments: [],
+              },
+            },
+          ],
+          keep: [
+            kept('v1.4.0', {
+              reasons: [{ kind: 'protected', rule: 0, pattern: 'semver' }],
+              closure: {
+                platforms: [],
+                attachments: [
+                  {
+                    kind: 'signature',
+                    tag: `sha256-${subjectHex}.sig`,
+                    digest: 'sha256:51',
+                  },
+                ],
+              },
+            }),
+            kept(`sha256-${subjectHex}.sig`, {
+              reasons: [
+                {
+                  kind: 'attachment',
+                  subjectDigest: `sha256:${subjectHex}`,
+                  subjectTag: 'v1.4.0',
+                  follows: 'kept',
+                },
+              ],
+            }),
+            kept('wasm', {
+              reasons: [{ kind: 'unknownType', reason: 'artifactType x/y' }],
+            }),
+          ],
+        },
+      ],
+    }));
+    const deleted = await screen.findByTestId('closure-web-sha-0a1b2c3');
+    expect(within(deleted).getByText('linux/arm64')).toBeInTheDocument();
+    expect(
+      within(deleted).getByText('platforms: deleted with it'),
+    ).toBeInTheDocument();
+    expect(
+      within(screen.getByTestId('closure-web-v1.4.0')).getByText(
+        `signature sha256-${subjectHex}.sig: kept with it`,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('rule 1 protects semantic versions'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('signature of v1.4.0: kept with it'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('kept: type unknown (artifactType x/y)'),
+    ).toBeInTheDocument();
+  });
+
+  it('says which repository’s images could not be read, and that nothing of it is deleted', async () => {
+    await render(async () => ({
+      ...preview,
+      repositories: [
+        { ...preview.repositories[0], unreadable: 'registry host: HTTP 503' },
+      ],
+    }));
+    expect(
+      await screen.findByText(
+        'web: its images could not be read (registry host: HTTP 503); nothing of it is deleted.',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('describes a rule in words', () => {

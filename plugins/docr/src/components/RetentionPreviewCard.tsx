@@ -5,18 +5,16 @@ import {
   InfoCard,
   Progress,
   ResponseErrorPanel,
-  Table,
-  TableColumn,
 } from '@backstage/core-components';
 import {
   docrPolicyUpdatePermission,
   type RetentionRule,
-  type RetentionTagPreviewView,
 } from '@backstage-docr/plugin-docr-common';
 import type { DocrRegistryRef } from '../api';
 import { useRetentionPreview } from '../hooks/useRetentionPreview';
-import { formatBytes, formatTime } from './format';
+import { formatBytes } from './format';
 import { RetentionRulesDialog } from './RetentionRulesDialog';
+import { RetentionTagsTable, retentionRows } from './RetentionTagsTable';
 
 const SOURCE: Record<string, string> = {
   config: 'managed by app-config',
@@ -39,8 +37,6 @@ export function describeRule(rule: RetentionRule): string {
     : 'every repository';
   return `${scope}: ${parts.join('; ')}`;
 }
-
-type Row = RetentionTagPreviewView & { repository: string };
 
 /** "Edit rules" for those allowed docr.policy.update on the registry's entity. */
 function EditRules(props: {
@@ -93,19 +89,9 @@ function EditRules(props: {
   );
 }
 
-const columns: TableColumn<Row>[] = [
-  { title: 'Repository', field: 'repository' },
-  { title: 'Tag', field: 'tag' },
-  { title: 'Pushed at', render: row => formatTime(row.updatedAt) },
-  {
-    title: 'Compressed size',
-    render: row => formatBytes(row.compressedSizeBytes),
-  },
-  { title: 'Why', field: 'reason' },
-];
-
 /**
- * What the registry's retention rules would delete now, and why; nothing is deleted from here.
+ * What the registry's retention rules would delete now and what they keep, with what goes with
+ * each tag (platforms, attachments), and why; nothing is deleted from here.
  * The estimate is what a garbage collection would free afterwards (blobs nothing kept uses).
  */
 export function RetentionPreviewCard(props: {
@@ -155,9 +141,8 @@ export function RetentionPreviewCard(props: {
       </InfoCard>
     );
   }
-  const rows: Row[] = value.repositories.flatMap(r =>
-    r.delete.map(tag => ({ ...tag, repository: r.name })),
-  );
+  const deleted = retentionRows(value.repositories, 'delete');
+  const kept = retentionRows(value.repositories, 'keep');
   return (
     <InfoCard
       title="Retention"
@@ -178,18 +163,24 @@ export function RetentionPreviewCard(props: {
         garbage collection afterwards frees at least{' '}
         {formatBytes(value.estimatedFreedBytes)}.
       </Typography>
-      {rows.length > 0 && (
-        <Table<Row>
+      {value.repositories
+        .filter(repository => repository.unreadable)
+        .map(repository => (
+          <Typography key={repository.name} variant="body2" color="error">
+            {repository.name}: its images could not be read (
+            {repository.unreadable}); nothing of it is deleted.
+          </Typography>
+        ))}
+      {deleted.length > 0 && (
+        <RetentionTagsTable
           title="Tags the rules would delete"
-          options={{
-            paging: true,
-            pageSize: 10,
-            search: true,
-            padding: 'dense',
-          }}
-          columns={columns}
-          data={rows}
+          rows={deleted}
         />
+      )}
+      {kept.length > 0 && (
+        <Box mt={2}>
+          <RetentionTagsTable title="Tags kept, and why" rows={kept} />
+        </Box>
       )}
     </InfoCard>
   );
