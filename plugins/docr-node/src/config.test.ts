@@ -82,7 +82,7 @@ describe('DigitalOceanAccounts', () => {
     );
   });
 
-  it('needs a token for an emulator URL the config does not declare (finding 6)', () => {
+  it('needs a token for an emulator URL the config does not declare', () => {
     // Before: any apiUrl other than DigitalOcean's was taken for an emulator and needed no token,
     // so a production config with a typo or a proxy silently ran without credentials.
     expect(() =>

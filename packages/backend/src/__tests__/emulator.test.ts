@@ -68,7 +68,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-describe('the emulator only on purpose (issue #10, finding 6)', () => {
+describe('the emulator starts only when declared, never in production', () => {
   const nodeEnv = process.env.NODE_ENV;
   const saved = {
     DIGITALOCEAN_TOKEN: process.env.DIGITALOCEAN_TOKEN,

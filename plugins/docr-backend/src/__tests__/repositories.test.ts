@@ -33,7 +33,7 @@ const seed: EmulatorSeed = {
 const LIST_REPOSITORIES = 'registries_list_repositoriesV2';
 const LIST_TAGS = 'registries_list_repositoryTags';
 
-describe('repositories and tags (issue #11)', () => {
+describe('repositories and tags', () => {
   let clock: TestClock;
   let emulator: DoEmulator;
   let docr: DocrTestBackend;

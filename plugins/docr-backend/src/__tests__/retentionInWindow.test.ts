@@ -39,7 +39,7 @@ const POLICY = {
  * sha-* tags over 90 days, releases, latest): inside the registry's window the GC task deletes
  * what the preview lists, then starts a GC of untagged manifests and unreferenced blobs.
  */
-describe('retention runs in the GC window, then GC (issue #11)', () => {
+describe('retention runs in the GC window, then GC', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
   const clock = new TestClock(Date.parse('2026-11-23T12:00:00Z'));
   let emulator: DoEmulator;

@@ -24,7 +24,7 @@ const DAY = 86_400_000;
 const PREVIEW = '/registries/acme-ci/retention/preview';
 const SEMVER_OR_LATEST = /^(v1\.\d+\.0|latest)$/;
 
-describe('retention preview (issue #11)', () => {
+describe('retention preview', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
   let clock: TestClock;
   let emulator: DoEmulator | undefined;

@@ -3,7 +3,7 @@ import { robustnessHarness } from '../__testUtils__/robustnessBackend';
 
 jest.setTimeout(90_000);
 
-describe('GC task robustness (issue #10, findings 3, 5 and 8)', () => {
+describe('GC task robustness: registries and collections changed outside the portal', () => {
   const h = robustnessHarness();
   const { start, runs } = h;
 

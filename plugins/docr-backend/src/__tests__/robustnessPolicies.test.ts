@@ -6,7 +6,7 @@ import {
 
 jest.setTimeout(90_000);
 
-describe('GC task robustness (issue #10, findings 3, 5 and 8)', () => {
+describe('GC task robustness: policies that fail validation or overreach', () => {
   const h = robustnessHarness();
   const { start, runs, starts } = h;
 
