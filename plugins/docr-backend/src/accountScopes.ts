@@ -14,7 +14,13 @@ import {
 import type { DocrStore } from './database/DocrStore';
 import { GarbageCollector, TickReport } from './gc/GarbageCollector';
 import { PolicyResolver } from './policies';
-import { RepositoryCache } from './repositories/RepositoryCache';
+import {
+  RegistryContents,
+  RepositoryCache,
+} from './repositories/RepositoryCache';
+import type { CachedGraphs } from './retention/CachedGraphs';
+import type { RepositoryGraph } from './retention/graph';
+import type { ImageGraphAccess } from './retention/imageGraphs';
 import { RetentionRunner } from './retention/RetentionRunner';
 
 /**
@@ -31,6 +37,34 @@ export interface AccountScope {
   repositories: RepositoryCache;
   /** Whether retention rules delete in the windows (`docr.tagRetention.enabled`). */
   tagRetentionEnabled: boolean;
+  /** The image graphs of the cached listings (preview, tag listing); absent without a registry host. */
+  imageGraphs?: AccountImageGraphs;
+}
+
+/** One account's view of the cached image graphs. */
+export interface AccountImageGraphs {
+  forPreview(
+    registry: string,
+    contents: RegistryContents,
+  ): ReturnType<CachedGraphs['forPreview']>;
+  graphOf(registry: string, repository: string): RepositoryGraph | undefined;
+}
+
+/** Retention's reads through the registry host, every account's. */
+export interface ImageGraphDeps extends ImageGraphAccess {
+  cached: CachedGraphs;
+}
+
+function accountImageGraphs(
+  cached: CachedGraphs,
+  account: string,
+): AccountImageGraphs {
+  return {
+    forPreview: (registry, contents) =>
+      cached.forPreview(account, registry, contents),
+    graphOf: (registry, repository) =>
+      cached.graphOf(account, registry, repository),
+  };
 }
 
 /** One scope per collected account, and the account of the routes that name none. */
@@ -42,6 +76,8 @@ export function createAccountScopes(deps: {
   logger: LoggerService;
   /** Records what the GC task deletes (retention), as the API records what users change. */
   auditor?: AuditorService;
+  /** Retention selects on image graphs read through each account's registry host. */
+  imageGraphs?: ImageGraphDeps;
 }): { scopes: AccountScope[]; defaultAccount: string } {
   const { config, accounts, now, logger } = deps;
   const collected = collectedAccounts(
@@ -84,10 +120,14 @@ export function createAccountScopes(deps: {
           db: store.database,
           logger: accountLogger,
           options: config.retentionRunner,
+          imageGraph: deps.imageGraphs,
         }),
       }),
       repositories: cache,
       tagRetentionEnabled: config.tagRetentionEnabled,
+      ...(deps.imageGraphs
+        ? { imageGraphs: accountImageGraphs(deps.imageGraphs.cached, account) }
+        : {}),
     };
   });
   return { scopes, defaultAccount: collected.defaultAccount };

@@ -10,6 +10,8 @@ import { DocrStore } from './database/DocrStore';
 import { DatabaseRegistryCreationStore } from './database/DatabaseRegistryCreationStore';
 import { createAccountScopes, tickAccounts } from './accountScopes';
 import { createRouter } from './service/accountsRouter';
+import { RepositoryGraphs } from './retention/graph';
+import { CachedGraphs } from './retention/CachedGraphs';
 
 export const GC_TASK_ID = 'docr-garbage-collection';
 
@@ -55,6 +57,10 @@ export const docrPlugin = createBackendPlugin({
         const store = await DocrStore.create(await database.getClient(), {
           skipMigrations: database.migrations?.skip,
         });
+        // One graph cache over every account: digests name their bytes.
+        const repositoryGraphs = new RepositoryGraphs({
+          registryHost: account => accounts.registryHost(account),
+        });
         const { scopes, defaultAccount } = createAccountScopes({
           config: docrConfig,
           auditor,
@@ -62,6 +68,11 @@ export const docrPlugin = createBackendPlugin({
           store,
           now,
           logger,
+          imageGraphs: {
+            graphs: repositoryGraphs,
+            registryHost: account => accounts.registryHost(account),
+            cached: new CachedGraphs({ graphs: repositoryGraphs, logger }),
+          },
         });
 
         permissionsRegistry.addPermissions(docrPermissions);

@@ -78,6 +78,7 @@ export async function startApiBackend(allowed?: string[]) {
   try {
     docr = await startDocrBackend({
       emulatorUrl: emulator.url,
+      registryUrl: emulator.registryUrl,
       clock,
       docr: docrConfig,
       features: [

@@ -89,6 +89,8 @@ function recordingScheduler() {
 
 export async function startDocrBackend(options: {
   emulatorUrl: string;
+  /** The emulator's registry host (`emulator.registryUrl`), read by retention's image graph. */
+  registryUrl?: string;
   clock: TestClock;
   docr?: object;
   knex?: Knex;
@@ -115,6 +117,13 @@ export async function startDocrBackend(options: {
         data: {
           digitalocean: {
             apiUrl: options.emulatorUrl,
+            ...(options.registryUrl
+              ? {
+                  registryUrl: options.registryUrl,
+                  // The emulator on this machine: no pace DOCR would need.
+                  registryHost: { maxConcurrency: 8, requestsPerSecond: 1000 },
+                }
+              : {}),
             token: 'test',
             maxRetries: 1,
             ...options.digitalocean,

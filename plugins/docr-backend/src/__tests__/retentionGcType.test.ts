@@ -62,6 +62,7 @@ describe('the GC after retention', () => {
       });
       docr = await startDocrBackend({
         emulatorUrl: emulator.url,
+        registryUrl: emulator.registryUrl,
         clock,
         knex: await databases.init('SQLITE_3'),
         docr: {

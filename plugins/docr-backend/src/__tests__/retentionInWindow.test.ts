@@ -63,6 +63,7 @@ describe('retention runs in the GC window, then GC', () => {
   ) {
     return startDocrBackend({
       emulatorUrl: emulator.url,
+      registryUrl: emulator.registryUrl,
       clock,
       knex,
       features: [auditor.factory],

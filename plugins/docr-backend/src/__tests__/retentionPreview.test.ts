@@ -42,6 +42,7 @@ describe('retention preview', () => {
     });
     docr = await startDocrBackend({
       emulatorUrl: emulator.url,
+      registryUrl: emulator.registryUrl,
       clock,
       ...options,
     });

@@ -61,6 +61,7 @@ describe('retention preview with worst-case globs', () => {
     });
     docr = await startDocrBackend({
       emulatorUrl: emulator.url,
+      registryUrl: emulator.registryUrl,
       clock,
       knex: await databases.init('SQLITE_3'),
     });

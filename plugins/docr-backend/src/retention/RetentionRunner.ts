@@ -23,6 +23,11 @@ import {
   Sleep,
 } from './RunGuard';
 import { TagChecker } from './TagChecker';
+import {
+  ImageGraphAccess,
+  checkBeforeDelete,
+  readGraphsSafely,
+} from './imageGraphs';
 
 /** One registry's retention in one GC window occurrence. */
 export interface RetentionRunRequest extends RetentionRunKey {
@@ -112,6 +117,8 @@ export class RetentionRunner {
       options?: RetentionRunnerOptions;
       /** The budget; by default the database's (`db`), shared by every replica. */
       budget?: RetentionBudgetStore;
+      /** Selects on each repository's image graph and reads each tag before its DELETE. */
+      imageGraph?: ImageGraphAccess;
     },
   ) {
     this.journal = new DeletionJournal(deps.db);
@@ -214,11 +221,23 @@ export class RetentionRunner {
     const repositories = listed.value;
     for (const repository of repositories)
       checker.hold(repository.name, repository.tags);
+    const graphs = this.deps.imageGraph
+      ? await readGraphsSafely(
+          this.deps.imageGraph,
+          request.account,
+          request.registryName,
+          repositories,
+          guard.signal,
+        )
+      : undefined;
+    const stopped = guard.stopReason();
+    if (stopped) return stopped;
     const plannedAt = request.now();
     const { deletions, estimatedFreedBytes, tagsListed } = planDeletions(
       repositories,
       rules,
       plannedAt,
+      graphs,
     );
     const made = await this.journal.createPlan(
       request,
@@ -247,7 +266,13 @@ export class RetentionRunner {
       const stopped = guard.stopReason();
       if (stopped) return stopped;
       const what = describeEntry(request.registryName, entry);
-      const check = await checker.check(entry);
+      const check = await checkBeforeDelete(
+        checker,
+        this.deps.imageGraph,
+        request,
+        entry,
+        guard.signal,
+      );
       if (check.stoppedBy) return check.stoppedBy;
       const verdict = check.value;
       if (!verdict) {

@@ -1,10 +1,17 @@
 import {
   RetentionRule,
+  TagDecision,
   describeRetentionReason,
 } from '@backstage-docr/plugin-docr-common';
 import type { RepositoryContents } from '../repositories/RepositoryCache';
 import type { PlannedDeletion } from './DeletionJournal';
-import { selectRetention } from './selection';
+import type { GraphOrFailure } from './graphSelection';
+import { ListedTag, selectRetention } from './selection';
+
+const isAttachment = (d: TagDecision<ListedTag>) =>
+  d.reasons.some(r => r.kind === 'attachment');
+/** Deleted tags have a known push time (unknown ones are kept), but for attachments. */
+const pushedAt = (d: TagDecision<ListedTag>) => d.tag.updatedAt?.getTime() ?? 0;
 
 /**
  * The deletions the rules select in a listing, as the journal holds them: per repository, the
@@ -15,32 +22,38 @@ export function planDeletions(
   repositories: RepositoryContents[],
   rules: RetentionRule[],
   now: Date,
+  /** Each repository's image graph (or why none was read); without, the listing alone. */
+  graphs?: ReadonlyMap<string, GraphOrFailure>,
 ): {
   deletions: PlannedDeletion[];
   estimatedFreedBytes: number;
   tagsListed: number;
 } {
-  const { decisions, untagged, freed } = selectRetention(
+  const { decisions, untagged, freed, graph } = selectRetention(
     repositories,
     rules,
     now,
+    graphs,
   );
   const tags = decisions
     .filter(d => d.action === 'delete')
     .sort(
       (a, b) =>
         a.tag.repository.localeCompare(b.tag.repository) ||
-        // Deleted tags have a known push time: unknown ones are kept.
-        a.tag.updatedAt!.getTime() - b.tag.updatedAt!.getTime() ||
+        // Attachments after their subjects: a run cut short leaves no kept tag unsigned.
+        Number(isAttachment(a)) - Number(isAttachment(b)) ||
+        pushedAt(a) - pushedAt(b) ||
         a.tag.tag.localeCompare(b.tag.tag),
     )
     .map(({ tag, reasons }) => ({
       repository: tag.repository,
       tag: tag.tag,
       digest: tag.listed.manifest_digest ?? '',
-      rule: Math.min(
-        ...reasons.map(r => ('rule' in r ? r.rule : Number.MAX_SAFE_INTEGER)),
-      ),
+      rule:
+        tag.rule ??
+        Math.min(
+          ...reasons.map(r => ('rule' in r ? r.rule : Number.MAX_SAFE_INTEGER)),
+        ),
       reason: reasons.map(describeRetentionReason).join('; '),
       compressedSizeBytes: tag.listed.compressed_size_bytes ?? 0,
     }));
@@ -51,8 +64,17 @@ export function planDeletions(
     reason: `rule ${rule + 1}: untagged and pushed longer ago than ${rules[rule].untaggedManifestsOlderThan}`,
     compressedSizeBytes: manifest.listed.compressed_size_bytes ?? 0,
   }));
+  const referrers = (graph?.referrers ?? []).map(
+    ({ manifest, subjectTag, rule }) => ({
+      repository: manifest.repository,
+      digest: manifest.digest,
+      rule,
+      reason: `rule ${rule + 1}: attached to ${subjectTag}, deleted with it`,
+      compressedSizeBytes: manifest.listed.compressed_size_bytes ?? 0,
+    }),
+  );
   return {
-    deletions: [...tags, ...manifests],
+    deletions: [...tags, ...referrers, ...manifests],
     estimatedFreedBytes: freed.total,
     tagsListed: decisions.length,
   };

@@ -8,12 +8,22 @@ import {
 } from '@backstage-docr/plugin-docr-common';
 import type { EffectivePolicy } from '../policies';
 import type { RegistryContents } from '../repositories/RepositoryCache';
-import { ListedManifest, ListedTag, selectRetention } from './selection';
+import type { GraphOrFailure } from './graphSelection';
+import {
+  GraphSelectionFacts,
+  ListedManifest,
+  ListedTag,
+  selectRetention,
+} from './selection';
 
 function presentDecision(
   decision: TagDecision<ListedTag>,
+  closures: GraphSelectionFacts['closures'] | undefined,
 ): RetentionTagPreviewView {
   const { listed } = decision.tag;
+  const closure = closures?.get(
+    `${decision.tag.repository}\n${decision.tag.tag}`,
+  );
   return {
     tag: decision.tag.tag,
     digest: listed.manifest_digest ?? '',
@@ -21,20 +31,27 @@ function presentDecision(
     compressedSizeBytes: listed.compressed_size_bytes ?? 0,
     reasons: decision.reasons,
     reason: decision.reasons.map(describeRetentionReason).join('; '),
+    ...(closure ? { closure } : {}),
   };
 }
 
-/** The untagged manifests kept for an unknown push time, when there are any. */
-function keptUndated(
-  manifests: ListedManifest[],
+/** The untagged manifests kept (unknown push time, or what they belong to), when any. */
+function keptUntagged(
+  undated: ListedManifest[],
+  kept: Array<{ manifest: ListedManifest; reason: string }>,
 ): Pick<RetentionRepositoryPreviewView, 'untaggedManifestsKept'> {
-  if (!manifests.length) return {};
+  const all = new Map<string, { manifest: ListedManifest; reason: string }>();
+  for (const manifest of undated)
+    all.set(manifest.digest, { manifest, reason: UNKNOWN_PUSH_TIME_REASON });
+  for (const entry of kept)
+    if (!all.has(entry.manifest.digest)) all.set(entry.manifest.digest, entry);
+  if (!all.size) return {};
   return {
-    untaggedManifestsKept: manifests.map(({ digest, listed }) => ({
-      digest,
-      updatedAt: listed.updated_at ?? '',
-      compressedSizeBytes: listed.compressed_size_bytes ?? 0,
-      reason: UNKNOWN_PUSH_TIME_REASON,
+    untaggedManifestsKept: [...all.values()].map(({ manifest, reason }) => ({
+      digest: manifest.digest,
+      updatedAt: manifest.listed.updated_at ?? '',
+      compressedSizeBytes: manifest.listed.compressed_size_bytes ?? 0,
+      reason,
     })),
   };
 }
@@ -50,14 +67,14 @@ export function previewRetention(input: {
   now: Date;
   /** Whether the GC task deletes what the rules select (`docr.tagRetention.enabled`). */
   deletesInWindows?: boolean;
+  /** Each repository's image graph (or why none was read); without, the listing alone. */
+  graphs?: ReadonlyMap<string, GraphOrFailure>;
 }): RetentionPreviewView {
   const { contents, effective, now } = input;
   const rules = effective.policy.retention?.rules ?? [];
-  const { decisions, untagged, untaggedUndated, freed } = selectRetention(
-    contents.repositories,
-    rules,
-    now,
-  );
+  const { decisions, untagged, untaggedUndated, freed, graph } =
+    selectRetention(contents.repositories, rules, now, input.graphs);
+  const byDigest = [...untagged, ...(graph?.referrers ?? [])];
   const byRepository = new Map<string, TagDecision<ListedTag>[]>();
   for (const decision of decisions) {
     const list = byRepository.get(decision.tag.repository) ?? [];
@@ -67,12 +84,12 @@ export function previewRetention(input: {
   const of = (name: string, action: 'delete' | 'keep') =>
     (byRepository.get(name) ?? [])
       .filter(d => d.action === action)
-      .map(presentDecision);
+      .map(d => presentDecision(d, graph?.closures));
   const repositories = contents.repositories.map(({ name }) => ({
     name,
     delete: of(name, 'delete'),
     keep: of(name, 'keep'),
-    untaggedManifestsToDelete: untagged
+    untaggedManifestsToDelete: byDigest
       .filter(u => u.manifest.repository === name)
       .map(({ manifest, rule }) => ({
         digest: manifest.digest,
@@ -80,7 +97,13 @@ export function previewRetention(input: {
         compressedSizeBytes: manifest.listed.compressed_size_bytes ?? 0,
         rule,
       })),
-    ...keptUndated(untaggedUndated.filter(m => m.repository === name)),
+    ...keptUntagged(
+      untaggedUndated.filter(m => m.repository === name),
+      (graph?.untaggedKept ?? []).filter(k => k.manifest.repository === name),
+    ),
+    ...(graph?.unreadable.has(name)
+      ? { unreadable: graph.unreadable.get(name) }
+      : {}),
     estimatedFreedBytes: freed.byRepository.get(name) ?? 0,
   }));
   const tagsToDelete = decisions.filter(d => d.action === 'delete').length;

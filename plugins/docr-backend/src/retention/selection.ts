@@ -4,6 +4,7 @@ import type {
 } from '@backstage-docr/digitalocean-openapi';
 import {
   RetentionRule,
+  RetentionTagClosureView,
   TagDecision,
   selectTagsForDeletion,
   selectUntaggedManifestsForDeletion,
@@ -11,6 +12,11 @@ import {
 } from '@backstage-docr/plugin-docr-common';
 import type { RepositoryContents } from '../repositories/RepositoryCache';
 import { FreedBytesEstimate, estimateFreedBytes } from './freedBytes';
+import {
+  type GraphOrFailure,
+  keepRepository,
+  selectOnGraph,
+} from './graphSelection';
 
 /** A tag of a listing, as the selection sees it. */
 export interface ListedTag {
@@ -19,6 +25,8 @@ export interface ListedTag {
   /** Undefined or invalid when DigitalOcean gave no valid push time: the tag is kept. */
   updatedAt: Date | undefined;
   listed: RepositoryTag;
+  /** For an attachment deleted with its subject: the rule deleting the subject. */
+  rule?: number;
 }
 
 /** An untagged manifest of a listing, as the selection sees it. */
@@ -40,6 +48,8 @@ export interface RetentionSelection {
   untaggedUndated: ListedManifest[];
   /** The blob bytes a GC of untagged manifests and unreferenced blobs would then free. */
   freed: FreedBytesEstimate;
+  /** What the image graphs add, when the selection was made on them. */
+  graph?: GraphSelectionFacts;
 }
 
 /**
@@ -74,25 +84,70 @@ function deletedManifests(
 const pushTime = (at: string | undefined) =>
   at === undefined || at === '' ? undefined : new Date(at);
 
+/** What the graph adds to a selection: closures, what is kept and why, referrers deleted. */
+export interface GraphSelectionFacts {
+  /** Each tag's closure, by `repository\ntag`. */
+  closures: Map<string, RetentionTagClosureView>;
+  /** Untagged manifests a rule would date, kept because of what they belong to or are. */
+  untaggedKept: Array<{ manifest: ListedManifest; reason: string }>;
+  /** Untagged attachments deleted by digest with their subject's tag. */
+  referrers: Array<{
+    manifest: ListedManifest;
+    subjectTag: string;
+    rule: number;
+  }>;
+  /** Repositories whose graph could not be read (nothing of them deleted), with why. */
+  unreadable: Map<string, string>;
+}
+
+/** The rules on each repository's graph (see graphSelection.ts). */
+function selectOnGraphs(
+  repositories: RepositoryContents[],
+  rules: RetentionRule[],
+  now: Date,
+  graphs: ReadonlyMap<string, GraphOrFailure>,
+) {
+  const facts: GraphSelectionFacts = {
+    closures: new Map(),
+    untaggedKept: [],
+    referrers: [],
+    unreadable: new Map(),
+  };
+  const decisions: TagDecision<ListedTag>[] = [];
+  const untagged: RetentionSelection['untagged'] = [];
+  for (const contents of repositories) {
+    const graph = graphs.get(contents.name) ?? {
+      unreadable: 'its image graph was not read yet',
+    };
+    if ('unreadable' in graph)
+      facts.unreadable.set(contents.name, graph.unreadable);
+    const selected =
+      'unreadable' in graph
+        ? keepRepository(contents, graph.unreadable)
+        : selectOnGraph(contents, graph, rules, now);
+    decisions.push(...selected.decisions);
+    untagged.push(...selected.untagged);
+    facts.untaggedKept.push(...selected.untaggedKept);
+    facts.referrers.push(...selected.referrers);
+    for (const [tag, closure] of selected.closures)
+      facts.closures.set(`${contents.name}\n${tag}`, closure);
+  }
+  return { decisions, untagged, facts };
+}
+
 /**
  * Applies the rules to a registry's listing (every repository's tags and manifests with their
- * blobs). Pure: the preview (from the repository cache) and the retention run (from a fresh
- * listing) both call it, so a run deletes what a preview of the same listing shows.
+ * blobs) and, when given, each repository's image graph (then a tag's closure is kept or
+ * deleted as one unit, see graphSelection.ts; a repository without a graph keeps everything).
+ * Pure: the preview (from the repository cache) and the retention run (from a fresh listing)
+ * both call it, so a run deletes what a preview of the same listing shows.
  */
 export function selectRetention(
   repositories: RepositoryContents[],
   rules: RetentionRule[],
   now: Date,
+  graphs?: ReadonlyMap<string, GraphOrFailure>,
 ): RetentionSelection {
-  const tags: ListedTag[] = repositories.flatMap(repository =>
-    repository.tags.map(listed => ({
-      repository: repository.name,
-      tag: listed.tag ?? '',
-      updatedAt: pushTime(listed.updated_at),
-      listed,
-    })),
-  );
-  const decisions = selectTagsForDeletion(tags, rules, now);
   const untaggedManifests = repositories.flatMap(repository => {
     const tagged = new Set(repository.tags.map(t => t.manifest_digest));
     return repository.manifests
@@ -104,18 +159,35 @@ export function selectRetention(
         listed,
       }));
   });
-  const untagged = selectUntaggedManifestsForDeletion(
-    untaggedManifests,
-    rules,
-    now,
-  );
+  const { decisions, untagged, facts } = graphs
+    ? selectOnGraphs(repositories, rules, now, graphs)
+    : {
+        decisions: selectTagsForDeletion(listedTags(repositories), rules, now),
+        untagged: selectUntaggedManifestsForDeletion(
+          untaggedManifests,
+          rules,
+          now,
+        ),
+        facts: undefined,
+      };
   const freed = estimateFreedBytes(
     repositories,
-    deletedManifests(decisions, untagged),
+    deletedManifests(decisions, [...untagged, ...(facts?.referrers ?? [])]),
   );
   const untaggedUndated = untaggedManifestsOfUnknownPushTime(
     untaggedManifests,
     rules,
   );
-  return { decisions, untagged, untaggedUndated, freed };
+  return { decisions, untagged, untaggedUndated, freed, graph: facts };
+}
+
+function listedTags(repositories: RepositoryContents[]): ListedTag[] {
+  return repositories.flatMap(repository =>
+    repository.tags.map(listed => ({
+      repository: repository.name,
+      tag: listed.tag ?? '',
+      updatedAt: pushTime(listed.updated_at),
+      listed,
+    })),
+  );
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   MAX_LISTING_LIMIT,
+  RepositoryTagView,
   describeValidationIssues,
 } from '@backstage-docr/plugin-docr-common';
 import type { RepositoryCache } from '../repositories/RepositoryCache';
@@ -13,6 +14,15 @@ import {
   presentTag,
 } from '../repositories/presenters';
 import type { KnownRegistries } from './knownRegistries';
+import type { AccountImageGraphs } from '../accountScopes';
+import type { RepositoryGraph } from '../retention/graph';
+import { tagImage } from '../retention/tagImage';
+
+/** The tag with what its image is, when its repository's graph was read. */
+function withImage(view: RepositoryTagView, graph?: RepositoryGraph) {
+  const image = tagImage(graph, view.digest);
+  return image ? { ...view, image } : view;
+}
 
 const listingQuerySchema = z.object({
   q: z.string().max(200).optional(),
@@ -37,6 +47,8 @@ export function repositoryRoutes(deps: {
   registries: KnownRegistries;
   cache: RepositoryCache;
   listNow?: () => Promise<void>;
+  /** The image graphs as last read (never read from a request). */
+  imageGraphs?: AccountImageGraphs;
 }): express.Router {
   const { reader, registries, cache } = deps;
   const router = typedRouter();
@@ -73,10 +85,11 @@ export function repositoryRoutes(deps: {
         throw new NotFoundError(
           `No repository named "${repository}" in the listing of "${name}"`,
         );
+      const graph = deps.imageGraphs?.graphOf(name, repository);
       res.json(
         presentPage(
           cache.tags(name, repository),
-          presentTag,
+          tag => withImage(presentTag(tag), graph),
           t => t.tag,
           query,
         ),

@@ -4,11 +4,13 @@ import type { PolicyResolver } from '../policies';
 import type { RepositoryCache } from '../repositories/RepositoryCache';
 import { previewRetention } from '../retention/preview';
 import type { KnownRegistries } from './knownRegistries';
+import type { AccountImageGraphs } from '../accountScopes';
 
 /**
  * The retention preview of a registry: what its rules would delete now, from the cache of its
  * repositories, tags and manifests. A registry not fully listed yet answers 503 (and is listed in
- * the background); the request never calls DigitalOcean.
+ * the background), as does one whose images were never read through the registry host; the
+ * request never calls DigitalOcean or the registry host.
  */
 export function retentionRoutes(deps: {
   /** The registry name of a caller allowed to read it (403 otherwise). */
@@ -19,6 +21,8 @@ export function retentionRoutes(deps: {
   now: () => Date;
   deletesInWindows: boolean;
   listNow?: () => Promise<void>;
+  /** The image graphs of the cached listings; without, the preview selects on the listing alone. */
+  imageGraphs?: AccountImageGraphs;
 }): express.Router {
   const router = typedRouter();
 
@@ -26,6 +30,7 @@ export function retentionRoutes(deps: {
     const name = await deps.reader(req);
     await deps.registries.require(name, deps.listNow);
     const contents = deps.cache.registryContents(name);
+    const graphs = deps.imageGraphs?.forPreview(name, contents);
     res.json(
       previewRetention({
         registry: name,
@@ -33,6 +38,7 @@ export function retentionRoutes(deps: {
         effective: await deps.policies.resolve(name),
         now: deps.now(),
         deletesInWindows: deps.deletesInWindows,
+        graphs,
       }),
     );
   });

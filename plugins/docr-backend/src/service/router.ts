@@ -276,6 +276,7 @@ export function createAccountRouter(
       registries,
       cache: options.repositories,
       listNow: options.listNow,
+      imageGraphs: options.imageGraphs,
     }),
   );
 
@@ -288,6 +289,7 @@ export function createAccountRouter(
       now,
       deletesInWindows: options.tagRetentionEnabled,
       listNow: options.listNow,
+      imageGraphs: options.imageGraphs,
     }),
   );
 

@@ -1,0 +1,97 @@
+import {
+  RegistryHostError,
+  type RegistryHostClient,
+} from '@backstage-docr/plugin-docr-node';
+import type { RepositoryContents } from '../repositories/RepositoryCache';
+import type { JournalEntry } from './DeletionJournal';
+import type { RepositoryGraphs } from './graph';
+import type { GraphOrFailure } from './graphSelection';
+import type { CheckResult, TagChecker, Verdict } from './TagChecker';
+
+/** What retention reads through the registry host: the graphs, and each tag right before its DELETE. */
+export interface ImageGraphAccess {
+  graphs: Pick<RepositoryGraphs, 'readRegistry'>;
+  registryHost: (account: string) => Pick<RegistryHostClient, 'headManifest'>;
+}
+
+const errorText = (error: unknown) =>
+  error instanceof Error ? error.message : String(error);
+
+/**
+ * Each repository's graph, or why none could be read (then nothing of it is deleted): an error
+ * reading the registry (no registry host client for the account, say) fails every repository
+ * safe, as does an abort (the caller sees its guard stopped).
+ */
+export async function readGraphsSafely(
+  access: Pick<ImageGraphAccess, 'graphs'>,
+  account: string,
+  registry: string,
+  repositories: RepositoryContents[],
+  signal?: AbortSignal,
+): Promise<Map<string, GraphOrFailure>> {
+  try {
+    return await access.graphs.readRegistry(
+      account,
+      registry,
+      repositories,
+      signal,
+    );
+  } catch (error) {
+    const unreadable = `the registry host could not be read: ${errorText(error)}`;
+    return new Map(repositories.map(r => [r.name, { unreadable }]));
+  }
+}
+
+/**
+ * Whether the tag still points at the digest planned, asked of the registry host right before
+ * its DELETE (one HEAD): a tag pushed again since the plan is kept with its new image.
+ */
+export async function headCheck(
+  access: ImageGraphAccess,
+  account: string,
+  registry: string,
+  entry: Pick<JournalEntry, 'repository' | 'tag' | 'digest'>,
+  signal?: AbortSignal,
+): Promise<{ value: Verdict } | { error: unknown }> {
+  try {
+    const head = await access
+      .registryHost(account)
+      .headManifest(registry, entry.repository, entry.tag!, { signal });
+    if (head.digest === entry.digest) return { value: { verdict: 'delete' } };
+    return {
+      value: {
+        verdict: 'changed',
+        detail: `pushed again since it was selected: the registry host has it at ${head.digest}`,
+      },
+    };
+  } catch (error) {
+    if (error instanceof RegistryHostError && error.status === 404)
+      return {
+        value: {
+          verdict: 'gone',
+          detail: 'the registry host no longer has it',
+        },
+      };
+    return { error };
+  }
+}
+
+/** The listing's check, then, for a tag, the registry host's: it points at the digest planned. */
+export async function checkBeforeDelete(
+  checker: TagChecker,
+  access: ImageGraphAccess | undefined,
+  request: { account: string; registryName: string },
+  entry: JournalEntry,
+  signal: AbortSignal,
+): Promise<CheckResult> {
+  const listed = await checker.check(entry);
+  if (!access || !entry.tag || listed.value?.verdict !== 'delete')
+    return listed;
+  return headCheck(
+    access,
+    request.account,
+    request.registryName,
+    entry,
+    signal,
+  );
+}
