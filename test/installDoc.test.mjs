@@ -22,3 +22,16 @@ test('the README’s install section is docs/install.md, line for line', () => {
     .trim();
   assert.equal(section, doc);
 });
+
+test('the README stays a newcomer’s page: under 8 KB, every docs page linked from it', () => {
+  const readme = read('README.md');
+  assert.ok(
+    Buffer.byteLength(readme) < 8 * 1024,
+    `README.md is ${Buffer.byteLength(readme)} bytes`,
+  );
+  const pages = fs
+    .readdirSync(path.join(root, 'docs'))
+    .filter(file => file.endsWith('.md'));
+  const unlinked = pages.filter(file => !readme.includes(`](docs/${file})`));
+  assert.deepEqual(unlinked, []);
+});
