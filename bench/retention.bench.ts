@@ -20,6 +20,7 @@ import {
   RetentionRunSummary,
 } from '../plugins/docr-backend/src/retention/RetentionRunner';
 import { DEFAULT_RETENTION_PACING } from '../plugins/docr-backend/src/retention/RunGuard';
+import { runImageGraphBench } from './retentionGraph';
 
 const REPOSITORIES = 50;
 const COMMITS = 400;
@@ -279,4 +280,7 @@ export async function run() {
     `retention run at ${DO_PER_MINUTE}/min, time ÷ ${SCALE}             ${String(limitedCalls.total).padStart(6)} DO calls ${scaled.ms.toFixed(0).padStart(8)} ms   ${limitedCalls.lists} listing pages (tags listed again when a minute old) + ${limitedCalls.deletes} deletions, ${scaled.limited} answered 429; ${scaled.summary.deleted} deleted; × ${SCALE}: ${fmtMin((scaled.ms * SCALE) / 60_000)} (per-minute limit only)`,
   );
   await limitedEmulator.stop();
+
+  // Retention on the image graph: multi-arch and signed images read through the registry host.
+  await runImageGraphBench();
 }
