@@ -74,12 +74,15 @@ export class DigitalOceanEntityProvider implements EntityProvider {
     }
     const { client, context, logger } = this.options;
     const started = Date.now();
-    const [registries, subscription, options, clusters] = await Promise.all([
-      client.listRegistries({ signal }),
-      client.getSubscription({ signal }),
-      client.getOptions({ signal }),
-      client.listClusters({ signal }),
-    ]);
+    const [registries, subscription, options, clusters] = await readTogether(
+      signal,
+      readSignal => [
+        client.listRegistries({ signal: readSignal }),
+        client.getSubscription({ signal: readSignal }),
+        client.getOptions({ signal: readSignal }),
+        client.listClusters({ signal: readSignal }),
+      ],
+    );
     const cas = await clusterCertificateAuthorities(
       client,
       clusters,
@@ -106,4 +109,33 @@ export class DigitalOceanEntityProvider implements EntityProvider {
     );
     return { registries: registries.length, clusters: clusters.length };
   }
+}
+
+/**
+ * Starts the reads together; the first that fails aborts the others (they would only spend the
+ * rate budget on a refresh that has failed), and it is thrown once every read has settled, so a
+ * failed refresh leaves no call of its own running behind it.
+ */
+async function readTogether<T extends readonly unknown[]>(
+  signal: AbortSignal | undefined,
+  start: (signal: AbortSignal) => { [K in keyof T]: Promise<T[K]> },
+): Promise<T> {
+  const failed = new AbortController();
+  const reads = start(
+    signal ? AbortSignal.any([signal, failed.signal]) : failed.signal,
+  );
+  let firstError: unknown;
+  const settled = await Promise.allSettled(
+    reads.map((read: Promise<unknown>) =>
+      read.catch(error => {
+        firstError ??= error;
+        failed.abort();
+        throw error;
+      }),
+    ),
+  );
+  if (firstError !== undefined) throw firstError;
+  return settled.map(
+    result => (result as PromiseFulfilledResult<unknown>).value,
+  ) as unknown as T;
 }
