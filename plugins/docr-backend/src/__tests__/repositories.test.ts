@@ -1,6 +1,10 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { DoEmulator, EmulatorSeed } from '@backstage-docr/do-emulator';
+import {
+  DoEmulator,
+  EmulatorSeed,
+  ManualClock,
+} from '@backstage-docr/do-emulator';
 import {
   DocrTestBackend,
   MINUTE,
@@ -35,6 +39,8 @@ const LIST_TAGS = 'registries_list_repositoryTags';
 
 describe('repositories and tags', () => {
   let clock: TestClock;
+  // The emulator's added latency waits on it: a held call answers when the test says.
+  let latency: ManualClock;
   let emulator: DoEmulator;
   let docr: DocrTestBackend;
 
@@ -42,9 +48,11 @@ describe('repositories and tags', () => {
     options: { docr?: object; features?: any[]; skipFirstTick?: boolean } = {},
   ) {
     clock = new TestClock(Date.parse('2026-11-23T10:00:00Z'));
+    latency = new ManualClock();
     emulator = await DoEmulator.start({
       seed,
       clock: clock.now,
+      sleep: latency.sleep,
       gcStepMs: MINUTE,
       validateResponses: true,
     });
@@ -117,13 +125,15 @@ describe('repositories and tags', () => {
 
   it('lets concurrent first reads share one listing', async () => {
     await start();
-    emulator.faults.latencyMs = 300;
+    emulator.faults.latencyMs = 300; // the listing's call is held until released below
     const reads = await Promise.all(
       Array.from({ length: 10 }, () =>
         docr.api('get', '/registries/acme-dev/repositories'),
       ),
     );
     expect(reads.map(r => r.status)).toEqual(Array(10).fill(503));
+    emulator.faults.latencyMs = 0;
+    latency.advance(300);
     expect((await whenListed('/registries/acme-dev/repositories')).status).toBe(
       200,
     );
@@ -137,12 +147,14 @@ describe('repositories and tags', () => {
     emulator.push('acme-dev', 'batch', 'v1', [{ size: MIB }]);
 
     clock.advance(MINUTE);
-    emulator.faults.latencyMs = 300;
+    emulator.faults.latencyMs = 300; // the new listing's call is held until released below
     const stale = await Promise.all([1, 2, 3].map(() => docr.api('get', path)));
     for (const res of stale) {
       expect(res.status).toBe(200);
       expect(res.body).toEqual(before.body);
     }
+    emulator.faults.latencyMs = 0;
+    latency.advance(300);
 
     const deadline = Date.now() + 10_000;
     let fresh = await docr.api('get', path);
