@@ -249,6 +249,22 @@ describe('retention on the image graph, in the GC window', () => {
           expect.objectContaining({ kind: 'attestation' }),
         ]),
       });
+      // The tag listing says what each image is, from the graph the preview read.
+      const listing = await docr.api(
+        'get',
+        `/registries/${REGISTRY}/repositories/gateway/tags`,
+      );
+      expect(
+        listing.body.items.find((t: any) => t.tag === '1.2.0'),
+      ).toMatchObject({
+        image: {
+          kind: 'index',
+          platforms: ['linux/amd64', 'linux/arm64'],
+          signed: true,
+          attested: true,
+          sbom: false,
+        },
+      });
       const odd = before.repositories.find(r => r.name === 'odd')!;
       expect(odd.delete).toEqual([]);
       expect(odd.keep.map(t => t.reasons[0].kind)).toEqual([

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
 import type {
@@ -8,7 +7,6 @@ import type {
 import type { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
 import {
   DeletionJournal,
-  JournalEntry,
   RetentionJournalSummary,
   RetentionRunKey,
 } from './DeletionJournal';
@@ -23,6 +21,7 @@ import {
   Sleep,
 } from './RunGuard';
 import { TagChecker } from './TagChecker';
+import { deleteEntry, describeEntry, errorText } from './deleteEntry';
 import {
   ImageGraphAccess,
   checkBeforeDelete,
@@ -78,19 +77,8 @@ const EMPTY: Omit<RetentionRunSummary, 'resumed' | 'rateLimitPauses'> = {
   estimatedFreedBytes: 0,
 };
 
-const describeEntry = (
-  registry: string,
-  e: Pick<JournalEntry, 'repository' | 'tag' | 'digest'>,
-) =>
-  e.tag
-    ? `tag ${registry}/${e.repository}:${e.tag} (${e.digest})`
-    : `untagged manifest ${registry}/${e.repository}@${e.digest}`;
-
 const sameRules = (a: RetentionRule[], b: RetentionRule[]) =>
   JSON.stringify(a) === JSON.stringify(b);
-
-const errorText = (error: unknown) =>
-  error instanceof Error ? error.message : String(error);
 
 /**
  * Deletes what a registry's retention rules select, inside a GC window occurrence: lists the
@@ -302,7 +290,12 @@ export class RetentionRunner {
         logger.warn(`Retention kept ${what}: ${verdict.detail}`);
         continue;
       }
-      const outcome = await this.deleteOne(request, guard, entry);
+      const outcome = await deleteEntry(
+        this.deps.client,
+        guard,
+        request.registryName,
+        entry,
+      );
       if (outcome.stoppedBy) return outcome.stoppedBy;
       if (outcome.value.error) {
         failuresInARow++;
@@ -328,42 +321,5 @@ export class RetentionRunner {
       );
     }
     return undefined;
-  }
-
-  private deleteOne(
-    request: RetentionRunRequest,
-    guard: RunGuard,
-    entry: JournalEntry,
-  ) {
-    const { client } = this.deps;
-    const { registryName } = request;
-    const started = performance.now();
-    return guard.call(
-      `deleting ${describeEntry(registryName, entry)}`,
-      async signal => {
-        try {
-          if (entry.tag)
-            await client.deleteTag(registryName, entry.repository, entry.tag, {
-              signal,
-            });
-          else
-            await client.deleteManifest(
-              registryName,
-              entry.repository,
-              entry.digest,
-              { signal },
-            );
-          return {};
-        } catch (error) {
-          const status = (error as { status?: number }).status;
-          if (status === 404)
-            return { detail: 'DigitalOcean answered 404: deleted before' };
-          if (status === 429 || guard.signal.aborted) throw error;
-          return {
-            error: `${errorText(error)} (after ${Math.round(performance.now() - started)} ms)`,
-          };
-        }
-      },
-    );
   }
 }
