@@ -50,8 +50,9 @@ async function render(repository: string, items: RepositoryTagView[]) {
   );
 }
 
-const rowOf = async (text: string) =>
-  (await screen.findByText(text, { selector: 'td' })).closest('tr')!;
+/** A tag's row: its cell shows the tag, whole in its title. */
+const rowOf = async (name: string) =>
+  (await screen.findByTitle(name)).closest('tr')!;
 
 describe('what each tag of a repository is', () => {
   it('shows a multi-arch tag’s platforms and what is attached to an image', async () => {
@@ -93,12 +94,15 @@ describe('what each tag of a repository is', () => {
     expect(within(row).queryByText(/^docker pull/)).not.toBeInTheDocument();
   });
 
-  it('marks signature and attestation tags as attachments of their subject, with nothing to pull', async () => {
+  it('marks signature and attestation tags as attachments of their subject, shortened, with nothing to pull', async () => {
     await render('payments', [
       tag(`sha256-${SUBJECT_HEX}.sig`, { kind: 'signature' }),
       tag(`sha256-${SUBJECT_HEX}.att`, { kind: 'attestation' }),
     ]);
     const signature = await rowOf(`sha256-${SUBJECT_HEX}.sig`);
+    expect(
+      within(signature).getByText('sha256-0123456789ab….sig'),
+    ).toBeInTheDocument();
     expect(
       within(signature).getByText('attachment: signature'),
     ).toBeInTheDocument();

@@ -6,7 +6,12 @@ import { DocrRegistryRef, docrApiRef } from '../api';
 import { useCachedListing } from '../hooks/useCachedListing';
 import { ListingTable } from './ListingTable';
 import { formatBytes, formatTime } from './format';
-import { isAttachment, pullCommand, shortDigest } from './imageGraph';
+import {
+  displayTag,
+  isAttachment,
+  pullCommand,
+  shortDigest,
+} from './imageGraph';
 import { TagImageSummary } from './TagImageSummary';
 
 const useStyles = makeStyles({
@@ -63,7 +68,11 @@ export function RepositoryTagsTable(props: {
     [api, name, account, repository],
   );
   const columns: TableColumn<RepositoryTagView>[] = [
-    { title: 'Tag', field: 'tag' },
+    {
+      title: 'Tag',
+      field: 'tag',
+      render: tag => <span title={tag.tag}>{displayTag(tag.tag)}</span>,
+    },
     {
       title: 'Image',
       render: tag => <TagImageSummary tag={tag.tag} image={tag.image} />,

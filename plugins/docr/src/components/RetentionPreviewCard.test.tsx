@@ -254,6 +254,16 @@ describe('the retention preview on the Repositories tab', () => {
               },
             }),
             kept(`sha256-${subjectHex}.sig`, {
+              closure: {
+                platforms: [],
+                attachments: [
+                  {
+                    kind: 'signature',
+                    tag: `sha256-${subjectHex}.sig`,
+                    digest: 'sha256:51',
+                  },
+                ],
+              },
               reasons: [
                 {
                   kind: 'attachment',
@@ -277,9 +287,13 @@ describe('the retention preview on the Repositories tab', () => {
     ).toBeInTheDocument();
     expect(
       within(screen.getByTestId('closure-web-v1.4.0')).getByText(
-        `signature sha256-${subjectHex}.sig: kept with it`,
+        'signature sha256-0123456789ab….sig: kept with it',
       ),
     ).toBeInTheDocument();
+    // The signature's own closure names only itself: nothing goes with it.
+    expect(
+      screen.queryByTestId(`closure-web-sha256-${subjectHex}.sig`),
+    ).not.toBeInTheDocument();
     expect(
       screen.getByText('rule 1 protects semantic versions'),
     ).toBeInTheDocument();

@@ -5,7 +5,12 @@ import type {
   RetentionTagPreviewView,
 } from '@backstage-docr/plugin-docr-common';
 import { formatBytes, formatTime } from './format';
-import { attachmentNoun, describePreviewTag, shortDigest } from './imageGraph';
+import {
+  attachmentNoun,
+  describePreviewTag,
+  displayTag,
+  shortDigest,
+} from './imageGraph';
 import { PlatformChips } from './TagImageSummary';
 
 export type RetentionAction = 'delete' | 'keep';
@@ -38,7 +43,11 @@ export function retentionRows(
 export function ClosureCell(props: { row: RetentionRow }) {
   const { row } = props;
   const platforms = row.closure?.platforms ?? [];
-  const attachments = row.closure?.attachments ?? [];
+  // An attachment's closure names itself: only what goes with it is shown.
+  const attachments = (row.closure?.attachments ?? []).filter(
+    attachment =>
+      attachment.digest !== row.digest && attachment.tag !== row.tag,
+  );
   if (!platforms.length && !attachments.length) return <>—</>;
   const fate = row.action === 'delete' ? 'deleted with it' : 'kept with it';
   return (
@@ -52,9 +61,16 @@ export function ClosureCell(props: { row: RetentionRow }) {
         </Box>
       )}
       {attachments.map(attachment => (
-        <Typography key={attachment.digest} variant="body2">
+        <Typography
+          key={attachment.digest}
+          variant="body2"
+          title={attachment.tag ?? attachment.digest}
+        >
           {attachmentNoun(attachment.kind)}{' '}
-          {attachment.tag ?? shortDigest(attachment.digest)}: {fate}
+          {attachment.tag
+            ? displayTag(attachment.tag)
+            : shortDigest(attachment.digest)}
+          : {fate}
         </Typography>
       ))}
     </Box>
@@ -63,7 +79,11 @@ export function ClosureCell(props: { row: RetentionRow }) {
 
 const columns: TableColumn<RetentionRow>[] = [
   { title: 'Repository', field: 'repository' },
-  { title: 'Tag', field: 'tag' },
+  {
+    title: 'Tag',
+    field: 'tag',
+    render: row => <span title={row.tag}>{displayTag(row.tag)}</span>,
+  },
   { title: 'Pushed at', render: row => formatTime(row.updatedAt) },
   {
     title: 'Compressed size',

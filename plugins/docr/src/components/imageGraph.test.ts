@@ -3,6 +3,7 @@ import {
   cosignTag,
   describePreviewTag,
   describeReason,
+  displayTag,
   pullCommand,
 } from './imageGraph';
 
@@ -28,6 +29,11 @@ describe('the words for an image graph', () => {
     });
     expect(cosignTag(`sha256-${HEX}.att`)?.kind).toBe('attestation');
     expect(cosignTag('v1.sig')).toBeUndefined();
+  });
+
+  it('shortens cosign tags as digests are, and leaves other tags as they are', () => {
+    expect(displayTag(`sha256-${HEX}.sig`)).toBe('sha256-0123456789ab….sig');
+    expect(displayTag('v1.4.0')).toBe('v1.4.0');
   });
 
   it('pulls a Helm chart with helm and anything else with docker', () => {

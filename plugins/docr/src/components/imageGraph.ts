@@ -45,6 +45,12 @@ export function cosignTag(
     : undefined;
 }
 
+/** A cosign tag, shortened as digests are: `sha256-0123456789ab….sig`; any other tag as it is. */
+export function displayTag(tag: string): string {
+  const match = COSIGN_TAG.exec(tag);
+  return match ? `${match[1]}-${match[2].slice(0, 12)}….${match[3]}` : tag;
+}
+
 /** The command that pulls a tag: Helm charts with helm, anything else with docker. */
 export function pullCommand(
   registry: string,
