@@ -4,18 +4,17 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  APP,
-  EMULATOR,
-  root,
-  signedInPage,
-  startPortal,
-} from './support/portal.mjs';
+import { APP, root, signedInPage, startPortal } from './support/portal.mjs';
 import {
   asGuest,
   emulatorRegistry,
+  emulatorPush,
   emulatorRegistryCount,
+  emulatorTags,
   formatBytes,
+  openPage,
+  openUntilShown,
+  windowOpenNow,
 } from './support/e2eHelpers.mjs';
 
 const shots = path.join(root, 'test-results');
@@ -24,29 +23,16 @@ let portal;
 let browser;
 let page;
 
-async function open(pathname) {
-  await page.goto(`${APP}${pathname}`, { waitUntil: 'domcontentloaded' });
-  const enter = page.getByRole('button', { name: 'Enter' });
-  if (await enter.isVisible({ timeout: 5000 }).catch(() => false))
-    await enter.click();
-}
+const screenshot = name =>
+  page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+const open = pathname => openPage(page, `${APP}${pathname}`);
 
 /** Opens a page until it shows the text: catalog entities appear a few seconds after start. */
-async function openUntil(pathname, text, timeoutMs = 120_000) {
-  const started = Date.now();
-  for (;;) {
-    await open(pathname);
-    try {
-      await page
-        .getByText(text, { exact: true })
-        .first()
-        .waitFor({ timeout: 5000 });
-      return;
-    } catch (error) {
-      if (Date.now() - started > timeoutMs) throw error;
-    }
-  }
-}
+const openUntil = (pathname, text, timeoutMs = 120_000) =>
+  openUntilShown(page, `${APP}${pathname}`, {
+    locate: () => page.getByText(text, { exact: true }),
+    timeoutMs,
+  });
 
 before(async () => {
   fs.mkdirSync(shots, { recursive: true });
@@ -87,10 +73,7 @@ test('the registry page shows the emulator’s figures, and GC run from it frees
   );
   await page.getByText('staging-fra1').waitFor();
   await page.getByText('GC has never run').waitFor();
-  await page.screenshot({
-    path: path.join(shots, 'registry-overview.png'),
-    fullPage: true,
-  });
+  await screenshot('registry-overview');
 
   await page.getByRole('button', { name: 'Run GC now' }).click();
   await page
@@ -130,10 +113,7 @@ test('the registry page shows the emulator’s figures, and GC run from it frees
     .getByTestId('storage-label')
     .getByText(newFigure, { exact: false })
     .waitFor({ timeout: 45_000 });
-  await page.screenshot({
-    path: path.join(shots, 'registry-after-gc.png'),
-    fullPage: true,
-  });
+  await screenshot('registry-after-gc');
 
   await open('/catalog/default/resource/docr-acme-dev/registry');
   await page.getByText('Garbage collection history').waitFor();
@@ -141,18 +121,12 @@ test('the registry page shows the emulator’s figures, and GC run from it frees
     .getByText(/run by hand/)
     .first()
     .waitFor();
-  await page.screenshot({
-    path: path.join(shots, 'registry-tab.png'),
-    fullPage: true,
-  });
+  await screenshot('registry-tab');
 
   await open('/catalog/default/resource/doks-prod-ams3');
   await page.getByText('Container registries', { exact: true }).waitFor();
   await page.locator('a[href$="/resource/docr-acme-prod"]').first().waitFor();
-  await page.screenshot({
-    path: path.join(shots, 'cluster.png'),
-    fullPage: true,
-  });
+  await screenshot('cluster');
 });
 
 test('the production template runs through the scaffolder UI and its registry page opens', async () => {
@@ -169,10 +143,7 @@ test('the production template runs through the scaffolder UI and its registry pa
     .waitFor({ timeout: 120_000 });
   assert.equal((await emulatorRegistry('e2e-fra1')).region, 'fra1');
   assert.equal((await emulatorRegistry('e2e-ams3')).region, 'ams3');
-  await page.screenshot({
-    path: path.join(shots, 'scaffolder-done.png'),
-    fullPage: true,
-  });
+  await screenshot('scaffolder-done');
   await openUntil(
     '/catalog/default/resource/docr-e2e-fra1',
     'registry.digitalocean.com/e2e-fra1',
@@ -192,10 +163,7 @@ test('a dev registry through the form: the name is checked with DigitalOcean as 
     .waitFor({ timeout: 20_000 });
   await name.fill('e2e-dev');
   await page.getByText('e2e-dev is free').waitFor({ timeout: 20_000 });
-  await page.screenshot({
-    path: path.join(shots, 'scaffolder-name-check.png'),
-    fullPage: true,
-  });
+  await screenshot('scaffolder-name-check');
   await page.getByRole('button', { name: 'Review' }).click();
   await page.getByRole('button', { name: 'Create' }).click();
   await page
@@ -229,29 +197,17 @@ test('a dev registry through the form: the name is checked with DigitalOcean as 
     `Registries: ${expected} of 10 the tier allows`,
   );
   await link.waitFor({ timeout: 10_000 });
-  await page.screenshot({
-    path: path.join(shots, 'account.png'),
-    fullPage: true,
-  });
+  await screenshot('account');
 });
 
 test('retention: the Repositories tab, a tag list, rules edited on the page with their preview, and a window run deleting the tags before its GC', async () => {
   // A CI-like repository: eight commit builds pushed to acme-staging.
-  for (let i = 0; i < 8; i++) {
-    const res = await fetch(
-      `${EMULATOR}/_emulator/registries/acme-staging/push`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          repository: 'e2e-ci',
-          tag: `sha-e2e${i}`,
-          layers: [{ size: 1024 * 1024 * (i + 1) }],
-        }),
-      },
-    );
-    assert.equal(res.status, 201);
-  }
+  for (let i = 0; i < 8; i++)
+    await emulatorPush('acme-staging', {
+      repository: 'e2e-ci',
+      tag: `sha-e2e${i}`,
+      layers: [{ size: 1024 * 1024 * (i + 1) }],
+    });
 
   await openUntil(
     '/catalog/default/resource/docr-acme-staging/repositories',
@@ -282,10 +238,7 @@ test('retention: the Repositories tab, a tag list, rules edited on the page with
     .waitFor({ timeout: 60_000 });
   for (const tag of ['sha-e2e0', 'sha-e2e4'])
     await page.getByText(tag, { exact: true }).first().waitFor();
-  await page.screenshot({
-    path: path.join(shots, 'retention.png'),
-    fullPage: true,
-  });
+  await screenshot('retention');
 
   // A window open now: the GC task deletes the tags the rules select, then collects.
   const policyPath = '/api/docr/registries/acme-staging/policy';
@@ -298,15 +251,7 @@ test('retention: the Repositories tab, a tag list, rules edited on the page with
       protectSemver: true,
     },
   ]);
-  const start = new Date(Date.now() - 2 * 60_000);
-  const day = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][
-    start.getUTCDay()
-  ];
-  const hhmm = start.toISOString().slice(11, 16);
-  await asGuest('PUT', policyPath, {
-    ...policy,
-    windows: [{ days: [day], start: hhmm, duration: 'PT2H', timezone: 'UTC' }],
-  });
+  await asGuest('PUT', policyPath, { ...policy, windows: [windowOpenNow()] });
 
   await open('/catalog/default/resource/docr-acme-staging/registry');
   await page.getByText('Garbage collection history').waitFor();
@@ -327,16 +272,45 @@ test('retention: the Repositories tab, a tag list, rules edited on the page with
     await page.reload();
     await page.getByText('Garbage collection history').waitFor();
   }
-  const res = await fetch(
-    `${EMULATOR}/v2/registries/acme-staging/repositories/e2e-ci/tags`,
-    {
-      headers: { authorization: 'Bearer e2e' },
-    },
-  );
-  const tags = (await res.json()).tags.map(t => t.tag).sort();
-  assert.deepEqual(tags, ['sha-e2e5', 'sha-e2e6', 'sha-e2e7']);
-  await page.screenshot({
-    path: path.join(shots, 'retention-run.png'),
-    fullPage: true,
+  assert.deepEqual(await emulatorTags('acme-staging', 'e2e-ci'), [
+    'sha-e2e5',
+    'sha-e2e6',
+    'sha-e2e7',
+  ]);
+  await screenshot('retention-run');
+});
+
+test('images as they are: the multi-arch gateway’s platforms, the signed payments image, and its signature kept with it', async () => {
+  // The demo's rules on acme-prod keep every tag: a signature follows its image.
+  const repositoriesTab = `${APP}/catalog/default/resource/docr-acme-prod/repositories`;
+  await openUntilShown(page, repositoriesTab, {
+    show: () => page.getByPlaceholder('Filter').first().fill('payments'),
+    locate: () => page.getByText('signature of 2.3.1: kept with it'),
   });
+  await page
+    .getByTestId('closure-payments-2.3.1')
+    .getByText(/^signature sha256-[0-9a-f]{12}….sig: kept with it$/)
+    .waitFor();
+  await screenshot('images-retention');
+
+  // The backend reads each image's graph through the registry host; the tags show it once read.
+  const showTags = repository => async () => {
+    // The last: the retention card above the list names repositories too.
+    await page.getByText(repository, { exact: true }).last().click();
+    await page.getByText(`Tags of ${repository}`).waitFor();
+  };
+  await openUntilShown(page, repositoriesTab, {
+    show: showTags('gateway'),
+    locate: () => page.getByTestId('image-1.4.0').getByText('linux/arm64'),
+  });
+  await page.getByTestId('image-1.4.0').getByText('linux/amd64').waitFor();
+  await screenshot('images-multi-arch');
+
+  await openUntilShown(page, repositoriesTab, {
+    show: showTags('payments'),
+    locate: () => page.getByTestId('image-2.3.1').getByText('signed'),
+  });
+  await page.getByTestId('image-2.3.1').getByText('attested').waitFor();
+  await page.getByText('attachment: signature').waitFor();
+  await screenshot('images-signed');
 });

@@ -12,6 +12,37 @@ export async function emulatorRegistry(name) {
   return (await res.json()).registry;
 }
 
+/** Pushes an image to the emulator's registry as a CI would (`{ repository, tag, layers }`). */
+export async function emulatorPush(registry, image) {
+  const res = await fetch(`${EMULATOR}/_emulator/registries/${registry}/push`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(image),
+  });
+  assert.equal(res.status, 201);
+}
+
+/** A repository's tags as DigitalOcean lists them, sorted. */
+export async function emulatorTags(registry, repository) {
+  const res = await fetch(
+    `${EMULATOR}/v2/registries/${registry}/repositories/${repository}/tags`,
+    { headers: { authorization: 'Bearer e2e' } },
+  );
+  return (await res.json()).tags.map(t => t.tag).sort();
+}
+
+/** A GC window that opened two minutes ago and lasts two hours. */
+export function windowOpenNow() {
+  const start = new Date(Date.now() - 2 * 60_000);
+  const days = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+  return {
+    days: [days[start.getUTCDay()]],
+    start: start.toISOString().slice(11, 16),
+    duration: 'PT2H',
+    timezone: 'UTC',
+  };
+}
+
 export async function emulatorRegistryCount() {
   const res = await fetch(`${EMULATOR}/v2/registries`, {
     headers: { authorization: 'Bearer e2e' },
@@ -48,4 +79,35 @@ export async function asGuest(method, pathname, body) {
     `${method} ${pathname}: ${res.status} ${await res.clone().text()}`,
   );
   return res.json();
+}
+
+/** Opens a page of the portal, entering as guest when it asks. */
+export async function openPage(page, url) {
+  await page.goto(url, { waitUntil: 'domcontentloaded' });
+  const enter = page.getByRole('button', { name: 'Enter' });
+  if (await enter.isVisible({ timeout: 5000 }).catch(() => false))
+    await enter.click();
+}
+
+/**
+ * Shows something the backend produces in the background (a listing, an image graph): runs
+ * `show` (after opening `url`) until `locate()` finds it, reopening the page every 10 s, since
+ * a table asks once it has rows.
+ */
+export async function openUntilShown(
+  page,
+  url,
+  { show = async () => {}, locate, timeoutMs = 180_000 },
+) {
+  const started = Date.now();
+  for (;;) {
+    await openPage(page, url);
+    try {
+      await show();
+      await locate().first().waitFor({ timeout: 10_000 });
+      return;
+    } catch (error) {
+      if (Date.now() - started > timeoutMs) throw error;
+    }
+  }
 }
