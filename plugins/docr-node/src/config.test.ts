@@ -1,6 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { DoEmulator } from '@backstage-docr/do-emulator';
-import { DigitalOceanAccounts, readDeclaredEmulator } from './config';
+import { DigitalOceanAccounts } from './DigitalOceanAccounts';
+import { readDeclaredEmulator } from './config';
 import { DIGITALOCEAN_API_URL } from './DigitalOceanClient';
 
 describe('DigitalOceanAccounts', () => {

@@ -12,8 +12,9 @@ export {
   type CallOptions,
   type DockerCredentialsOptions,
 } from './DigitalOceanClient';
+export { DigitalOceanAccounts } from './DigitalOceanAccounts';
+export type { DigitalOceanAccountsService } from './DigitalOceanAccountsService';
 export {
-  DigitalOceanAccounts,
   DEFAULT_ACCOUNT_ID,
   readDeclaredEmulator,
   type DigitalOceanAccountConfig,

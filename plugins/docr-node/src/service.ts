@@ -3,7 +3,8 @@ import {
   createServiceFactory,
   createServiceRef,
 } from '@backstage/backend-plugin-api';
-import { DigitalOceanAccounts } from './config';
+import { DigitalOceanAccounts } from './DigitalOceanAccounts';
+import type { DigitalOceanAccountsService } from './DigitalOceanAccountsService';
 
 /**
  * The DigitalOcean accounts of this backend, one API client per account shared by every plugin
@@ -13,7 +14,7 @@ import { DigitalOceanAccounts } from './config';
  * @public
  */
 export const digitalOceanAccountsServiceRef =
-  createServiceRef<DigitalOceanAccounts>({
+  createServiceRef<DigitalOceanAccountsService>({
     id: 'docr.digitalocean-accounts',
     scope: 'root',
     defaultFactory: async service =>

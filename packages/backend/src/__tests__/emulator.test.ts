@@ -8,7 +8,7 @@ import {
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { createBackendPlugin } from '@backstage/backend-plugin-api';
 import {
-  DigitalOceanAccounts,
+  DigitalOceanAccountsService,
   digitalOceanAccountsServiceRef,
   readDeclaredEmulator,
 } from '@backstage-docr/plugin-docr-node';
@@ -45,7 +45,7 @@ const POSTGRES = {
 };
 
 /** A plugin that asks for the DigitalOcean accounts, as the docr plugins do at start-up. */
-function accountsUser(seen: { accounts?: DigitalOceanAccounts }) {
+function accountsUser(seen: { accounts?: DigitalOceanAccountsService }) {
   return createBackendPlugin({
     pluginId: 'accounts-user',
     register(env) {
@@ -108,7 +108,7 @@ describe('the emulator starts only when declared, never in production', () => {
       ...POSTGRES,
       DIGITALOCEAN_TOKEN: 'dop_v1_example',
     });
-    const seen: { accounts?: DigitalOceanAccounts } = {};
+    const seen: { accounts?: DigitalOceanAccountsService } = {};
     const backend = await startTestBackend({
       features: [
         digitalOceanAccountsWithDeclaredEmulator,
@@ -137,7 +137,7 @@ describe('the emulator starts only when declared, never in production', () => {
       {},
       { digitalocean: { emulator: { port, registryPort } } },
     );
-    const seen: { accounts?: DigitalOceanAccounts } = {};
+    const seen: { accounts?: DigitalOceanAccountsService } = {};
     const backend = await startTestBackend({
       features: [
         digitalOceanAccountsWithDeclaredEmulator,

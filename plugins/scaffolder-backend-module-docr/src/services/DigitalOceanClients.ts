@@ -1,6 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
-  DigitalOceanAccounts,
+  DigitalOceanAccountsService,
   DigitalOceanClient,
 } from '@backstage-docr/plugin-docr-node';
 
@@ -17,7 +17,7 @@ export const TOKEN_SECRET = 'digitaloceanToken';
  */
 export class DigitalOceanClients {
   constructor(
-    private readonly accounts: DigitalOceanAccounts,
+    private readonly accounts: DigitalOceanAccountsService,
     private readonly logger: LoggerService,
   ) {}
 
