@@ -25,7 +25,7 @@ import { deleteEntry, describeEntry, errorText } from './deleteEntry';
 import {
   ImageGraphAccess,
   checkBeforeDelete,
-  readGraphsSafely,
+  readGraphsForPlan,
 } from './imageGraphs';
 
 /** One registry's retention in one GC window occurrence. */
@@ -209,15 +209,13 @@ export class RetentionRunner {
     const repositories = listed.value;
     for (const repository of repositories)
       checker.hold(repository.name, repository.tags);
-    const graphs = this.deps.imageGraph
-      ? await readGraphsSafely(
-          this.deps.imageGraph,
-          request.account,
-          request.registryName,
-          repositories,
-          guard.signal,
-        )
-      : undefined;
+    const graphs = await readGraphsForPlan(
+      this.deps.imageGraph,
+      request,
+      repositories,
+      guard.signal,
+      this.deps.logger,
+    );
     const stopped = guard.stopReason();
     if (stopped) return stopped;
     const plannedAt = request.now();

@@ -2,6 +2,7 @@ import {
   RegistryHostError,
   type RegistryHostClient,
 } from '@backstage-docr/plugin-docr-node';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { RepositoryContents } from '../repositories/RepositoryCache';
 import type { JournalEntry } from './DeletionJournal';
 import type { RepositoryGraphs } from './graph';
@@ -11,7 +12,10 @@ import type { CheckResult, TagChecker, Verdict } from './TagChecker';
 /** What retention reads through the registry host: the graphs, and each tag right before its DELETE. */
 export interface ImageGraphAccess {
   graphs: Pick<RepositoryGraphs, 'readRegistry'>;
-  registryHost: (account: string) => Pick<RegistryHostClient, 'headManifest'>;
+  registryHost: (
+    account: string,
+  ) => Pick<RegistryHostClient, 'headManifest'> &
+    Partial<Pick<RegistryHostClient, 'callCounts'>>;
 }
 
 const errorText = (error: unknown) =>
@@ -40,6 +44,45 @@ export async function readGraphsSafely(
     const unreadable = `the registry host could not be read: ${errorText(error)}`;
     return new Map(repositories.map(r => [r.name, { unreadable }]));
   }
+}
+
+/** The calls the account's registry host client made so far (every run of the account). */
+function hostCalls(access: ImageGraphAccess, account: string): number {
+  try {
+    return access.registryHost(account).callCounts?.().total ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The graphs a run plans on, read after its fresh listing; logged with the registry host calls
+ * made meanwhile and the repositories that could not be read. Undefined without access.
+ */
+export async function readGraphsForPlan(
+  access: ImageGraphAccess | undefined,
+  request: { account: string; registryName: string },
+  repositories: RepositoryContents[],
+  signal: AbortSignal,
+  logger: LoggerService,
+): Promise<Map<string, GraphOrFailure> | undefined> {
+  if (!access) return undefined;
+  const before = hostCalls(access, request.account);
+  const graphs = await readGraphsSafely(
+    access,
+    request.account,
+    request.registryName,
+    repositories,
+    signal,
+  );
+  const failed = [...graphs].flatMap(([name, graph]) =>
+    'unreadable' in graph ? [`${name} (${graph.unreadable})`] : [],
+  );
+  const calls = hostCalls(access, request.account) - before;
+  logger.info(
+    `Retention of ${request.account}/${request.registryName}: read the image graphs of ${graphs.size} repositories through the registry host (about ${calls} calls)${failed.length ? `; nothing is deleted of ${failed.join(', ')}` : ''}`,
+  );
+  return graphs;
 }
 
 /**
