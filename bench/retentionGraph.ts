@@ -1,14 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import Knex from 'knex';
-import { DoEmulator } from '@backstage-docr/do-emulator';
+import { DoEmulator, registryPusher } from '@backstage-docr/do-emulator';
 import type { RetentionRule } from '@backstage-docr/plugin-docr-common';
 import {
   DigitalOceanClient,
   RegistryHostClient,
 } from '@backstage-docr/plugin-docr-node';
 import { RepositoryGraphs } from '../plugins/docr-backend/src/retention/graph';
-import { registryPush } from '../plugins/docr-backend/src/retention/graph/__tests__/registryPush';
 import { RetentionRunner } from '../plugins/docr-backend/src/retention/RetentionRunner';
 
 const REGISTRY = 'acme-images';
@@ -41,7 +40,7 @@ async function pushImages(emulator: DoEmulator, clock: { ms: number }) {
   for (let day = 0; day < IMAGES; day++) {
     clock.ms = start - (IMAGES - day) * DAY;
     for (let r = 0; r < REPOSITORIES; r++) {
-      const push = registryPush(emulator, REGISTRY, `service-${r}`);
+      const push = registryPusher(emulator, REGISTRY, `service-${r}`);
       const tag = `build-${day}`;
       if (day % 2) {
         await push.image(`service-${r} ${tag}`, { tag });

@@ -24,3 +24,8 @@ export { demoSeedPath, ciHistorySeedPath } from './demoSeed';
 export { commitTag } from './seedHistory';
 export { main } from './cli';
 export { ManualClock } from './ManualClock';
+export {
+  registryPusher,
+  type PushedDescriptor,
+  type PushedPlatform,
+} from './registryPusher';

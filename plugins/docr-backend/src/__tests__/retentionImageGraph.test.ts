@@ -1,5 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { DoEmulator } from '@backstage-docr/do-emulator';
+import { DoEmulator, registryPusher } from '@backstage-docr/do-emulator';
 import type {
   RetentionPreviewView,
   RetentionRule,
@@ -17,7 +17,6 @@ import {
   startDocrBackend,
   waitUntil,
 } from '../__testUtils__/backend';
-import { registryPush } from '../retention/graph/__tests__/registryPush';
 
 jest.setTimeout(120_000);
 
@@ -62,7 +61,7 @@ describe('retention on the image graph, in the GC window', () => {
 
   /** Signs and attests the subject as cosign does: tags named by its digest. */
   async function signAndAttest(repository: string, subject: OciDescriptor) {
-    const push = registryPush(emulator, REGISTRY, repository);
+    const push = registryPusher(emulator, REGISTRY, repository);
     await push.image(`${subject.digest} signature`, {
       tag: cosignTag(subject, 'sig'),
       layerType: SIGNATURE_LAYER,
@@ -75,29 +74,29 @@ describe('retention on the image graph, in the GC window', () => {
 
   /** One release of everything, pushed at the clock's time. */
   async function pushRelease(n: number) {
-    const gateway = await registryPush(emulator, REGISTRY, 'gateway').multiArch(
-      `gateway-${n}`,
-      `1.${n}.0`,
-      ['linux/amd64', 'linux/arm64'],
-    );
+    const gateway = await registryPusher(
+      emulator,
+      REGISTRY,
+      'gateway',
+    ).multiArch(`gateway-${n}`, `1.${n}.0`, ['linux/amd64', 'linux/arm64']);
     await signAndAttest('gateway', gateway.index);
-    const payments = await registryPush(emulator, REGISTRY, 'payments').image(
+    const payments = await registryPusher(emulator, REGISTRY, 'payments').image(
       `payments-${n}`,
       { tag: `2.${n}.0` },
     );
     await signAndAttest('payments', payments.manifest);
-    const ledger = registryPush(emulator, REGISTRY, 'ledger');
+    const ledger = registryPusher(emulator, REGISTRY, 'ledger');
     const image = await ledger.image(`ledger-${n}`, { tag: `0.${n}.0` });
     const sbom = await ledger.image(`ledger-${n} sbom`, {
       subject: image.manifest,
       artifactType: 'application/spdx+json',
       layerType: 'application/spdx+json',
     });
-    await registryPush(emulator, REGISTRY, 'charts/gateway').image(
+    await registryPusher(emulator, REGISTRY, 'charts/gateway').image(
       `chart-${n}`,
       { tag: `0.${n}.0`, configType: HELM_CONFIG },
     );
-    await registryPush(emulator, REGISTRY, 'odd').image(`wasm-${n}`, {
+    await registryPusher(emulator, REGISTRY, 'odd').image(`wasm-${n}`, {
       tag: `wasm-${n}`,
       configType: 'application/vnd.wasm.config.v1+json',
     });
@@ -125,7 +124,7 @@ describe('retention on the image graph, in the GC window', () => {
     });
     api = new DigitalOceanClient({ token: 'test', apiUrl: emulator.url });
     const old = await pushRelease(1);
-    const untagged = await registryPush(emulator, REGISTRY, 'gateway').image(
+    const untagged = await registryPusher(emulator, REGISTRY, 'gateway').image(
       'an untagged build',
     );
     clock.set('2026-11-23T11:00:00Z');
@@ -344,7 +343,7 @@ describe('retention on the image graph, in the GC window', () => {
     const tick = docr.tick();
     await waitUntil(() => held);
     const again = (
-      await registryPush(emulator, REGISTRY, 'payments').image(
+      await registryPusher(emulator, REGISTRY, 'payments').image(
         'payments pushed again',
         { tag: '2.1.0' },
       )

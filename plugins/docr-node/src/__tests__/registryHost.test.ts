@@ -1,11 +1,10 @@
-import { DoEmulator } from '@backstage-docr/do-emulator';
+import { DoEmulator, registryPusher } from '@backstage-docr/do-emulator';
 import { DigitalOceanClient } from '../DigitalOceanClient';
 import { RegistryHostClient } from '../registryHost/RegistryHostClient';
 import type { RegistryHostClientOptions } from '../registryHost/options';
 import { RegistryHostError } from '../registryHost/errors';
 import { ManualClock } from '@backstage-docr/do-emulator';
 import { capturingLogger } from './capturingLogger';
-import { ociPusher } from './ociPush';
 
 const START = Date.parse('2026-11-22T03:00:00Z');
 const SIGNATURE_LAYER = 'application/vnd.dev.cosign.simplesigning.v1+json';
@@ -13,7 +12,7 @@ const SIGNATURE_LAYER = 'application/vnd.dev.cosign.simplesigning.v1+json';
 describe("RegistryHostClient against the emulator's registry host", () => {
   let emulator: DoEmulator;
   let clock: ManualClock;
-  let push: ReturnType<typeof ociPusher>;
+  let push: ReturnType<typeof registryPusher>;
   const logger = capturingLogger();
 
   beforeEach(async () => {
@@ -26,7 +25,7 @@ describe("RegistryHostClient against the emulator's registry host", () => {
         registries: [{ name: 'acme' }],
       },
     });
-    push = ociPusher(emulator, 'acme');
+    push = registryPusher(emulator, 'acme', 'web');
   });
   afterEach(() => emulator.stop());
 
@@ -102,7 +101,7 @@ describe("RegistryHostClient against the emulator's registry host", () => {
   }
 
   it('reads a manifest by tag with its media type, verified digest and document', async () => {
-    const image = await push.image('web', 'one', { tag: 'v1' });
+    const image = await push.image('one', { tag: 'v1' });
     const { registry, requests } = client();
     const manifest = await registry.getManifest('acme', 'web', 'v1');
     expect(manifest.digest).toBe(image.manifest.digest);
@@ -131,9 +130,9 @@ describe("RegistryHostClient against the emulator's registry host", () => {
   });
 
   it('reads an index with its platforms', async () => {
-    const amd = await push.image('web', 'amd');
-    const arm = await push.image('web', 'arm');
-    const index = await push.index('web', 'v2', [
+    const amd = await push.image('amd');
+    const arm = await push.image('arm');
+    const index = await push.index('v2', [
       {
         manifest: amd.manifest,
         platform: { os: 'linux', architecture: 'amd64' },
@@ -156,15 +155,14 @@ describe("RegistryHostClient against the emulator's registry host", () => {
   });
 
   it('lists referrers of a subject and every tag, page by page', async () => {
-    const image = await push.image('web', 'one', { tag: 'a' });
-    const signature = await push.image('web', 'sig', {
+    const image = await push.image('one', { tag: 'a' });
+    const signature = await push.image('sig', {
       subject: image.manifest,
       layerType: SIGNATURE_LAYER,
       artifactType: 'application/vnd.dev.cosign.artifact.sig.v1+json',
     });
     for (const tag of ['b', 'c', 'd', 'e'])
       await push.manifest(
-        'web',
         {
           schemaVersion: 2,
           mediaType: image.manifest.mediaType,
@@ -202,7 +200,7 @@ describe("RegistryHostClient against the emulator's registry host", () => {
   });
 
   it('asks for read-only credentials of five minutes, and again before they expire', async () => {
-    await push.image('web', 'one', { tag: 'v1' });
+    await push.image('one', { tag: 'v1' });
     const { registry, asked } = client();
     await registry.getManifest('acme', 'web', 'v1');
     await registry.getManifest('acme', 'web', 'v1');
@@ -215,7 +213,7 @@ describe("RegistryHostClient against the emulator's registry host", () => {
   });
 
   it('waits out a 429 as Retry-After says and counts it', async () => {
-    await push.image('web', 'one', { tag: 'v1' });
+    await push.image('one', { tag: 'v1' });
     let refused = false;
     const { registry, waits } = client({
       rewrite: url => {
@@ -249,8 +247,8 @@ describe("RegistryHostClient against the emulator's registry host", () => {
   });
 
   it('refuses bytes that do not hash to their digest', async () => {
-    const image = await push.image('web', 'one', { tag: 'v1' });
-    const other = await push.image('web', 'two');
+    const image = await push.image('one', { tag: 'v1' });
+    const other = await push.image('two');
     const { registry } = client({
       rewrite: (url, res) => {
         if (!url.pathname.endsWith('/manifests/v1')) return undefined;
@@ -290,7 +288,7 @@ describe("RegistryHostClient against the emulator's registry host", () => {
   });
 
   it('never puts a credential or token in an error or a log line', async () => {
-    await push.image('web', 'one', { tag: 'v1' });
+    await push.image('one', { tag: 'v1' });
     const echo = (status: number, text: string) =>
       new Response(
         JSON.stringify({ errors: [{ code: 'ECHO', message: text }] }),

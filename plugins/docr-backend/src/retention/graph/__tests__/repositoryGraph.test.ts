@@ -1,4 +1,4 @@
-import { DoEmulator } from '@backstage-docr/do-emulator';
+import { DoEmulator, registryPusher } from '@backstage-docr/do-emulator';
 import {
   DigitalOceanClient,
   RegistryHostClient,
@@ -12,7 +12,6 @@ import {
   referencedUntaggedManifests,
   unresolvedTags,
 } from '../retentionFacts';
-import { registryPush } from './registryPush';
 
 const SIGNATURE_LAYER = 'application/vnd.dev.cosign.simplesigning.v1+json';
 
@@ -20,7 +19,7 @@ describe("readRepositoryGraph against the emulator's registry host", () => {
   let emulator: DoEmulator;
   let api: DigitalOceanClient;
   let registryHost: RegistryHostClient;
-  let push: ReturnType<typeof registryPush>;
+  let push: ReturnType<typeof registryPusher>;
 
   beforeEach(async () => {
     emulator = await DoEmulator.start({
@@ -35,7 +34,7 @@ describe("readRepositoryGraph against the emulator's registry host", () => {
       registryUrl: emulator.registryUrl,
       requestsPerSecond: 1000,
     });
-    push = registryPush(emulator, 'acme', 'web');
+    push = registryPusher(emulator, 'acme', 'web');
   });
   afterEach(() => emulator.stop());
 
