@@ -150,7 +150,7 @@ describe('the first policy of a new registry', () => {
     expect(second.body.error.message).toContain('docr.policy.update');
   });
 
-  it('gives a creator nothing in another account, nor over a registry older than the grace', async () => {
+  it('gives a creator nothing in another account, nor over a registry the account already has', async () => {
     // Bob creates "shared" in team-b; Alice records the same name in team-a only.
     expect((await as(BOB).record('team-b', 'shared')).status).toBe(201);
     expect((await as(ALICE).record('team-a', 'shared')).status).toBe(201);
@@ -166,8 +166,10 @@ describe('the first policy of a new registry', () => {
       200,
     );
 
-    // A record made for a registry DigitalOcean created long ago grants nothing.
-    expect((await as(ALICE).record('team-a', 'team-a-old')).status).toBe(201);
+    // A registry the account already has cannot be claimed by a new record, and grants nothing.
+    const claim = await as(ALICE).record('team-a', 'team-a-old');
+    expect(claim.status).toBe(409);
+    expect(claim.body.error.message).toContain('already exists');
     const old = await as(ALICE).putPolicy('team-a', 'team-a-old', noGc);
     expect(old.status).toBe(403);
   });

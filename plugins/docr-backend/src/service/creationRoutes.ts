@@ -1,6 +1,7 @@
 import { ConflictError, NotAllowedError } from '@backstage/errors';
 import { docrRegistryCreatePermission } from '@backstage-docr/plugin-docr-common';
 import type { RegistryAccess } from './access';
+import type { KnownRegistries } from './knownRegistries';
 import { NEW_REGISTRY_GRACE_MS } from './policyGrant';
 import type { RegistryCreationStore } from './RegistryCreationStore';
 import { typedRouter, type ApiRequest } from './typedRouter';
@@ -9,16 +10,19 @@ import { typedRouter, type ApiRequest } from './typedRouter';
  * `POST /registries/:name/creation`: the scaffolder, as the user, records that it creates the
  * registry for that user, before DigitalOcean creates it. Needs `docr.registry.create` on the
  * account's subscription entity; never calls DigitalOcean. The record lets that user alone store
- * the registry's first policy (`policyGrant`); another user's record holds for 30 minutes (409).
+ * the registry's first policy (`policyGrant`); another user's record holds for 30 minutes (409),
+ * and a registry the account already has cannot be claimed by a new record (409): its first
+ * policy needs `docr.policy.update` on its entity.
  */
 export function creationRoutes(options: {
   access: RegistryAccess;
   creations: RegistryCreationStore;
+  registries: Pick<KnownRegistries, 'find'>;
   account: string;
   registryName: (req: ApiRequest<{ name: string }>) => string;
   now: () => Date;
 }) {
-  const { access, creations, account, now } = options;
+  const { access, creations, registries, account, now } = options;
   const router = typedRouter();
   router.post('/registries/:name/creation', async (req, res) => {
     const creds = await access.credentials(req);
@@ -37,6 +41,14 @@ export function creationRoutes(options: {
         if (principal.type !== 'user')
           throw new NotAllowedError(
             'Only a user can be recorded as the creator of a registry',
+          );
+        const existing = await creations.find(account, name);
+        if (
+          existing?.createdBy !== principal.userEntityRef &&
+          (await registries.find(name))
+        )
+          throw new ConflictError(
+            `Registry "${name}" already exists in the account; its policy needs docr.policy.update on its entity`,
           );
         const recordedAt = now();
         const held = await creations.record(

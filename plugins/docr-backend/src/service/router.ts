@@ -297,6 +297,7 @@ export function createAccountRouter(
     creationRoutes({
       access,
       creations,
+      registries,
       account: options.account,
       registryName,
       now,
