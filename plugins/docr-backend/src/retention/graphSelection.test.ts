@@ -141,6 +141,13 @@ describe('selectRetention on image graphs', () => {
     ]);
   });
 
+  it("estimates the bytes freed from whole closures: a deleted index's platforms and attachments, never a blob a kept image shares", async () => {
+    const { selection } = await select();
+    // v1 and v2: 2 platform images, a signature and an attestation each, v1's SBOM; the old
+    // untagged image: a config and a layer of 100 bytes each; the base layers are v3's too.
+    expect(selection.freed.total).toBe(100 * 2 * (4 + 4 + 1 + 1));
+  });
+
   it('keeps an artifact of unknown type, saying why', async () => {
     const { selection } = await select();
     expect(selection.decisions.find(d => d.tag.tag === 'odd')).toMatchObject({

@@ -12,6 +12,7 @@ import {
   attachmentTags,
   closureOfManifests,
   decideAttachmentTags,
+  deletedWithTags,
   referencedUntaggedManifests,
   standaloneUntaggedManifests,
   unresolvedManifests,
@@ -44,6 +45,8 @@ export interface RepositorySelection {
   }>;
   /** Each tag's closure, by tag. */
   closures: Map<string, RetentionTagClosureView>;
+  /** The manifests a GC of untagged manifests would then remove: deleted closures, less kept. */
+  deletedManifests: Set<string>;
 }
 
 const pushTime = (at: string | undefined) =>
@@ -76,6 +79,7 @@ export function keepRepository(
     untaggedKept: [],
     referrers: [],
     closures: new Map(),
+    deletedManifests: new Set(),
   };
 }
 
@@ -232,11 +236,21 @@ export function selectOnGraph(
     ...[...aside.values()].filter(d => d.reasons.length > 0),
     ...followed,
   ];
+  const referrers = referrersDeleted(
+    graph,
+    untagged,
+    kept.manifests,
+    decisions,
+  );
   return {
     decisions,
     untagged: selected,
     untaggedKept,
-    referrers: referrersDeleted(graph, untagged, kept.manifests, decisions),
+    referrers,
+    deletedManifests: manifestsGone(graph, decisions, keptUntagged, [
+      ...selected.map(s => s.manifest.digest),
+      ...referrers.map(r => r.manifest.digest),
+    ]),
     closures: new Map(
       decisions.map(d => [
         d.tag.tag,
@@ -244,6 +258,24 @@ export function selectOnGraph(
       ]),
     ),
   };
+}
+
+/** What the deleted tags' closures lose (less what is kept), and what is deleted by digest. */
+function manifestsGone(
+  graph: RepositoryGraph,
+  decisions: TagDecision<ListedTag>[],
+  keptUntagged: string[],
+  deletedByDigest: string[],
+): Set<string> {
+  const deletedTags = decisions.filter(d => d.action === 'delete');
+  return new Set([
+    ...deletedWithTags(
+      graph,
+      new Set(deletedTags.map(d => d.tag.tag)),
+      keptUntagged,
+    ).manifests,
+    ...deletedByDigest,
+  ]);
 }
 
 /** Attachment tags: kept while their subject is kept, deleted with it. */

@@ -98,6 +98,8 @@ export interface GraphSelectionFacts {
   }>;
   /** Repositories whose graph could not be read (nothing of them deleted), with why. */
   unreadable: Map<string, string>;
+  /** Per repository, the manifests gone once the GC of untagged manifests has run. */
+  deletedManifests: Map<string, Set<string>>;
 }
 
 /** The rules on each repository's graph (see graphSelection.ts). */
@@ -112,6 +114,7 @@ function selectOnGraphs(
     untaggedKept: [],
     referrers: [],
     unreadable: new Map(),
+    deletedManifests: new Map(),
   };
   const decisions: TagDecision<ListedTag>[] = [];
   const untagged: RetentionSelection['untagged'] = [];
@@ -129,6 +132,7 @@ function selectOnGraphs(
     untagged.push(...selected.untagged);
     facts.untaggedKept.push(...selected.untaggedKept);
     facts.referrers.push(...selected.referrers);
+    facts.deletedManifests.set(contents.name, selected.deletedManifests);
     for (const [tag, closure] of selected.closures)
       facts.closures.set(`${contents.name}\n${tag}`, closure);
   }
@@ -172,7 +176,7 @@ export function selectRetention(
       };
   const freed = estimateFreedBytes(
     repositories,
-    deletedManifests(decisions, [...untagged, ...(facts?.referrers ?? [])]),
+    facts?.deletedManifests ?? deletedManifests(decisions, untagged),
   );
   const untaggedUndated = untaggedManifestsOfUnknownPushTime(
     untaggedManifests,
