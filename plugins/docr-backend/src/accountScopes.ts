@@ -17,6 +17,7 @@ import { PolicyResolver } from './policies';
 import {
   RegistryContents,
   RepositoryCache,
+  RepositoryContents,
 } from './repositories/RepositoryCache';
 import type { CachedGraphs } from './retention/CachedGraphs';
 import type { RepositoryGraph } from './retention/graph';
@@ -48,6 +49,7 @@ export interface AccountImageGraphs {
     contents: RegistryContents,
   ): ReturnType<CachedGraphs['forPreview']>;
   graphOf(registry: string, repository: string): RepositoryGraph | undefined;
+  readSoon(registry: string, repository: RepositoryContents): void;
 }
 
 /** Retention's reads through the registry host, every account's. */
@@ -64,6 +66,8 @@ function accountImageGraphs(
       cached.forPreview(account, registry, contents),
     graphOf: (registry, repository) =>
       cached.graphOf(account, registry, repository),
+    readSoon: (registry, repository) =>
+      cached.readSoon(account, registry, repository),
   };
 }
 

@@ -76,6 +76,24 @@ describe('CachedGraphs', () => {
     }
   });
 
+  it('reads a repository soon for the tag listing, without answering 503', async () => {
+    const repo = repository();
+    const cached = new CachedGraphs({
+      graphs: new RepositoryGraphs({ registryHost: () => repo.reader() }),
+    });
+    cached.readSoon('default', 'acme', repo.contents);
+    expect(cached.graphOf('default', 'acme', 'web')).toBeUndefined();
+    while (!cached.graphOf('default', 'acme', 'web'))
+      await new Promise(resolve => setImmediate(resolve));
+    const reads = repo.reads.length;
+    cached.readSoon('default', 'acme', repo.contents);
+    cached.forPreview('default', 'acme', {
+      repositories: [repo.contents],
+      fetchedAt: NOW,
+    });
+    expect(repo.reads).toHaveLength(reads);
+  });
+
   it('holds why a registry could not be read, for the preview to say', async () => {
     const cached = new CachedGraphs({
       graphs: new RepositoryGraphs({

@@ -47,11 +47,7 @@ export class CachedGraphs {
     let pending = false;
     for (const repository of contents.repositories) {
       const slot = this.touch(this.key(account, registry, repository.name));
-      const current =
-        slot.readFor?.tags === repository.tags &&
-        slot.readFor?.manifests === repository.manifests;
-      if (!current && !slot.refreshing)
-        this.refresh(slot, account, registry, repository);
+      this.refreshIfStale(slot, account, registry, repository);
       if (slot.graph) graphs.set(repository.name, slot.graph);
       else pending = true;
     }
@@ -60,6 +56,12 @@ export class CachedGraphs {
         `The docr API is reading the images of "${registry}" through the registry host; try again in a few seconds`,
       );
     return graphs;
+  }
+
+  /** Starts reading the repository's graph for this listing in the background, if not held. */
+  readSoon(account: string, registry: string, repository: RepositoryContents) {
+    const slot = this.touch(this.key(account, registry, repository.name));
+    this.refreshIfStale(slot, account, registry, repository);
   }
 
   /** The repository's graph as last read, if any; reads nothing. */
@@ -88,6 +90,20 @@ export class CachedGraphs {
       this.slots.delete(oldest);
     }
     return slot;
+  }
+
+  /** Reads again unless the slot holds (or is reading) the graph of this very listing. */
+  private refreshIfStale(
+    slot: Slot,
+    account: string,
+    registry: string,
+    repository: RepositoryContents,
+  ) {
+    const current =
+      slot.readFor?.tags === repository.tags &&
+      slot.readFor?.manifests === repository.manifests;
+    if (!current && !slot.refreshing)
+      this.refresh(slot, account, registry, repository);
   }
 
   private refresh(

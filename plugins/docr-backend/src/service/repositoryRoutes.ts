@@ -53,6 +53,22 @@ export function repositoryRoutes(deps: {
   const { reader, registries, cache } = deps;
   const router = typedRouter();
 
+  /**
+   * Has the repository's images read in the background once its tags and manifests are both
+   * listed, for a later page's `image`s; never waits, and never fails the listing.
+   */
+  function readImagesSoon(registry: string, repository: string) {
+    try {
+      deps.imageGraphs?.readSoon(registry, {
+        name: repository,
+        tags: cache.tags(registry, repository).items,
+        manifests: cache.manifests(registry, repository).items,
+      });
+    } catch {
+      // Not listed yet (503) or gone (404): the preview or a later page reads them.
+    }
+  }
+
   async function knownRegistry(req: ApiRequest<{ name: string }>) {
     const name = await reader(req);
     await registries.require(name, deps.listNow);
@@ -86,6 +102,7 @@ export function repositoryRoutes(deps: {
           `No repository named "${repository}" in the listing of "${name}"`,
         );
       const graph = deps.imageGraphs?.graphOf(name, repository);
+      readImagesSoon(name, repository);
       res.json(
         presentPage(
           cache.tags(name, repository),
