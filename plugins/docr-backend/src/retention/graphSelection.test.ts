@@ -199,6 +199,30 @@ describe('selectRetention on image graphs', () => {
     });
   });
 
+  it('selects no untagged manifest of a repository with an unreadable index: its platforms look standalone but its tag is kept', async () => {
+    const repo = releases();
+    repo.cannotRead('v2');
+    const graph = await repo.read();
+    const selection = selectRetention(
+      [repo.contents],
+      AGGRESSIVE,
+      NOW,
+      new Map([['gateway', graph]]),
+    );
+    expect(selection.decisions.find(d => d.tag.tag === 'v2')).toMatchObject({
+      action: 'keep',
+      reasons: [{ kind: 'unreadable' }],
+    });
+    expect(selection.untagged).toEqual([]);
+    const kept = new Map(
+      selection.graph!.untaggedKept.map(k => [k.manifest.digest, k.reason]),
+    );
+    for (const platform of ['v2-amd64', 'v2-arm64', 'old-untagged'])
+      expect(kept.get(digestOf(platform))).toMatch(
+        /is unreadable: what it lists cannot be known/,
+      );
+  });
+
   it('deletes nothing of a repository whose graph could not be read, saying why', async () => {
     const repo = releases();
     const selection = selectRetention(

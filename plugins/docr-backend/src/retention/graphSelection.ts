@@ -17,6 +17,7 @@ import {
   standaloneUntaggedManifests,
   unresolvedManifests,
   unresolvedTags,
+  untaggedHeldByUnreadable,
   type RepositoryGraph,
 } from './graph';
 import type { ListedManifest, ListedTag } from './selection';
@@ -149,7 +150,8 @@ function untaggedOf(contents: RepositoryContents, graph: RepositoryGraph) {
 
 /**
  * The untagged manifests: standalone ones go to the rules; those an index lists, attached to
- * a subject, of unknown type or unreadable are kept (and said so when a rule would date them).
+ * a subject, of unknown type or unreadable are kept (and said so when a rule would date them),
+ * as is every one of a repository holding an unreadable manifest.
  */
 function selectUntagged(
   contents: RepositoryContents,
@@ -171,9 +173,10 @@ function selectUntagged(
     ...referencedUntaggedManifests(graph),
     ...unresolvedManifests(graph),
   ]);
+  const held = untaggedHeldByUnreadable(graph);
   const untaggedKept = dated
     ? [...untagged.values()].flatMap(manifest => {
-        const reason = why.get(manifest.digest);
+        const reason = why.get(manifest.digest) ?? held;
         return reason ? [{ manifest, reason }] : [];
       })
     : [];

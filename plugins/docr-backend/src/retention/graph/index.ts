@@ -27,6 +27,7 @@ export {
 export {
   referencedUntaggedManifests,
   standaloneUntaggedManifests,
+  untaggedHeldByUnreadable,
   attachmentTags,
   decideAttachmentTags,
   unresolvedManifests,

@@ -40,12 +40,29 @@ export function referencedUntaggedManifests(
 }
 
 /**
+ * Why untagged-manifest rules may select nothing in the repository, if they may not: a manifest
+ * of it is unreadable, and what an unreadable index lists, or a subject holds, looks untagged
+ * and standalone (its parent is not known), though a tag that is kept holds it.
+ */
+export function untaggedHeldByUnreadable(
+  graph: RepositoryGraph,
+): string | undefined {
+  const unreadable = [...graph.manifests.values()].find(
+    manifest => manifest.kind === 'unreadable',
+  );
+  if (!unreadable) return undefined;
+  return `${short(unreadable.digest)} of this repository is unreadable: what it lists cannot be known, so no untagged manifest is selected`;
+}
+
+/**
  * Untagged manifests in the retention sense, the ones untagged-manifest rules may select: no
- * tag, not listed by an index, attached to nothing, and of a known kind.
+ * tag, not listed by an index, attached to nothing, and of a known kind. None while a manifest
+ * of the repository is unreadable (`untaggedHeldByUnreadable`).
  */
 export function standaloneUntaggedManifests(
   graph: RepositoryGraph,
 ): GraphManifest[] {
+  if (untaggedHeldByUnreadable(graph)) return [];
   const referenced = referencedUntaggedManifests(graph);
   return [...graph.manifests.values()].filter(
     manifest =>
