@@ -156,6 +156,32 @@ describe('selectRetention on image graphs', () => {
     });
   });
 
+  it('keeps an artifact of unknown type attached to a deleted subject, tagged or not', async () => {
+    const repo = releases();
+    const scan = {
+      subject: 'v1',
+      artifactType: 'application/vnd.example.scan',
+    };
+    repo.image('v1-scan', scan);
+    repo.image('v1-scan-untagged', { ...scan, layers: ['other'] });
+    repo.list(['v1-scan', 'v1-scan-untagged'], { 'scan-v1': 'v1-scan' });
+    const selection = selectRetention(
+      [repo.contents],
+      AGGRESSIVE,
+      NOW,
+      new Map([['gateway', await repo.read()]]),
+    );
+    expect(selection.decisions.find(d => d.tag.tag === 'v1')?.action).toBe(
+      'delete',
+    );
+    expect(
+      selection.decisions.find(d => d.tag.tag === 'scan-v1'),
+    ).toMatchObject({ action: 'keep', reasons: [{ kind: 'unknownType' }] });
+    expect(
+      selection.graph!.referrers.map(r => r.manifest.digest),
+    ).not.toContain(digestOf('v1-scan-untagged'));
+  });
+
   it("shows each tag's closure: its platforms and attachments", async () => {
     const { selection } = await select();
     const closure = selection.graph!.closures.get('gateway\nv1')!;

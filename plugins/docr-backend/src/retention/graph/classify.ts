@@ -111,13 +111,22 @@ function kindOfLayers(facts: ManifestFacts): ManifestKind | undefined {
   return undefined;
 }
 
-/** The kind of an artifact attached to a subject, by its artifact type, else its layers. */
-function kindOfAttached(facts: ManifestFacts): ManifestKind {
+/**
+ * The kind of an artifact attached to a subject, by its artifact type, else its layers; an
+ * artifact of any other type is `unknown` (kept: nothing says it may go with its subject).
+ */
+function kindOfAttached(facts: ManifestFacts): Classification {
   const type = facts.artifactType ?? facts.config?.mediaType;
-  if (startsWithAny(type, SIGNATURE_ARTIFACT_TYPES)) return 'signature';
-  if (startsWithAny(type, ATTESTATION_TYPES)) return 'attestation';
-  if (startsWithAny(type, SBOM_TYPES)) return 'sbom';
-  return kindOfLayers(facts) ?? 'referrer';
+  if (startsWithAny(type, SIGNATURE_ARTIFACT_TYPES))
+    return { kind: 'signature' };
+  if (startsWithAny(type, ATTESTATION_TYPES)) return { kind: 'attestation' };
+  if (startsWithAny(type, SBOM_TYPES)) return { kind: 'sbom' };
+  const byLayers = kindOfLayers(facts);
+  if (byLayers) return { kind: byLayers };
+  return {
+    kind: 'unknown',
+    reason: `artifact of type ${type ?? 'none'} attached to ${facts.subject}, not a signature, attestation or SBOM`,
+  };
 }
 
 export interface Classification {
@@ -134,7 +143,7 @@ export interface Classification {
 export function classify(facts: ManifestFacts, tags: string[]): Classification {
   if (facts.subject) {
     return {
-      kind: kindOfAttached(facts),
+      ...kindOfAttached(facts),
       subject: { digest: facts.subject, source: 'subject' },
     };
   }

@@ -2,8 +2,9 @@ import type { RepositoryManifest } from '@backstage-docr/digitalocean-openapi';
 
 /**
  * What a manifest is, as far as retention is concerned. `signature`, `attestation` and `sbom` are
- * attached to a subject (cosign's tag scheme or an OCI `subject`), as is `referrer` (any other
- * artifact with a subject). `unknown` and `unreadable` are always kept.
+ * attached to a subject (cosign's tag scheme or an OCI `subject`). An artifact with a subject of
+ * any other type is `unknown` (`referrer` stays in the wire type, but is no longer given).
+ * `unknown` and `unreadable` are always kept.
  */
 export type ManifestKind =
   | 'image'

@@ -75,7 +75,7 @@ describe('readRepositoryGraph', () => {
     );
   });
 
-  it('tells OCI referrers by subject and Helm charts by config media type', async () => {
+  it('tells OCI referrers by subject and Helm charts by config media type; an attached artifact of another type is unknown', async () => {
     const repo = testRepository();
     repo.image('app');
     repo.image('notation', {
@@ -97,10 +97,13 @@ describe('readRepositoryGraph', () => {
     const kindOf = (key: string) => graph.manifests.get(digestOf(key))!.kind;
     expect(['notation', 'scan', 'chart', 'wasm'].map(kindOf)).toEqual([
       'signature',
-      'referrer',
+      'unknown',
       'helm-chart',
       'unknown',
     ]);
+    expect(graph.manifests.get(digestOf('scan'))!.reason).toMatch(
+      /artifact of type application\/vnd.example.scan\+json attached to .*, not a signature, attestation or SBOM/,
+    );
     expect(graph.manifests.get(digestOf('scan'))!.subject).toEqual({
       digest: digestOf('app'),
       source: 'subject',
