@@ -323,8 +323,8 @@ describe('retention on the image graph, in the GC window', () => {
     },
   );
 
-  it('keeps a tag pushed again between the plan and its deletion, with its new image', async () => {
-    await setUp(await databases.init('SQLITE_3'));
+  it('keeps a tag pushed again between the plan and its deletion, with its new image and the old image with its attachments', async () => {
+    const { old } = await setUp(await databases.init('SQLITE_3'));
     const planned = (await preview()).repositories.flatMap(r =>
       r.delete.map(t => `${r.name}:${t.tag}`),
     );
@@ -358,6 +358,13 @@ describe('retention on the image graph, in the GC window', () => {
     expect(await pullsCompletely('payments', '2.1.0')).toBe(true);
     const [run] = (await docr.api('get', `/registries/${REGISTRY}/gc-runs`))
       .body.items;
-    expect(run.retention).toMatchObject({ skipped: 1 });
+    // The old image's signature and attestation stay with it: its tag's deletion was skipped.
+    expect(await tagsNow('payments')).toEqual(
+      expect.arrayContaining([
+        cosignTag(old.payments.manifest, 'sig'),
+        cosignTag(old.payments.manifest, 'att'),
+      ]),
+    );
+    expect(run.retention).toMatchObject({ skipped: 3 });
   });
 });

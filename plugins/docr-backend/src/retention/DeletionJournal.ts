@@ -25,7 +25,15 @@ export interface PlannedDeletion {
   rule: number;
   reason: string;
   compressedSizeBytes: number;
+  /**
+   * For an attachment (a signature, attestation or SBOM tag, an untagged referrer): the digest
+   * of the tagged manifest it is deleted with. It is deleted only once that one is.
+   */
+  subjectDigest?: string;
 }
+
+/** What became of an attachment's subject in the occurrence: `deleted` when every entry of it was. */
+export type SubjectOutcome = 'deleted' | 'planned' | 'kept';
 
 export interface JournalEntry extends PlannedDeletion {
   id: number;
@@ -112,6 +120,7 @@ export class DeletionJournal {
           rule: d.rule,
           reason: d.reason,
           compressed_size_bytes: d.compressedSizeBytes,
+          subject_digest: d.subjectDigest ?? null,
           status: 'planned',
           created_at: plan.plannedAt,
         }));
@@ -141,8 +150,29 @@ export class DeletionJournal {
       rule: Number(row.rule),
       reason: row.reason,
       compressedSizeBytes: toNumber(row.compressed_size_bytes) ?? 0,
+      ...(row.subject_digest ? { subjectDigest: row.subject_digest } : {}),
       status: row.status,
     }));
+  }
+
+  /**
+   * What became of the deletions of a subject (the entries of its digest that follow no subject
+   * themselves): `deleted` when there is one and every one is deleted, `planned` while one is
+   * still planned, else `kept` (skipped, failed, or never planned).
+   */
+  async subjectOutcome(
+    key: RetentionRunKey,
+    repository: string,
+    digest: string,
+  ): Promise<SubjectOutcome> {
+    const rows: Array<{ status: DeletionStatus }> = await this.db(DELETIONS)
+      .where({ ...keyColumns(key), repository, digest })
+      .whereNull('subject_digest')
+      .select('status');
+    if (rows.some(row => row.status === 'planned')) return 'planned';
+    return rows.length > 0 && rows.every(row => row.status === 'deleted')
+      ? 'deleted'
+      : 'kept';
   }
 
   /** Skips every deletion still planned in the occurrence, saying why; returns how many. */

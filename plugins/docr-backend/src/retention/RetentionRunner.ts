@@ -21,6 +21,7 @@ import {
   Sleep,
 } from './RunGuard';
 import { TagChecker } from './TagChecker';
+import { checkSubject } from './subjectCheck';
 import { deleteEntry, describeEntry, errorText } from './deleteEntry';
 import {
   ImageGraphAccess,
@@ -252,13 +253,21 @@ export class RetentionRunner {
       const stopped = guard.stopReason();
       if (stopped) return stopped;
       const what = describeEntry(request.registryName, entry);
-      const check = await checkBeforeDelete(
-        checker,
-        this.deps.imageGraph,
-        request,
-        entry,
-        guard.signal,
-      );
+      const subject = await checkSubject(this.journal, checker, request, entry);
+      if ('later' in subject) {
+        logger.info(`Retention leaves ${what} planned: ${subject.later}`);
+        continue;
+      }
+      const check =
+        subject.value?.verdict === 'delete'
+          ? await checkBeforeDelete(
+              checker,
+              this.deps.imageGraph,
+              request,
+              entry,
+              guard.signal,
+            )
+          : subject;
       if (check.stoppedBy) return check.stoppedBy;
       const verdict = check.value;
       if (!verdict) {

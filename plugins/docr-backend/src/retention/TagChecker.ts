@@ -54,27 +54,52 @@ export class TagChecker {
         if (digest === entry.digest) held.tags.delete(tag);
   }
 
-  async check(entry: JournalEntry): Promise<CheckResult> {
-    let held = this.held.get(entry.repository);
+  /** The repository's listing, listed again when older than `maxAgeMs`. */
+  private async listing(
+    repository: string,
+  ): Promise<
+    | { value: Held; stoppedBy?: undefined; error?: undefined }
+    | Exclude<CheckResult, { value: Verdict }>
+  > {
+    const held = this.held.get(repository);
     const stale =
       held === undefined ||
       (held !== null && performance.now() - held.atMs > this.options.maxAgeMs);
-    if (stale) {
-      try {
-        const listed = await listTagsNow(
-          this.client,
-          this.guard,
-          this.registryName,
-          entry.repository,
-        );
-        if (listed.stoppedBy) return listed;
-        if (listed.value) this.hold(entry.repository, listed.value);
-        else this.held.set(entry.repository, null);
-        held = this.held.get(entry.repository);
-      } catch (error) {
-        return { error };
-      }
+    if (!stale) return { value: held };
+    try {
+      const listed = await listTagsNow(
+        this.client,
+        this.guard,
+        this.registryName,
+        repository,
+      );
+      if (listed.stoppedBy) return listed;
+      if (listed.value) this.hold(repository, listed.value);
+      else this.held.set(repository, null);
+      return { value: this.held.get(repository) ?? null };
+    } catch (error) {
+      return { error };
     }
+  }
+
+  /** The tags of a fresh listing that point at the digest (none when the repository is gone). */
+  async tagsPointingAt(
+    repository: string,
+    digest: string,
+  ): Promise<
+    | { value: string[]; stoppedBy?: undefined; error?: undefined }
+    | Exclude<CheckResult, { value: Verdict }>
+  > {
+    const listed = await this.listing(repository);
+    if (listed.value === undefined) return listed;
+    const tags = [...(listed.value?.tags ?? [])];
+    return { value: tags.filter(([, d]) => d === digest).map(([tag]) => tag) };
+  }
+
+  async check(entry: JournalEntry): Promise<CheckResult> {
+    const listed = await this.listing(entry.repository);
+    if (listed.value === undefined) return listed;
+    const held = listed.value;
     if (!held)
       return {
         value: {

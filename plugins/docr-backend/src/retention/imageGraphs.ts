@@ -1,7 +1,4 @@
-import {
-  RegistryHostError,
-  type RegistryHostClient,
-} from '@backstage-docr/plugin-docr-node';
+import type { RegistryHostClient } from '@backstage-docr/plugin-docr-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { RepositoryContents } from '../repositories/RepositoryCache';
 import type { JournalEntry } from './DeletionJournal';
@@ -87,7 +84,8 @@ export async function readGraphsForPlan(
 
 /**
  * Whether the tag still points at the digest planned, asked of the registry host right before
- * its DELETE (one HEAD): a tag pushed again since the plan is kept with its new image.
+ * its DELETE (one HEAD): a tag pushed again since the plan is kept with its new image. A 404 for
+ * a tag the listing still shows is an error (left planned), never taken for a deletion.
  */
 export async function headCheck(
   access: ImageGraphAccess,
@@ -108,13 +106,6 @@ export async function headCheck(
       },
     };
   } catch (error) {
-    if (error instanceof RegistryHostError && error.status === 404)
-      return {
-        value: {
-          verdict: 'gone',
-          detail: 'the registry host no longer has it',
-        },
-      };
     return { error };
   }
 }

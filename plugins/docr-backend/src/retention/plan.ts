@@ -13,6 +13,43 @@ const isAttachment = (d: TagDecision<ListedTag>) =>
 /** Deleted tags have a known push time (unknown ones are kept), but for attachments. */
 const pushedAt = (d: TagDecision<ListedTag>) => d.tag.updatedAt?.getTime() ?? 0;
 
+type Selection = ReturnType<typeof selectRetention>;
+
+/**
+ * The digest of the tag an attachment is deleted with: the deleted tag (not itself an attachment)
+ * whose closure holds it, else the subject its reason names.
+ */
+function subjectDigestOf(
+  attachment: TagDecision<ListedTag>,
+  { decisions, graph }: Selection,
+): string | undefined {
+  const digest = attachment.tag.listed.manifest_digest;
+  const holder = decisions.find(
+    d =>
+      d.action === 'delete' &&
+      !isAttachment(d) &&
+      d.tag.repository === attachment.tag.repository &&
+      graph?.closures
+        .get(`${d.tag.repository}\n${d.tag.tag}`)
+        ?.attachments.some(a => a.digest === digest),
+  );
+  const named = attachment.reasons.flatMap(r =>
+    r.kind === 'attachment' ? [r.subjectDigest] : [],
+  )[0];
+  return holder?.tag.listed.manifest_digest ?? named;
+}
+
+/** The digest of the deleted tag an untagged referrer is deleted with. */
+function referrerSubjectDigest(
+  repository: string,
+  subjectTag: string,
+  { decisions }: Selection,
+): string | undefined {
+  return decisions.find(
+    d => d.tag.repository === repository && d.tag.tag === subjectTag,
+  )?.tag.listed.manifest_digest;
+}
+
 /**
  * The deletions the rules select in a listing, as the journal holds them: per repository, the
  * tags oldest first (a run cut short by the window's end has deleted the oldest), then the
@@ -29,12 +66,10 @@ export function planDeletions(
   estimatedFreedBytes: number;
   tagsListed: number;
 } {
-  const { decisions, untagged, freed, graph } = selectRetention(
-    repositories,
-    rules,
-    now,
-    graphs,
-  );
+  const selection = selectRetention(repositories, rules, now, graphs);
+  const { decisions, untagged, freed, graph } = selection;
+  const followed = (d: TagDecision<ListedTag>) =>
+    isAttachment(d) ? subjectDigestOf(d, selection) : undefined;
   const tags = decisions
     .filter(d => d.action === 'delete')
     .sort(
@@ -45,7 +80,9 @@ export function planDeletions(
         pushedAt(a) - pushedAt(b) ||
         a.tag.tag.localeCompare(b.tag.tag),
     )
-    .map(({ tag, reasons }) => ({
+    .map(decision => ({ ...decision, subject: followed(decision) }))
+    .map(({ tag, reasons, subject }) => ({
+      ...(subject ? { subjectDigest: subject } : {}),
       repository: tag.repository,
       tag: tag.tag,
       digest: tag.listed.manifest_digest ?? '',
@@ -66,6 +103,11 @@ export function planDeletions(
   }));
   const referrers = (graph?.referrers ?? []).map(
     ({ manifest, subjectTag, rule }) => ({
+      subjectDigest: referrerSubjectDigest(
+        manifest.repository,
+        subjectTag,
+        selection,
+      ),
       repository: manifest.repository,
       digest: manifest.digest,
       rule,
