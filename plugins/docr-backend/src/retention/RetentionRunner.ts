@@ -7,6 +7,7 @@ import type {
 import type { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
 import {
   DeletionJournal,
+  JournalEntry,
   RetentionJournalSummary,
   RetentionRunKey,
 } from './DeletionJournal';
@@ -20,12 +21,12 @@ import {
   RunGuard,
   Sleep,
 } from './RunGuard';
-import { TagChecker } from './TagChecker';
+import { TagChecker, type Verdict } from './TagChecker';
 import { checkSubject } from './subjectCheck';
 import { deleteEntry, describeEntry, errorText } from './deleteEntry';
 import {
   ImageGraphAccess,
-  checkBeforeDelete,
+  headBeforeDelete,
   readGraphsForPlan,
 } from './imageGraphs';
 
@@ -260,13 +261,7 @@ export class RetentionRunner {
       }
       const check =
         subject.value?.verdict === 'delete'
-          ? await checkBeforeDelete(
-              checker,
-              this.deps.imageGraph,
-              request,
-              entry,
-              guard.signal,
-            )
+          ? await checker.check(entry)
           : subject;
       if (check.stoppedBy) return check.stoppedBy;
       const verdict = check.value;
@@ -278,23 +273,8 @@ export class RetentionRunner {
         if (failuresInARow >= maxFailures) return 'errors';
         continue;
       }
-      if (verdict.verdict === 'gone') {
-        await this.journal.settle(entry.id, {
-          status: 'deleted',
-          at: request.now(),
-          detail: verdict.detail,
-        });
-        logger.info(
-          `Retention found ${what} already gone (${verdict.detail}); counted as deleted`,
-        );
-        continue;
-      }
-      if (verdict.verdict === 'changed') {
-        await this.journal.settle(entry.id, {
-          status: 'skipped',
-          detail: verdict.detail,
-        });
-        logger.warn(`Retention kept ${what}: ${verdict.detail}`);
+      if (verdict.verdict !== 'delete') {
+        await this.settleKept(request, entry, verdict, what);
         continue;
       }
       const outcome = await deleteEntry(
@@ -302,16 +282,25 @@ export class RetentionRunner {
         guard,
         request.registryName,
         entry,
+        headBeforeDelete(this.deps.imageGraph, request, entry),
       );
       if (outcome.stoppedBy) return outcome.stoppedBy;
-      if (outcome.value.error) {
+      const done = outcome.value;
+      if ('verdict' in done) {
+        await this.settleKept(request, entry, done.verdict, what);
+        continue;
+      }
+      if ('unchecked' in done || 'error' in done) {
         failuresInARow++;
-        await this.journal.settle(entry.id, {
-          status: 'failed',
-          error: outcome.value.error,
-        });
+        if ('error' in done)
+          await this.journal.settle(entry.id, {
+            status: 'failed',
+            error: done.error,
+          });
         logger.error(
-          `Retention failed to delete ${what}: ${outcome.value.error}`,
+          'error' in done
+            ? `Retention failed to delete ${what}: ${done.error}`
+            : `Retention could not check ${what} right before deleting it: ${done.unchecked}; left planned`,
         );
         if (failuresInARow >= maxFailures) return 'errors';
         continue;
@@ -321,12 +310,37 @@ export class RetentionRunner {
       await this.journal.settle(entry.id, {
         status: 'deleted',
         at: request.now(),
-        detail: outcome.value.detail,
+        detail: done.detail,
       });
       logger.info(
-        `Retention deleted ${what} of account ${request.account} in window ${request.occurrenceKey}: ${entry.reason}${outcome.value.detail ? ` (${outcome.value.detail})` : ''}`,
+        `Retention deleted ${what} of account ${request.account} in window ${request.occurrenceKey}: ${entry.reason}${done.detail ? ` (${done.detail})` : ''}`,
       );
     }
     return undefined;
+  }
+
+  /** A deletion a check said not to make: gone already (counted as deleted), or kept. */
+  private async settleKept(
+    request: RetentionRunRequest,
+    entry: JournalEntry,
+    verdict: Exclude<Verdict, { verdict: 'delete' }>,
+    what: string,
+  ): Promise<void> {
+    if (verdict.verdict === 'gone') {
+      await this.journal.settle(entry.id, {
+        status: 'deleted',
+        at: request.now(),
+        detail: verdict.detail,
+      });
+      this.deps.logger.info(
+        `Retention found ${what} already gone (${verdict.detail}); counted as deleted`,
+      );
+      return;
+    }
+    await this.journal.settle(entry.id, {
+      status: 'skipped',
+      detail: verdict.detail,
+    });
+    this.deps.logger.warn(`Retention kept ${what}: ${verdict.detail}`);
   }
 }

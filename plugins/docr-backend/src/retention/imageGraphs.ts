@@ -4,7 +4,8 @@ import type { RepositoryContents } from '../repositories/RepositoryCache';
 import type { JournalEntry } from './DeletionJournal';
 import type { RepositoryGraphs } from './graph';
 import type { GraphOrFailure } from './graphSelection';
-import type { CheckResult, TagChecker, Verdict } from './TagChecker';
+import type { HeadBeforeDelete } from './deleteEntry';
+import type { Verdict } from './TagChecker';
 
 /** What retention reads through the registry host: the graphs, and each tag right before its DELETE. */
 export interface ImageGraphAccess {
@@ -110,22 +111,25 @@ export async function headCheck(
   }
 }
 
-/** The listing's check, then, for a tag, the registry host's: it points at the digest planned. */
-export async function checkBeforeDelete(
-  checker: TagChecker,
+/**
+ * For a tag, the registry host's HEAD the deletion makes inside its guarded call, right before
+ * the DELETE (see `deleteEntry`); none without access or for an untagged manifest.
+ */
+export function headBeforeDelete(
   access: ImageGraphAccess | undefined,
   request: { account: string; registryName: string },
   entry: JournalEntry,
-  signal: AbortSignal,
-): Promise<CheckResult> {
-  const listed = await checker.check(entry);
-  if (!access || !entry.tag || listed.value?.verdict !== 'delete')
-    return listed;
-  return headCheck(
-    access,
-    request.account,
-    request.registryName,
-    entry,
-    signal,
-  );
+): HeadBeforeDelete | undefined {
+  if (!access || !entry.tag) return undefined;
+  return async signal => {
+    const head = await headCheck(
+      access,
+      request.account,
+      request.registryName,
+      entry,
+      signal,
+    );
+    if ('error' in head) throw head.error;
+    return head.value;
+  };
 }
