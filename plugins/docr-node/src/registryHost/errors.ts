@@ -1,3 +1,5 @@
+import { readAtMost } from './boundedBody';
+
 /**
  * A call to the registry host failed. `code` is the registry's own error code (OCI distribution
  * spec: `MANIFEST_UNKNOWN`, `NAME_UNKNOWN`, `DENIED`, `UNAUTHORIZED`, `TOOMANYREQUESTS`...) or
@@ -54,6 +56,9 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
     .reduce((scrubbed, secret) => scrubbed.split(secret).join('***'), text);
 }
 
+/** An error body longer than this is not read (its status alone is reported). */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
 /**
  * Distribution's error body `{"errors":[{code,message}]}`, first error only, bounded, with the
  * secrets of the request scrubbed from the message in case the host echoes them.
@@ -67,7 +72,9 @@ export async function distributionError(
     message: response.statusText || 'no message',
   };
   try {
-    const body = (await response.json()) as {
+    const bytes = await readAtMost(response, MAX_ERROR_BODY_BYTES);
+    if (!bytes) return fallback;
+    const body = JSON.parse(new TextDecoder().decode(bytes)) as {
       errors?: Array<{ code?: unknown; message?: unknown }>;
     };
     const first = body?.errors?.[0];

@@ -1,22 +1,21 @@
 import { createHash } from 'node:crypto';
+import { readAtMost } from './boundedBody';
 import { RegistryHostError } from './errors';
 
 /** Manifests larger than this are refused (the OCI distribution spec's 4 MiB). */
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 export const DIGEST = /^(sha256|sha512):([a-f0-9]{64}|[a-f0-9]{128})$/;
 
-/** The body of a manifest response, refused beyond the size a manifest may have. */
+/**
+ * The body of a manifest response, refused beyond the size a manifest may have: read with a byte
+ * counter and cancelled past it, never buffered whole first.
+ */
 export async function boundedBytes(
   response: Response,
   operation: string,
 ): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length'));
-  const bytes =
-    declared > MAX_MANIFEST_BYTES
-      ? undefined
-      : new Uint8Array(await response.arrayBuffer());
-  if (!bytes || bytes.byteLength > MAX_MANIFEST_BYTES) {
-    await response.body?.cancel().catch(() => undefined);
+  const bytes = await readAtMost(response, MAX_MANIFEST_BYTES);
+  if (!bytes) {
     throw new RegistryHostError({
       operation,
       status: response.status,
