@@ -9,7 +9,7 @@
  *
  * The shared file is read-only here, so operations this project needs beyond it live in
  * spec/additions/*.yaml: DigitalOcean's own text from the same upstream commit, each a fragment
- * with `paths` and `components.{parameters,responses,schemas}`. They are appended to the end of the
+ * with `paths` and `components.{parameters,responses,schemas,examples}`. They are appended to the end of the
  * matching sections of the copy (the shared text itself is kept byte for byte); a name that the
  * shared spec already has is an error.
  */
@@ -73,7 +73,7 @@ function withAdditions(shared) {
       { schema: yaml.CORE_SCHEMA },
     );
     const components = addition.components ?? {};
-    for (const kind of ['schemas', 'responses', 'parameters']) {
+    for (const kind of ['schemas', 'responses', 'parameters', 'examples']) {
       if (components[kind])
         appendToSection(lines, `  ${kind}:`, components[kind]);
     }

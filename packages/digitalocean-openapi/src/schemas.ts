@@ -49,3 +49,32 @@ export type PageLinks = components['schemas']['page_links'];
 export type RegistryOptions = NonNullable<
   components['responses']['registry_options_response']['content']['application/json']['options']
 >;
+/**
+ * An App Platform app as `GET /v2/apps` and `GET /v2/apps/\{id\}` return it: its `spec` (the
+ * services, workers, jobs, static sites and functions, each with its source), region, live URL
+ * and the active and in-progress deployments.
+ *
+ * @public
+ */
+export type App = components['schemas']['app'];
+/** @public */
+export type AppSpec = components['schemas']['app_spec'];
+/**
+ * A component's container image source: `registry_type` (`DOCR` for the account's registry),
+ * `registry`, `repository`, `tag` or `digest`, and `deploy_on_push`.
+ *
+ * @public
+ */
+export type AppImageSourceSpec =
+  components['schemas']['apps_image_source_spec'];
+/**
+ * A deployment of an app (`GET /v2/apps/\{app_id\}/deployments`): the app's spec as deployed,
+ * its phase and cause.
+ *
+ * @public
+ */
+export type AppDeployment = components['schemas']['apps_deployment'];
+/** @public */
+export type AppDeploymentPhase = NonNullable<
+  components['schemas']['apps_deployment']['phase']
+>;

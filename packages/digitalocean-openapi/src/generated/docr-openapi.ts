@@ -983,6 +983,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/apps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List All Apps
+         * @remarks List all apps on your account. Information about the current active deployment as well as any in progress ones will also be included for each app.
+         */
+        get: operations["apps_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/apps/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve an Existing App
+         * @remarks Retrieve details about an existing app by either its ID or name. To retrieve an app by its name, do not include an ID in the request path. Information about the current active deployment as well as any in progress ones will also be included in the response.
+         */
+        get: operations["apps_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/apps/{app_id}/deployments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List App Deployments
+         * @remarks List all deployments of an app.
+         */
+        get: operations["apps_list_deployments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/apps/{app_id}/deployments/{deployment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retrieve an App Deployment
+         * @remarks Retrieve information about an app deployment.
+         */
+        get: operations["apps_get_deployment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/kubernetes/clusters/{cluster_id}/credentials": {
         parameters: {
             query?: never;
@@ -1927,6 +2007,1330 @@ export interface components {
              */
             type?: "untagged manifests only" | "unreferenced blobs only" | "untagged manifests and unreferenced blobs";
         };
+        apps_deployment_job: {
+            /**
+             * The name of this job
+             * @example migrate-db
+             */
+            name?: string;
+            /**
+             * The commit hash of the repository that was used to build this job
+             * @example 54d4a727f457231062439895000d45437c7bb405
+             */
+            source_commit_hash?: string;
+        };
+        apps_deployment_functions: {
+            /**
+             * The name of this functions component
+             * @example my-functions-component
+             */
+            name?: string;
+            /**
+             * @remarks The commit hash of the repository that was used to build this functions component.
+             * @example 54d4a727f457231062439895000d45437c7bb405
+             */
+            source_commit_hash?: string;
+            /**
+             * @remarks The namespace where the functions are deployed.
+             * @example ap-b2a93513-8d9b-4223-9d61-5e7272c81c32
+             */
+            namespace?: string;
+        };
+        /**
+         * @defaultValue UNKNOWN
+         * @example ACTIVE
+         */
+        apps_deployment_phase: "UNKNOWN" | "PENDING_BUILD" | "BUILDING" | "PENDING_DEPLOY" | "DEPLOYING" | "ACTIVE" | "SUPERSEDED" | "ERROR" | "CANCELED";
+        apps_deployment_progress_step_reason: {
+            /**
+             * The error code
+             * @example Title of Error
+             */
+            code?: string;
+            /**
+             * The error message
+             * @example This is an error
+             */
+            message?: string;
+        };
+        /**
+         * @defaultValue UNKNOWN
+         * @example SUCCESS
+         */
+        apps_deployment_progress_step_status: "UNKNOWN" | "PENDING" | "RUNNING" | "ERROR" | "SUCCESS";
+        /** A step that is run as part of the deployment's lifecycle */
+        apps_deployment_progress_step: {
+            /**
+             * The component name that this step is associated with
+             * @example component
+             */
+            component_name?: string;
+            /**
+             * The end time of this step
+             * Format: date-time
+             * @example 2020-11-19T20:27:18Z
+             */
+            ended_at?: string;
+            /**
+             * @remarks The base of a human-readable description of the step intended to be combined with the component name for presentation. For example:
+             *
+             *     `message_base` = "Building service"
+             *     `component_name` = "api"
+             * @example Building service
+             */
+            message_base?: string;
+            /**
+             * The name of this step
+             * @example example_step
+             */
+            name?: string;
+            reason?: components["schemas"]["apps_deployment_progress_step_reason"];
+            /**
+             * The start time of this step
+             * Format: date-time
+             * @example 2020-11-19T20:27:18Z
+             */
+            started_at?: string;
+            status?: components["schemas"]["apps_deployment_progress_step_status"];
+            /** Child steps of this step */
+            steps?: Record<string, never>[];
+        };
+        apps_deployment_progress: {
+            /**
+             * Number of unsuccessful steps
+             * Format: int32
+             * @example 3
+             */
+            error_steps?: number;
+            /**
+             * Number of pending steps
+             * Format: int32
+             * @example 2
+             */
+            pending_steps?: number;
+            /**
+             * Number of currently running steps
+             * Format: int32
+             * @example 2
+             */
+            running_steps?: number;
+            /** The deployment's steps */
+            steps?: components["schemas"]["apps_deployment_progress_step"][];
+            /**
+             * Number of successful steps
+             * Format: int32
+             * @example 4
+             */
+            success_steps?: number;
+            /** A flattened summary of the steps */
+            summary_steps?: components["schemas"]["apps_deployment_progress_step"][];
+            /**
+             * Total number of steps
+             * Format: int32
+             * @example 5
+             */
+            total_steps?: number;
+        };
+        apps_deployment_service: {
+            /**
+             * The name of this service
+             * @example web
+             */
+            name?: string;
+            /**
+             * The commit hash of the repository that was used to build this service
+             * @example 54d4a727f457231062439895000d45437c7bb405
+             */
+            source_commit_hash?: string;
+        };
+        app_domain_spec: {
+            /**
+             * @remarks The hostname for the domain
+             * @example app.example.com
+             */
+            domain: string;
+            /**
+             * @remarks - DEFAULT: The default `.ondigitalocean.app` domain assigned to this app
+             *     - PRIMARY: The primary domain for this app that is displayed as the default in the control panel, used in bindable environment variables, and any other places that reference an app's live URL. Only one domain may be set as primary.
+             *     - ALIAS: A non-primary domain
+             * @defaultValue UNSPECIFIED
+             * @example DEFAULT
+             */
+            type: "UNSPECIFIED" | "DEFAULT" | "PRIMARY" | "ALIAS";
+            /**
+             * @remarks Indicates whether the domain includes all sub-domains, in addition to the given domain
+             * @example true
+             */
+            wildcard?: boolean;
+            /**
+             * Format: hostname
+             * @remarks Optional. If the domain uses DigitalOcean DNS and you would like App
+             *     Platform to automatically manage it for you, set this to the name of the
+             *     domain on your account.
+             *
+             *     For example, If the domain you are adding is `app.domain.com`, the zone
+             *     could be `domain.com`.
+             * @example example.com
+             */
+            zone?: string;
+            /**
+             * @remarks The minimum version of TLS a client application can use to access resources for the domain.  Must be one of the following values wrapped within quotations: `"1.2"` or `"1.3"`.
+             * @example 1.3
+             */
+            minimum_tls_version?: "1.2" | "1.3";
+        };
+        apps_git_source_spec: {
+            /**
+             * @remarks The name of the branch to use
+             * @example main
+             */
+            branch?: string;
+            /**
+             * @remarks The clone URL of the repo. Example: `https://github.com/digitalocean/sample-golang.git`
+             * @example https://github.com/digitalocean/sample-golang.git
+             */
+            repo_clone_url?: string;
+        };
+        apps_github_source_spec: {
+            /**
+             * @remarks The name of the branch to use
+             * @example main
+             */
+            branch?: string;
+            /**
+             * @remarks Whether to automatically deploy new commits made to the repo
+             * @example true
+             */
+            deploy_on_push?: boolean;
+            /**
+             * @remarks The name of the repo in the format owner/repo. Example: `digitalocean/sample-golang`
+             * @example digitalocean/sample-golang
+             */
+            repo?: string;
+        };
+        apps_gitlab_source_spec: {
+            /**
+             * @remarks The name of the branch to use
+             * @example main
+             */
+            branch?: string;
+            /**
+             * @remarks Whether to automatically deploy new commits made to the repo
+             * @example true
+             */
+            deploy_on_push?: boolean;
+            /**
+             * @remarks The name of the repo in the format owner/repo. Example: `digitalocean/sample-golang`
+             * @example digitalocean/sample-golang
+             */
+            repo?: string;
+        };
+        apps_bitbucket_source_spec: {
+            /**
+             * @remarks The name of the branch to use
+             * @example main
+             */
+            branch?: string;
+            /**
+             * @remarks Whether to automatically deploy new commits made to the repo
+             * @example true
+             */
+            deploy_on_push?: boolean;
+            /**
+             * @remarks The name of the repo in the format owner/repo. Example: `digitalocean/sample-golang`
+             * @example digitalocean/sample-golang
+             */
+            repo?: string;
+        };
+        apps_image_source_spec: {
+            /**
+             * @remarks The registry name. Must be left empty for the `DOCR` registry type.
+             * @example registry.hub.docker.com
+             */
+            registry?: string;
+            /**
+             * @remarks - DOCKER_HUB: The DockerHub container registry type.
+             *     - DOCR: The DigitalOcean container registry type.
+             *     - GHCR: The Github container registry type.
+             * @example DOCR
+             */
+            registry_type?: "DOCKER_HUB" | "DOCR" | "GHCR";
+            /**
+             * @remarks The credentials to be able to pull the image. The value will be encrypted on first submission. On following submissions, the encrypted value should be used.
+             *     - "$username:$access_token" for registries of type `DOCKER_HUB`.
+             *     - "$username:$access_token" for registries of type `GHCR`.
+             * @example my-dockerhub-username:dckr_pat_the_access_token
+             */
+            registry_credentials?: string;
+            /**
+             * @remarks The repository name.
+             * @example origin/master
+             */
+            repository?: string;
+            /**
+             * @remarks The repository tag. Defaults to `latest` if not provided and no digest is provided. Cannot be specified if digest is provided.
+             * @defaultValue latest
+             * @example latest
+             */
+            tag: string;
+            /**
+             * @remarks The image digest. Cannot be specified if tag is provided.
+             * @example sha256:795e91610e9cccb7bb80893fbabf9c808df7d52ae1f39cd1158618b4a33041ac
+             */
+            digest?: string;
+            deploy_on_push?: {
+                /**
+                 * @remarks Whether to automatically deploy new images. Can only be used for images hosted in DOCR and can only be used with an image tag, not a specific digest.
+                 * @example true
+                 */
+                enabled?: boolean;
+            };
+        };
+        app_variable_definition: {
+            /**
+             * @remarks The variable name
+             * @example BASE_URL
+             */
+            key: string;
+            /**
+             * @remarks - RUN_TIME: Made available only at run-time
+             *     - BUILD_TIME: Made available only at build-time
+             *     - RUN_AND_BUILD_TIME: Made available at both build and run-time
+             * @defaultValue RUN_AND_BUILD_TIME
+             * @example BUILD_TIME
+             */
+            scope: "UNSET" | "RUN_TIME" | "BUILD_TIME" | "RUN_AND_BUILD_TIME";
+            /**
+             * @remarks - GENERAL: A plain-text environment variable
+             *     - SECRET: A secret encrypted environment variable
+             * @defaultValue GENERAL
+             * @example GENERAL
+             */
+            type: "GENERAL" | "SECRET";
+            /**
+             * @remarks The value. If the type is `SECRET`, the value will be encrypted on first submission. On following submissions, the encrypted value should be used.
+             * @example http://example.com
+             */
+            value?: string;
+        };
+        /** @remarks Papertrail configuration. */
+        app_log_destination_papertrail_spec: {
+            /**
+             * @remarks Papertrail syslog endpoint.
+             * @example https://mypapertrailendpoint.com
+             */
+            endpoint: string;
+        };
+        /** @remarks DataDog configuration. */
+        app_log_destination_datadog_spec: {
+            /**
+             * @remarks Datadog HTTP log intake endpoint.
+             * @example https://mydatadogendpoint.com
+             */
+            endpoint?: string;
+            /**
+             * @remarks Datadog API key.
+             * @example abcdefghijklmnopqrstuvwxyz0123456789
+             */
+            api_key: string;
+        };
+        /** @remarks Logtail configuration. */
+        app_log_destination_logtail_spec: {
+            /**
+             * @remarks Logtail token.
+             * @example abcdefghijklmnopqrstuvwxyz0123456789
+             */
+            token?: string;
+        };
+        /** @remarks Configure Username and/or Password for Basic authentication. */
+        app_log_destination_open_search_spec_basic_auth: {
+            /**
+             * @remarks Username to authenticate with. Only required when `endpoint` is set.
+             *     Defaults to `doadmin` when `cluster_name` is set.
+             * @example apps_user
+             */
+            user?: string;
+            /**
+             * @remarks Password for user defined in User. Is required when `endpoint` is set.
+             *     Cannot be set if using a DigitalOcean DBaaS OpenSearch cluster.
+             * @example password1
+             */
+            password?: string;
+        };
+        /** @remarks OpenSearch configuration. */
+        app_log_destination_open_search_spec: {
+            /**
+             * @remarks OpenSearch API Endpoint. Only HTTPS is supported. Format: https://<host>:<port>.
+             *     Cannot be specified if `cluster_name` is also specified.
+             * @example https://example.com:9300
+             */
+            endpoint?: string;
+            basic_auth?: components["schemas"]["app_log_destination_open_search_spec_basic_auth"];
+            /**
+             * @remarks The index name to use for the logs. If not set, the default index name is "logs".
+             * @defaultValue logs
+             * @example logs
+             */
+            index_name: string;
+            /**
+             * @remarks The name of a DigitalOcean DBaaS OpenSearch cluster to use as a log forwarding destination.
+             *     Cannot be specified if `endpoint` is also specified.
+             * @example my-opensearch-cluster
+             */
+            cluster_name?: string;
+        };
+        /** Configurations for external logging. */
+        app_log_destination_definition: {
+            /** @example my_log_destination */
+            name: string;
+            papertrail?: components["schemas"]["app_log_destination_papertrail_spec"];
+            datadog?: components["schemas"]["app_log_destination_datadog_spec"];
+            logtail?: components["schemas"]["app_log_destination_logtail_spec"];
+            open_search?: components["schemas"]["app_log_destination_open_search_spec"];
+        };
+        app_component_base: {
+            /**
+             * @remarks The name. Must be unique across all components within the same app.
+             * @example api
+             */
+            name?: string;
+            git?: components["schemas"]["apps_git_source_spec"];
+            github?: components["schemas"]["apps_github_source_spec"];
+            gitlab?: components["schemas"]["apps_gitlab_source_spec"];
+            bitbucket?: components["schemas"]["apps_bitbucket_source_spec"];
+            image?: components["schemas"]["apps_image_source_spec"];
+            /**
+             * @remarks The path to the Dockerfile relative to the root of the repo. If set, it will be used to build this component. Otherwise, App Platform will attempt to build it using buildpacks.
+             * @example path/to/Dockerfile
+             */
+            dockerfile_path?: string;
+            /**
+             * @remarks An optional build command to run while building this component from source.
+             * @example npm run build
+             */
+            build_command?: string;
+            /**
+             * @remarks An optional run command to override the component's default.
+             * @example bin/api
+             */
+            run_command?: string;
+            /**
+             * @remarks An optional path to the working directory to use for the build. For Dockerfile builds, this will be used as the build context. Must be relative to the root of the repo.
+             * @example path/to/dir
+             */
+            source_dir?: string;
+            /** @remarks A list of environment variables made available to the component. */
+            envs?: components["schemas"]["app_variable_definition"][];
+            /**
+             * @remarks An environment slug describing the type of this app. For a full list, please refer to [the product documentation](https://docs.digitalocean.com/products/app-platform/).
+             * @example node-js
+             */
+            environment_slug?: string;
+            /** @remarks A list of configured log forwarding destinations. */
+            log_destinations?: components["schemas"]["app_log_destination_definition"][];
+        };
+        app_component_instance_base: {
+            /**
+             * Format: int64
+             * @remarks The amount of instances that this component should be scaled to. Default: 1. Must not be set if autoscaling is used.
+             * @defaultValue 1
+             * @example 2
+             */
+            instance_count: number;
+            /**
+             * @remarks The instance size to use for this component. Default: `apps-s-1vcpu-0.5gb`
+             * @example apps-s-1vcpu-0.5gb
+             */
+            instance_size_slug?: ("apps-s-1vcpu-0.5gb" | "apps-s-1vcpu-1gb-fixed" | "apps-s-1vcpu-1gb" | "apps-s-1vcpu-2gb" | "apps-s-2vcpu-4gb" | "apps-d-1vcpu-0.5gb" | "apps-d-1vcpu-1gb" | "apps-d-1vcpu-2gb" | "apps-d-1vcpu-4gb" | "apps-d-2vcpu-4gb" | "apps-d-2vcpu-8gb" | "apps-d-4vcpu-8gb" | "apps-d-4vcpu-16gb" | "apps-d-8vcpu-32gb") | ("basic-xxs" | "basic-xs" | "basic-s" | "basic-m" | "professional-xs" | "professional-s" | "professional-m" | "professional-1l" | "professional-l" | "professional-xl");
+        };
+        /** @remarks Configuration for automatically scaling this component based on metrics. */
+        app_autoscaling_spec: {
+            /**
+             * Format: uint32
+             * @remarks The minimum amount of instances for this component.
+             * @example 2
+             */
+            min_instance_count?: number;
+            /**
+             * Format: uint32
+             * @remarks The maximum amount of instances for this component. Maximum 250. Consider using a larger instance size if your application requires more than 250 instances.
+             * @example 3
+             */
+            max_instance_count?: number;
+            /** @remarks The metrics that the component is scaled on. */
+            metrics?: {
+                /** @remarks Settings for scaling the component based on CPU utilization. */
+                cpu?: {
+                    /**
+                     * Format: uint32
+                     * @remarks The average target CPU utilization for the component.
+                     * @defaultValue 80
+                     * @example 75
+                     */
+                    percent: number;
+                };
+            };
+        };
+        app_autoscaling_spec_service: components["schemas"]["app_autoscaling_spec"] & {
+            metrics?: {
+                /** @remarks Settings for scaling the component based on requests per second. */
+                requests_per_second?: {
+                    /**
+                     * Format: uint32
+                     * @remarks The target number of requests per second per instance for the component.
+                     * @example 100
+                     */
+                    per_instance?: number;
+                };
+                /** @remarks Settings for scaling the component based on request duration. */
+                request_duration?: {
+                    /**
+                     * Format: uint32
+                     * @remarks The p95 target request duration in milliseconds for the component.
+                     * @example 500
+                     */
+                    p95_milliseconds?: number;
+                };
+            };
+        };
+        apps_string_match: {
+            /**
+             * @remarks Exact string match. Only 1 of `exact`, `prefix`, or `regex` must be set. An empty string is a valid value and will be serialized explicitly rather than being omitted from the payload.
+             * @example https://www.example.com
+             */
+            exact?: string | null;
+            /**
+             * @deprecated DigitalOcean's API deprecates it (see the remarks).
+             * @remarks Prefix-based match. Only 1 of `exact`, `prefix`, or `regex` must be set.
+             * @example https://www.example.com
+             */
+            prefix?: string | null;
+            /**
+             * @remarks RE2 style regex-based match. Only 1 of `exact`, `prefix`, or `regex` must be set. For more information about RE2 syntax, see: https://github.com/google/re2/wiki/Syntax
+             * @example ^.*example.com
+             */
+            regex?: string;
+        };
+        apps_cors_policy: {
+            /**
+             * @remarks The set of allowed CORS origins.
+             * @example [
+             *       \{
+             *         "exact": "https://www.example.com"
+             *       \},
+             *       \{
+             *         "regex": "^.*example.com"
+             *       \}
+             *     ]
+             */
+            allow_origins?: components["schemas"]["apps_string_match"][];
+            /**
+             * @remarks The set of allowed HTTP methods. This configures the `Access-Control-Allow-Methods` header.
+             * @example [
+             *       "GET",
+             *       "OPTIONS",
+             *       "POST",
+             *       "PUT",
+             *       "PATCH",
+             *       "DELETE"
+             *     ]
+             */
+            allow_methods?: string[];
+            /**
+             * @remarks The set of allowed HTTP request headers. This configures the `Access-Control-Allow-Headers` header.
+             * @example [
+             *       "Content-Type",
+             *       "X-Custom-Header"
+             *     ]
+             */
+            allow_headers?: string[];
+            /**
+             * @remarks The set of HTTP response headers that browsers are allowed to access. This configures the `Access-Control-Expose-Headers` header.
+             * @example [
+             *       "Content-Encoding",
+             *       "X-Custom-Header"
+             *     ]
+             */
+            expose_headers?: string[];
+            /**
+             * @remarks An optional duration specifying how long browsers can cache the results of a preflight request. This configures the `Access-Control-Max-Age` header.
+             * @example 5h30m
+             */
+            max_age?: string;
+            /**
+             * @remarks Whether browsers should expose the response to the client-side JavaScript code when the request’s credentials mode is include. This configures the `Access-Control-Allow-Credentials` header.
+             * @example false
+             */
+            allow_credentials?: boolean;
+        };
+        app_service_spec_health_check: {
+            /**
+             * Format: int32
+             * @remarks The number of failed health checks before considered unhealthy.
+             * @example 2
+             */
+            failure_threshold?: number;
+            /**
+             * Format: int64
+             * @remarks The port on which the health check will be performed. If not set, the health check will be performed on the component's http_port.
+             * @example 80
+             */
+            port?: number;
+            /**
+             * @remarks The route path used for the HTTP health check ping. If not set, the HTTP health check will be disabled and a TCP health check used instead.
+             * @example /health
+             */
+            http_path?: string;
+            /**
+             * Format: int32
+             * @remarks The number of seconds to wait before beginning health checks.
+             * @example 30
+             */
+            initial_delay_seconds?: number;
+            /**
+             * Format: int32
+             * @remarks The number of seconds to wait between health checks.
+             * @example 60
+             */
+            period_seconds?: number;
+            /**
+             * Format: int32
+             * @remarks The number of successful health checks before considered healthy.
+             * @example 3
+             */
+            success_threshold?: number;
+            /**
+             * Format: int32
+             * @remarks The number of seconds after which the check times out.
+             * @example 45
+             */
+            timeout_seconds?: number;
+        };
+        app_health_check_spec: {
+            /**
+             * Format: int32
+             * @remarks The number of failed health checks before considered unhealthy.
+             * @example 18
+             */
+            failure_threshold?: number;
+            /**
+             * Format: int64
+             * @remarks The port on which the health check will be performed.
+             * @example 80
+             */
+            port?: number;
+            /**
+             * @remarks The route path used for the HTTP health check ping. If not set, the HTTP health check will be disabled and a TCP health check used instead.
+             * @example /health
+             */
+            http_path?: string;
+            /**
+             * Format: int32
+             * @remarks The number of seconds to wait before beginning health checks.
+             * @example 30
+             */
+            initial_delay_seconds?: number;
+            /**
+             * Format: int32
+             * @remarks The number of seconds to wait between health checks.
+             * @example 10
+             */
+            period_seconds?: number;
+            /**
+             * Format: int32
+             * @remarks The number of successful health checks before considered healthy.
+             * @example 1
+             */
+            success_threshold?: number;
+            /**
+             * Format: int32
+             * @remarks The number of seconds after which the check times out.
+             * @example 1
+             */
+            timeout_seconds?: number;
+        };
+        /** A criterion for routing HTTP traffic to a component. */
+        app_route_spec: {
+            /**
+             * @remarks (Deprecated - Use Ingress Rules instead). An HTTP path prefix. Paths must start with / and must be unique across all components within an app.
+             * @example /api
+             */
+            path?: string;
+            /**
+             * @remarks An optional flag to preserve the path that is forwarded to the backend service. By default, the HTTP request path will be trimmed from the left when forwarded to the component. For example, a component with `path=/api` will have requests to `/api/list` trimmed to `/list`. If this value is `true`, the path will remain `/api/list`.
+             * @example true
+             */
+            preserve_path_prefix?: boolean;
+        };
+        app_service_spec_termination: {
+            /**
+             * Format: int32
+             * @remarks The number of seconds to wait between selecting a container instance for termination and issuing the TERM signal. Selecting a container instance for termination begins an asynchronous drain of new requests on upstream load-balancers. (Default 15)
+             * @example 15
+             */
+            drain_seconds?: number;
+            /**
+             * Format: int32
+             * @remarks The number of seconds to wait between sending a TERM signal to a container and issuing a KILL which causes immediate shutdown. (Default 120)
+             * @example 120
+             */
+            grace_period_seconds?: number;
+        };
+        app_service_spec: components["schemas"]["app_component_base"] & components["schemas"]["app_component_instance_base"] & {
+            autoscaling?: components["schemas"]["app_autoscaling_spec_service"];
+            cors?: components["schemas"]["apps_cors_policy"] & unknown & unknown;
+            health_check?: components["schemas"]["app_service_spec_health_check"];
+            liveness_health_check?: components["schemas"]["app_health_check_spec"];
+            /**
+             * @remarks The protocol which the service uses to serve traffic on the http_port.
+             *
+             *     - `HTTP`: The app is serving the HTTP protocol. Default.
+             *     - `HTTP2`: The app is serving the HTTP/2 protocol. Currently, this needs to be implemented in the service by serving HTTP/2 cleartext (h2c).
+             * @example HTTP
+             */
+            protocol?: "HTTP" | "HTTP2";
+            /**
+             * Format: int64
+             * @remarks The internal port on which this service's run command will listen. Default: 8080
+             *     If there is not an environment variable with the name `PORT`, one will be automatically added with its value set to the value of this field.
+             * @example 3000
+             */
+            http_port?: number;
+            /**
+             * @remarks The ports on which this service will listen for internal traffic.
+             * @example [
+             *       80,
+             *       443
+             *     ]
+             */
+            internal_ports?: number[];
+            /**
+             * @deprecated DigitalOcean's API deprecates it (see the remarks).
+             * @remarks (Deprecated - Use Ingress Rules instead). A list of HTTP routes that should be routed to this component.
+             */
+            routes?: components["schemas"]["app_route_spec"][];
+            termination?: components["schemas"]["app_service_spec_termination"];
+        };
+        app_static_site_spec: WithRequired<components["schemas"]["app_component_base"], "name"> & {
+            /**
+             * @remarks The name of the index document to use when serving this static site. Default: index.html
+             * @defaultValue index.html
+             * @example main.html
+             */
+            index_document: string;
+            /**
+             * @remarks The name of the error document to use when serving this static site. Default: 404.html. If no such file exists within the built assets, App Platform will supply one.
+             * @defaultValue 404.html
+             * @example error.html
+             */
+            error_document: string;
+            /**
+             * @remarks The name of the document to use as the fallback for any requests to documents that are not found when serving this static site. Only 1 of `catchall_document` or `error_document` can be set.
+             * @example index.html
+             */
+            catchall_document?: string;
+            /**
+             * @remarks An optional path to where the built assets will be located, relative to the build context. If not set, App Platform will automatically scan for these directory names: `_static`, `dist`, `public`, `build`.
+             * @example dist/
+             */
+            output_dir?: string;
+            cors?: components["schemas"]["apps_cors_policy"] & unknown & unknown;
+            /**
+             * @deprecated DigitalOcean's API deprecates it (see the remarks).
+             * @remarks (Deprecated - Use Ingress Rules instead). A list of HTTP routes that should be routed to this component.
+             */
+            routes?: components["schemas"]["app_route_spec"][];
+        };
+        app_job_spec_termination: {
+            /**
+             * Format: int32
+             * @remarks The number of seconds to wait between sending a TERM signal to a container and issuing a KILL which causes immediate shutdown. (Default 120)
+             * @example 120
+             */
+            grace_period_seconds?: number;
+        };
+        app_job_spec: components["schemas"]["app_component_base"] & components["schemas"]["app_component_instance_base"] & {
+            /**
+             * @remarks - UNSPECIFIED: Default job type, will auto-complete to POST_DEPLOY kind.
+             *     - PRE_DEPLOY: Indicates a job that runs before an app deployment.
+             *     - POST_DEPLOY: Indicates a job that runs after an app deployment.
+             *     - FAILED_DEPLOY: Indicates a job that runs after a component fails to deploy.
+             * @defaultValue UNSPECIFIED
+             * @example PRE_DEPLOY
+             */
+            kind: "UNSPECIFIED" | "PRE_DEPLOY" | "POST_DEPLOY" | "FAILED_DEPLOY";
+            termination?: components["schemas"]["app_job_spec_termination"];
+        };
+        app_worker_spec_termination: {
+            /**
+             * Format: int32
+             * @remarks The number of seconds to wait between sending a TERM signal to a container and issuing a KILL which causes immediate shutdown. (Default 120)
+             * @example 120
+             */
+            grace_period_seconds?: number;
+        };
+        app_worker_spec: WithRequired<components["schemas"]["app_component_base"], "name"> & components["schemas"]["app_component_instance_base"] & {
+            autoscaling?: components["schemas"]["app_autoscaling_spec"];
+            termination?: components["schemas"]["app_worker_spec_termination"];
+            liveness_health_check?: components["schemas"]["app_health_check_spec"];
+        };
+        /**
+         * @defaultValue UNSPECIFIED_RULE
+         * @example CPU_UTILIZATION
+         */
+        app_alert_spec_rule: "UNSPECIFIED_RULE" | "CPU_UTILIZATION" | "MEM_UTILIZATION" | "RESTART_COUNT" | "DEPLOYMENT_FAILED" | "DEPLOYMENT_LIVE" | "DOMAIN_FAILED" | "DOMAIN_LIVE" | "AUTOSCALE_FAILED" | "AUTOSCALE_SUCCEEDED" | "FUNCTIONS_ACTIVATION_COUNT" | "FUNCTIONS_AVERAGE_DURATION_MS" | "FUNCTIONS_ERROR_RATE_PER_MINUTE" | "FUNCTIONS_AVERAGE_WAIT_TIME_MS" | "FUNCTIONS_ERROR_COUNT" | "FUNCTIONS_GB_RATE_PER_SECOND" | "REQUESTS_PER_SECOND" | "REQUEST_DURATION_P95_MS";
+        /**
+         * @defaultValue UNSPECIFIED_OPERATOR
+         * @example GREATER_THAN
+         */
+        app_alert_spec_operator: "UNSPECIFIED_OPERATOR" | "GREATER_THAN" | "LESS_THAN";
+        /**
+         * @defaultValue UNSPECIFIED_WINDOW
+         * @example FIVE_MINUTES
+         */
+        app_alert_spec_window: "UNSPECIFIED_WINDOW" | "FIVE_MINUTES" | "TEN_MINUTES" | "THIRTY_MINUTES" | "ONE_HOUR";
+        app_alert_spec: {
+            rule?: components["schemas"]["app_alert_spec_rule"];
+            /**
+             * @remarks Is the alert disabled?
+             * @example false
+             */
+            disabled?: boolean;
+            operator?: components["schemas"]["app_alert_spec_operator"];
+            /**
+             * Format: float
+             * @remarks Threshold value for alert
+             * @example 2.32
+             */
+            value?: number;
+            window?: components["schemas"]["app_alert_spec_window"];
+        };
+        app_functions_spec: {
+            cors?: components["schemas"]["apps_cors_policy"] & unknown & unknown;
+            /**
+             * @deprecated DigitalOcean's API deprecates it (see the remarks).
+             * @remarks (Deprecated - Use Ingress Rules instead). A list of HTTP routes that should be routed to this component.
+             */
+            routes?: components["schemas"]["app_route_spec"][];
+            /**
+             * @remarks The name. Must be unique across all components within the same app.
+             * @example api
+             */
+            name: string;
+            /**
+             * @remarks An optional path to the working directory to use for the build. For Dockerfile builds, this will be used as the build context. Must be relative to the root of the repo.
+             * @example path/to/dir
+             */
+            source_dir?: string;
+            alerts?: components["schemas"]["app_alert_spec"][];
+            /** @remarks A list of environment variables made available to the component. */
+            envs?: components["schemas"]["app_variable_definition"][];
+            git?: components["schemas"]["apps_git_source_spec"];
+            github?: components["schemas"]["apps_github_source_spec"];
+            gitlab?: components["schemas"]["apps_gitlab_source_spec"];
+            bitbucket?: components["schemas"]["apps_bitbucket_source_spec"];
+            /** @remarks A list of configured log forwarding destinations. */
+            log_destinations?: components["schemas"]["app_log_destination_definition"][];
+        };
+        app_database_spec: {
+            /**
+             * @remarks The name of the underlying DigitalOcean DBaaS cluster. This is required for production databases. For dev databases, if cluster_name is not set, a new cluster will be provisioned.
+             * @example cluster_name
+             */
+            cluster_name?: string;
+            /**
+             * @remarks The name of the MySQL or PostgreSQL database to configure.
+             * @example my_db
+             */
+            db_name?: string;
+            /**
+             * @remarks The name of the MySQL or PostgreSQL user to configure.
+             * @example superuser
+             */
+            db_user?: string;
+            /**
+             * @remarks - MYSQL: MySQL
+             *     - PG: PostgreSQL
+             *     - REDIS: Caching
+             *     - MONGODB: MongoDB
+             *     - KAFKA: Kafka
+             *     - OPENSEARCH: OpenSearch
+             *     - VALKEY: ValKey
+             * @defaultValue UNSET
+             * @example PG
+             */
+            engine: "UNSET" | "MYSQL" | "PG" | "REDIS" | "MONGODB" | "KAFKA" | "OPENSEARCH" | "VALKEY";
+            /**
+             * @remarks The database's name. The name must be unique across all components within the same app and cannot use capital letters.
+             * @example prod-db
+             */
+            name: string;
+            /**
+             * @remarks Whether this is a production or dev database.
+             * @example true
+             */
+            production?: boolean;
+            /**
+             * @remarks The version of the database engine
+             * @example 12
+             */
+            version?: string;
+        };
+        /** @remarks The path to match on. */
+        app_ingress_spec_rule_string_match_prefix: {
+            /**
+             * @remarks Prefix-based match. For example, `/api` will match `/api`, `/api/`, and any nested paths such as `/api/v1/endpoint`.
+             * @example /api
+             */
+            prefix: string | null;
+        };
+        /** @remarks The authority to match on. */
+        app_ingress_spec_rule_string_match_exact: {
+            /**
+             * @remarks Exact string match. An empty string is a valid value and will be serialized explicitly rather than being omitted from the payload.
+             * @example example.com
+             */
+            exact: string | null;
+        };
+        /** @remarks The match configuration for the rule. */
+        app_ingress_spec_rule_match: {
+            path?: components["schemas"]["app_ingress_spec_rule_string_match_prefix"];
+            authority?: components["schemas"]["app_ingress_spec_rule_string_match_exact"];
+        };
+        /** @remarks The component to route to. Only one of `component` or `redirect` may be set. */
+        app_ingress_spec_rule_routing_component: {
+            /**
+             * @remarks The name of the component to route to.
+             * @example web
+             */
+            name: string;
+            /**
+             * @remarks An optional flag to preserve the path that is forwarded to the backend service. By default, the HTTP request path will be trimmed from the left when forwarded to the component. For example, a component with `path=/api` will have requests to `/api/list` trimmed to `/list`. If this value is `true`, the path will remain `/api/list`. Note: this is not applicable for Functions Components and is mutually exclusive with `rewrite`.
+             * @example true
+             */
+            preserve_path_prefix?: string;
+            /**
+             * @remarks An optional field that will rewrite the path of the component to be what is specified here. By default, the HTTP request path will be trimmed from the left when forwarded to the component. For example, a component with `path=/api` will have requests to `/api/list` trimmed to `/list`. If you specified the rewrite to be `/v1/`, requests to `/api/list` would be rewritten to `/v1/list`. Note: this is mutually exclusive with `preserve_path_prefix`.
+             * @example /api/v1/
+             */
+            rewrite?: string;
+        };
+        /** @remarks The redirect configuration for the rule. Only one of `component` or `redirect` may be set. */
+        app_ingress_spec_rule_routing_redirect: {
+            /**
+             * @remarks An optional URI path to redirect to. Note: if this is specified the whole URI of the original request will be overwritten to this value, irrespective of the original request URI being matched.
+             * @example /about
+             */
+            uri?: string;
+            /**
+             * @remarks The authority/host to redirect to. This can be a hostname or IP address. Note: use `port` to set the port.
+             * @example example.com
+             */
+            authority?: string;
+            /**
+             * Format: int64
+             * @remarks The port to redirect to.
+             * @example 443
+             */
+            port?: number;
+            /**
+             * @remarks The scheme to redirect to. Supported values are `http` or `https`. Default: `https`.
+             * @example https
+             */
+            scheme?: string;
+            /**
+             * Format: int64
+             * @remarks The redirect code to use. Defaults to `302`. Supported values are 300, 301, 302, 303, 304, 307, 308.
+             * @example 302
+             */
+            redirect_code?: number;
+        };
+        app_ingress_spec_rule: {
+            match?: components["schemas"]["app_ingress_spec_rule_match"];
+            cors?: components["schemas"]["apps_cors_policy"];
+            component?: components["schemas"]["app_ingress_spec_rule_routing_component"];
+            redirect?: components["schemas"]["app_ingress_spec_rule_routing_redirect"];
+        };
+        /** @remarks Specification for app ingress configurations. */
+        app_ingress_spec: {
+            /** @remarks Rules for configuring HTTP ingress for component routes, CORS, rewrites, and redirects. */
+            rules?: components["schemas"]["app_ingress_spec_rule"][];
+            /**
+             * Format: uri
+             * @remarks Optional HTTPS URL of a custom error page to display when the app is unreachable. The
+             *     page is shown in a full-viewport iframe. The target must allow framing: avoid
+             *     `X-Frame-Options: DENY` and a restrictive `Content-Security-Policy` `frame-ancestors`
+             *     that blocks the platform. If omitted, the default platform error page is used.
+             * @example https://status.example.com/app-unavailable
+             */
+            custom_error_page_url?: string;
+        };
+        /**
+         * The app egress type.
+         * @defaultValue AUTOASSIGN
+         * @example AUTOASSIGN
+         */
+        app_egress_type_spec: "AUTOASSIGN" | "DEDICATED_IP";
+        /** @remarks Specification for app egress configurations. */
+        app_egress_spec: {
+            type?: components["schemas"]["app_egress_type_spec"];
+        };
+        /** @remarks Specification to configure maintenance settings for the app, such as maintenance mode and archiving the app. */
+        app_maintenance_spec: {
+            /**
+             * @remarks Indicates whether maintenance mode should be enabled for the app.
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @remarks Indicates whether the app should be archived. Setting this to true implies that enabled is set to true.
+             * @example true
+             */
+            archive?: boolean;
+            /**
+             * @remarks A custom offline page to display when maintenance mode is enabled or the app is archived.
+             * @example https://example.com/offline.html
+             */
+            offline_page_url?: string;
+        };
+        apps_vpc_egress_ip: {
+            /** @example 10.0.0.1 */
+            ip?: string;
+        };
+        apps_vpc: {
+            /**
+             * The ID of the VPC.
+             * @example c22d8f48-4bc4-49f5-8ca0-58e7164427ac
+             */
+            id?: string;
+            /** The egress ips associated with the VPC. */
+            egress_ips?: components["schemas"]["apps_vpc_egress_ip"][];
+        };
+        /**
+         * AppSpec
+         * @remarks The desired configuration of an application.
+         */
+        app_spec: {
+            /**
+             * @remarks The name of the app. Must be unique across all apps in the same account.
+             * @example web-app-01
+             */
+            name: string;
+            /**
+             * @remarks The slug form of the geographical origin of the app. Default: `nearest available`
+             * @example nyc
+             */
+            region?: "atl" | "nyc" | "sfo" | "tor" | "ams" | "fra" | "lon" | "blr" | "sgp" | "syd";
+            /**
+             * @remarks If set to `true`, the app will **not** be cached at the edge (CDN). Enable this option if you want to manage CDN configuration yourself—whether by using an external CDN provider or by handling static content and caching within your app. This setting is also recommended for apps that require real-time data or serve dynamic content, such as those using Server-Sent Events (SSE) over GET, or hosting an MCP (Model Context Protocol) Server that utilizes SSE.
+             *     **Note:** This feature is not available for static site components.
+             *     For more information, see [Disable CDN Cache](https://docs.digitalocean.com/products/app-platform/how-to/cache-content/#disable-cdn-cache).
+             * @defaultValue false
+             */
+            disable_edge_cache: boolean;
+            /**
+             * @remarks If set to `true`, email addresses in the app will not be obfuscated. This is
+             *     useful for apps that require email addresses to be visible (in the HTML markup).
+             * @defaultValue false
+             */
+            disable_email_obfuscation: boolean;
+            /**
+             * @remarks If set to `true`, suspicious requests will go through additional security checks to help mitigate layer 7 DDoS attacks.
+             * @defaultValue false
+             */
+            enhanced_threat_control_enabled: boolean;
+            /** @remarks A set of hostnames where the application will be available. */
+            domains?: components["schemas"]["app_domain_spec"][];
+            /** @remarks Workloads which expose publicly-accessible HTTP services. */
+            services?: components["schemas"]["app_service_spec"][];
+            /** @remarks Content which can be rendered to static web assets. */
+            static_sites?: components["schemas"]["app_static_site_spec"][];
+            /** @remarks Pre and post deployment workloads which do not expose publicly-accessible HTTP routes. */
+            jobs?: components["schemas"]["app_job_spec"][];
+            /** @remarks Workloads which do not expose publicly-accessible HTTP services. */
+            workers?: components["schemas"]["app_worker_spec"][];
+            /** @remarks Workloads which expose publicly-accessible HTTP services via Functions Components. */
+            functions?: components["schemas"]["app_functions_spec"][];
+            /**
+             * @remarks Database instances which can provide persistence to workloads within the
+             *     application.
+             */
+            databases?: components["schemas"]["app_database_spec"][];
+            ingress?: components["schemas"]["app_ingress_spec"];
+            egress?: components["schemas"]["app_egress_spec"];
+            maintenance?: components["schemas"]["app_maintenance_spec"];
+            vpc?: components["schemas"]["apps_vpc"];
+        };
+        apps_deployment_static_site: {
+            /**
+             * The name of this static site
+             * @example web
+             */
+            name?: string;
+            /**
+             * The commit hash of the repository that was used to build this static site
+             * @example 54d4a727f457231062439895000d45437c7bb405
+             */
+            source_commit_hash?: string;
+        };
+        apps_deployment_worker: {
+            /**
+             * The name of this worker
+             * @example queue-runner
+             */
+            name?: string;
+            /**
+             * The commit hash of the repository that was used to build this worker
+             * @example 54d4a727f457231062439895000d45437c7bb405
+             */
+            source_commit_hash?: string;
+        };
+        /** An app deployment */
+        apps_deployment: {
+            /**
+             * What caused this deployment to be created
+             * @example commit 9a4df0b pushed to github/digitalocean/sample-golang
+             */
+            cause?: string;
+            /**
+             * The ID of a previous deployment that this deployment was cloned from
+             * @example 3aa4d20e-5527-4c00-b496-601fbd22520a
+             */
+            cloned_from?: string;
+            /**
+             * The creation time of the deployment
+             * Format: date-time
+             * @example 2020-07-28T18:00:00Z
+             */
+            created_at?: string;
+            /**
+             * The ID of the deployment
+             * @example b6bdf840-2854-4f87-a36c-5f231c617c84
+             */
+            id?: string;
+            /** Job components that are part of this deployment */
+            jobs?: components["schemas"]["apps_deployment_job"][];
+            /** Functions components that are part of this deployment */
+            functions?: components["schemas"]["apps_deployment_functions"][];
+            phase?: components["schemas"]["apps_deployment_phase"];
+            /**
+             * When the deployment phase was last updated
+             * Format: date-time
+             * @example 0001-01-01T00:00:00Z
+             */
+            phase_last_updated_at?: string;
+            progress?: components["schemas"]["apps_deployment_progress"];
+            /** Service components that are part of this deployment */
+            services?: components["schemas"]["apps_deployment_service"][];
+            spec?: components["schemas"]["app_spec"];
+            /** Static Site components that are part of this deployment */
+            static_sites?: components["schemas"]["apps_deployment_static_site"][];
+            /**
+             * The current pricing tier slug of the deployment
+             * @example basic
+             */
+            readonly tier_slug?: string;
+            /**
+             * When the deployment was last updated
+             * Format: date-time
+             * @example 2020-07-28T18:00:00Z
+             */
+            updated_at?: string;
+            /** Worker components that are part of this deployment */
+            workers?: components["schemas"]["apps_deployment_worker"][];
+        };
+        /**
+         * @defaultValue UNKNOWN
+         * @example ACTIVE
+         */
+        apps_domain_phase: "UNKNOWN" | "PENDING" | "CONFIGURING" | "ACTIVE" | "ERROR";
+        apps_domain_progress: {
+            /** The steps of the domain's progress */
+            steps?: Record<string, never>[];
+        };
+        app_domain_validation: {
+            /**
+             * TXT record name
+             * @example _acme-challenge.app.example.com
+             */
+            readonly txt_name?: string;
+            /**
+             * TXT record value
+             * @example lXLOcN6cPv0nproViNcUHcahD9TrIPlNgdwesj0pYpk
+             */
+            readonly txt_value?: string;
+        };
+        apps_domain: {
+            /**
+             * The ID of the domain
+             * @example 4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf
+             */
+            id?: string;
+            phase?: components["schemas"]["apps_domain_phase"];
+            progress?: components["schemas"]["apps_domain_progress"];
+            spec?: components["schemas"]["app_domain_spec"];
+            /** List of TXT validation records */
+            validations?: components["schemas"]["app_domain_validation"][];
+            /** Validation values have changed and require manual intervention */
+            readonly rotate_validation_records?: boolean;
+            /**
+             * Current SSL certificate expiration time
+             * Format: date-time
+             * @example 2024-01-29T23:59:59Z
+             */
+            readonly certificate_expires_at?: string;
+        };
+        /** Geographical information about an app origin */
+        apps_region: {
+            /**
+             * The continent that this region is in
+             * @example europe
+             */
+            readonly continent?: string;
+            /**
+             * Data centers that are in this region
+             * @example [
+             *       "ams"
+             *     ]
+             */
+            readonly data_centers?: string[];
+            /**
+             * @remarks Whether or not the region is presented as the default.
+             * @example true
+             */
+            readonly default?: boolean;
+            /**
+             * Whether or not the region is open for new apps
+             * @example true
+             */
+            readonly disabled?: boolean;
+            /**
+             * The flag of this region
+             * @example ams
+             */
+            readonly flag?: string;
+            /**
+             * A human-readable name of the region
+             * @example ams
+             */
+            readonly label?: string;
+            /**
+             * Reason that this region is not available
+             * @example to crowded
+             */
+            readonly reason?: string;
+            /**
+             * The slug form of the region name
+             * @example basic
+             */
+            readonly slug?: string;
+        };
+        /**
+         * The status of the dedicated egress IP.
+         * @defaultValue UNKNOWN
+         * @example ASSIGNED
+         */
+        apps_dedicated_egress_ip_status: "UNKNOWN" | "ASSIGNING" | "ASSIGNED" | "REMOVED";
+        apps_dedicated_egress_ip: {
+            /**
+             * The IP address of the dedicated egress IP.
+             * @example 192.168.1.1
+             */
+            ip?: string;
+            /**
+             * The ID of the dedicated egress IP.
+             * @example 9e7bc2ac-205a-45d6-919c-e1ac5e73f962
+             */
+            id?: string;
+            status?: components["schemas"]["apps_dedicated_egress_ip_status"];
+        };
+        /** @remarks An application's configuration and status. */
+        app: {
+            active_deployment?: components["schemas"]["apps_deployment"];
+            /**
+             * The creation time of the app
+             * Format: date-time
+             * @example 2020-11-19T20:27:18Z
+             */
+            readonly created_at?: string;
+            /**
+             * The default hostname on which the app is accessible
+             * @example digitalocean.com
+             */
+            readonly default_ingress?: string;
+            /** Contains all domains for the app */
+            readonly domains?: components["schemas"]["apps_domain"][];
+            /**
+             * The ID of the application
+             * @example 4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf
+             */
+            readonly id?: string;
+            in_progress_deployment?: components["schemas"]["apps_deployment"];
+            /**
+             * The creation time of the last deployment
+             * Format: date-time
+             * @example 2020-11-19T20:27:18Z
+             */
+            readonly last_deployment_created_at?: string;
+            /**
+             * The live domain of the app
+             * @example live_domain
+             */
+            readonly live_domain?: string;
+            /**
+             * The live URL of the app
+             * @example google.com
+             */
+            readonly live_url?: string;
+            /**
+             * The live URL base of the app, the URL excluding the path
+             * @example digitalocean.com
+             */
+            readonly live_url_base?: string;
+            /**
+             * The ID of the account to which the application belongs
+             * @example 4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf
+             */
+            readonly owner_uuid?: string;
+            pending_deployment?: unknown & components["schemas"]["apps_deployment"];
+            /**
+             * The ID of the project the app is assigned to. This will be empty if there is a lookup failure.
+             * @remarks Requires `project:read` scope.
+             * @example 88b72d1a-b78a-4d9f-9090-b53c4399073f
+             */
+            readonly project_id?: string;
+            region?: components["schemas"]["apps_region"];
+            spec: components["schemas"]["app_spec"];
+            /**
+             * The current pricing tier slug of the app
+             * @example basic
+             */
+            readonly tier_slug?: string;
+            /**
+             * Time of the app's last configuration update
+             * Format: date-time
+             * @example 2020-12-01T00:42:16Z
+             */
+            readonly updated_at?: string;
+            pinned_deployment?: unknown & components["schemas"]["apps_deployment"];
+            /** The dedicated egress IP addresses associated with the app. */
+            readonly dedicated_ips?: components["schemas"]["apps_dedicated_egress_ip"][];
+            vpc?: components["schemas"]["apps_vpc"];
+        };
+        apps_response: {
+            /** A list of apps */
+            apps?: components["schemas"]["app"][];
+        } & components["schemas"]["pagination"] & components["schemas"]["meta"];
+        app_response: {
+            app?: components["schemas"]["app"];
+        };
+        apps_deployments_response: {
+            /** A list of deployments */
+            deployments?: components["schemas"]["apps_deployment"][];
+        } & components["schemas"]["pagination"] & components["schemas"]["meta"];
+        apps_deployment_response: {
+            deployment?: components["schemas"]["apps_deployment"];
+        };
         credentials: {
             /**
              * Format: uri
@@ -2443,6 +3847,54 @@ export interface components {
                 } & components["schemas"]["pagination"] & components["schemas"]["meta"];
             };
         };
+        /** @remarks A JSON object with a `apps` key. This is list of object `apps`. */
+        list_apps: {
+            headers: {
+                "ratelimit-limit": components["headers"]["ratelimit-limit"];
+                "ratelimit-remaining": components["headers"]["ratelimit-remaining"];
+                "ratelimit-reset": components["headers"]["ratelimit-reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["apps_response"];
+            };
+        };
+        /** @remarks A JSON with key `app` */
+        apps_get: {
+            headers: {
+                "ratelimit-limit": components["headers"]["ratelimit-limit"];
+                "ratelimit-remaining": components["headers"]["ratelimit-remaining"];
+                "ratelimit-reset": components["headers"]["ratelimit-reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["app_response"];
+            };
+        };
+        /** @remarks A JSON object with a `deployments` key. This will be a list of all app deployments */
+        existing_deployments: {
+            headers: {
+                "ratelimit-limit": components["headers"]["ratelimit-limit"];
+                "ratelimit-remaining": components["headers"]["ratelimit-remaining"];
+                "ratelimit-reset": components["headers"]["ratelimit-reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["apps_deployments_response"];
+            };
+        };
+        /** @remarks A JSON of the requested deployment */
+        list_deployment: {
+            headers: {
+                "ratelimit-limit": components["headers"]["ratelimit-limit"];
+                "ratelimit-remaining": components["headers"]["ratelimit-remaining"];
+                "ratelimit-reset": components["headers"]["ratelimit-reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["apps_deployment_response"];
+            };
+        };
         /** @remarks A JSON object containing credentials for a cluster. */
         credentials: {
             headers: {
@@ -2517,6 +3969,31 @@ export interface components {
          * @example true
          */
         registry_read_write: boolean;
+        /**
+         * @remarks Whether the project_id of listed apps should be fetched and included.
+         * @example true
+         */
+        with_projects: boolean;
+        /**
+         * @remarks The ID of the app
+         * @example 4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf
+         */
+        id_app: string;
+        /**
+         * @remarks The name of the app to retrieve.
+         * @example myApp
+         */
+        app_name: string;
+        /**
+         * @remarks The app ID
+         * @example 4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf
+         */
+        app_id: string;
+        /**
+         * @remarks The deployment ID
+         * @example 3aa4d20e-5527-4c00-b496-601fbd22520a
+         */
+        deployment_id: string;
         /**
          * @remarks The duration in seconds that the returned Kubernetes credentials will be valid. If not set or 0, the credentials will have a 7 day expiry.
          * @example 300
@@ -3704,6 +5181,144 @@ export interface operations {
         responses: {
             200: components["responses"]["registry_options_response"];
             401: components["responses"]["unauthorized"];
+            429: components["responses"]["too_many_requests"];
+            500: components["responses"]["server_error"];
+            default: components["responses"]["unexpected_error"];
+        };
+    };
+    apps_list: {
+        parameters: {
+            query?: {
+                /**
+                 * @remarks Which 'page' of paginated results to return.
+                 * @example 1
+                 */
+                page?: components["parameters"]["page"];
+                /**
+                 * @remarks Number of items returned per page
+                 * @example 2
+                 */
+                per_page?: components["parameters"]["per_page"];
+                /**
+                 * @remarks Whether the project_id of listed apps should be fetched and included.
+                 * @example true
+                 */
+                with_projects?: components["parameters"]["with_projects"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["list_apps"];
+            401: components["responses"]["unauthorized"];
+            429: components["responses"]["too_many_requests"];
+            500: components["responses"]["server_error"];
+            default: components["responses"]["unexpected_error"];
+        };
+    };
+    apps_get: {
+        parameters: {
+            query?: {
+                /**
+                 * @remarks The name of the app to retrieve.
+                 * @example myApp
+                 */
+                name?: components["parameters"]["app_name"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @remarks The ID of the app
+                 * @example 4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf
+                 */
+                id: components["parameters"]["id_app"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["apps_get"];
+            401: components["responses"]["unauthorized"];
+            404: components["responses"]["not_found"];
+            429: components["responses"]["too_many_requests"];
+            500: components["responses"]["server_error"];
+            default: components["responses"]["unexpected_error"];
+        };
+    };
+    apps_list_deployments: {
+        parameters: {
+            query?: {
+                /**
+                 * @remarks Which 'page' of paginated results to return.
+                 * @example 1
+                 */
+                page?: components["parameters"]["page"];
+                /**
+                 * @remarks Number of items returned per page
+                 * @example 2
+                 */
+                per_page?: components["parameters"]["per_page"];
+                /**
+                 * @remarks Optional. Filter deployments by deployment_type
+                 *       - MANUAL: manual deployment
+                 *       - DEPLOY_ON_PUSH: deployment triggered by a push to the app's repository
+                 *       - MAINTENANCE: deployment for maintenance purposes
+                 *       - MANUAL_ROLLBACK: manual revert to a previous deployment
+                 *       - AUTO_ROLLBACK: automatic revert to a previous deployment
+                 *       - UPDATE_DATABASE_TRUSTED_SOURCES: update database trusted sources
+                 *       - AUTOSCALED: deployment that has been autoscaled
+                 * @example [
+                 *       "MANUAL",
+                 *       "AUTOSCALED"
+                 *     ]
+                 */
+                deployment_types?: ("MANUAL" | "DEPLOY_ON_PUSH" | "MAINTENANCE" | "MANUAL_ROLLBACK" | "AUTO_ROLLBACK" | "UPDATE_DATABASE_TRUSTED_SOURCES" | "AUTOSCALED")[];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @remarks The app ID
+                 * @example 4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf
+                 */
+                app_id: components["parameters"]["app_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["existing_deployments"];
+            401: components["responses"]["unauthorized"];
+            404: components["responses"]["not_found"];
+            429: components["responses"]["too_many_requests"];
+            500: components["responses"]["server_error"];
+            default: components["responses"]["unexpected_error"];
+        };
+    };
+    apps_get_deployment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @remarks The app ID
+                 * @example 4f6c71e2-1e90-4762-9fee-6cc4a0a9f2cf
+                 */
+                app_id: components["parameters"]["app_id"];
+                /**
+                 * @remarks The deployment ID
+                 * @example 3aa4d20e-5527-4c00-b496-601fbd22520a
+                 */
+                deployment_id: components["parameters"]["deployment_id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["list_deployment"];
+            401: components["responses"]["unauthorized"];
+            404: components["responses"]["not_found"];
             429: components["responses"]["too_many_requests"];
             500: components["responses"]["server_error"];
             default: components["responses"]["unexpected_error"];
