@@ -12,6 +12,7 @@ export interface AdminTarget {
   readonly account: EmulatedAccount;
   readonly faults: Faults;
   readonly requests: RequestLog;
+  readonly registryRequests: RequestLog;
   reset(): void;
   loadSeed(seed: EmulatorSeed): void;
   push(
@@ -57,6 +58,22 @@ const routes: AdminRoute[] = [
     path: '/requests',
     handle: ({ emulator }) => {
       emulator.requests.reset();
+      return { status: 204 };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/registry-requests',
+    handle: ({ emulator }) => ({
+      status: 200,
+      body: emulator.registryRequests.summary(),
+    }),
+  },
+  {
+    method: 'DELETE',
+    path: '/registry-requests',
+    handle: ({ emulator }) => {
+      emulator.registryRequests.reset();
       return { status: 204 };
     },
   },

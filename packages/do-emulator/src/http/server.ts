@@ -10,7 +10,7 @@ import { responseProblem } from './openApiValidation';
 import { sharedOperationRouter } from './operationRouter';
 import { RequestPipeline } from './pipeline';
 import { RateLimiter } from './rateLimiter';
-import { RequestLog } from './requestLog';
+import { RequestLog, counter } from './requestLog';
 
 export interface DoEmulatorOptions {
   /** Registries, DOKS clusters and images to start with. */
@@ -57,7 +57,10 @@ export interface DoEmulatorOptions {
 export class DoEmulator {
   private currentAccount: EmulatedAccount;
   readonly faults = new Faults();
+  /** Requests to DigitalOcean's API. */
   readonly requests: RequestLog;
+  /** Requests to the registry host; numbered in one sequence with `requests` (`seq`). */
+  readonly registryRequests: RequestLog;
   /** Its `options` are read at each request (the soak benchmark changes them while it runs). */
   private readonly rateLimiter: RateLimiter;
   private readonly pipeline: RequestPipeline;
@@ -71,7 +74,9 @@ export class DoEmulator {
     private readonly api: OpenAPIBackend,
   ) {
     this.clock = options.clock ?? Date.now;
-    this.requests = new RequestLog(() => this.clock());
+    const arrival = counter();
+    this.requests = new RequestLog(() => this.clock(), arrival);
+    this.registryRequests = new RequestLog(() => this.clock(), arrival);
     this.currentAccount = this.newAccount();
     this.faults.latencyMs = options.latencyMs ?? 0;
     this.rateLimiter = new RateLimiter({
@@ -143,6 +148,7 @@ export class DoEmulator {
     this.faults.clear();
     this.faults.latencyMs = this.options.latencyMs ?? 0;
     this.requests.reset();
+    this.registryRequests.reset();
     this.rateLimiter.reset();
   }
 
@@ -194,6 +200,7 @@ export class DoEmulator {
     const registry = new RegistryHost({
       account: () => this.account,
       url: () => this.registryUrl,
+      requests: this.registryRequests,
     });
     const server = http.createServer(registry.listener);
     this.registryServer = server;

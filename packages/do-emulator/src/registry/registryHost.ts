@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import type { RequestLog } from '../http/requestLog';
 import type { EmulatedAccount } from '../model/account';
 import { RegistryError } from '../model/registryErrors';
 import { authorize, issueToken } from './auth';
@@ -21,6 +22,8 @@ export interface RegistryHostDeps {
   account(): EmulatedAccount;
   /** The registry host's base URL (the token realm is under it). */
   url(): string;
+  /** Where each request is recorded on arrival, with its status once answered. */
+  requests?: RequestLog;
 }
 
 interface IncomingCall {
@@ -44,18 +47,27 @@ export class RegistryHost {
     req: http.IncomingMessage,
     res: http.ServerResponse,
   ): void => {
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://registry');
+    const entry = this.deps.requests?.record(
+      method,
+      url.pathname,
+      operationOf(method, url.pathname),
+    );
     readBody(req)
       .then(body => {
-        const call: IncomingCall = {
-          method: req.method ?? 'GET',
-          url: new URL(req.url ?? '/', 'http://registry'),
+        const response = this.answer({
+          method,
+          url,
           headers: req.headers,
           body,
-        };
-        send(res, this.answer(call), call.method === 'HEAD');
+        });
+        if (entry) entry.status = response.status;
+        send(res, response, method === 'HEAD');
       })
       .catch(error => {
         if (res.headersSent) return;
+        if (entry) entry.status = 500;
         res.writeHead(500, { 'content-type': 'application/json' });
         res.end(
           JSON.stringify({
@@ -144,6 +156,17 @@ function dispatch(
     default:
   }
   throw unsupported(call);
+}
+
+/** The log's name for a request: its route and method (`manifest_head`); undefined for no route. */
+function operationOf(method: string, pathname: string): string | undefined {
+  const kind =
+    pathname === '/v2/token'
+      ? 'token'
+      : pathname === '/v2/' || pathname === '/v2'
+        ? 'base'
+        : matchRepositoryRoute(pathname)?.route.kind;
+  return kind && `${kind}_${method.toLowerCase()}`;
 }
 
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
