@@ -29,6 +29,11 @@ export {
   isConflictError,
 } from './errors';
 export { digitalOceanAccountsServiceRef } from './service';
+export {
+  RateLimiter,
+  TooManyRequestsError,
+  type RateLimit,
+} from './limits/RateLimiter';
 export { RegistryHostClient } from './registryHost/RegistryHostClient';
 export {
   DOCR_REGISTRY_URL,
