@@ -172,6 +172,22 @@ describe('retention on the image graph, in the GC window', () => {
         path.replace(/^.*\/repositories\/(.*)\/(tags|digests)\//, '$1:'),
       );
 
+  /**
+   * Each DELETE with the call made right before it, over both of the emulator's logs (its API
+   * and its registry host) in order of arrival: `METHOD path status`, paths decoded.
+   */
+  const callsBeforeDeletes = () => {
+    const calls = [
+      ...emulator.requests.all(),
+      ...emulator.registryRequests.all(),
+    ].sort((a, b) => a.seq - b.seq);
+    const text = (i: number) =>
+      `${calls[i]?.method} ${decodeURIComponent(calls[i]?.path)} ${calls[i]?.status}`;
+    return calls.flatMap((call, i) =>
+      call.method === 'DELETE' ? [[text(i), text(i - 1)]] : [],
+    );
+  };
+
   /** Pulls a tag completely with read-only credentials: its manifests, configs and layers. */
   async function pullsCompletely(repository: string, tag: string) {
     const host = new RegistryHostClient({
@@ -274,9 +290,24 @@ describe('retention on the image graph, in the GC window', () => {
       // In the window: exactly what the preview listed goes, then the GC of the policy's type.
       clock.set('2026-11-23T13:05:00Z');
       emulator.requests.reset();
+      emulator.registryRequests.reset();
       await docr.tick();
       expect(deletes('tags').sort()).toEqual(listed('delete').sort());
       expect(deletes('digests').sort()).toEqual(byDigest.sort());
+      // Right before each DELETE: the tag's HEAD through the registry host, or for a manifest
+      // deleted by digest, its repository's tag listing.
+      const deletions = callsBeforeDeletes();
+      expect(deletions).toHaveLength(listed('delete').length + byDigest.length);
+      for (const [deleted, previous] of deletions) {
+        const tag = /repositories\/(.+)\/tags\/([^/]+) 204$/.exec(deleted);
+        const digest = /repositories\/(.+)\/digests\/[^/]+ 204$/.exec(deleted);
+        expect([deleted, previous]).toEqual([
+          deleted,
+          tag
+            ? `HEAD /v2/${REGISTRY}/${tag[1]}/manifests/${tag[2]} 200`
+            : `GET /v2/registries/${REGISTRY}/repositories/${digest?.[1]}/tags 200`,
+        ]);
+      }
       const runs = async () =>
         (await docr.api('get', `/registries/${REGISTRY}/gc-runs`)).body.items;
       const [run] = await runs();
