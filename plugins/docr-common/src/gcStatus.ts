@@ -26,8 +26,21 @@ export const DO_TERMINAL_GC_STATUSES: readonly string[] = [
   'cancelled',
 ];
 
-/** The portal's own statuses for a run, before or instead of DigitalOcean's. @public */
+/**
+ * A run's statuses by name: the portal's own, before or instead of DigitalOcean's, and those of
+ * DigitalOcean's that the portal sets or tests itself. @public
+ */
 export const RUN_STATUS = {
+  /** DigitalOcean accepted the start request (its first status). */
+  requested: 'requested',
+  /** A cancel was requested; DigitalOcean's collection still runs until `cancelled`. */
+  cancelling: 'cancelling',
+  /** DigitalOcean's collection ended and freed what it could. */
+  succeeded: 'succeeded',
+  /** DigitalOcean's collection failed, or the portal closed a run that cannot end otherwise. */
+  failed: 'failed',
+  /** DigitalOcean's collection ended by a cancel. */
+  cancelled: 'cancelled',
   /** Claimed, and the start request sent or about to be: DigitalOcean has not answered yet. */
   starting: 'starting',
   /**

@@ -206,7 +206,7 @@ export class RunStore {
 
   async lastSucceeded(registryName: string): Promise<GcRun | undefined> {
     const row = await this.runs()
-      .where({ registry_name: registryName, status: 'succeeded' })
+      .where({ registry_name: registryName, status: RUN_STATUS.succeeded })
       .orderBy('id', 'desc')
       .first();
     return row ? runFromRow(row) : undefined;

@@ -65,7 +65,7 @@ export class GcCommands {
       const gc = await client.startGarbageCollection(registryName, type);
       return store.updateRun(run, {
         doUuid: gc.uuid,
-        status: gc.status ?? 'requested',
+        status: gc.status ?? RUN_STATUS.requested,
         startedAt: now,
       });
     } catch (error) {
@@ -113,7 +113,7 @@ export class GcCommands {
     if (run.status === RUN_STATUS.deletingTags) {
       // No GC yet: the deletions stop (the task looks every few seconds) and no GC starts.
       const cancelled = await store.updateRunIf(run, {
-        status: 'cancelled',
+        status: RUN_STATUS.cancelled,
         reason: `Cancelled by ${cancelledBy} while deleting tags, before its garbage collection`,
         cancelRequestedAt: this.ctx.now(),
         finishedAt: this.ctx.now(),
@@ -131,7 +131,7 @@ export class GcCommands {
       );
     const gc = await client.cancelGarbageCollection(registryName, run.doUuid);
     return store.updateRun(run, {
-      status: gc.status ?? 'cancelling',
+      status: gc.status ?? RUN_STATUS.cancelling,
       cancelRequestedAt: this.ctx.now(),
       reason: `Cancelled by ${cancelledBy}`,
     });

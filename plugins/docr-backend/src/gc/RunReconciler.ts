@@ -53,98 +53,160 @@ export class RunReconciler {
     report: TickReport,
     options: CallOptions = {},
   ) {
-    const { store, client, logger } = this.ctx;
     try {
-      if (run.status === RUN_STATUS.waitingToRetry) {
-        // Nothing was started; the window scheduler retries it while the window is open.
-        if (run.windowEnd && now.getTime() >= run.windowEnd.getTime()) {
-          await store.updateRun(run, {
-            status: 'failed',
-            reason: `${run.reason ?? 'Could not start'}; the window ended before a retry succeeded`,
-            finishedAt: now,
-          });
-        }
-        return;
-      }
-      if (run.status === RUN_STATUS.deletingTags) {
-        // The window scheduler carries it on while the window is open (retention, then GC).
-        if (run.windowEnd && now.getTime() >= run.windowEnd.getTime()) {
-          const reason = `The window ended while deleting tags, before the garbage collection could start; the next window selects the tags again`;
-          await store.updateRun(run, {
-            status: RUN_STATUS.skipped,
-            reason,
-            finishedAt: now,
-          });
-          report.skipped.push(run.registryName);
-          await auditRetention(this.ctx, run, `closed: ${reason}`);
-        }
-        return;
-      }
-      if (!run.doUuid) {
-        await this.resolveUnconfirmedStart(run, now, options);
-        return;
-      }
-      const active = await client.getActiveGarbageCollection(
-        run.registryName,
+      await this.step(run, now, report, options);
+    } catch (error) {
+      await this.stepFailed(run, error, now, report, options);
+    }
+  }
+
+  /** The step a run's status calls for. */
+  private async step(
+    run: GcRun,
+    now: Date,
+    report: TickReport,
+    options: CallOptions,
+  ) {
+    if (run.status === RUN_STATUS.waitingToRetry) {
+      await this.watchWaitingToRetry(run, now);
+    } else if (run.status === RUN_STATUS.deletingTags) {
+      await this.watchDeletingTags(run, now, report);
+    } else if (!run.doUuid) {
+      await this.resolveUnconfirmedStart(run, now, options);
+    } else {
+      await this.watchCollection(run, run.doUuid, now, report, options);
+    }
+  }
+
+  /** Nothing was started; the window scheduler retries it while the window is open. */
+  private async watchWaitingToRetry(run: GcRun, now: Date) {
+    if (!windowEnded(run, now)) return;
+    await this.ctx.store.updateRun(run, {
+      status: RUN_STATUS.failed,
+      reason: `${run.reason ?? 'Could not start'}; the window ended before a retry succeeded`,
+      finishedAt: now,
+    });
+  }
+
+  /** The window scheduler carries it on while the window is open (retention, then GC). */
+  private async watchDeletingTags(run: GcRun, now: Date, report: TickReport) {
+    if (!windowEnded(run, now)) return;
+    const reason = `The window ended while deleting tags, before the garbage collection could start; the next window selects the tags again`;
+    await this.ctx.store.updateRun(run, {
+      status: RUN_STATUS.skipped,
+      reason,
+      finishedAt: now,
+    });
+    report.skipped.push(run.registryName);
+    await auditRetention(this.ctx, run, `closed: ${reason}`);
+  }
+
+  /** A collection DigitalOcean started for us: still active, or ended since the last tick. */
+  private async watchCollection(
+    run: GcRun,
+    doUuid: string,
+    now: Date,
+    report: TickReport,
+    options: CallOptions,
+  ) {
+    const active = await this.ctx.client.getActiveGarbageCollection(
+      run.registryName,
+      options,
+    );
+    if (active?.uuid === doUuid) {
+      await this.watchActive(
+        run,
+        { ...active, uuid: doUuid },
+        now,
+        report,
         options,
       );
-      if (active?.uuid === run.doUuid) {
-        let current = await store.updateRun(run, {
-          status: active.status ?? run.status,
-        });
-        if (await this.shouldCancelAtWindowEnd(current, now)) {
-          const cancelled = await client.cancelGarbageCollection(
-            run.registryName,
-            run.doUuid,
-            options,
-          );
-          current = await store.updateRun(current, {
-            status: cancelled.status ?? 'cancelling',
-            cancelRequestedAt: now,
-            reason: `Cancelled at window end (${current.windowEnd!.toISOString()}) so the registry does not stay read-only`,
-          });
-          report.cancelling.push(run.registryName);
-          logger.warn(
-            `Cancelling garbage collection ${run.doUuid} of ${run.registryName}: its window has ended`,
-          );
-        }
-        return;
-      }
-      const history = await client.listGarbageCollections(run.registryName, {
-        ...options,
-        limit: 20,
-      });
-      const final = history.find(gc => gc.uuid === run.doUuid);
-      if (!final) {
-        await store.updateRun(run, {
-          status: 'failed',
-          reason: 'DigitalOcean no longer reports this garbage collection',
-          finishedAt: now,
-        });
-        return;
-      }
-      if (!isTerminalGcStatus(final.status)) {
-        await store.updateRun(run, { status: final.status ?? run.status });
-        return;
-      }
-      await this.finish(run, final, now, options);
-      report.finished.push(run.registryName);
-    } catch (error) {
-      if (isRegistryGone(error)) {
-        await this.registryGone(
-          [run.registryName],
-          `DigitalOcean answered 404 for the registry: ${message(error)}`,
-          now,
-          report,
-        );
-        return;
-      }
-      if (options.signal?.aborted) throw error;
-      report.errors.push(`${run.registryName}: ${message(error)}`);
-      logger.warn(
-        `Could not follow garbage collection run ${run.id} of ${run.registryName}: ${error}`,
-      );
+    } else {
+      await this.watchEnded(run, doUuid, now, report, options);
     }
+  }
+
+  /** Records DigitalOcean's current status, and cancels the run if its window has ended. */
+  private async watchActive(
+    run: GcRun,
+    active: GarbageCollection & { uuid: string },
+    now: Date,
+    report: TickReport,
+    options: CallOptions,
+  ) {
+    const { store, client, logger } = this.ctx;
+    const current = await store.updateRun(run, {
+      status: active.status ?? run.status,
+    });
+    if (!(await this.shouldCancelAtWindowEnd(current, now))) return;
+    const cancelled = await client.cancelGarbageCollection(
+      run.registryName,
+      active.uuid,
+      options,
+    );
+    await store.updateRun(current, {
+      status: cancelled.status ?? RUN_STATUS.cancelling,
+      cancelRequestedAt: now,
+      reason: `Cancelled at window end (${current.windowEnd!.toISOString()}) so the registry does not stay read-only`,
+    });
+    report.cancelling.push(run.registryName);
+    logger.warn(
+      `Cancelling garbage collection ${active.uuid} of ${run.registryName}: its window has ended`,
+    );
+  }
+
+  /** No longer active: its entry in DigitalOcean's history says how it ended. */
+  private async watchEnded(
+    run: GcRun,
+    doUuid: string,
+    now: Date,
+    report: TickReport,
+    options: CallOptions,
+  ) {
+    const { store, client } = this.ctx;
+    const history = await client.listGarbageCollections(run.registryName, {
+      ...options,
+      limit: 20,
+    });
+    const final = history.find(gc => gc.uuid === doUuid);
+    if (!final) {
+      await store.updateRun(run, {
+        status: RUN_STATUS.failed,
+        reason: 'DigitalOcean no longer reports this garbage collection',
+        finishedAt: now,
+      });
+      return;
+    }
+    if (!isTerminalGcStatus(final.status)) {
+      await store.updateRun(run, { status: final.status ?? run.status });
+      return;
+    }
+    await this.finish(run, final, now, options);
+    report.finished.push(run.registryName);
+  }
+
+  /** A registry DigitalOcean no longer has closes its runs; any other error waits for a later tick. */
+  private async stepFailed(
+    run: GcRun,
+    error: unknown,
+    now: Date,
+    report: TickReport,
+    options: CallOptions,
+  ) {
+    if (isRegistryGone(error)) {
+      await this.registryGone(
+        [run.registryName],
+        `DigitalOcean answered 404 for the registry: ${message(error)}`,
+        now,
+        report,
+      );
+      return;
+    }
+    if (options.signal?.aborted) throw error;
+    report.errors.push(`${run.registryName}: ${message(error)}`);
+    this.ctx.logger.warn(
+      `Could not follow garbage collection run ${run.id} of ${run.registryName}: ${error}`,
+    );
   }
 
   /**
@@ -163,7 +225,7 @@ export class RunReconciler {
     for (const run of await store.runsInFlight()) {
       if (!gone.has(run.registryName)) continue;
       await store.updateRun(run, {
-        status: 'failed',
+        status: RUN_STATUS.failed,
         reason: `Registry no longer exists in DigitalOcean (${reason})`,
         finishedAt: now,
       });
@@ -220,7 +282,7 @@ export class RunReconciler {
         ? registry.storage_usage_bytes
         : undefined;
     const fingerprint =
-      final.status === 'succeeded' && registry
+      final.status === RUN_STATUS.succeeded && registry
         ? contentFingerprint(
             await client.listRepositories(run.registryName, options),
           )
@@ -295,7 +357,7 @@ export class RunReconciler {
       ) {
         await store.updateRun(run, {
           doUuid: gc.uuid,
-          status: gc.status ?? 'requested',
+          status: gc.status ?? RUN_STATUS.requested,
           startedAt: gc.created_at ? new Date(gc.created_at) : run.createdAt,
         });
         return;
@@ -303,7 +365,7 @@ export class RunReconciler {
     }
     if (run.status === RUN_STATUS.starting) {
       await store.updateRun(run, {
-        status: 'failed',
+        status: RUN_STATUS.failed,
         reason:
           run.reason ??
           'DigitalOcean has no record of this garbage collection starting',
@@ -311,6 +373,11 @@ export class RunReconciler {
       });
     }
   }
+}
+
+/** Whether the run's window has ended by `now` (a run without a window never ends this way). */
+function windowEnded(run: GcRun, now: Date): boolean {
+  return !!run.windowEnd && now.getTime() >= run.windowEnd.getTime();
 }
 
 /**

@@ -75,7 +75,7 @@ export class WindowScheduler {
     } else if (existing) {
       if (tooLate) {
         await store.updateRun(existing, {
-          status: 'failed',
+          status: RUN_STATUS.failed,
           reason: `${existing.reason ?? 'Could not start'}; ${tooLate}`,
           finishedAt: now,
         });
@@ -151,7 +151,7 @@ export class WindowScheduler {
       );
       await store.updateRun(run, {
         doUuid: gc.uuid,
-        status: gc.status ?? 'requested',
+        status: gc.status ?? RUN_STATUS.requested,
         startedAt: now,
       });
       report.started.push(registryName);

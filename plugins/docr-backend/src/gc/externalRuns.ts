@@ -87,7 +87,7 @@ export class ExternalRuns {
     if (unconfirmed) {
       return store.updateRun(unconfirmed, {
         doUuid: gc.uuid,
-        status: gc.status ?? 'requested',
+        status: gc.status ?? RUN_STATUS.requested,
         startedAt: gc.created_at
           ? new Date(gc.created_at)
           : unconfirmed.createdAt,
@@ -97,7 +97,7 @@ export class ExternalRuns {
       registryName,
       trigger: 'external',
       doUuid: gc.uuid,
-      status: gc.status ?? 'requested',
+      status: gc.status ?? RUN_STATUS.requested,
       now: gc.created_at ? new Date(gc.created_at) : this.ctx.now(),
     });
     if (run && isTerminalGcStatus(gc.status)) {
