@@ -26,16 +26,14 @@ export class ManualClock {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (ms <= 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
+      const sleeper: Sleeper = { until: this.ms + ms, resolve };
       const onAbort = () => {
         this.sleepers.delete(sleeper);
         reject(signal!.reason);
       };
-      const sleeper: Sleeper = {
-        until: this.ms + ms,
-        resolve: () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
+      sleeper.resolve = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.sleepers.add(sleeper);
