@@ -94,6 +94,28 @@ export const gcWindowSchema: z.ZodType<GcWindow> = z.object({
 });
 
 /**
+ * How long before a window opens its owners are told, when the policy does not say.
+ *
+ * @public
+ */
+export const DEFAULT_NOTIFY_BEFORE_WINDOW = 'PT30M';
+
+/**
+ * A lead time before each window (an ISO 8601 duration, at most a day) or `off`.
+ *
+ * @public
+ */
+export const notifyBeforeWindowSchema = z.string().superRefine((value, ctx) => {
+  if (value === 'off') return;
+  const hours = Duration.fromISO(value).as('hours');
+  if (!(hours > 0 && hours <= 24))
+    ctx.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `Notify before window must be "off" or an ISO 8601 duration of more than zero and at most a day such as "PT30M", got "${value}"`,
+    });
+});
+
+/**
  * Four a day for a week is plenty; more would only make every tick slower.
  *
  * @public
@@ -120,6 +142,10 @@ export const gcPolicySchema: z.ZodType<GcPolicy, z.ZodTypeDef, GcPolicyInput> =
       .default([]),
     /** Cancel a run still going at window end, so the registry is not read-only past its window. */
     cancelAtWindowEnd: z.boolean().default(true),
+    /** How long before each window its owners are told the registry will be read-only. */
+    notifyBeforeWindow: notifyBeforeWindowSchema.default(
+      DEFAULT_NOTIFY_BEFORE_WINDOW,
+    ),
     /** Which tags to delete (see `retentionSchema`); none when absent. */
     retention: retentionSchema.optional(),
   });

@@ -1206,11 +1206,20 @@ export const spec = {
             description:
               'Cancel a run still going at window end, so the registry is not read-only past its window.',
           },
+          notifyBeforeWindow: {
+            $ref: '#/components/schemas/NotifyBeforeWindow',
+          },
           retention: {
             $ref: '#/components/schemas/Retention',
           },
         },
         required: ['enabled', 'type', 'windows', 'cancelAtWindowEnd'],
+      },
+      NotifyBeforeWindow: {
+        type: 'string',
+        description:
+          'How long before each window opens the registry\'s owners are told it will be read-only (an ISO 8601 duration of at most a day, PT30M when absent), or "off" to tell no one.',
+        example: 'PT30M',
       },
       GcPolicyInput: {
         type: 'object',
@@ -1231,6 +1240,9 @@ export const spec = {
           },
           cancelAtWindowEnd: {
             type: 'boolean',
+          },
+          notifyBeforeWindow: {
+            $ref: '#/components/schemas/NotifyBeforeWindow',
           },
           retention: {
             $ref: '#/components/schemas/RetentionInput',

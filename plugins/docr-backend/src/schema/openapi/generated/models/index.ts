@@ -22,6 +22,7 @@ export type {
   GcWindow,
   ManifestKind,
   ModelError,
+  NotifyBeforeWindow,
   OrphanedView,
   PolicyView,
   RegistryCreationView,

@@ -6,6 +6,7 @@
 
 import type { GcType } from './GcType.model';
 import type { GcWindow } from './GcWindow.model';
+import type { NotifyBeforeWindow } from './NotifyBeforeWindow.model';
 import type { Retention } from './Retention.model';
 
 /**
@@ -20,5 +21,6 @@ export type GcPolicy = {
    * Cancel a run still going at window end, so the registry is not read-only past its window.
    */
   cancelAtWindowEnd: boolean;
+  notifyBeforeWindow?: NotifyBeforeWindow;
   retention?: Retention;
 };

@@ -6,6 +6,7 @@
 
 import type { GcType } from './GcType.model';
 import type { GcWindow } from './GcWindow.model';
+import type { NotifyBeforeWindow } from './NotifyBeforeWindow.model';
 import type { RetentionInput } from './RetentionInput.model';
 
 /**
@@ -17,5 +18,6 @@ export type GcPolicyInput = {
   type?: GcType;
   windows?: Array<GcWindow>;
   cancelAtWindowEnd?: boolean;
+  notifyBeforeWindow?: NotifyBeforeWindow;
   retention?: RetentionInput;
 };

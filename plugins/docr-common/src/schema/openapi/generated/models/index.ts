@@ -21,6 +21,7 @@ export * from './GcType.model';
 export * from './GcWindow.model';
 export * from './ManifestKind.model';
 export * from './ModelError.model';
+export * from './NotifyBeforeWindow.model';
 export * from './OrphanedView.model';
 export * from './PolicyView.model';
 export * from './RegistryCreationView.model';
