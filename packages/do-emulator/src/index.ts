@@ -19,7 +19,12 @@ export {
   type SeedImage,
   type SeedOciImage,
   type SeedRegistry,
+  type SeedCluster,
+  type SeedWorkload,
 } from './seed';
+export { KubernetesClusters } from './kubernetes/KubernetesClusters';
+export { ClusterWorkloads } from './kubernetes/ClusterWorkloads';
+export type { KubeObject } from './kubernetes/objects';
 export { demoSeedPath, ciHistorySeedPath } from './demoSeed';
 export { commitTag } from './seedHistory';
 export { main } from './cli';

@@ -5,9 +5,17 @@ import type { EmulatedAccount } from './model/account';
 import { Layer, sha256Digest } from './model/registryStorage';
 import { SeedCiHistory, SeedPush, ciHistoryPushes } from './seedHistory';
 import { SeedOciImage, pushSeedOciImage } from './seedOciImages';
+import type { SeedWorkload } from './kubernetes/ClusterWorkloads';
 
 export type { SeedCiHistory } from './seedHistory';
 export type { SeedOciImage } from './seedOciImages';
+export type { SeedWorkload } from './kubernetes/ClusterWorkloads';
+
+/** A DOKS cluster: DigitalOcean's fields, and what runs on it (its pods run once seeded). */
+export type SeedCluster = Partial<KubernetesCluster> & {
+  name: string;
+  workloads?: SeedWorkload[];
+};
 
 const MIB = 1024 ** 2;
 
@@ -47,7 +55,7 @@ export interface EmulatorSeed {
     takenNames?: string[];
   };
   registries?: SeedRegistry[];
-  clusters?: Array<Partial<KubernetesCluster> & { name: string }>;
+  clusters?: SeedCluster[];
 }
 
 export function loadSeedFile(file: string): EmulatorSeed {
@@ -82,8 +90,10 @@ export function applySeed(account: EmulatedAccount, seed: EmulatorSeed): void {
     // A seeded registry starts as DigitalOcean has long reported it, whatever the lag.
     account.markStorageReported(account.getRegistry(registry.name));
   }
-  for (const cluster of seed.clusters ?? []) {
-    account.addCluster(cluster);
+  for (const { workloads, ...cluster } of seed.clusters ?? []) {
+    const added = account.addCluster(cluster);
+    for (const workload of workloads ?? [])
+      account.kubernetes.run(added.id!, workload);
   }
 }
 

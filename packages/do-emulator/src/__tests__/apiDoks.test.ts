@@ -84,7 +84,7 @@ describe('emulator API behaviour', () => {
       expect(first.status).toBe(200);
       const { server, certificate_authority_data, token, expires_at } =
         first.body;
-      expect(server).toBe(`https://${clusterId}.k8s.ondigitalocean.com`);
+      expect(server).toBe(`${h.emulator.kubernetesUrl}/clusters/${clusterId}`);
       expect(
         Buffer.from(certificate_authority_data, 'base64').toString(),
       ).toMatch(

@@ -1,8 +1,11 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type OpenAPIBackend from 'openapi-backend';
 import { EmulatedAccount } from '../model/account';
 import { RegistryHost } from '../registry/registryHost';
+import { KubernetesApiServer } from '../kubernetes/KubernetesApiServer';
+import { kubernetesTls } from '../kubernetes/tls';
 import type { Layer } from '../model/registryStorage';
 import { EmulatorSeed, applySeed } from '../seed';
 import { Faults } from './faults';
@@ -47,6 +50,12 @@ export interface DoEmulatorOptions {
    * a second listener on `host`; 0 (default) picks a free port.
    */
   registryPort?: number;
+  /**
+   * Port of the DOKS clusters' Kubernetes API stand-in (a third listener on `host`, HTTPS with
+   * a certificate for 127.0.0.1 and localhost, each cluster under `/clusters/<id>`); 0 (default)
+   * picks a free port.
+   */
+  kubernetesPort?: number;
 }
 
 /**
@@ -66,8 +75,10 @@ export class DoEmulator {
   private readonly pipeline: RequestPipeline;
   private server?: http.Server;
   private registryServer?: http.Server;
+  private kubernetesServer?: https.Server;
   private readonly clock: () => number;
   private seed?: EmulatorSeed;
+  private kubernetesCa = '';
 
   private constructor(
     private readonly options: DoEmulatorOptions,
@@ -102,6 +113,7 @@ export class DoEmulator {
       await Promise.all([
         emulator.listen(host, options.port ?? 0),
         emulator.listenRegistry(host, options.registryPort ?? 0),
+        emulator.listenKubernetes(host, options.kubernetesPort ?? 0),
       ]);
     } catch (error) {
       await emulator.stop();
@@ -129,9 +141,18 @@ export class DoEmulator {
     return `http://${this.options.host ?? '127.0.0.1'}:${address.port}`;
   }
 
+  /** The Kubernetes API stand-in's base URL: cluster `<id>` is under `${url}/clusters/<id>`. */
+  get kubernetesUrl(): string {
+    const address = this.kubernetesServer?.address() as AddressInfo | null;
+    if (!address) throw new Error('The emulator is not listening');
+    return `https://${this.options.host ?? '127.0.0.1'}:${address.port}`;
+  }
+
   async stop(): Promise<void> {
     await closeServer(this.registryServer);
     this.registryServer = undefined;
+    await closeServer(this.kubernetesServer);
+    this.kubernetesServer = undefined;
     this.pipeline.destroyHungSockets();
     const server = this.server;
     if (!server) return;
@@ -184,6 +205,10 @@ export class DoEmulator {
       gcStepMs: this.options.gcStepMs ?? 2000,
       storageLagMs: this.options.storageLagMs ?? 0,
       takenNames: this.seed?.account?.takenNames,
+      kubernetesApi: () =>
+        this.kubernetesServer?.listening
+          ? { url: this.kubernetesUrl, ca: this.kubernetesCa }
+          : undefined,
     });
   }
 
@@ -204,6 +229,21 @@ export class DoEmulator {
     });
     const server = http.createServer(registry.listener);
     this.registryServer = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+  }
+
+  private listenKubernetes(host: string, port: number): Promise<void> {
+    const api = new KubernetesApiServer(() => this.account.kubernetes);
+    const tls = kubernetesTls();
+    this.kubernetesCa = tls.ca.toString('base64');
+    const server = https.createServer(
+      { key: tls.key, cert: tls.cert },
+      api.listener,
+    );
+    this.kubernetesServer = server;
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => resolve());

@@ -44,6 +44,8 @@ import {
   tierForNewRegistry,
 } from './subscription';
 import { DEFAULT_REGIONS, DEFAULT_TIERS } from './tiers';
+import { KubernetesClusters } from '../kubernetes/KubernetesClusters';
+import { resolveImageId } from '../kubernetes/images';
 
 export type { ClusterState } from './clusters';
 export type { RegistryState, ReportedStorage } from './registry';
@@ -62,6 +64,11 @@ export interface AccountOptions {
   regions?: string[];
   /** Names held by other DigitalOcean accounts (registry names are global). */
   takenNames?: string[];
+  /**
+   * The Kubernetes API stand-in's base URL and CA (base64 PEM), once it listens: clusters'
+   * credentials name them.
+   */
+  kubernetesApi?: () => { url: string; ca: string } | undefined;
 }
 
 /**
@@ -78,6 +85,12 @@ export class EmulatedAccount {
   subscription?: SubscriptionState;
   /** Fault injection: the next garbage collections started end as `failed`. */
   failNextGcs = 0;
+  /** What runs on each DOKS cluster, as its Kubernetes API serves it. */
+  readonly kubernetes = new KubernetesClusters({
+    now: () => this.now(),
+    resolveImage: image => resolveImageId(this, image),
+    hasCluster: id => this.clusters.has(id),
+  });
 
   constructor(private readonly options: AccountOptions) {
     this.tiers = options.tiers ?? DEFAULT_TIERS;
@@ -335,6 +348,19 @@ export class EmulatedAccount {
     const full = newCluster(id, cluster, this.now());
     this.clusters.set(id, full);
     return full;
+  }
+
+  /**
+   * The API server and CA a cluster's credentials name: the emulator's Kubernetes API stand-in
+   * when it listens (else undefined: the cluster's endpoint and a fake CA).
+   */
+  kubernetesServer(
+    cluster: ClusterState,
+  ): { server: string; caData: string } | undefined {
+    const api = this.options.kubernetesApi?.();
+    return api
+      ? { server: `${api.url}/clusters/${cluster.id}`, caData: api.ca }
+      : undefined;
   }
 
   getCluster(id: string): ClusterState {

@@ -92,17 +92,20 @@ export function clusterCaData(clusterId: string): string {
 
 /**
  * What `GET /v2/kubernetes/clusters/{id}/credentials` returns for a token-authenticated cluster:
- * its endpoint and CA, and a fake token valid for `expirySeconds` (7 days when 0 or absent).
+ * its API server (the emulator's stand-in when given, else its endpoint) and CA, and a token
+ * valid for `expirySeconds` (7 days when 0 or absent).
  */
 export function clusterCredentials(
   cluster: ClusterState,
   nowMs: number,
   expirySeconds = 0,
+  apiServer?: { server: string; caData: string },
 ) {
   const ttl = (expirySeconds || 7 * 24 * 3600) * 1000;
+  const server = apiServer?.server ?? cluster.endpoint;
   return {
-    ...(cluster.endpoint ? { server: cluster.endpoint } : {}),
-    certificate_authority_data: clusterCaData(cluster.id!),
+    ...(server ? { server } : {}),
+    certificate_authority_data: apiServer?.caData ?? clusterCaData(cluster.id!),
     client_certificate_data: null,
     client_key_data: null,
     token: `doks-emulator-${randomBytes(16).toString('hex')}`,

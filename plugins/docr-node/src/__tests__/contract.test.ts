@@ -301,7 +301,7 @@ describe('contract: client requests and emulator responses against the OpenAPI s
     expect((await client.getCluster(CLUSTER_B)).registries).toEqual(['acme']);
     const clusterCredentials = await client.getClusterCredentials(CLUSTER_B);
     expect(clusterCredentials.server).toBe(
-      (await client.getCluster(CLUSTER_B)).endpoint,
+      `${emulator.kubernetesUrl}/clusters/${CLUSTER_B}`,
     );
     expect(
       Buffer.from(

@@ -29,16 +29,24 @@ export function getCluster(ctx: OperationContext): OperationResult {
   });
 }
 
-/** The cluster's endpoint, its (stable, fake) CA and a fresh fake token. */
+/**
+ * The cluster's Kubernetes API server, its (stable, fake) CA and a fresh token that reads that
+ * server until it expires.
+ */
 export function getCredentials(ctx: OperationContext): OperationResult {
   const cluster = ctx.account.getCluster(param(ctx, 'cluster_id'));
-  return ok(
-    clusterCredentials(
-      cluster,
-      ctx.account.now(),
-      Number(ctx.query.expiry_seconds ?? 0),
-    ),
+  const credentials = clusterCredentials(
+    cluster,
+    ctx.account.now(),
+    Number(ctx.query.expiry_seconds ?? 0),
+    ctx.account.kubernetesServer(cluster),
   );
+  ctx.account.kubernetes.issueToken(
+    cluster.id!,
+    credentials.token,
+    Date.parse(credentials.expires_at),
+  );
+  return ok(credentials);
 }
 
 // The deprecated /v2/kubernetes/registry paths act on the account's sole registry.
