@@ -315,7 +315,7 @@ export class ClusterWorkloads {
         owner.spec.selector?.matchLabels ??
           owner.spec.template?.metadata?.labels,
       ).status = {
-        phase: !running ? 'Pending' : completed ? 'Succeeded' : 'Running',
+        phase: podPhase(running, completed),
         startTime: startedAt,
         containerStatuses: statuses,
       };
@@ -374,6 +374,11 @@ export class ClusterWorkloads {
   private touch(object: KubeObject) {
     object.metadata.resourceVersion = String(++this.resourceVersion);
   }
+}
+
+function podPhase(pulled: boolean, completed: boolean): string {
+  if (!pulled) return 'Pending';
+  return completed ? 'Succeeded' : 'Running';
 }
 
 export function revisionOf(replicaSet: KubeObject): number {

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
-import path from 'node:path';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 
-const TLS_DIR = path.resolve(__dirname, '../../tls');
+const tlsFile = (name: string) =>
+  fs.readFileSync(
+    resolvePackagePath('@backstage-docr/do-emulator', 'tls', name),
+  );
 
 /**
  * The Kubernetes API stand-in serves HTTPS, as a DOKS API server does, with a certificate for
@@ -11,8 +14,8 @@ const TLS_DIR = path.resolve(__dirname, '../../tls');
  */
 export function kubernetesTls(): { key: Buffer; cert: Buffer; ca: Buffer } {
   return {
-    key: fs.readFileSync(path.join(TLS_DIR, 'server.key')),
-    cert: fs.readFileSync(path.join(TLS_DIR, 'server.crt')),
-    ca: fs.readFileSync(path.join(TLS_DIR, 'ca.crt')),
+    key: tlsFile('server.key'),
+    cert: tlsFile('server.crt'),
+    ca: tlsFile('ca.crt'),
   };
 }
