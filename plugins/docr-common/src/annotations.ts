@@ -122,6 +122,21 @@ export function accountNamespace(
 }
 
 /**
+ * The location the DigitalOcean catalog provider of an account gives its entities, in both
+ * `backstage.io/managed-by-location` and `backstage.io/managed-by-origin-location`:
+ * `digitalocean:<account>`. The catalog overwrites both on entities read from a registered
+ * location, so no user-registered entity carries it; the shipped permission policy gives rights
+ * only on entities that do.
+ *
+ * @public
+ */
+export function digitalOceanProviderLocation(
+  accountId: string = DEFAULT_ACCOUNT_ID,
+): string {
+  return `digitalocean:${accountId}`;
+}
+
+/**
  * Why an account id cannot name a catalog namespace, or undefined when it can.
  *
  * @public
