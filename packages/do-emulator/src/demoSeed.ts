@@ -1,6 +1,9 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 
-/** The demo account shipped with the package: three registries with bloat, two DOKS clusters. */
+/**
+ * The demo account shipped with the package: three registries with bloat, two DOKS clusters and
+ * App Platform apps that deploy from the registries.
+ */
 export const demoSeedPath = resolvePackagePath(
   '@backstage-docr/do-emulator',
   'seeds/demo.yaml',

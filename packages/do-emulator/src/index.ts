@@ -19,6 +19,8 @@ export {
   type SeedImage,
   type SeedOciImage,
   type SeedRegistry,
+  type SeedApp,
+  type SeedAppImage,
   type SeedCluster,
   type SeedWorkload,
 } from './seed';

@@ -3,10 +3,12 @@ import yaml from 'js-yaml';
 import type { KubernetesCluster } from '@backstage-docr/digitalocean-openapi';
 import type { EmulatedAccount } from './model/account';
 import { Layer, sha256Digest } from './model/registryStorage';
+import { SeedApp, SeedPushHistory, applySeedApps, pushKey } from './seedApps';
 import { SeedCiHistory, SeedPush, ciHistoryPushes } from './seedHistory';
 import { SeedOciImage, pushSeedOciImage } from './seedOciImages';
 import type { SeedWorkload } from './kubernetes/ClusterWorkloads';
 
+export type { SeedApp, SeedAppImage } from './seedApps';
 export type { SeedCiHistory } from './seedHistory';
 export type { SeedOciImage } from './seedOciImages';
 export type { SeedWorkload } from './kubernetes/ClusterWorkloads';
@@ -56,6 +58,8 @@ export interface EmulatorSeed {
   };
   registries?: SeedRegistry[];
   clusters?: SeedCluster[];
+  /** App Platform apps, made after the registries (their images may pin seeded pushes). */
+  apps?: SeedApp[];
 }
 
 export function loadSeedFile(file: string): EmulatorSeed {
@@ -74,16 +78,19 @@ export function applySeed(account: EmulatedAccount, seed: EmulatorSeed): void {
   if (seed.registries?.length || seed.account?.subscriptionTier) {
     account.updateSubscription(tier);
   }
+  const pushed: SeedPushHistory = new Map();
   for (const registry of seed.registries ?? []) {
     account.createRegistry({ name: registry.name, region: registry.region });
     for (const push of seedPushes(registry, account.now())) {
-      account.push(
+      const { digest } = account.push(
         registry.name,
         push.repository,
         push.tag,
         push.layers,
         push.pushedAt,
       );
+      const key = pushKey(registry.name, push.repository, push.tag);
+      pushed.set(key, [...(pushed.get(key) ?? []), digest]);
     }
     for (const image of registry.ociImages ?? [])
       pushSeedOciImage(account, registry.name, image);
@@ -95,6 +102,7 @@ export function applySeed(account: EmulatedAccount, seed: EmulatorSeed): void {
     for (const workload of workloads ?? [])
       account.kubernetes.run(added.id!, workload);
   }
+  applySeedApps(account, seed.apps ?? [], pushed);
 }
 
 /** The registry's seeded pushes, oldest first (pushes at the same time in seed order). */

@@ -30,6 +30,11 @@ export async function createOpenApiValidator(options: {
       addFormats(ajv as any);
       // `cidr` is not a JSON-Schema format; DigitalOcean uses it for cluster subnets.
       ajv.addFormat('cidr', true);
+      // App Platform's autoscaling counts are `type: integer, format: uint32`.
+      ajv.addFormat('uint32', {
+        type: 'number',
+        validate: n => Number.isInteger(n) && n >= 0 && n <= 0xffffffff,
+      });
       return ajv;
     },
   });

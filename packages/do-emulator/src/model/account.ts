@@ -4,6 +4,7 @@ import type {
   KubernetesCluster,
   SubscriptionTier,
 } from '@backstage-docr/digitalocean-openapi';
+import { AppPlatform } from './appPlatform';
 import {
   ClusterState,
   changeClusterRegistries,
@@ -47,6 +48,7 @@ import { DEFAULT_REGIONS, DEFAULT_TIERS } from './tiers';
 import { KubernetesClusters } from '../kubernetes/KubernetesClusters';
 import { resolveImageId } from '../kubernetes/images';
 
+export type { AppPlatform } from './appPlatform';
 export type { ClusterState } from './clusters';
 export type { RegistryState, ReportedStorage } from './registry';
 export type { SubscriptionState } from './subscription';
@@ -73,11 +75,12 @@ export interface AccountOptions {
 
 /**
  * One DigitalOcean account (team): its registry subscription, which is account-wide, its
- * registries with their content and garbage collections, and its DOKS clusters.
+ * registries with their content and garbage collections, its DOKS clusters and App Platform apps.
  */
 export class EmulatedAccount {
   readonly registries = new Map<string, RegistryState>();
   readonly clusters = new Map<string, ClusterState>();
+  readonly appPlatform = new AppPlatform(() => this.now(), this.registries);
   readonly issuedCredentials: IssuedCredential[] = [];
   readonly tiers: SubscriptionTier[];
   readonly regions: string[];
@@ -279,12 +282,14 @@ export class EmulatedAccount {
     layers: Layer[],
     pushedAt = this.now(),
   ): PushResult {
-    return this.writeContent(
+    const result = this.writeContent(
       registryName,
       repository,
       storage => storage.bytesToAdd(repository, layers),
       storage => storage.push(repository, tag, layers, pushedAt),
     );
+    this.appPlatform.imagePushed(registryName, repository, tag);
+    return result;
   }
 
   /**

@@ -85,6 +85,12 @@ export function putManifest(
         call.account.now(),
       ),
   );
+  if (!byDigest)
+    call.account.appPlatform.imagePushed(
+      call.registry.name,
+      call.repository,
+      reference,
+    );
   const headers: Record<string, string> = {
     location: `/v2/${call.name}/manifests/${document.digest}`,
     'docker-content-digest': document.digest,

@@ -1,3 +1,4 @@
+import { getApp, getDeployment, listApps, listDeployments } from './apps';
 import { Handler, named, sole } from './context';
 import { getActiveGc, listGcs, runGc, updateGc } from './garbageCollection';
 import {
@@ -86,4 +87,10 @@ export const handlers: Record<string, Handler> = {
   kubernetes_remove_registries: removeRegistries,
 
   regions_list: listRegions,
+
+  // App Platform
+  apps_list: listApps,
+  apps_get: getApp,
+  apps_list_deployments: listDeployments,
+  apps_get_deployment: getDeployment,
 };
