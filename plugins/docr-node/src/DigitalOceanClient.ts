@@ -1,4 +1,6 @@
 import type {
+  App,
+  AppDeployment,
   DockerCredentials,
   GarbageCollection,
   GarbageCollectionType,
@@ -13,6 +15,7 @@ import type {
   Subscription,
 } from '@backstage-docr/digitalocean-openapi';
 import { ApiCalls } from './client/ApiCalls';
+import { AppCalls } from './client/AppCalls';
 import { GarbageCollectionCalls } from './client/GarbageCollectionCalls';
 import { KubernetesCalls } from './client/KubernetesCalls';
 import { RegistryCalls } from './client/RegistryCalls';
@@ -45,6 +48,7 @@ export class DigitalOceanClient {
   private readonly repositories: RepositoryCalls;
   private readonly garbageCollection: GarbageCollectionCalls;
   private readonly kubernetes: KubernetesCalls;
+  private readonly apps: AppCalls;
 
   constructor(options: DigitalOceanClientOptions) {
     if (!options.token) {
@@ -56,6 +60,7 @@ export class DigitalOceanClient {
     this.repositories = new RepositoryCalls(this.calls);
     this.garbageCollection = new GarbageCollectionCalls(this.calls);
     this.kubernetes = new KubernetesCalls(this.calls);
+    this.apps = new AppCalls(this.calls);
   }
 
   /**
@@ -307,5 +312,35 @@ export class DigitalOceanClient {
 
   removeSoleRegistryFromClusters(clusterIds: string[], options?: CallOptions) {
     return this.kubernetes.removeSoleRegistryFromClusters(clusterIds, options);
+  }
+
+  // App Platform
+
+  /** Every App Platform app of the account, with its spec, region and active deployment. */
+  listApps(options?: CallOptions): Promise<App[]> {
+    return this.apps.listApps(options);
+  }
+
+  getApp(appId: string, options?: CallOptions): Promise<App> {
+    return this.apps.getApp(appId, options);
+  }
+
+  /**
+   * The app's deployments, newest first: the active one, in-progress ones and the superseded ones
+   * (the rollback targets), each with the spec it deployed. `limit` stops paging once reached.
+   */
+  listAppDeployments(
+    appId: string,
+    options?: CallOptions & { limit?: number },
+  ): Promise<AppDeployment[]> {
+    return this.apps.listAppDeployments(appId, options);
+  }
+
+  getAppDeployment(
+    appId: string,
+    deploymentId: string,
+    options?: CallOptions,
+  ): Promise<AppDeployment> {
+    return this.apps.getAppDeployment(appId, deploymentId, options);
   }
 }

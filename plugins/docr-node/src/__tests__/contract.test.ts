@@ -51,6 +51,24 @@ describe('contract: client requests and emulator responses against the OpenAPI s
           { id: CLUSTER_A, name: 'staging' },
           { id: CLUSTER_B, name: 'prod' },
         ],
+        apps: [
+          {
+            spec: {
+              name: 'status',
+              services: [
+                {
+                  name: 'web',
+                  image: {
+                    registry_type: 'DOCKER_HUB',
+                    registry: 'library',
+                    repository: 'nginx',
+                    tag: '1.27',
+                  },
+                },
+              ],
+            },
+          },
+        ],
       },
     });
     const validatingFetch: typeof fetch = async (input, init) => {
@@ -314,6 +332,15 @@ describe('contract: client requests and emulator responses against the OpenAPI s
     expect((await client.listRegistries()).map(r => r.name)).toEqual(['acme']);
   });
 
+  it('covers the App Platform API through the client', async () => {
+    const [app] = await client.listApps();
+    expect((await client.getApp(app.id!)).spec.name).toBe('status');
+    const [deployment] = await client.listAppDeployments(app.id!);
+    expect((await client.getAppDeployment(app.id!, deployment.id!)).phase).toBe(
+      'ACTIVE',
+    );
+  });
+
   it('sent only requests that validate, and called every operation of the spec', () => {
     expect(problems).toEqual([]);
     const published = loadOpenApiSpec() as {
@@ -324,7 +351,7 @@ describe('contract: client requests and emulator responses against the OpenAPI s
         .map(op => op.operationId)
         .filter((id): id is string => Boolean(id)),
     );
-    expect(all).toHaveLength(45);
+    expect(all).toHaveLength(49);
     expect([...validated].sort()).toEqual([...all].sort());
   });
 });
