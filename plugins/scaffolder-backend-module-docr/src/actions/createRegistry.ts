@@ -1,4 +1,3 @@
-import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   registryEntityRef,
@@ -8,14 +7,16 @@ import type { DigitalOceanClients } from '../services/DigitalOceanClients';
 import type { BackstageApis } from '../services/backstageApis';
 import type { InitiatorPermissions } from '../services/initiatorPermissions';
 import { examples } from './createRegistry.examples';
-import { RegistryPlanError, planRegistry } from './planRegistry';
-import { rightsForRegistryPlan } from './registryRights';
+import { planRegistry } from './planRegistry';
 import {
-  describePolicy,
-  describePolicyStep,
-  describeTierCost,
-  samePolicy,
-} from './describeRegistryPlan';
+  applyPolicy,
+  checkRights,
+  comparePolicy,
+  createIfMissing,
+  integrateClusters,
+  raiseTier,
+  reportDryRun,
+} from './createRegistrySteps';
 
 /**
  * `digitalocean:registry:create`: validates everything first, then creates the registry (raising
@@ -142,77 +143,34 @@ export function createRegistryAction(options: {
       },
     },
     async handler(ctx) {
-      const client = options.clients.forTask(ctx.input.account, ctx.secrets);
-      let plan;
-      try {
-        plan = await planRegistry(client, ctx.input);
-      } catch (error) {
-        if (error instanceof RegistryPlanError)
-          throw new InputError(error.message);
-        throw error;
-      }
-      const { name } = plan;
       const { account } = ctx.input;
-      const clusterNames = [
-        ...plan.clustersAlreadyIntegrated,
-        ...plan.clustersToIntegrate,
-      ].map(c => c.name);
+      const client = options.clients.forTask(account, ctx.secrets);
+      const plan = await planRegistry(client, ctx.input);
+      const { name } = plan;
       ctx.output('registryName', name);
       ctx.output('serverUrl', registryServerUrl(name));
       ctx.output('region', plan.region);
       ctx.output('subscriptionTier', plan.tier);
       ctx.output('monthlyCostCents', plan.costAfter.totalCents);
       ctx.output('entityRef', registryEntityRef(name, account));
-      ctx.output('integratedClusters', clusterNames);
+      ctx.output(
+        'integratedClusters',
+        [...plan.clustersAlreadyIntegrated, ...plan.clustersToIntegrate].map(
+          c => c.name,
+        ),
+      );
 
-      // Who may do this, checked with the user's credentials before anything changes. A registry
-      // this very task created (a retried task) is the user's own: the create checkpoint says so,
-      // and in that branch it never creates anything.
       const credentials = await ctx.getInitiatorCredentials();
-      const createdByThisTask =
-        plan.exists && !ctx.isDryRun
-          ? await ctx.checkpoint({
-              key: `docr.create.${name}`,
-              fn: async () => false,
-            })
-          : false;
-      await options.permissions.assertAllAllowed(
+      await checkRights(ctx, options.permissions, plan, credentials, account);
+      const policy = await comparePolicy(
+        options.apis,
+        plan,
         credentials,
-        rightsForRegistryPlan(plan, { account, createdByThisTask }),
+        account,
       );
-      const storedPolicy = plan.exists
-        ? await options.apis.getStoredGcPolicy(name, credentials, account)
-        : undefined;
-      // No policy in the input: nothing is stored, the docr backend's default (or the policy
-      // already stored for an existing registry) applies.
-      const policyChanged = Boolean(
-        plan.policy &&
-        (!storedPolicy || !samePolicy(storedPolicy, plan.policy)),
-      );
-      const policyStep = describePolicyStep(plan, policyChanged, storedPolicy);
-      const costLine = describeTierCost(plan);
-      const steps = [
-        plan.upgradeFrom &&
-          `raise the account's tier from ${plan.upgradeFrom} to ${plan.tier} (${plan.tierReason}; shared by all its registries)`,
-        !plan.exists &&
-          `create registry ${name} (${plan.tier}, ${plan.region})`,
-        plan.clustersToIntegrate.length &&
-          `integrate it with DOKS clusters ${plan.clustersToIntegrate.map(c => c.name).join(', ')}`,
-        policyStep,
-      ].filter(Boolean);
       if (ctx.isDryRun) {
-        ctx.output('garbageCollection', plan.policy ?? storedPolicy ?? {});
-        ctx.logger.info(
-          `Dry run: checked; would ${steps.length ? steps.join('; ') : 'change nothing'}`,
-        );
-        ctx.logger.info(`Dry run: ${costLine}`);
-        ctx.output(
-          'changed',
-          !plan.exists ||
-            Boolean(plan.upgradeFrom) ||
-            plan.clustersToIntegrate.length > 0 ||
-            policyChanged,
-        );
+        ctx.output('garbageCollection', plan.policy ?? policy.stored ?? {});
+        ctx.output('changed', reportDryRun(ctx, plan, policy));
         return;
       }
       if (plan.exists && !plan.clustersToIntegrate.length) {
@@ -220,91 +178,28 @@ export function createRegistryAction(options: {
           `Registry ${name} already exists with these settings: nothing to create`,
         );
       }
-
       // Before any change: the docr backend then takes the first policy from this user only.
       if (!plan.exists)
         await options.apis.recordCreation(name, credentials, account);
-      if (plan.upgradeFrom) {
-        await ctx.checkpoint({
-          key: `docr.subscription.${plan.tier}`,
-          fn: async () => {
-            await client.updateSubscription(
-              plan.tier as 'starter' | 'basic' | 'professional',
-            );
-          },
-        });
-        ctx.logger.info(
-          `Raised the account's tier from ${plan.upgradeFrom} to ${plan.tier} (${plan.tierReason}); ${costLine}`,
-        );
-      } else {
-        ctx.logger.info(`Tier: ${costLine}`);
-      }
-      const created = await ctx.checkpoint({
-        key: `docr.create.${name}`,
-        fn: async () => {
-          // A retry after a crash that followed the create finds the registry instead.
-          if (await client.findRegistry(name)) return false;
-          await client.createRegistry({
-            name,
-            subscriptionTier: plan.tier as 'starter' | 'basic' | 'professional',
-            region: plan.region,
-          });
-          return true;
-        },
-      });
-      if (created)
-        ctx.logger.info(
-          `Created registry ${registryServerUrl(name)} in ${plan.region}`,
-        );
-      if (plan.clustersToIntegrate.length) {
-        const ids = plan.clustersToIntegrate.map(c => c.id!);
-        await ctx.checkpoint({
-          key: `docr.integrate.${name}.${ids.join(',')}`,
-          fn: async () => {
-            await client.addRegistriesToClusters(ids, [name]);
-          },
-        });
-        ctx.logger.info(
-          `Integrated ${name} with DOKS clusters ${plan.clustersToIntegrate.map(c => c.name).join(', ')}`,
-        );
-      }
-      let stored = false;
-      if (!plan.policy) {
-        const effective = await options.apis.getEffectiveGcPolicy(
-          name,
-          credentials,
-          account,
-        );
-        ctx.output('garbageCollection', effective?.policy ?? {});
-        ctx.logger.info(
-          storedPolicy
-            ? `No garbageCollection input: ${name} keeps the GC policy stored for it (${describePolicy(storedPolicy)})`
-            : `No garbageCollection input: nothing stored, ${name} follows the docr backend's configured default policy${effective ? ` (${describePolicy(effective.policy)})` : ''}`,
-        );
-      } else {
-        ctx.output('garbageCollection', plan.policy);
-        if (policyChanged) {
-          stored = await options.apis.putGcPolicy(
-            name,
-            plan.policy,
-            credentials,
-            account,
-          );
-          if (stored)
-            ctx.logger.info(
-              `Stored the GC policy of ${name} in the docr backend: ${describePolicy(plan.policy)}`,
-            );
-        } else {
-          ctx.logger.info(`The GC policy of ${name} is already as asked`);
-        }
-      }
+      await raiseTier(ctx, client, plan);
+      const created = await createIfMissing(ctx, client, plan);
+      await integrateClusters(ctx, client, plan);
+      const applied = await applyPolicy(
+        ctx,
+        options.apis,
+        plan,
+        policy,
+        credentials,
+        account,
+      );
+      ctx.output('garbageCollection', applied.policy);
       await options.apis.refreshCatalog(credentials);
       ctx.output(
         'changed',
-        Boolean(created) ||
+        created ||
           Boolean(plan.upgradeFrom) ||
           plan.clustersToIntegrate.length > 0 ||
-          stored,
+          applied.stored,
       );
     },
   });

@@ -1,5 +1,6 @@
 import type { GcPolicy } from '@backstage-docr/plugin-docr-common';
-import { RegistryPlan, describeCost } from './planRegistry';
+import type { RegistryPlan } from './planRegistry';
+import { describeCost } from './planTier';
 
 /** The dry run's words for what happens to the GC policy (false: nothing). */
 export function describePolicyStep(
