@@ -1,9 +1,13 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import { DocrOwnersPermissionPolicy } from './DocrOwnersPermissionPolicy';
 
 /**
- * Installs {@link DocrOwnersPermissionPolicy} as the permission backend's policy.
+ * Installs {@link DocrOwnersPermissionPolicy} as the permission backend's policy, with its options
+ * from config (`catalog.providers.digitalocean`, `docr.permissions`).
  *
  * @public
  */
@@ -12,9 +16,9 @@ export const permissionModuleDocrOwnersPolicy = createBackendModule({
   moduleId: 'docr-owners-policy',
   register(env) {
     env.registerInit({
-      deps: { policy: policyExtensionPoint },
-      async init({ policy }) {
-        policy.setPolicy(new DocrOwnersPermissionPolicy());
+      deps: { policy: policyExtensionPoint, config: coreServices.rootConfig },
+      async init({ policy, config }) {
+        policy.setPolicy(DocrOwnersPermissionPolicy.fromConfig(config));
       },
     });
   },

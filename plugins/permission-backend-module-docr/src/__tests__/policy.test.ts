@@ -1,18 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import request from 'supertest';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
-import permissionPlugin from '@backstage/plugin-permission-backend';
 import {
   clusterEntityRef,
   docrCatalogRefreshPermission,
@@ -26,156 +11,97 @@ import {
   registryEntityRef,
   subscriptionEntityRef,
 } from '@backstage-docr/plugin-docr-common';
-import permissionModule from '..';
+import {
+  PolicyBackend,
+  providerEntity,
+  startPolicyBackend,
+} from '../__testUtils__/policyBackend';
 
-const OWNER = 'user:default/olivia'; // member of group:default/platform
-const OUTSIDER = 'user:default/alice'; // member of group:default/team-a
-const MEMBERSHIP: Record<string, string[]> = {
-  [OWNER]: ['group:default/platform'],
-  [OUTSIDER]: ['group:default/team-a'],
-};
+const OWNER = 'user:default/olivia'; // group:default/platform
+const OUTSIDER = 'user:default/alice'; // group:default/team-a
+const TEAM_B = 'user:default/bob'; // group:default/team-b
+const AUDITOR = 'user:default/ada'; // group:default/auditors
 
-/** The groups a user is a member of, as the auth backend's sign-in resolver would put them. */
-const userInfoWithGroups = createServiceFactory({
-  service: coreServices.userInfo,
-  deps: {},
-  factory: () => ({
-    async getUserInfo(credentials) {
-      const ref = (credentials.principal as { userEntityRef: string })
-        .userEntityRef;
-      return {
-        userEntityRef: ref,
-        ownershipEntityRefs: [ref, ...(MEMBERSHIP[ref] ?? [])],
-      };
-    },
-  }),
-});
-
+const PLATFORM = 'group:default/platform';
+/** What the DigitalOcean providers of the default and team-b accounts emit. */
+const provided = [
+  providerEntity('default', 'docr-acme', 'container-registry', PLATFORM),
+  providerEntity(
+    'default',
+    'do-registry-subscription-default',
+    'container-registry-subscription',
+    PLATFORM,
+  ),
+  providerEntity('default', 'doks-prod-ams3', 'kubernetes-cluster', PLATFORM),
+  providerEntity(
+    'team-b',
+    'docr-team-b-apps',
+    'container-registry',
+    'group:default/team-b',
+  ),
+];
 /**
- * Backstage's mock auth, except that a plugin's token on behalf of a user carries the plugin as
- * its actor, as real on-behalf-of tokens do: the permission backend then asks the catalog to
- * apply the owner condition as a service, which the catalog requires.
+ * Look-alikes team-a registers from a location: a registry's entity the provider has not emitted
+ * (yet), owned by team-a; one claiming the provider's location pair in its own YAML; a cluster.
  */
-const authWithActors = createServiceFactory({
-  service: coreServices.auth,
-  deps: { plugin: coreServices.pluginMetadata },
-  factory({ plugin }) {
-    const pluginId = plugin.getId();
-    const auth = mockServices.auth({ pluginId });
-    const getPluginRequestToken = auth.getPluginRequestToken.bind(auth);
-    auth.getPluginRequestToken = async options => {
-      const principal = options.onBehalfOf.principal as {
-        type: string;
-        userEntityRef?: string;
-      };
-      if (principal.type !== 'user') return getPluginRequestToken(options);
-      return {
-        token: mockCredentials.user.token(principal.userEntityRef!, {
-          actor: { subject: `plugin:${pluginId}` },
-        }),
-      };
-    };
-    return auth;
-  },
-});
+const registered = `apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata: { name: docr-claimed }
+spec: { type: container-registry, owner: group:default/team-a }
+---
+apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata:
+  name: docr-forged
+  annotations:
+    backstage.io/managed-by-location: digitalocean:default
+    backstage.io/managed-by-origin-location: digitalocean:default
+spec: { type: container-registry, owner: group:default/team-a }
+---
+apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata: { name: doks-claimed }
+spec: { type: kubernetes-cluster, owner: group:default/team-a }
+`;
+const waitFor = [
+  registryEntityRef('acme'),
+  registryEntityRef('team-b-apps', 'team-b'),
+  registryEntityRef('claimed'),
+  registryEntityRef('forged'),
+  clusterEntityRef('claimed'),
+];
+
+const registryActions = [
+  docrGarbageCollectionRunPermission,
+  docrPolicyUpdatePermission,
+  docrRegistryPushPermission,
+];
+const on = (resourceRef: string, permissions = registryActions) =>
+  permissions.map(permission => ({ permission, resourceRef }));
+const onAccountAndCluster = (subscription: string, cluster: string) => [
+  { permission: docrRegistryCreatePermission, resourceRef: subscription },
+  { permission: docrSubscriptionUpdatePermission, resourceRef: subscription },
+  { permission: docrClusterIntegratePermission, resourceRef: cluster },
+];
+const read = (...refs: string[]) =>
+  refs.map(resourceRef => ({
+    permission: docrRegistryReadPermission,
+    resourceRef,
+  }));
+
+jest.setTimeout(120_000);
 
 describe('DocrOwnersPermissionPolicy in a permission backend with the catalog', () => {
-  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
-  let stop: () => Promise<void>;
+  let backend: PolicyBackend;
 
   beforeAll(async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'docr-policy-'));
-    const file = path.join(dir, 'registries.yaml');
-    fs.writeFileSync(
-      file,
-      `apiVersion: backstage.io/v1alpha1
-kind: Resource
-metadata: { name: docr-acme }
-spec: { type: container-registry, owner: group:default/platform }
----
-apiVersion: backstage.io/v1alpha1
-kind: Resource
-metadata: { name: do-registry-subscription-default }
-spec: { type: container-registry-subscription, owner: group:default/platform }
----
-apiVersion: backstage.io/v1alpha1
-kind: Resource
-metadata: { name: doks-prod-ams3 }
-spec: { type: kubernetes-cluster, owner: group:default/platform }
-`,
-    );
-    const backend = await startTestBackend({
-      features: [
-        permissionPlugin,
-        permissionModule,
-        catalogPlugin,
-        userInfoWithGroups,
-        authWithActors,
-        mockServices.rootConfig.factory({
-          data: {
-            permission: { enabled: true },
-            catalog: {
-              rules: [{ allow: ['Resource', 'Location'] }],
-              locations: [{ type: 'file', target: file }],
-            },
-          },
-        }),
-      ],
-    });
-    server = backend.server;
-    stop = () => backend.stop();
-    // The catalog reads the file location in the background.
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const res = await request(server)
-        .get('/api/catalog/entities/by-name/resource/default/docr-acme')
-        .set('Authorization', mockCredentials.service.header());
-      if (res.status === 200) break;
-      if (Date.now() > deadline)
-        throw new Error('The catalog never read the registry entity');
-      await new Promise(resolve => setTimeout(resolve, 200));
-    }
-  }, 60_000);
+    backend = await startPolicyBackend({ provided, registered, waitFor });
+  });
 
-  afterAll(() => stop?.());
-
-  async function decide(
-    user: string | undefined,
-    items: Array<{ permission: object; resourceRef?: string }>,
-  ) {
-    const req = request(server).post('/api/permission/authorize');
-    if (user) req.set('Authorization', mockCredentials.user.header(user));
-    const res = await req.send({
-      items: items.map((item, i) => ({ id: String(i), ...item })),
-    });
-    if (res.status !== 200) {
-      throw new Error(`${res.status} ${JSON.stringify(res.body)}`);
-    }
-    return { results: res.body.items.map((i: any) => i.result) };
-  }
-
-  const onAcme = [
-    docrGarbageCollectionRunPermission,
-    docrPolicyUpdatePermission,
-    docrRegistryPushPermission,
-  ].map(permission => ({ permission, resourceRef: registryEntityRef('acme') }));
-  const onAccountAndCluster = [
-    {
-      permission: docrRegistryCreatePermission,
-      resourceRef: subscriptionEntityRef('default'),
-    },
-    {
-      permission: docrSubscriptionUpdatePermission,
-      resourceRef: subscriptionEntityRef('default'),
-    },
-    {
-      permission: docrClusterIntegratePermission,
-      resourceRef: clusterEntityRef('prod-ams3'),
-    },
-  ];
+  afterAll(() => backend?.stop());
 
   it('lets the owning group’s members run GC, change the policy and push', async () => {
-    expect((await decide(OWNER, onAcme)).results).toEqual([
+    expect(await backend.decide(OWNER, on(registryEntityRef('acme')))).toEqual([
       'ALLOW',
       'ALLOW',
       'ALLOW',
@@ -183,61 +109,160 @@ spec: { type: kubernetes-cluster, owner: group:default/platform }
   });
 
   it('refuses them to a member of another team, who may still read', async () => {
-    expect((await decide(OUTSIDER, onAcme)).results).toEqual([
-      'DENY',
-      'DENY',
-      'DENY',
-    ]);
     expect(
-      (
-        await decide(OUTSIDER, [
-          {
-            permission: docrRegistryReadPermission,
-            resourceRef: registryEntityRef('acme'),
-          },
-          { permission: docrCatalogRefreshPermission },
-        ])
-      ).results,
+      await backend.decide(OUTSIDER, on(registryEntityRef('acme'))),
+    ).toEqual(['DENY', 'DENY', 'DENY']);
+    expect(
+      await backend.decide(OUTSIDER, [
+        ...read(registryEntityRef('acme')),
+        { permission: docrCatalogRefreshPermission },
+      ]),
     ).toEqual(['ALLOW', 'ALLOW']);
   });
 
+  it('gives the owner of a look-alike registered from a location nothing, even one claiming the provider’s location', async () => {
+    for (const name of ['claimed', 'forged']) {
+      expect(
+        await backend.decide(OUTSIDER, on(registryEntityRef(name))),
+      ).toEqual(['DENY', 'DENY', 'DENY']);
+    }
+    expect(
+      await backend.decide(
+        OUTSIDER,
+        onAccountAndCluster(
+          subscriptionEntityRef('default'),
+          clusterEntityRef('claimed'),
+        ),
+      ),
+    ).toEqual(['DENY', 'DENY', 'DENY']);
+  });
+
   it('lets the subscription’s and the cluster’s owners create registries, raise the tier and integrate the cluster', async () => {
-    expect((await decide(OWNER, onAccountAndCluster)).results).toEqual([
-      'ALLOW',
-      'ALLOW',
-      'ALLOW',
-    ]);
+    expect(
+      await backend.decide(
+        OWNER,
+        onAccountAndCluster(
+          subscriptionEntityRef('default'),
+          clusterEntityRef('prod-ams3'),
+        ),
+      ),
+    ).toEqual(['ALLOW', 'ALLOW', 'ALLOW']);
   });
 
   it('refuses creating, raising the tier and integrating the cluster to another team', async () => {
-    expect((await decide(OUTSIDER, onAccountAndCluster)).results).toEqual([
-      'DENY',
-      'DENY',
-      'DENY',
-    ]);
+    expect(
+      await backend.decide(
+        OUTSIDER,
+        onAccountAndCluster(
+          subscriptionEntityRef('default'),
+          clusterEntityRef('prod-ams3'),
+        ),
+      ),
+    ).toEqual(['DENY', 'DENY', 'DENY']);
   });
 
   it('refuses an account without a subscription entity, whoever asks', async () => {
-    const unknown = onAccountAndCluster.map(item => ({
-      ...item,
-      resourceRef: subscriptionEntityRef('elsewhere'),
-    }));
-    expect((await decide(OWNER, unknown)).results).toEqual([
+    const unknown = subscriptionEntityRef('elsewhere');
+    expect(
+      await backend.decide(OWNER, onAccountAndCluster(unknown, unknown)),
+    ).toEqual(['DENY', 'DENY', 'DENY']);
+  });
+
+  it('refuses a registry without a catalog entity, whoever asks', async () => {
+    expect(
+      await backend.decide(OWNER, on(registryEntityRef('not-in-the-catalog'))),
+    ).toEqual(['DENY', 'DENY', 'DENY']);
+  });
+
+  it('lets every signed-in user read every registry (the default read model)', async () => {
+    const refs = [
+      registryEntityRef('acme'),
+      registryEntityRef('team-b-apps', 'team-b'),
+      registryEntityRef('not-in-the-catalog'),
+    ];
+    expect(await backend.decide(TEAM_B, read(...refs))).toEqual([
+      'ALLOW',
+      'ALLOW',
+      'ALLOW',
+    ]);
+  });
+});
+
+describe('DocrOwnersPermissionPolicy with the owners read model', () => {
+  let backend: PolicyBackend;
+
+  beforeAll(async () => {
+    backend = await startPolicyBackend({
+      provided,
+      registered,
+      waitFor,
+      config: {
+        docr: {
+          permissions: {
+            readModel: 'owners',
+            readers: ['group:default/auditors'],
+          },
+        },
+      },
+    });
+  });
+
+  afterAll(() => backend?.stop());
+
+  const everything = read(
+    registryEntityRef('acme'),
+    subscriptionEntityRef('default'),
+    registryEntityRef('team-b-apps', 'team-b'),
+    registryEntityRef('claimed'),
+    registryEntityRef('not-in-the-catalog'),
+  );
+
+  it('lets each team read only the registries and subscriptions its group owns', async () => {
+    expect(await backend.decide(OWNER, everything)).toEqual([
+      'ALLOW',
+      'ALLOW',
+      'DENY',
+      'DENY',
+      'DENY',
+    ]);
+    expect(await backend.decide(TEAM_B, everything)).toEqual([
+      'DENY',
+      'DENY',
+      'ALLOW',
+      'DENY',
+      'DENY',
+    ]);
+  });
+
+  it('gives the owner of a look-alike no read of the registry either', async () => {
+    expect(await backend.decide(OUTSIDER, everything)).toEqual([
+      'DENY',
+      'DENY',
       'DENY',
       'DENY',
       'DENY',
     ]);
   });
 
-  it('refuses a registry without a catalog entity, whoever asks', async () => {
-    const unknown = onAcme.map(item => ({
-      ...item,
-      resourceRef: registryEntityRef('not-in-the-catalog'),
-    }));
-    expect((await decide(OWNER, unknown)).results).toEqual([
-      'DENY',
-      'DENY',
-      'DENY',
+  it('lets the configured readers read every registry, and act on none', async () => {
+    expect(await backend.decide(AUDITOR, everything)).toEqual([
+      'ALLOW',
+      'ALLOW',
+      'ALLOW',
+      'ALLOW',
+      'ALLOW',
     ]);
+    expect(
+      await backend.decide(AUDITOR, on(registryEntityRef('acme'))),
+    ).toEqual(['DENY', 'DENY', 'DENY']);
+  });
+
+  it('leaves the owners’ rights to act as they are', async () => {
+    expect(
+      await backend.decide(
+        TEAM_B,
+        on(registryEntityRef('team-b-apps', 'team-b')),
+      ),
+    ).toEqual(['ALLOW', 'ALLOW', 'ALLOW']);
   });
 });
