@@ -37,6 +37,7 @@ export {
 export { RegistryHostClient } from './registryHost/RegistryHostClient';
 export {
   DOCR_REGISTRY_URL,
+  type RegistryHostCallOptions,
   type RegistryHostClientOptions,
   type RegistryManifest,
   type ManifestHead,

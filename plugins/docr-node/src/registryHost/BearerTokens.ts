@@ -17,6 +17,19 @@ interface HeldToken {
 
 /** Docker's token spec: a token without `expires_in` lasts 60 s. */
 const DEFAULT_TOKEN_SECONDS = 60;
+/** Longest a token is held, whatever the realm says: DOCR's tokens last five minutes. */
+export const MAX_TOKEN_SECONDS = 300;
+
+/**
+ * How long to hold a token, from the realm's `expires_in`: at most `MAX_TOKEN_SECONDS`, so a
+ * bogus answer cannot make the client keep a token forever; missing or not a positive number
+ * of seconds, the spec's 60 s.
+ */
+export function tokenSeconds(expiresIn: unknown): number {
+  if (typeof expiresIn !== 'number' || !(expiresIn > 0))
+    return DEFAULT_TOKEN_SECONDS;
+  return Math.min(expiresIn, MAX_TOKEN_SECONDS);
+}
 
 /**
  * Bearer tokens for the registry host, one per repository scope (`repository:<registry>/<repo>:pull`),
@@ -44,8 +57,10 @@ export class BearerTokens {
     registry: string,
     repository: string,
     signal?: AbortSignal,
+    /** Awaited before each request made for it (ping, token, docker credentials). */
+    beforeRequest?: () => Promise<void>,
   ): Promise<string | undefined> {
-    const challenge = await this.discover(signal);
+    const challenge = await this.discover(signal, beforeRequest);
     if (challenge === ANONYMOUS) return undefined;
     const scope = `repository:${registry}/${repository}:pull`;
     const held = this.held.get(scope);
@@ -53,9 +68,13 @@ export class BearerTokens {
       return held.authorization;
     let request = this.pending.get(scope);
     if (!request) {
-      request = this.exchange(challenge, registry, scope, signal).finally(() =>
-        this.pending.delete(scope),
-      );
+      request = this.exchange(
+        challenge,
+        registry,
+        scope,
+        signal,
+        beforeRequest,
+      ).finally(() => this.pending.delete(scope));
       this.pending.set(scope, request);
     }
     return (await request).authorization;
@@ -69,8 +88,9 @@ export class BearerTokens {
 
   private discover(
     signal?: AbortSignal,
+    beforeRequest?: () => Promise<void>,
   ): Promise<BearerChallenge | typeof ANONYMOUS> {
-    this.challenge ??= this.ping(signal).catch(error => {
+    this.challenge ??= this.ping(signal, beforeRequest).catch(error => {
       this.challenge = undefined;
       throw error;
     });
@@ -79,12 +99,14 @@ export class BearerTokens {
 
   private async ping(
     signal?: AbortSignal,
+    beforeRequest?: () => Promise<void>,
   ): Promise<BearerChallenge | typeof ANONYMOUS> {
     const url = new URL('/v2/', this.options.registryUrl);
     const response = await this.options.transport.send('ping', url, {
       method: 'GET',
       headers: new Headers(),
       signal,
+      beforeRequest,
     });
     await response.body?.cancel();
     if (response.ok) return ANONYMOUS;
@@ -115,16 +137,21 @@ export class BearerTokens {
     registry: string,
     scope: string,
     signal?: AbortSignal,
+    beforeRequest?: () => Promise<void>,
   ): Promise<HeldToken> {
     const url = new URL(challenge.realm);
     if (challenge.service) url.searchParams.set('service', challenge.service);
     url.searchParams.set('scope', scope);
     const askedAtMs = this.options.now();
-    const basic = await this.options.credentials.basicAuthorization(registry);
+    const basic = await this.options.credentials.basicAuthorization(
+      registry,
+      beforeRequest,
+    );
     const response = await this.options.transport.send('token', url, {
       method: 'GET',
       headers: new Headers({ authorization: basic }),
       signal,
+      beforeRequest,
     });
     if (!response.ok) {
       if (response.status === 401) this.options.credentials.forget(registry);
@@ -142,7 +169,7 @@ export class BearerTokens {
     const body = (await response.json()) as {
       token?: string;
       access_token?: string;
-      expires_in?: number;
+      expires_in?: unknown;
     };
     const token = body.access_token || body.token;
     if (!token) {
@@ -153,7 +180,7 @@ export class BearerTokens {
         message: `the token realm answered without a token for ${scope}`,
       });
     }
-    const seconds = body.expires_in ?? DEFAULT_TOKEN_SECONDS;
+    const seconds = tokenSeconds(body.expires_in);
     const held = {
       authorization: `Bearer ${token}`,
       // Renewed with a tenth of its life (at most 30 s) to spare.

@@ -38,14 +38,23 @@ export class RegistryCredentials {
     },
   ) {}
 
-  /** The `Authorization` value for the registry's token realm. */
-  async basicAuthorization(registry: string): Promise<string> {
+  /**
+   * The `Authorization` value for the registry's token realm; `beforeRequest` is awaited
+   * before DigitalOcean is asked for it.
+   */
+  async basicAuthorization(
+    registry: string,
+    beforeRequest?: () => Promise<void>,
+  ): Promise<string> {
     const held = this.held.get(registry);
     if (held && held.expiresAtMs - this.renewMarginMs() > this.options.now())
       return held.basic;
     let request = this.pending.get(registry);
     if (!request) {
-      request = this.ask(registry).finally(() => this.pending.delete(registry));
+      request = (async () => {
+        await beforeRequest?.();
+        return this.ask(registry);
+      })().finally(() => this.pending.delete(registry));
       this.pending.set(registry, request);
     }
     return (await request).basic;

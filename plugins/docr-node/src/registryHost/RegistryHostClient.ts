@@ -1,4 +1,3 @@
-import type { CallOptions } from '../client/options';
 import { rateLimitWaitMs } from '../transport';
 import { BearerTokens } from './BearerTokens';
 import { RegistryHostError, distributionError } from './errors';
@@ -15,6 +14,7 @@ import {
   DOCR_REGISTRY_URL,
   ManifestHead,
   RegistryHostClientOptions,
+  RegistryHostCallOptions,
   RegistryManifest,
   realClock,
 } from './options';
@@ -92,13 +92,14 @@ export class RegistryHostClient {
     registry: string,
     repository: string,
     reference: string,
-    options?: CallOptions,
+    options?: RegistryHostCallOptions,
   ): Promise<RegistryManifest> {
     const path = validatedPath(registry, repository, 'manifests', reference);
     const response = await this.call('manifest', registry, repository, path, {
       method: 'GET',
       accept: ACCEPT_MANIFESTS,
       signal: options?.signal,
+      beforeRequest: options?.beforeRequest,
     });
     const operation = `GET ${path}`;
     const bytes = await boundedBytes(response, operation);
@@ -128,7 +129,7 @@ export class RegistryHostClient {
     registry: string,
     repository: string,
     reference: string,
-    options?: CallOptions,
+    options?: RegistryHostCallOptions,
   ): Promise<ManifestHead> {
     const path = validatedPath(registry, repository, 'manifests', reference);
     const response = await this.call(
@@ -136,7 +137,12 @@ export class RegistryHostClient {
       registry,
       repository,
       path,
-      { method: 'HEAD', accept: ACCEPT_MANIFESTS, signal: options?.signal },
+      {
+        method: 'HEAD',
+        accept: ACCEPT_MANIFESTS,
+        signal: options?.signal,
+        beforeRequest: options?.beforeRequest,
+      },
     );
     const digest = response.headers.get('docker-content-digest');
     if (!digest || !DIGEST.test(digest)) {
@@ -163,7 +169,7 @@ export class RegistryHostClient {
     registry: string,
     repository: string,
     subject: string,
-    options?: CallOptions & { artifactType?: string },
+    options?: RegistryHostCallOptions & { artifactType?: string },
   ): Promise<OciDescriptor[] | undefined> {
     const path = validatedPath(registry, repository, 'referrers', subject);
     let query = new URLSearchParams();
@@ -179,6 +185,7 @@ export class RegistryHostClient {
           method: 'GET',
           query,
           signal: options?.signal,
+          beforeRequest: options?.beforeRequest,
           absentOn404: true,
         },
       );
@@ -200,7 +207,7 @@ export class RegistryHostClient {
   async listTags(
     registry: string,
     repository: string,
-    options?: CallOptions & { pageSize?: number },
+    options?: RegistryHostCallOptions & { pageSize?: number },
   ): Promise<string[]> {
     const path = validatedPath(registry, repository, 'tags', 'list');
     let query = new URLSearchParams({ n: String(options?.pageSize ?? 1000) });
@@ -210,6 +217,7 @@ export class RegistryHostClient {
         method: 'GET',
         query,
         signal: options?.signal,
+        beforeRequest: options?.beforeRequest,
       });
       const body = (await response.json()) as { tags?: string[] | null };
       tags.push(...(body.tags ?? []));
@@ -238,6 +246,7 @@ export class RegistryHostClient {
       accept?: string;
       query?: URLSearchParams;
       signal?: AbortSignal;
+      beforeRequest?: () => Promise<void>;
       absentOn404?: boolean;
     },
   ): Promise<Response> {
@@ -248,6 +257,7 @@ export class RegistryHostClient {
         registry,
         repository,
         init.signal,
+        init.beforeRequest,
       );
       const headers = new Headers();
       if (init.accept) headers.set('accept', init.accept);
@@ -256,6 +266,7 @@ export class RegistryHostClient {
         method: init.method,
         headers,
         signal: init.signal,
+        beforeRequest: init.beforeRequest,
       });
       if (response.ok || (init.absentOn404 && response.status === 404))
         return response;

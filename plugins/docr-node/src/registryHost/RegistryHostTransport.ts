@@ -62,12 +62,19 @@ export class RegistryHostTransport {
   async send(
     kind: RegistryHostCallKind,
     url: URL,
-    init: { method: 'GET' | 'HEAD'; headers: Headers; signal?: AbortSignal },
+    init: {
+      method: 'GET' | 'HEAD';
+      headers: Headers;
+      signal?: AbortSignal;
+      /** Awaited before each attempt, outside the pacer's slots. */
+      beforeRequest?: () => Promise<void>;
+    },
   ): Promise<Response> {
     const operation = `${init.method} ${url.pathname}`;
     let failures = 0;
     let rateLimitWaits = 0;
     for (;;) {
+      await init.beforeRequest?.();
       const result = await this.options.pacer.run(
         () => this.attempt(kind, url, init, operation),
         init.signal,

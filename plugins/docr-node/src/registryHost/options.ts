@@ -1,6 +1,6 @@
 import { setTimeout } from 'node:timers/promises';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { DigitalOceanClientClock } from '../client/options';
+import type { CallOptions, DigitalOceanClientClock } from '../client/options';
 import type { DockerCredentialsSource } from './RegistryCredentials';
 import type { ManifestDocument } from './ociTypes';
 
@@ -43,6 +43,21 @@ export interface RegistryHostClientOptions {
    * attempt's `timeoutMs` stays on real time.
    */
   clock?: DigitalOceanClientClock;
+}
+
+/**
+ * Options of a registry host call.
+ *
+ * @public
+ */
+export interface RegistryHostCallOptions extends CallOptions {
+  /**
+   * Awaited before each HTTP request the call makes: to the registry host (retries included, and
+   * the ping and token it needed first) and to DigitalOcean for the docker credentials it needed.
+   * A caller that spends a budget takes each request from it before it is made; a rejection
+   * stops the call with that error, the request unmade.
+   */
+  beforeRequest?: () => Promise<void>;
 }
 
 export const realClock: DigitalOceanClientClock = {
