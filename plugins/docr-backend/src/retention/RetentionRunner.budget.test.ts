@@ -1,6 +1,8 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { DoEmulator } from '@backstage-docr/do-emulator';
+import { RegistryHostClient } from '@backstage-docr/plugin-docr-node';
 import type { Knex } from 'knex';
+import { RepositoryGraphs } from './graph';
 import { RetentionRunner } from './RetentionRunner';
 import { emulatorClient, migrate } from './__testUtils__/retentionKit';
 
@@ -27,8 +29,9 @@ const RULES = [{ keepNewest: 5 }];
 
 /**
  * The retention budget is the database's: two runners on one database (two replicas) spend one
- * budget, and new runners (a restart) know what was spent. The calls are counted where
- * DigitalOcean would count them, at the emulator. Time is the test's: a pause moves the clock.
+ * budget, and new runners (a restart) know what was spent. Every call is counted where it
+ * arrives, at the emulator: DigitalOcean's API and the registry host (each replica reads the
+ * image graphs through its own client). Time is the test's: a pause moves the clock.
  */
 describe('RetentionRunner: one call budget for every replica', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
@@ -47,10 +50,24 @@ describe('RetentionRunner: one call budget for every replica', () => {
 
   afterEach(() => emulator?.stop());
 
-  /** A replica's runner: its own client, the shared database. */
+  /** Calls that arrived at the emulator: DigitalOcean's API and the registry host. */
+  const callsAtEmulator = () =>
+    emulator.requests.count() + emulator.registryRequests.count();
+
+  /** A replica's runner: its own clients, the shared database. */
   function replica(knex: Knex, callsPerMinute: number, callsPerHour: number) {
+    const client = emulatorClient(emulator);
+    const registryHost = new RegistryHostClient({
+      credentials: client,
+      registryUrl: emulator.registryUrl,
+      requestsPerSecond: 1e6,
+    });
     return new RetentionRunner({
-      client: emulatorClient(emulator),
+      client,
+      imageGraph: {
+        graphs: new RepositoryGraphs({ registryHost: () => registryHost }),
+        registryHost: () => registryHost,
+      },
       db: knex,
       logger: mockServices.logger.mock(),
       options: {
@@ -83,7 +100,14 @@ describe('RetentionRunner: one call budget for every replica', () => {
         run(b, 'acme-b', T0 + 30 * MINUTE),
       ]);
       expect(first.map(s => s.stoppedBy)).toEqual(['deadline', 'deadline']);
-      expect(emulator.requests.count()).toBe(20);
+      expect(callsAtEmulator()).toBe(20);
+      // Some went to the registry host (the image graphs), with their docker credentials.
+      expect(emulator.registryRequests.count('manifest_get')).toBeGreaterThan(
+        0,
+      );
+      expect(
+        emulator.requests.count('registries_get_dockerCredentials'),
+      ).toBeGreaterThan(0);
 
       // Restarted within the hour: nothing is left to spend.
       const [a2, b2] = [
@@ -95,7 +119,7 @@ describe('RetentionRunner: one call budget for every replica', () => {
         run(a2, 'acme-a', T0 + 50 * MINUTE),
         run(b2, 'acme-b', T0 + 50 * MINUTE),
       ]);
-      expect(emulator.requests.count()).toBe(20);
+      expect(callsAtEmulator()).toBe(20);
 
       // An hour after the first calls their room is free again, for 20 more.
       clock = T0 + HOUR;
@@ -103,7 +127,7 @@ describe('RetentionRunner: one call budget for every replica', () => {
         run(a2, 'acme-a', T0 + HOUR + 30 * MINUTE),
         run(b2, 'acme-b', T0 + HOUR + 30 * MINUTE),
       ]);
-      expect(emulator.requests.count()).toBe(40);
+      expect(callsAtEmulator()).toBe(40);
     },
   );
 
@@ -119,8 +143,8 @@ describe('RetentionRunner: one call budget for every replica', () => {
         run(b, 'acme-b', T0 + 2 * MINUTE),
       ]);
       // At most one at 0 s, 10 s, … 120 s; the clock moves only while a replica waits its turn.
-      expect(emulator.requests.count()).toBeGreaterThanOrEqual(6);
-      expect(emulator.requests.count()).toBeLessThanOrEqual(13);
+      expect(callsAtEmulator()).toBeGreaterThanOrEqual(6);
+      expect(callsAtEmulator()).toBeLessThanOrEqual(13);
     },
   );
 
@@ -136,7 +160,7 @@ describe('RetentionRunner: one call budget for every replica', () => {
         T0 + 30 * MINUTE,
       );
       expect(summary.stoppedBy).toBe('deadline');
-      expect(emulator.requests.count()).toBe(5);
+      expect(callsAtEmulator()).toBe(5);
       expect(emulator.requests.count('registries_delete_repositoryTag')).toBe(
         0,
       );

@@ -215,7 +215,7 @@ export class RetentionRunner {
       this.deps.imageGraph,
       request,
       repositories,
-      guard.signal,
+      guard,
       this.deps.logger,
     );
     const stopped = guard.stopReason();

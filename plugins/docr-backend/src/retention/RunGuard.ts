@@ -155,6 +155,14 @@ export class RunGuard {
     }
   }
 
+  /**
+   * Takes one call of the budget for a request made outside `call` (the registry host's),
+   * waiting its turn; says why the run stopped instead, if it did.
+   */
+  take(): Promise<StopReason | undefined> {
+    return this.pace();
+  }
+
   /** Sleeps, but not past the deadline nor an abort; says why it stopped early, if it did. */
   async pause(ms: number): Promise<StopReason | undefined> {
     const untilDeadline =

@@ -6,6 +6,7 @@ import {
 import type { JournalEntry } from './DeletionJournal';
 import { type RunGuard, isRateLimited, listingPages } from './RunGuard';
 import type { Verdict } from './TagChecker';
+import { budgetGate } from './guardedReader';
 
 export const describeEntry = (
   registry: string,
@@ -18,8 +19,14 @@ export const describeEntry = (
 export const errorText = (error: unknown) =>
   error instanceof Error ? error.message : String(error);
 
-/** The registry host's HEAD of a tag: its verdict, or throws when it could not be read. */
-export type HeadBeforeDelete = (signal: AbortSignal) => Promise<Verdict>;
+/**
+ * The registry host's HEAD of a tag: its verdict, or throws when it could not be read;
+ * `beforeRequest` takes each of its requests from the run's budget.
+ */
+export type HeadBeforeDelete = (
+  signal: AbortSignal,
+  beforeRequest: () => Promise<void>,
+) => Promise<Verdict>;
 
 export type DeleteOutcome =
   /** Deleted (or DigitalOcean answered 404: deleted before). */
@@ -89,8 +96,10 @@ export function deleteEntry(
       let checking = true;
       try {
         if (entry.tag) {
+          // The call taken for this deletion is the DELETE's: the HEAD takes its own, so no
+          // wait for the budget comes between them.
           const verdict: Verdict = head
-            ? await head(signal)
+            ? await head(signal, budgetGate(guard))
             : { verdict: 'delete' };
           if (verdict.verdict !== 'delete') return { verdict, calls: 1 };
         } else {

@@ -2,18 +2,17 @@ import type { RegistryHostClient } from '@backstage-docr/plugin-docr-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { RepositoryContents } from '../repositories/RepositoryCache';
 import type { JournalEntry } from './DeletionJournal';
-import type { RepositoryGraphs } from './graph';
+import type { ManifestReader, RepositoryGraphs } from './graph';
 import type { GraphOrFailure } from './graphSelection';
 import type { HeadBeforeDelete } from './deleteEntry';
 import type { Verdict } from './TagChecker';
+import type { RunGuard } from './RunGuard';
+import { guardedReader } from './guardedReader';
 
 /** What retention reads through the registry host: the graphs, and each tag right before its DELETE. */
 export interface ImageGraphAccess {
   graphs: Pick<RepositoryGraphs, 'readRegistry'>;
-  registryHost: (
-    account: string,
-  ) => Pick<RegistryHostClient, 'headManifest'> &
-    Partial<Pick<RegistryHostClient, 'callCounts'>>;
+  registryHost: (account: string) => Pick<RegistryHostClient, 'headManifest'>;
 }
 
 const errorText = (error: unknown) =>
@@ -30,6 +29,7 @@ export async function readGraphsSafely(
   registry: string,
   repositories: RepositoryContents[],
   signal?: AbortSignal,
+  wrap?: (reader: ManifestReader) => ManifestReader,
 ): Promise<Map<string, GraphOrFailure>> {
   try {
     return await access.graphs.readRegistry(
@@ -37,6 +37,7 @@ export async function readGraphsSafely(
       registry,
       repositories,
       signal,
+      wrap,
     );
   } catch (error) {
     const unreadable = `the registry host could not be read: ${errorText(error)}`;
@@ -44,41 +45,33 @@ export async function readGraphsSafely(
   }
 }
 
-/** The calls the account's registry host client made so far (every run of the account). */
-function hostCalls(access: ImageGraphAccess, account: string): number {
-  try {
-    return access.registryHost(account).callCounts?.().total ?? 0;
-  } catch {
-    return 0;
-  }
-}
-
 /**
- * The graphs a run plans on, read after its fresh listing; logged with the registry host calls
- * made meanwhile and the repositories that could not be read. Undefined without access.
+ * The graphs a run plans on, read after its fresh listing, each read within the run's budget
+ * (`guardedReader`); logged with the requests they took and the repositories that could not be
+ * read. Undefined without access.
  */
 export async function readGraphsForPlan(
   access: ImageGraphAccess | undefined,
   request: { account: string; registryName: string },
   repositories: RepositoryContents[],
-  signal: AbortSignal,
+  guard: RunGuard,
   logger: LoggerService,
 ): Promise<Map<string, GraphOrFailure> | undefined> {
   if (!access) return undefined;
-  const before = hostCalls(access, request.account);
+  const counted = { requests: 0 };
   const graphs = await readGraphsSafely(
     access,
     request.account,
     request.registryName,
     repositories,
-    signal,
+    guard.signal,
+    reader => guardedReader(reader, guard, counted),
   );
   const failed = [...graphs].flatMap(([name, graph]) =>
     'unreadable' in graph ? [`${name} (${graph.unreadable})`] : [],
   );
-  const calls = hostCalls(access, request.account) - before;
   logger.info(
-    `Retention of ${request.account}/${request.registryName}: read the image graphs of ${graphs.size} repositories through the registry host (about ${calls} calls)${failed.length ? `; nothing is deleted of ${failed.join(', ')}` : ''}`,
+    `Retention of ${request.account}/${request.registryName}: read the image graphs of ${graphs.size} repositories through the registry host (${counted.requests} requests)${failed.length ? `; nothing is deleted of ${failed.join(', ')}` : ''}`,
   );
   return graphs;
 }
@@ -94,11 +87,15 @@ export async function headCheck(
   registry: string,
   entry: Pick<JournalEntry, 'repository' | 'tag' | 'digest'>,
   signal?: AbortSignal,
+  beforeRequest?: () => Promise<void>,
 ): Promise<{ value: Verdict } | { error: unknown }> {
   try {
     const head = await access
       .registryHost(account)
-      .headManifest(registry, entry.repository, entry.tag!, { signal });
+      .headManifest(registry, entry.repository, entry.tag!, {
+        signal,
+        beforeRequest,
+      });
     if (head.digest === entry.digest) return { value: { verdict: 'delete' } };
     return {
       value: {
@@ -121,13 +118,14 @@ export function headBeforeDelete(
   entry: JournalEntry,
 ): HeadBeforeDelete | undefined {
   if (!access || !entry.tag) return undefined;
-  return async signal => {
+  return async (signal, beforeRequest) => {
     const head = await headCheck(
       access,
       request.account,
       request.registryName,
       entry,
       signal,
+      beforeRequest,
     );
     if ('error' in head) throw head.error;
     return head.value;

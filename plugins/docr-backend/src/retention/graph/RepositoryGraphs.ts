@@ -20,14 +20,19 @@ export class RepositoryGraphs {
     this.cache = deps.cache ?? new ManifestFactsCache();
   }
 
-  /** Each repository's graph, by repository name, read one repository after another. */
+  /**
+   * Each repository's graph, by repository name, read one repository after another; `wrap`
+   * puts each read of the account's client inside the caller's bounds (a retention run's budget).
+   */
   async readRegistry(
     account: string,
     registry: string,
     repositories: RepositoryContents[],
     signal?: AbortSignal,
+    wrap?: (reader: ManifestReader) => ManifestReader,
   ): Promise<Map<string, RepositoryGraph>> {
-    const reader = this.deps.registryHost(account);
+    const client = this.deps.registryHost(account);
+    const reader = wrap ? wrap(client) : client;
     const graphs = new Map<string, RepositoryGraph>();
     for (const contents of repositories) {
       signal?.throwIfAborted();
