@@ -13,8 +13,26 @@ const DAY_MS = 24 * 3600 * 1000;
  * its current one (0: its current digest), the way an app pinned to a digest runs an image that
  * is untagged since.
  */
-export type SeedAppImage = AppImageSourceSpec & {
+export type SeedAppImage = Partial<AppImageSourceSpec> & {
   pin?: { tag: string; pushesAgo?: number };
+};
+
+/**
+ * A component of a seed app's spec: DigitalOcean's fields, those it defaults (`instance_count`,
+ * an image's `tag`) optional.
+ */
+export type SeedAppComponent = {
+  name: string;
+  image?: SeedAppImage;
+} & Record<string, unknown>;
+
+/** DigitalOcean's app spec with seed components, the fields it defaults optional. */
+export type SeedAppSpec = Partial<
+  Omit<AppSpec, (typeof IMAGE_COMPONENT_KINDS)[number]>
+> & {
+  name: string;
+} & {
+  [K in (typeof IMAGE_COMPONENT_KINDS)[number]]?: SeedAppComponent[];
 };
 
 /** The digests each `registry/repository:tag` was pushed with while seeding, oldest first. */
@@ -32,7 +50,7 @@ export const pushKey = (registry: string, repository: string, tag: string) =>
  */
 export interface SeedApp {
   id?: string;
-  spec: AppSpec;
+  spec: SeedAppSpec;
   deployedAt?: string;
   previousDeployments?: Array<{
     createdAt?: string;
@@ -51,7 +69,7 @@ export function applySeedApps(
     const previous = seed.previousDeployments ?? [];
     const releases = [
       ...previous.map((release, i) => ({
-        spec: withImages(seed.spec, release.images),
+        spec: withImages(seed.spec as AppSpec, release.images),
         at: seedTime(
           seed,
           release.createdAt,
@@ -59,7 +77,11 @@ export function applySeedApps(
         ),
         cause: release.cause ?? 'manual deployment',
       })),
-      { spec: seed.spec, at: deployedAt, cause: 'manual deployment' },
+      {
+        spec: seed.spec as AppSpec,
+        at: deployedAt,
+        cause: 'manual deployment',
+      },
     ].map(release => ({
       ...release,
       spec: resolvePins(account, release.spec, pushes),
@@ -124,7 +146,7 @@ function resolvePins(
       throw new Error(
         `Seed app ${spec.name}, ${name}: no push of ${registry ?? '?'}/${repository}:${pin.tag} ${pushesAgo} pushes ago`,
       );
-    return { ...source, digest };
+    return { ...source, digest } as AppImageSourceSpec;
   });
 }
 

@@ -1,3 +1,7 @@
+import type {
+  AppImageSourceSpec,
+  AppSpec,
+} from '@backstage-docr/digitalocean-openapi';
 import { EmulatedAccount } from '../model/account';
 import { demoSeedPath } from '../demoSeed';
 import { EmulatorSeed, applySeed, loadSeedFile } from '../seed';
@@ -56,7 +60,7 @@ const seed: EmulatorSeed = {
               registry: 'acme',
               repository: 'web',
               pin: { tag: 'latest', pushesAgo: 1 },
-            } as any,
+            },
           },
         ],
       },
@@ -250,7 +254,7 @@ describe('seeding App Platform apps', () => {
                     registry_type: 'DOCR',
                     repository: 'web',
                     pin: { tag: 'latest', pushesAgo: 1 },
-                  } as any,
+                  },
                 },
               ],
             },
@@ -268,15 +272,17 @@ describe('seeding App Platform apps', () => {
         services: [
           {
             name: 'web',
+            instance_count: 1,
+            // DigitalOcean's type requires `tag` (it defaults to latest) though a digest excludes it.
             image: {
               registry_type: 'DOCR',
               repository: 'web',
               digest: `sha256:${'a'.repeat(64)}`,
               deploy_on_push: { enabled: true },
-            } as any,
+            } as AppImageSourceSpec,
           },
         ],
-      }),
+      } as AppSpec),
     ).toThrow('web: deploy_on_push needs an image tag, not a digest');
   });
 });

@@ -60,7 +60,12 @@ export class AppPlatform {
    * registry, else the one registry that holds the repository (DigitalOcean's spec leaves
    * `registry` empty for DOCR, which predates accounts with several registries).
    */
-  docrRegistryOf(image: AppImageSourceSpec): string | undefined {
+  docrRegistryOf(
+    image: Pick<
+      AppImageSourceSpec,
+      'registry_type' | 'registry' | 'repository'
+    >,
+  ): string | undefined {
     if (image.registry_type !== 'DOCR') return undefined;
     if (image.registry) return image.registry;
     if (this.registries.size === 1) return [...this.registries.keys()][0];
