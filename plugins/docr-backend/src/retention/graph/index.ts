@@ -15,7 +15,7 @@ export {
 export { RepositoryGraphs } from './RepositoryGraphs';
 export {
   ManifestFactsCache,
-  DEFAULT_MANIFEST_FACTS_LIMIT,
+  DEFAULT_MANIFEST_FACTS_BYTES,
 } from './ManifestFactsCache';
 export {
   closureOf,

@@ -198,18 +198,3 @@ describe('RepositoryGraphs', () => {
     expect(web.reads).toEqual([digestOf('base')]);
   });
 });
-
-describe('ManifestFactsCache', () => {
-  it('drops the least recently used digests beyond its limit', () => {
-    const cache = new ManifestFactsCache(2);
-    const facts = { mediaType: 'x', layers: [], children: [] };
-    cache.set('a', facts);
-    cache.set('b', facts);
-    cache.get('a');
-    cache.set('c', facts);
-    expect(
-      [cache.get('a'), cache.get('b'), cache.get('c')].map(Boolean),
-    ).toEqual([true, false, true]);
-    expect(cache.size).toBe(2);
-  });
-});
