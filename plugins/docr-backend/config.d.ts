@@ -113,6 +113,37 @@ export interface Config {
        */
       tickBudget?: HumanDuration | string;
     };
+    /**
+     * Notifications to the owners of a registry's catalog entity (the account's subscription
+     * entity for account-wide events), through Backstage's notifications backend, which the
+     * portal must run. Each event is notified once, over replicas and restarts.
+     */
+    notifications?: {
+      /** Send notifications at all (default true); false when the portal has no notifications backend. */
+      enabled?: boolean;
+      /**
+       * Topics to send (each true by default): `storage` (the account at 80 % and 100 % of its
+       * included storage), `registryLimit` (the registry count at the tier's limit), `windowSoon`
+       * (a GC window opening soon; its lead time is the policy's `notifyBeforeWindow`),
+       * `gcProblem` (a GC failed, cancelled at its window's end, or skipped), `policyInvalid`,
+       * `registryGone` (deleted outside the portal), `retentionReport` (after a window run with
+       * retention rules: deleted by rule, kept, freed by the GC).
+       */
+      topics?: {
+        storage?: boolean;
+        registryLimit?: boolean;
+        windowSoon?: boolean;
+        gcProblem?: boolean;
+        policyInvalid?: boolean;
+        registryGone?: boolean;
+        retentionReport?: boolean;
+      };
+      /**
+       * Notifications about one registry in an hour (default 6); events past it are logged, not
+       * sent, so fast-ticking windows (the demo's) do not flood anyone.
+       */
+      maxPerRegistryPerHour?: number;
+    };
     /** The repositories and tags the registry pages show, cached per registry. */
     repositories?: {
       /**

@@ -12,6 +12,8 @@ import { createAccountScopes, tickAccounts } from './accountScopes';
 import { createRouter } from './service/accountsRouter';
 import { RepositoryGraphs } from './retention/graph';
 import { CachedGraphs } from './retention/CachedGraphs';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { createNotifyAfterTick } from './notifications/notifyAccounts';
 
 export const GC_TASK_ID = 'docr-garbage-collection';
 
@@ -37,6 +39,7 @@ export const docrPlugin = createBackendPlugin({
         auditor: coreServices.auditor,
         clock: docrClockServiceRef,
         accounts: digitalOceanAccountsServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const {
@@ -51,6 +54,7 @@ export const docrPlugin = createBackendPlugin({
           auditor,
           clock,
           accounts,
+          notifications,
         } = deps;
         const docrConfig = readDocrConfig(config);
         const now = () => clock.now();
@@ -75,6 +79,14 @@ export const docrPlugin = createBackendPlugin({
           },
         });
 
+        const notifyAfterTick = createNotifyAfterTick({
+          config,
+          scopes,
+          notifications,
+          database: store.database,
+          logger,
+        });
+
         permissionsRegistry.addPermissions(docrPermissions);
         await scheduler.scheduleTask({
           id: GC_TASK_ID,
@@ -84,7 +96,8 @@ export const docrPlugin = createBackendPlugin({
           timeout: { minutes: 10 },
           initialDelay: { seconds: 10 },
           fn: async signal => {
-            await tickAccounts(scopes, logger, signal);
+            const reports = await tickAccounts(scopes, logger, signal);
+            await notifyAfterTick(reports, now(), signal);
           },
         });
         httpRouter.use(

@@ -44,6 +44,7 @@ describe('docr REST API', () => {
     ).toEqual({
       enabled: true,
       cancelAtWindowEnd: true,
+      notifyBeforeWindow: 'PT30M',
       ...policy,
     });
 

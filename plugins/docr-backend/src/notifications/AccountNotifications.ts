@@ -1,0 +1,152 @@
+import { DateTime, Duration } from 'luxon';
+import {
+  RUN_STATUS,
+  nextWindowAfter,
+  registryLimitForTier,
+} from '@backstage-docr/plugin-docr-common';
+import type { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
+import type { DocrStore } from '../database/DocrStore';
+import { runsEndedSince } from '../database/endedRuns';
+import type { TickReport } from '../gc/context';
+import type { EffectivePolicy, PolicyResolver } from '../policies';
+import {
+  DocrNotification,
+  gcProblemEvent,
+  policyInvalidEvent,
+  registryGoneEvent,
+  registryLimitEvent,
+  retentionReportEvent,
+  storageEvent,
+  windowSoonEvent,
+} from './events';
+import type { Notifier } from './Notifier';
+
+/** How far back a tick looks for ended runs not notified yet (a backend down for a day included). */
+const ENDED_RUNS_LOOKBACK_MS = 24 * 3_600_000;
+
+const durationMs = (iso: string) => Duration.fromISO(iso).as('milliseconds');
+
+/**
+ * What one account's GC tick gives to notify, read from the state the tick left (runs, listing,
+ * policies), not from the tick's own steps: a run that ended on a tick whose replica stopped
+ * before notifying is still notified by the next tick, on whichever replica runs it.
+ */
+export class AccountNotifications {
+  constructor(
+    private readonly deps: {
+      account: string;
+      store: DocrStore;
+      policies: PolicyResolver;
+      client: Pick<DigitalOceanClient, 'getSubscription'>;
+      notifier: Notifier;
+    },
+  ) {}
+
+  async afterTick(
+    report: TickReport,
+    now: Date,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<void> {
+    const listing = await this.deps.store.latestListing();
+    const policies = await this.deps.policies.resolveAll(
+      listing.map(s => s.registryName),
+    );
+    for (const event of await this.endedRunEvents(now))
+      await this.send(event, now);
+    for (const event of this.policyEvents(policies, now))
+      await this.send(event, now);
+    // The subscription is read once per listing (hourly), not every tick.
+    if (report.sampled) await this.accountLimits(listing, now, options);
+  }
+
+  private send(event: DocrNotification, now: Date) {
+    return this.deps.notifier.notify(this.deps.account, event, now);
+  }
+
+  private async endedRunEvents(now: Date): Promise<DocrNotification[]> {
+    const { account, store } = this.deps;
+    const runs = await runsEndedSince(
+      store.database,
+      account,
+      new Date(now.getTime() - ENDED_RUNS_LOOKBACK_MS),
+    );
+    const summaries = await store.retentionSummaries(
+      runs.filter(r => r.status === RUN_STATUS.succeeded),
+    );
+    const events: DocrNotification[] = [];
+    for (const run of runs) {
+      // A registry gone from DigitalOcean is told once, by its own event.
+      if (run.reason?.startsWith('Registry no longer exists')) continue;
+      const problem = gcProblemEvent(account, run);
+      if (problem) events.push(problem);
+      const summary = summaries.get(run.id);
+      if (summary && summary.deleted > 0)
+        events.push(retentionReportEvent(account, run, summary));
+    }
+    return events;
+  }
+
+  private policyEvents(
+    policies: Map<string, EffectivePolicy>,
+    now: Date,
+  ): DocrNotification[] {
+    const { account } = this.deps;
+    const events: DocrNotification[] = [];
+    const at = DateTime.fromJSDate(now);
+    for (const [registryName, effective] of policies) {
+      const { policy, orphaned, problem } = effective;
+      if (orphaned) {
+        events.push(registryGoneEvent(account, registryName, orphaned));
+        continue;
+      }
+      if (problem) {
+        events.push(policyInvalidEvent(account, registryName, problem));
+        continue;
+      }
+      const lead = policy.notifyBeforeWindow ?? 'PT30M';
+      if (!policy.enabled || lead === 'off') continue;
+      const next = nextWindowAfter(policy.windows, at);
+      if (next && next.start.diff(at).toMillis() <= durationMs(lead))
+        events.push(windowSoonEvent(account, registryName, policy, next));
+    }
+    return events;
+  }
+
+  private async accountLimits(
+    listing: { registryName: string; storageBytes: number }[],
+    now: Date,
+    options: { signal?: AbortSignal },
+  ) {
+    const { account, client, notifier } = this.deps;
+    const subscription = await client.getSubscription(options);
+    const tier = subscription?.tier;
+    if (!tier?.slug) return;
+    const tierName = tier.name ?? tier.slug;
+    const used = listing.reduce((sum, s) => sum + s.storageBytes, 0);
+    const included = tier.included_storage_bytes ?? 0;
+    if (included > 0) {
+      const ratio = used / included;
+      if (ratio >= 1) {
+        await this.send(
+          storageEvent(account, 100, used, included, tierName),
+          now,
+        );
+      } else if (ratio >= 0.8) {
+        await notifier.rearm(account, 'storage-100:');
+        await this.send(
+          storageEvent(account, 80, used, included, tierName),
+          now,
+        );
+      } else {
+        await notifier.rearm(account, 'storage-');
+      }
+    }
+    const limit = registryLimitForTier(tier.slug);
+    if (listing.length >= limit)
+      await this.send(
+        registryLimitEvent(account, listing.length, limit, tierName),
+        now,
+      );
+    else await notifier.rearm(account, 'registry-limit:');
+  }
+}
