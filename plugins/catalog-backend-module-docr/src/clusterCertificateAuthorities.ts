@@ -1,4 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { toError } from '@backstage/errors';
 import type { KubernetesCluster } from '@backstage-docr/digitalocean-openapi';
 import type { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
 
@@ -61,7 +62,7 @@ export async function clusterCertificateAuthorities(
       } catch (error) {
         if (signal?.aborted) throw error;
         logger.warn(
-          `Could not read the certificate authority of DOKS cluster ${cluster.name} (${cluster.id}); its entity has no kubernetes.io/api-server-certificate-authority this run: ${error instanceof Error ? error.message : String(error)}`,
+          `Could not read the certificate authority of DOKS cluster ${cluster.name} (${cluster.id}); its entity has no kubernetes.io/api-server-certificate-authority this run: ${toError(error).message}`,
         );
       }
     }

@@ -3,6 +3,7 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
+import { assertError } from '@backstage/errors';
 import { Config } from '@backstage/config';
 import { DEFAULT_ACCOUNT_ID } from '@backstage-docr/plugin-docr-node';
 
@@ -62,8 +63,9 @@ export function readProviderConfigs(
           provider.getConfig('schedule'),
         );
       } catch (error) {
+        assertError(error);
         throw new Error(
-          `${key}.schedule is not a valid schedule: ${(error as Error).message}`,
+          `${key}.schedule is not a valid schedule: ${error.message}`,
         );
       }
     }
@@ -82,8 +84,7 @@ function checkRef(key: string, ref: string, defaultKind: string) {
   try {
     parseEntityRef(ref, { defaultKind, defaultNamespace: 'default' });
   } catch (error) {
-    throw new Error(
-      `${key} is not an entity reference: ${(error as Error).message}`,
-    );
+    assertError(error);
+    throw new Error(`${key} is not an entity reference: ${error.message}`);
   }
 }

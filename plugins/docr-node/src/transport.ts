@@ -1,5 +1,6 @@
 import { setTimeout } from 'node:timers/promises';
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { toError } from '@backstage/errors';
 import type { DigitalOceanClientClock } from './client/options';
 import { DigitalOceanNetworkError, DigitalOceanTimeoutError } from './errors';
 
@@ -195,5 +196,5 @@ function networkReason(error: unknown): string {
     ?.cause;
   if (cause?.code)
     return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
-  return (error as Error)?.message ?? String(error);
+  return toError(error).message;
 }

@@ -1,8 +1,9 @@
+import { toError } from '@backstage/errors';
 import { DateTime } from 'luxon';
 import type { GcType } from '@backstage-docr/plugin-docr-common';
 import { openWindowAt } from '@backstage-docr/plugin-docr-common';
 import type { GcRun } from '../database/DocrStore';
-import { GcContext, TickReport, emptyReport, message } from './context';
+import { GcContext, TickReport, emptyReport } from './context';
 import { GcCommands } from './GcCommands';
 import { RunReconciler } from './RunReconciler';
 import { StorageSampler } from './StorageSampler';
@@ -59,7 +60,7 @@ export class GarbageCollector {
       } catch (error) {
         if (stop()) return report;
         // The previous listing still says which registries to look after.
-        report.errors.push(`listing registries: ${message(error)}`);
+        report.errors.push(`listing registries: ${toError(error).message}`);
         logger.warn(`Could not list the account's registries: ${error}`);
       }
     }
@@ -76,7 +77,7 @@ export class GarbageCollector {
         await this.runs.recordStorageAfter(run, now, { signal });
       } catch (error) {
         if (stop()) return report;
-        report.errors.push(`${run.registryName}: ${message(error)}`);
+        report.errors.push(`${run.registryName}: ${toError(error).message}`);
       }
     }
 
@@ -115,7 +116,7 @@ export class GarbageCollector {
         );
       } catch (error) {
         if (stop()) return report;
-        report.errors.push(`${registryName}: ${message(error)}`);
+        report.errors.push(`${registryName}: ${toError(error).message}`);
         logger.error(
           `Garbage collection of ${registryName} failed this tick: ${error}`,
         );

@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError } from '@backstage/errors';
+import { ConflictError, NotFoundError, toError } from '@backstage/errors';
 import {
   GcType,
   RUN_STATUS,
@@ -6,7 +6,7 @@ import {
 } from '@backstage-docr/plugin-docr-common';
 import { isConflictError } from '@backstage-docr/plugin-docr-node';
 import { GcRun } from '../database/DocrStore';
-import { GcContext, isRegistryGone, message } from './context';
+import { GcContext, isRegistryGone } from './context';
 import type { RunReconciler } from './RunReconciler';
 import { auditRetention } from './RetentionPhase';
 
@@ -72,15 +72,17 @@ export class GcCommands {
       if (isConflictError(error)) {
         await store.updateRun(run, {
           status: RUN_STATUS.skipped,
-          reason: message(error),
+          reason: toError(error).message,
           finishedAt: now,
         });
-        throw new ConflictError(`DigitalOcean refused: ${message(error)}`);
+        throw new ConflictError(
+          `DigitalOcean refused: ${toError(error).message}`,
+        );
       }
       if (isRegistryGone(error)) {
         await this.runs.registryGone(
           [registryName],
-          `DigitalOcean answered 404 for the registry: ${message(error)}`,
+          `DigitalOcean answered 404 for the registry: ${toError(error).message}`,
           now,
         );
         throw new NotFoundError(
@@ -89,7 +91,7 @@ export class GcCommands {
       }
       // Whether it started is unknown: the next tick looks for it before giving up on it.
       await store.updateRun(run, {
-        reason: `Start request failed: ${message(error)}`,
+        reason: `Start request failed: ${toError(error).message}`,
       });
       throw error;
     }

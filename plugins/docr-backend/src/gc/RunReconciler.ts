@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { createHash } from 'node:crypto';
 import type {
   GarbageCollection,
@@ -16,7 +17,6 @@ import {
   TickReport,
   UNCONFIRMED_START_GRACE_MS,
   isRegistryGone,
-  message,
 } from './context';
 
 type CallOptions = { signal?: AbortSignal };
@@ -196,14 +196,14 @@ export class RunReconciler {
     if (isRegistryGone(error)) {
       await this.registryGone(
         [run.registryName],
-        `DigitalOcean answered 404 for the registry: ${message(error)}`,
+        `DigitalOcean answered 404 for the registry: ${toError(error).message}`,
         now,
         report,
       );
       return;
     }
     if (options.signal?.aborted) throw error;
-    report.errors.push(`${run.registryName}: ${message(error)}`);
+    report.errors.push(`${run.registryName}: ${toError(error).message}`);
     this.ctx.logger.warn(
       `Could not follow garbage collection run ${run.id} of ${run.registryName}: ${error}`,
     );

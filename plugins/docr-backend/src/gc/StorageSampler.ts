@@ -1,5 +1,6 @@
+import { toError } from '@backstage/errors';
 import type { StorageSample } from '../database/DocrStore';
-import { GcContext, TickReport, message } from './context';
+import { GcContext, TickReport } from './context';
 import type { RunReconciler } from './RunReconciler';
 
 /**
@@ -70,7 +71,7 @@ export class StorageSampler {
         await this.runs.importExternalRuns(name, options);
       } catch (error) {
         if (options.signal?.aborted) break;
-        report.errors.push(`${name}: ${message(error)}`);
+        report.errors.push(`${name}: ${toError(error).message}`);
         logger.warn(
           `Could not read the garbage collections of ${name}: ${error}`,
         );

@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import {
   DEFAULT_GC_TYPE,
   GcPolicy,
@@ -12,7 +13,6 @@ import {
   TickReport,
   isRateLimited,
   isRegistryGone,
-  message,
 } from './context';
 import { RetentionPhase, auditRetention } from './RetentionPhase';
 import { RunReconciler, contentFingerprint } from './RunReconciler';
@@ -162,7 +162,7 @@ export class WindowScheduler {
       if (isConflictError(error)) {
         await this.skip(
           run,
-          `DigitalOcean refused to start: ${message(error)}`,
+          `DigitalOcean refused to start: ${toError(error).message}`,
           now,
           report,
         );
@@ -171,7 +171,7 @@ export class WindowScheduler {
       if (isRegistryGone(error)) {
         await this.runs.registryGone(
           [registryName],
-          `DigitalOcean answered 404 for the registry: ${message(error)}`,
+          `DigitalOcean answered 404 for the registry: ${toError(error).message}`,
           now,
           report,
         );
@@ -181,7 +181,7 @@ export class WindowScheduler {
         // Nothing was started: a later tick tries again while the window is open.
         await store.updateRun(run, {
           status: RUN_STATUS.waitingToRetry,
-          reason: `Could not start: ${message(error)}`,
+          reason: `Could not start: ${toError(error).message}`,
         });
         logger.warn(
           `Garbage collection of ${registryName} not started, will retry within the window: ${error}`,
@@ -189,13 +189,13 @@ export class WindowScheduler {
       } else {
         // The request may or may not have reached DigitalOcean; the next ticks find out.
         await store.updateRun(run, {
-          reason: `Start request failed: ${message(error)}`,
+          reason: `Start request failed: ${toError(error).message}`,
         });
         logger.warn(
           `Starting garbage collection of ${registryName} failed: ${error}`,
         );
       }
-      report.errors.push(`${registryName}: ${message(error)}`);
+      report.errors.push(`${registryName}: ${toError(error).message}`);
     }
   }
 

@@ -74,6 +74,3 @@ export function isRegistryGone(error: unknown): boolean {
 export function isRateLimited(error: unknown): boolean {
   return error instanceof DigitalOceanApiError && error.status === 429;
 }
-
-export const message = (error: unknown) =>
-  error instanceof Error ? error.message : String(error);

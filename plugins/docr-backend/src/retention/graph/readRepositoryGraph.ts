@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import {
   RegistryHostError,
   type RegistryHostClient,
@@ -57,7 +58,7 @@ async function readAll(
       return { facts };
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = toError(error).message;
       if (!isAboutTheManifest(error)) stoppedBy ??= reason;
       return { unreadable: reason };
     }
