@@ -73,5 +73,7 @@ describe('docr REST API', () => {
       expect(res.body.error.message).toContain('docr.registry.read');
     }
     expect((await docr.api('get', '/registries')).body.items).toEqual([]);
+    // Nothing to read in the account: it is not listed either.
+    expect((await docr.api('get', '/accounts')).body.items).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { AccountScope } from '../accountScopes';
 import { createOpenApiRouter } from '../schema/openapi/generated/router';
+import { readableAccounts } from './readableAccounts';
 import { createAccountRouter } from './router';
 import type { RegistryCreationStore } from './RegistryCreationStore';
 
@@ -45,9 +46,17 @@ export async function createRouter(
     validatorOptions: { validateResponses: validateResponses ?? false },
   });
 
-  router.get('/accounts', (_req, res) => {
+  router.get('/accounts', async (req, res) => {
+    const credentials = await shared.httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const readable = await readableAccounts(
+      scopes,
+      shared.permissions,
+      credentials,
+    );
     res.json({
-      items: scopes.map(({ account }) => ({
+      items: readable.map(({ account }) => ({
         id: account,
         default: account === defaultAccount,
       })),

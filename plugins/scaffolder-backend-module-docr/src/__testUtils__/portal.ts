@@ -44,11 +44,14 @@ export const USERS = {
   owner: 'user:default/olivia',
   /** A member of another team: owns none of the registries. */
   outsider: 'user:default/alice',
+  /** A member of a third team, team-b. */
+  teamB: 'user:default/bob',
 };
 const MEMBERSHIP: Record<string, string[]> = {
   [USERS.platform]: ['group:default/platform'],
   [USERS.owner]: ['group:default/platform'],
   [USERS.outsider]: ['group:default/team-a'],
+  [USERS.teamB]: ['group:default/team-b'],
 };
 
 /**
@@ -112,6 +115,8 @@ export async function startPortal(options: {
   accounts?: { id: string; apiUrl: string }[];
   /** The group owning each account's entities (default: group:default/platform). */
   owners?: Record<string, string>;
+  /** More top-level config (e.g. `docr`). */
+  config?: object;
 }) {
   const ownerOf = (account: string) =>
     options.owners?.[account] ?? 'group:default/platform';
@@ -138,6 +143,7 @@ export async function startPortal(options: {
       mockServices.rootConfig.factory({
         data: {
           permission: { enabled: true },
+          ...options.config,
           ...(options.scaffolderConfig
             ? { scaffolder: options.scaffolderConfig }
             : {}),
