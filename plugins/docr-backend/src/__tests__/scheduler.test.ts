@@ -66,10 +66,12 @@ describe('GC task inside a real backend, with the emulator and a controlled cloc
   it('starts within one tick of the window opening, records DO’s figures, and calls DO for nothing else', async () => {
     await start(MINUTE);
     await docr.tick();
-    // The storage sample: the listing, and each registry's GC history (console-started GCs).
+    // The storage sample: the listing, each registry's GC history (console-started GCs), and
+    // the subscription (its tier's included storage, for the storage notifications).
     const sample = {
       registries_list: 1,
       registries_list_garbageCollections: 2,
+      registries_get_subscription: 1,
     };
     expect(calls()).toEqual(sample);
     for (let i = 0; i < 6; i++) {
