@@ -321,6 +321,7 @@ export class DigitalOceanClient {
     return this.apps.listApps(options);
   }
 
+  /** The app, with its spec and active deployment; a 404 `DigitalOceanApiError` when unknown. */
   getApp(appId: string, options?: CallOptions): Promise<App> {
     return this.apps.getApp(appId, options);
   }
@@ -336,6 +337,7 @@ export class DigitalOceanClient {
     return this.apps.listAppDeployments(appId, options);
   }
 
+  /** One deployment of the app, with the spec (and so the images) it deployed. */
   getAppDeployment(
     appId: string,
     deploymentId: string,
