@@ -135,12 +135,23 @@ export class DeletionJournal {
     }
   }
 
-  /** The deletions still planned: by repository, tags before untagged manifests, oldest first. */
+  /**
+   * The deletions still planned, in the order they may go, oldest first: by repository, tags,
+   * then untagged manifests, then the attachment tags of those manifests (cosign's tags of an
+   * image whose tag was pushed again), which wait for their subject's deletion to be settled.
+   */
   async pending(key: RetentionRunKey): Promise<JournalEntry[]> {
+    const deletedByDigest = this.db(DELETIONS)
+      .where(keyColumns(key))
+      .whereNull('tag')
+      .select('digest');
     const rows = await this.db(DELETIONS)
       .where({ ...keyColumns(key), status: 'planned' })
       .orderBy('repository')
-      .orderByRaw('case when tag is null then 1 else 0 end')
+      .orderByRaw(
+        'case when tag is null then 1 when subject_digest in ? then 2 else 0 end',
+        [deletedByDigest],
+      )
       .orderBy('id');
     return rows.map(row => ({
       id: row.id,
