@@ -182,6 +182,14 @@ export function clusterEntityName(clusterName: string): string {
   return prefixedEntityName('doks', clusterName);
 }
 /**
+ * An App Platform app's entity name (app names are unique per account).
+ *
+ * @public
+ */
+export function appEntityName(appName: string): string {
+  return prefixedEntityName('doapp', appName);
+}
+/**
  * The catalog entity of a configured account's registry subscription (one per account). Not
  * under `docr-`: a registry named `subscription-x` would take that name.
  *

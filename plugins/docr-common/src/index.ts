@@ -18,6 +18,7 @@ export * from './retentionSelection';
 export * from './gcWindows';
 export * from './gcStatus';
 export * from './annotations';
+export * from './appPlatform';
 export * from './permissions';
 // The REST API's types and client, generated from the docr backend's OpenAPI spec.
 export * from './schema/openapi';
