@@ -6,11 +6,15 @@ import { SignInPage } from '@backstage/core-components';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import scaffolderPlugin from '@backstage/plugin-scaffolder/alpha';
 import docrPlugin from '@backstage-docr/plugin-docr/alpha';
+import notificationsPlugin from '@backstage/plugin-notifications/alpha';
+import signalsPlugin from '@backstage/plugin-signals/alpha';
+import { appNav } from './AppNav';
 
 /** Guest sign-in for local use; a production app configures a real provider here. */
 const signIn = createFrontendModule({
   pluginId: 'app',
   extensions: [
+    appNav,
     SignInPageBlueprint.make({
       params: {
         loader: async () => (props: SignInPageProps) => (
@@ -22,5 +26,12 @@ const signIn = createFrontendModule({
 });
 
 export default createApp({
-  features: [catalogPlugin, scaffolderPlugin, docrPlugin, signIn],
+  features: [
+    catalogPlugin,
+    scaffolderPlugin,
+    docrPlugin,
+    notificationsPlugin,
+    signalsPlugin,
+    signIn,
+  ],
 });

@@ -24,6 +24,9 @@ async function main() {
   backend.add(import('@backstage/plugin-scaffolder-backend'));
   backend.add(import('@backstage-docr/plugin-scaffolder-backend-module-docr'));
   backend.add(import('@backstage-docr/plugin-docr-backend'));
+  // The docr backend tells registry owners through these (the app's bell and page).
+  backend.add(import('@backstage/plugin-notifications-backend'));
+  backend.add(import('@backstage/plugin-signals-backend'));
   await backend.start();
 }
 
