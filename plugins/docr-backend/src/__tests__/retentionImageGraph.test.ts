@@ -339,7 +339,12 @@ describe('retention on the image graph, in the GC window', () => {
       expect(referrers?.map(r => r.digest)).toEqual([
         current.sbom.manifest.digest,
       ]);
-      // Those of the deleted images are gone, and their platform manifests with the GC.
+      // Those of the deleted images are gone (every tag the preview listed), and their platform
+      // manifests with the GC.
+      const tagsLeft = new Set<string>();
+      for (const { name } of before.repositories)
+        for (const tag of await tagsNow(name)) tagsLeft.add(`${name}:${tag}`);
+      expect(listed('delete').filter(tag => tagsLeft.has(tag))).toEqual([]);
       expect(await tagsNow('gateway')).not.toContain(
         cosignTag(old.gateway.index, 'sig'),
       );
