@@ -114,6 +114,34 @@ export interface Config {
       tickBudget?: HumanDuration | string;
     };
     /**
+     * What users may spend of each account's DigitalOcean budget (250 calls a minute, shared
+     * with the GC task, retention and the catalog), per replica. A limit reached answers 429
+     * with a Retry-After header and the key to change.
+     */
+    limits?: {
+      /**
+       * DigitalOcean calls a minute, per account, for what users ask: listings for the
+       * repository and tag pages and the retention preview, and name checks (default 30).
+       * Listings past it wait (the page is told to come back); name checks get 429.
+       */
+      interactiveCallsPerMinute?: number;
+      /** Listings from DigitalOcean under way at once, per account (default 4). */
+      maxConcurrentListings?: number;
+      /** Limits of each user, over every account. */
+      perUser?: {
+        /**
+         * Name checks that ask DigitalOcean (default 10 a minute); an answer held (a name asked
+         * within the last minute) costs nothing.
+         */
+        nameChecks?: { requests?: number; per?: HumanDuration | string };
+        /**
+         * Registries whose retention preview the user asks while their listings are not held,
+         * so it lists them (default 3 a minute); asking again while it is listed costs nothing.
+         */
+        coldPreviews?: { requests?: number; per?: HumanDuration | string };
+      };
+    };
+    /**
      * Notifications to the owners of a registry's catalog entity (the account's subscription
      * entity for account-wide events), through Backstage's notifications backend, which the
      * portal must run. Each event is notified once, over replicas and restarts.

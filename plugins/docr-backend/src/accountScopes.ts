@@ -13,6 +13,7 @@ import {
 } from './config';
 import type { DocrStore } from './database/DocrStore';
 import { GarbageCollector, TickReport } from './gc/GarbageCollector';
+import type { DocrLimits } from './limits/DocrLimits';
 import { PolicyResolver } from './policies';
 import {
   RegistryContents,
@@ -82,6 +83,8 @@ export function createAccountScopes(deps: {
   auditor?: AuditorService;
   /** Retention selects on image graphs read through each account's registry host. */
   imageGraphs?: ImageGraphDeps;
+  /** Each account's share of DigitalOcean calls for the listings users' pages ask for. */
+  limits?: DocrLimits;
 }): { scopes: AccountScope[]; defaultAccount: string } {
   const { config, accounts, now, logger } = deps;
   const collected = collectedAccounts(
@@ -97,14 +100,16 @@ export function createAccountScopes(deps: {
     const policies = new PolicyResolver(accountConfig, store);
     const accountLogger =
       collected.accounts.length > 1 ? logger.child({ account }) : logger;
+    const gate = deps.limits?.listingGate(account);
     cache = cache
-      ? cache.forAccount(account, client)
+      ? cache.forAccount(account, client, gate)
       : new RepositoryCache({
           client,
           account,
           now,
           config: config.repositories,
           logger,
+          gate,
         });
     return {
       account,

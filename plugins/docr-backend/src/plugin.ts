@@ -14,6 +14,8 @@ import { RepositoryGraphs } from './retention/graph';
 import { CachedGraphs } from './retention/CachedGraphs';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { createNotifyAfterTick } from './notifications/notifyAccounts';
+import { DocrLimits } from './limits/DocrLimits';
+import { readLimitsConfig } from './limits/config';
 
 export const GC_TASK_ID = 'docr-garbage-collection';
 
@@ -58,6 +60,7 @@ export const docrPlugin = createBackendPlugin({
         } = deps;
         const docrConfig = readDocrConfig(config);
         const now = () => clock.now();
+        const limits = new DocrLimits(readLimitsConfig(config), now);
         const store = await DocrStore.create(await database.getClient(), {
           skipMigrations: database.migrations?.skip,
         });
@@ -72,6 +75,7 @@ export const docrPlugin = createBackendPlugin({
           store,
           now,
           logger,
+          limits,
           imageGraphs: {
             graphs: repositoryGraphs,
             registryHost: account => accounts.registryHost(account),
@@ -109,6 +113,7 @@ export const docrPlugin = createBackendPlugin({
             auditor,
             creations: new DatabaseRegistryCreationStore(store.database),
             now,
+            limits,
             // A page opened before the first listing asks for it now, through the scheduler:
             // one run however many pages ask, and never a DigitalOcean call from the request.
             listNow: async () => {

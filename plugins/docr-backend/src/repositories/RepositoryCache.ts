@@ -15,9 +15,15 @@ import {
   type DigitalOceanClient,
 } from '@backstage-docr/plugin-docr-node';
 import type { RepositoryCacheConfig } from '../config';
+import type { ListingGate } from '../limits/DocrLimits';
 
 /** After a failed listing, how long the error is answered before DigitalOcean is asked again. */
 export const FAILED_LISTING_BACKOFF_MS = 30_000;
+
+/** DigitalOcean lists 200 items a page: a listing of `count` items costs this many calls. */
+const PAGE_SIZE = 200;
+const callsToList = (count: number | undefined) =>
+  Math.max(1, Math.ceil((count ?? 0) / PAGE_SIZE));
 
 export interface CachedListing<T> {
   items: T[];
@@ -77,6 +83,8 @@ export class RepositoryCache {
       logger?: LoggerService;
       /** The account whose registries `client` lists (default: default). */
       account?: string;
+      /** Whether the account may start a listing now (its share of calls, listings at once). */
+      gate?: ListingGate;
     },
     /** Shared by every account's view, so the bounds hold over all accounts together. */
     private readonly listings: Listings = {
@@ -86,11 +94,39 @@ export class RepositoryCache {
   ) {}
 
   /** The same cache (and bounds) for another account's registries. */
-  forAccount(account: string, client: DigitalOceanClient): RepositoryCache {
+  forAccount(
+    account: string,
+    client: DigitalOceanClient,
+    gate?: ListingGate,
+  ): RepositoryCache {
     return new RepositoryCache(
-      { ...this.deps, account, client },
+      { ...this.deps, account, client, gate },
       this.listings,
     );
+  }
+
+  /**
+   * Whether every listing of the registry is held (stale or not), so reading its contents starts
+   * nothing but refreshes: a preview of a registry not held is cold.
+   */
+  holdsContents(registry: string): boolean {
+    const key = this.key(registry);
+    const listed = this.listings.registries.get(key)?.items;
+    if (!listed) return false;
+    return listed.every(({ name = '' }) =>
+      (['tags', 'manifests'] as const).every(
+        kind =>
+          this.listings.contents.get(contentKey(key, kind, name))?.items !==
+          undefined,
+      ),
+    );
+  }
+
+  /** The repository as the registry's listing counts it, to price its listings. */
+  private listed(registry: string, repository: string) {
+    return this.listings.registries
+      .get(this.key(registry))
+      ?.items?.find(r => r.name === repository);
   }
 
   /** Registry names are unique per account only. */
@@ -110,10 +146,15 @@ export class RepositoryCache {
 
   /** The repository's tags, newest first; 503 before the first listing of the repository. */
   tags(registry: string, repository: string): CachedListing<RepositoryTag> {
-    return this.content(registry, 'tags', repository, async () =>
-      (await this.deps.client.listTags(registry, repository)).sort(
-        (a, b) => timeOf(b.updated_at) - timeOf(a.updated_at),
-      ),
+    return this.content(
+      registry,
+      'tags',
+      repository,
+      async () =>
+        (await this.deps.client.listTags(registry, repository)).sort(
+          (a, b) => timeOf(b.updated_at) - timeOf(a.updated_at),
+        ),
+      callsToList(this.listed(registry, repository)?.tag_count),
     );
   }
 
@@ -122,8 +163,12 @@ export class RepositoryCache {
     registry: string,
     repository: string,
   ): CachedListing<RepositoryManifest> {
-    return this.content(registry, 'manifests', repository, () =>
-      this.deps.client.listManifests(registry, repository),
+    return this.content(
+      registry,
+      'manifests',
+      repository,
+      () => this.deps.client.listManifests(registry, repository),
+      callsToList(this.listed(registry, repository)?.manifest_count),
     );
   }
 
@@ -173,17 +218,22 @@ export class RepositoryCache {
     kind: ContentKind,
     repository: string,
     list: () => Promise<T[]>,
+    cost: number,
   ): CachedListing<T> {
     const key = contentKey(this.key(registry), kind, repository);
     const slot = this.touch(this.listings.contents, key) as Slot<T>;
-    return this.read(slot, `the ${kind} of "${registry}/${repository}"`, () =>
-      list().catch(error => {
-        if (error instanceof DigitalOceanApiError && error.status === 404)
-          throw new NotFoundError(
-            `DigitalOcean has no repository "${repository}" in "${registry}"`,
-          );
-        throw error;
-      }),
+    return this.read(
+      slot,
+      `the ${kind} of "${registry}/${repository}"`,
+      () =>
+        list().catch(error => {
+          if (error instanceof DigitalOceanApiError && error.status === 404)
+            throw new NotFoundError(
+              `DigitalOcean has no repository "${repository}" in "${registry}"`,
+            );
+          throw error;
+        }),
+      cost,
     );
   }
 
@@ -199,6 +249,7 @@ export class RepositoryCache {
     slot: Slot<T>,
     what: string,
     list: () => Promise<T[]>,
+    cost = 1,
   ): CachedListing<T> {
     const nowMs = this.deps.now().getTime();
     const fresh =
@@ -209,7 +260,7 @@ export class RepositoryCache {
       nowMs - slot.failure.atMs <
         Math.min(FAILED_LISTING_BACKOFF_MS, this.deps.config.cacheTtlMs);
     if (!fresh && !backingOff && !slot.refreshing)
-      this.refresh(slot, what, list);
+      this.refresh(slot, what, list, cost);
     if (slot.items && slot.fetchedAt)
       return { items: slot.items, fetchedAt: slot.fetchedAt };
     if (slot.failure && !slot.refreshing) throw slot.failure.error;
@@ -218,7 +269,15 @@ export class RepositoryCache {
     );
   }
 
-  private refresh<T>(slot: Slot<T>, what: string, list: () => Promise<T[]>) {
+  /** Starts a listing, unless the account's gate holds it back (a later read asks again). */
+  private refresh<T>(
+    slot: Slot<T>,
+    what: string,
+    list: () => Promise<T[]>,
+    cost: number,
+  ) {
+    const gate = this.deps.gate;
+    if (gate && !gate.tryStart(cost)) return;
     slot.refreshing = list()
       .then(
         items => {
@@ -234,6 +293,7 @@ export class RepositoryCache {
       )
       .finally(() => {
         slot.refreshing = undefined;
+        gate?.finished();
       });
   }
 

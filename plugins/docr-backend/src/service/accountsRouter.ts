@@ -6,6 +6,7 @@ import type {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import type { AccountScope } from '../accountScopes';
+import type { DocrLimits } from '../limits/DocrLimits';
 import { createOpenApiRouter } from '../schema/openapi/generated/router';
 import { readableAccounts } from './readableAccounts';
 import { createAccountRouter } from './router';
@@ -21,6 +22,8 @@ export interface RouterOptions {
   /** Who each new registry is created for (every account's). */
   creations: RegistryCreationStore;
   now: () => Date;
+  /** What users may spend of each account's DigitalOcean budget. */
+  limits: DocrLimits;
   /** Asks the GC task to list the accounts now (the first listing not being done yet). */
   listNow?: () => Promise<void>;
   /** Checks every answer against the OpenAPI spec too (a 500 when one differs): for tests. */

@@ -6,8 +6,11 @@ import {
   docrRegistryCreatePermission,
   registryNameProblem,
 } from '@backstage-docr/plugin-docr-common';
-import type { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
-import type { RegistryAccess } from './access';
+import type {
+  DigitalOceanClient,
+  RateLimiter,
+} from '@backstage-docr/plugin-docr-node';
+import { principalRef, type RegistryAccess } from './access';
 
 /** How long an answer of DigitalOcean's is reused: a form asks again as the user types. */
 export const NAME_CHECK_TTL_MS = 60_000;
@@ -23,7 +26,9 @@ interface Entry {
  * Registry names are unique across DigitalOcean, so only DigitalOcean can say whether one is free
  * (`POST /v2/registries/validate-name`). Answers are kept a minute and concurrent questions about
  * one name share one call, so a form checking as the user types costs DigitalOcean at most one
- * call per distinct name per minute, within the account's shared rate budget.
+ * call per distinct name per minute. A check that would ask DigitalOcean is also counted against
+ * the user's limit and the account's share of calls for interactive reads (429 past either);
+ * answers held cost nothing.
  */
 export class NameAvailability {
   private readonly entries = new Map<string, Entry>();
@@ -31,12 +36,17 @@ export class NameAvailability {
   constructor(
     private readonly client: DigitalOceanClient,
     private readonly now: () => Date,
+    private readonly limits?: {
+      perUser: RateLimiter;
+      account: { limiter: RateLimiter; key: string };
+    },
   ) {}
 
-  async check(name: string): Promise<RegistryNameCheckView> {
+  async check(name: string, user: string): Promise<RegistryNameCheckView> {
     const now = this.now().getTime();
     let entry = this.entries.get(name);
     if (!entry || now - entry.checkedAt > NAME_CHECK_TTL_MS) {
+      this.spend(user);
       entry = {
         checkedAt: now,
         available: this.client.isRegistryNameAvailable(name),
@@ -53,6 +63,19 @@ export class NameAvailability {
       available,
       checkedAt: new Date(entry.checkedAt).toISOString(),
     };
+  }
+
+  /** Counts a call to DigitalOcean against the user and the account, or throws 429. */
+  private spend(user: string) {
+    if (!this.limits) return;
+    const { perUser, account } = this.limits;
+    perUser.take(user);
+    try {
+      account.limiter.take(account.key);
+    } catch (error) {
+      perUser.giveBack(user);
+      throw error;
+    }
   }
 
   private evictOldest() {
@@ -79,7 +102,7 @@ export function nameAvailabilityRoutes(options: {
     if (!parsed.success) throw new InputError('name: a string is required');
     const problem = registryNameProblem(parsed.data.name);
     if (problem) throw new InputError(`name: ${problem}`);
-    res.json(await availability.check(parsed.data.name));
+    res.json(await availability.check(parsed.data.name, principalRef(creds)));
   });
   return router;
 }

@@ -23,12 +23,20 @@ export function retentionRoutes(deps: {
   listNow?: () => Promise<void>;
   /** The image graphs of the cached listings; without, the preview selects on the listing alone. */
   imageGraphs?: AccountImageGraphs;
+  /** A preview of a registry whose listings are not held lists it: limited per user. */
+  coldPreviews?: {
+    /** Charges the user for the registry's cold preview, or throws 429. */
+    charge: (user: string, registry: string) => void;
+    userOf: (req: ApiRequest) => Promise<string>;
+  };
 }): express.Router {
   const router = typedRouter();
 
   router.get('/registries/:name/retention/preview', async (req, res) => {
     const name = await deps.reader(req);
     await deps.registries.require(name, deps.listNow);
+    if (deps.coldPreviews && !deps.cache.holdsContents(name))
+      deps.coldPreviews.charge(await deps.coldPreviews.userOf(req), name);
     const contents = deps.cache.registryContents(name);
     const graphs = deps.imageGraphs?.forPreview(name, contents);
     res.json(

@@ -17,6 +17,7 @@ import {
 } from '@backstage-docr/plugin-docr-common';
 import type { JsonObject } from '@backstage/types';
 import type { AccountScope } from '../accountScopes';
+import type { DocrLimits } from '../limits/DocrLimits';
 import { RegistryAccess, principalRef } from './access';
 import { KnownRegistries } from './knownRegistries';
 import { policyGrant } from './policyGrant';
@@ -28,6 +29,7 @@ import { retentionRoutes } from './retentionRoutes';
 import { NameAvailability, nameAvailabilityRoutes } from './nameAvailability';
 import {
   retryAfterOnUnavailable,
+  tooManyRequestsHandler,
   upstreamErrorHandler,
 } from './upstreamErrors';
 
@@ -40,6 +42,8 @@ export interface AccountRouterOptions extends AccountScope {
   /** Who each new registry is created for (every account's). */
   creations: RegistryCreationStore;
   now: () => Date;
+  /** What users may spend of the account's DigitalOcean budget. */
+  limits: DocrLimits;
   /** Asks the GC task to list the account now (the first listing not being done yet). */
   listNow?: () => Promise<void>;
 }
@@ -290,6 +294,11 @@ export function createAccountRouter(
       deletesInWindows: options.tagRetentionEnabled,
       listNow: options.listNow,
       imageGraphs: options.imageGraphs,
+      coldPreviews: {
+        charge: (user, registry) =>
+          options.limits.chargeColdPreview(user, options.account, registry),
+        userOf: async req => principalRef(await access.credentials(req)),
+      },
     }),
   );
 
@@ -307,11 +316,18 @@ export function createAccountRouter(
   router.use(
     nameAvailabilityRoutes({
       access,
-      availability: new NameAvailability(options.client, now),
+      availability: new NameAvailability(options.client, now, {
+        perUser: options.limits.nameChecks,
+        account: {
+          limiter: options.limits.interactive,
+          key: options.account,
+        },
+      }),
     }),
   );
 
   router.use(retryAfterOnUnavailable());
+  router.use(tooManyRequestsHandler());
   router.use(upstreamErrorHandler());
   return router;
 }

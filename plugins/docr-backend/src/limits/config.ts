@@ -1,0 +1,87 @@
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
+import type { RateLimit } from '@backstage-docr/plugin-docr-node';
+
+const KEY = 'docr.limits';
+
+/** What users may spend of DigitalOcean's budget (`docr.limits`). */
+export interface DocrLimitsConfig {
+  /**
+   * DigitalOcean calls a minute made for what users ask (listings for pages and previews, name
+   * checks), per account and replica; the GC task, retention and the catalog keep the rest.
+   */
+  interactive: RateLimit;
+  /** Listings from DigitalOcean under way at once, per account and replica. */
+  maxConcurrentListings: number;
+  /** Name checks that ask DigitalOcean, per user (answers held for a minute cost nothing). */
+  nameChecks: RateLimit;
+  /** Previews of a registry whose listing is not held (so they list it), per user. */
+  coldPreviews: RateLimit;
+}
+
+export const DEFAULT_LIMITS: DocrLimitsConfig = {
+  interactive: { requests: 30, perMs: 60_000 },
+  maxConcurrentListings: 4,
+  nameChecks: { requests: 10, perMs: 60_000 },
+  coldPreviews: { requests: 3, perMs: 60_000 },
+};
+
+function positiveInteger(
+  block: Config | undefined,
+  key: string,
+  fullKey = `${KEY}.${key}`,
+) {
+  const value = block?.getOptionalNumber(key);
+  if (value !== undefined && (!Number.isInteger(value) || value < 1))
+    throw new Error(`${fullKey} must be a positive integer`);
+  return value;
+}
+
+/** `{ requests, per }` under `key`; what it leaves out is the default's. */
+function readRateLimit(
+  block: Config | undefined,
+  key: string,
+  fallback: RateLimit,
+): RateLimit {
+  const limit = block?.getOptionalConfig(key);
+  const fullKey = `${KEY}.perUser.${key}`;
+  const requests = positiveInteger(limit, 'requests', `${fullKey}.requests`);
+  let perMs = fallback.perMs;
+  if (limit?.has('per')) {
+    try {
+      perMs = durationToMilliseconds(
+        readDurationFromConfig(limit, { key: 'per' }),
+      );
+    } catch (error) {
+      throw new Error(
+        `${fullKey}.per is not a valid duration: ${(error as Error).message}`,
+      );
+    }
+    if (!(perMs > 0)) throw new Error(`${fullKey}.per must be longer than 0`);
+  }
+  return { requests: requests ?? fallback.requests, perMs };
+}
+
+/** Reads `docr.limits`; a bad value fails naming its key. */
+export function readLimitsConfig(config: Config): DocrLimitsConfig {
+  const block = config.getOptionalConfig(KEY);
+  const perUser = block?.getOptionalConfig('perUser');
+  const interactivePerMinute = positiveInteger(
+    block,
+    'interactiveCallsPerMinute',
+  );
+  return {
+    interactive: interactivePerMinute
+      ? { requests: interactivePerMinute, perMs: 60_000 }
+      : DEFAULT_LIMITS.interactive,
+    maxConcurrentListings:
+      positiveInteger(block, 'maxConcurrentListings') ??
+      DEFAULT_LIMITS.maxConcurrentListings,
+    nameChecks: readRateLimit(perUser, 'nameChecks', DEFAULT_LIMITS.nameChecks),
+    coldPreviews: readRateLimit(
+      perUser,
+      'coldPreviews',
+      DEFAULT_LIMITS.coldPreviews,
+    ),
+  };
+}
