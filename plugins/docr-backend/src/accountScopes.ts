@@ -24,6 +24,7 @@ import type { CachedGraphs } from './retention/CachedGraphs';
 import type { RepositoryGraph } from './retention/graph';
 import type { ImageGraphAccess } from './retention/imageGraphs';
 import { RetentionRunner } from './retention/RetentionRunner';
+import { PreviewCache } from './retention/PreviewCache';
 
 /**
  * What the docr backend holds for one DigitalOcean account: registry names are unique per
@@ -39,6 +40,8 @@ export interface AccountScope {
   repositories: RepositoryCache;
   /** Whether retention rules delete in the windows (`docr.tagRetention.enabled`). */
   tagRetentionEnabled: boolean;
+  /** The account's retention previews, one computation per listing and rules version. */
+  previews: PreviewCache;
   /** The image graphs of the cached listings (preview, tag listing); absent without a registry host. */
   imageGraphs?: AccountImageGraphs;
 }
@@ -134,6 +137,12 @@ export function createAccountScopes(deps: {
       }),
       repositories: cache,
       tagRetentionEnabled: config.tagRetentionEnabled,
+      // Ages move on: a preview is computed again once its listing would be listed again.
+      previews: new PreviewCache({
+        maxAgeMs: config.repositories.cacheTtlMs,
+        maxRegistries: config.repositories.maxRegistries,
+        now,
+      }),
       ...(deps.imageGraphs
         ? { imageGraphs: accountImageGraphs(deps.imageGraphs.cached, account) }
         : {}),

@@ -26,6 +26,7 @@ export {
   registryRefOf,
   type DocrApi,
   type DocrRegistryRef,
+  type RetentionPreviewPage,
 } from './api';
 export {
   DocrRegistryNameFieldExtension,

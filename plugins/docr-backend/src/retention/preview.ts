@@ -56,6 +56,12 @@ function keptUntagged(
   };
 }
 
+/** The whole preview, before it is named by a version and served a page at a time. */
+export type WholePreview = Omit<
+  RetentionPreviewView,
+  'version' | 'offset' | 'limit' | 'totalRepositories'
+>;
+
 /**
  * What the registry's retention rules would delete now, and what they keep and why, from the
  * listings held. Pure: it deletes nothing and asks nobody.
@@ -69,7 +75,7 @@ export function previewRetention(input: {
   deletesInWindows?: boolean;
   /** Each repository's image graph (or why none was read); without, the listing alone. */
   graphs?: ReadonlyMap<string, GraphOrFailure>;
-}): RetentionPreviewView {
+}): WholePreview {
   const { contents, effective, now } = input;
   const rules = effective.policy.retention?.rules ?? [];
   const { decisions, untagged, untaggedUndated, freed, graph } =

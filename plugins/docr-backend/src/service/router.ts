@@ -290,6 +290,7 @@ export function createAccountRouter(
       registries,
       cache: options.repositories,
       policies,
+      previews: options.previews,
       now,
       deletesInWindows: options.tagRetentionEnabled,
       listNow: options.listNow,

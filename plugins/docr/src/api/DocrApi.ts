@@ -15,6 +15,17 @@ import type {
 import type { DocrRegistryRef } from './registryRef';
 
 /**
+ * A page of the retention preview: repositories to skip and to show, and the preview's version.
+ *
+ * @public
+ */
+export interface RetentionPreviewPage {
+  offset?: number;
+  limit?: number;
+  version?: string;
+}
+
+/**
  * The docr backend, as the entity pages use it.
  *
  * @public
@@ -47,8 +58,15 @@ export interface DocrApi {
     registry: DocrRegistryRef,
     policy: GcPolicyInput,
   ): Promise<PolicyView>;
-  /** What the registry's retention rules would delete now; a 503 while the backend lists it. */
-  getRetentionPreview(registry: DocrRegistryRef): Promise<RetentionPreviewView>;
+  /**
+   * What the registry's retention rules would delete now, a page of repositories at a time (the
+   * totals are the whole registry's); a 503 while the backend lists it. Pass the first page's
+   * `version` for the next pages: they then come from the same preview (409 once it is gone).
+   */
+  getRetentionPreview(
+    registry: DocrRegistryRef,
+    page?: RetentionPreviewPage,
+  ): Promise<RetentionPreviewView>;
   /**
    * Whether DigitalOcean would let the account (the default one when absent) take this registry
    * name (answers reused a minute).

@@ -6,7 +6,7 @@ import {
   type ListingQuery,
   type TypedResponse,
 } from '@backstage-docr/plugin-docr-common';
-import type { DocrApi } from './DocrApi';
+import type { DocrApi, RetentionPreviewPage } from './DocrApi';
 import type { DocrRegistryRef } from './registryRef';
 
 /** The answer's body, or the backend's error (Backstage's error shape) as a ResponseError. */
@@ -152,12 +152,18 @@ export class DocrClient implements DocrApi {
     );
   }
 
-  async getRetentionPreview(registry: DocrRegistryRef) {
+  async getRetentionPreview(
+    registry: DocrRegistryRef,
+    page: RetentionPreviewPage = {},
+  ) {
     const { name, account } = registry;
     return body(
       account
-        ? await this.api.getAccountRetentionPreview({ path: { account, name } })
-        : await this.api.getRetentionPreview({ path: { name } }),
+        ? await this.api.getAccountRetentionPreview({
+            path: { account, name },
+            query: page,
+          })
+        : await this.api.getRetentionPreview({ path: { name }, query: page }),
     );
   }
 

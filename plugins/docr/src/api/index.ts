@@ -1,3 +1,3 @@
-export { docrApiRef, type DocrApi } from './DocrApi';
+export { docrApiRef, type DocrApi, type RetentionPreviewPage } from './DocrApi';
 export { DocrClient } from './DocrClient';
 export { registryRefOf, type DocrRegistryRef } from './registryRef';

@@ -7,11 +7,16 @@ import type {
 } from '@backstage-docr/plugin-docr-common';
 import { DocrApi, docrApiRef } from '../api';
 import { RetentionPreviewCard, describeRule } from './RetentionPreviewCard';
+import { responseError } from './__testUtils__/cards';
 
 const MIB = 1024 ** 2;
 
 const preview: RetentionPreviewView = {
   registry: 'acme-ci',
+  version: 'v1',
+  offset: 0,
+  limit: 20,
+  totalRepositories: 1,
   source: 'config',
   rules: [
     {
@@ -323,5 +328,52 @@ describe('the retention preview on the Repositories tab', () => {
     expect(describeRule(preview.rules[0])).toBe(
       'web: keep the 10 newest; delete older than P30D; protect latest; protect semantic versions',
     );
+  });
+
+  it('shows a page of repositories, and the next page of the same preview on asking', async () => {
+    const page = (offset: number, names: string[]): RetentionPreviewView => ({
+      ...preview,
+      offset,
+      totalRepositories: 3,
+      repositories: names.map(name => ({
+        ...preview.repositories[0],
+        name,
+        delete: [{ ...preview.repositories[0].delete[0], tag: `${name}-old` }],
+      })),
+    });
+    const getRetentionPreview = jest.fn(
+      async (_registry: unknown, query?: { offset?: number }) =>
+        query?.offset ? page(2, ['worker']) : page(0, ['api', 'web']),
+    );
+    await render(getRetentionPreview);
+    expect(await screen.findByText('web-old')).toBeInTheDocument();
+    expect(screen.queryByText('worker-old')).not.toBeInTheDocument();
+    fireEvent.click(screen.getByTestId('retention-more'));
+    expect(await screen.findByText('worker-old')).toBeInTheDocument();
+    expect(getRetentionPreview).toHaveBeenLastCalledWith(
+      { name: 'acme-ci', account: 'team-b' },
+      { offset: 2, limit: 20, version: 'v1' },
+    );
+    expect(screen.queryByTestId('retention-more')).not.toBeInTheDocument();
+  });
+
+  it('starts again from the first page when the preview changed between pages', async () => {
+    const first = { ...preview, totalRepositories: 2 };
+    const getRetentionPreview = jest
+      .fn()
+      .mockResolvedValueOnce(first)
+      .mockRejectedValueOnce(await responseError(409, 'changed'))
+      .mockResolvedValue({ ...preview, version: 'v2', tagsToDelete: 7 });
+    await render(getRetentionPreview);
+    fireEvent.click(await screen.findByTestId('retention-more'));
+    await waitFor(() =>
+      expect(screen.getByTestId('retention-summary')).toHaveTextContent(
+        'Would delete 7 tags',
+      ),
+    );
+    expect(getRetentionPreview.mock.calls[2][1]).toEqual({
+      offset: 0,
+      limit: 20,
+    });
   });
 });

@@ -182,6 +182,20 @@ export function RetentionPreviewCard(props: {
           <RetentionTagsTable title="Tags kept, and why" rows={kept} />
         </Box>
       )}
+      {preview.hasMore && (
+        <Box mt={2}>
+          <Button
+            variant="outlined"
+            disabled={preview.loadingMore}
+            onClick={preview.loadMore}
+            data-testid="retention-more"
+          >
+            More repositories ({value.repositories.length} of{' '}
+            {value.totalRepositories} shown)
+          </Button>
+        </Box>
+      )}
+      {preview.moreError && <ResponseErrorPanel error={preview.moreError} />}
     </InfoCard>
   );
 }

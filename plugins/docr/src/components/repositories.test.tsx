@@ -102,6 +102,10 @@ function fakeApi(overrides: Partial<DocrApi> = {}): DocrApi {
     listTags: jest.fn(async () => tags),
     getRetentionPreview: jest.fn(async () => ({
       registry: 'acme-prod',
+      version: 'v1',
+      offset: 0,
+      limit: 20,
+      totalRepositories: 0,
       source: 'default' as const,
       rules: [],
       evaluatedAt: '2026-11-23T10:00:00Z',

@@ -560,9 +560,23 @@ export const spec = {
         operationId: 'getRetentionPreview',
         summary:
           "What the registry's retention rules would delete now and why (docr.registry.read).",
+        parameters: [
+          {
+            $ref: '#/components/parameters/offset',
+          },
+          {
+            $ref: '#/components/parameters/previewLimit',
+          },
+          {
+            $ref: '#/components/parameters/previewVersion',
+          },
+        ],
         responses: {
           '200': {
             $ref: '#/components/responses/RetentionPreview',
+          },
+          '429': {
+            $ref: '#/components/responses/TooManyRequests',
           },
           '503': {
             $ref: '#/components/responses/NotListedYet',
@@ -585,9 +599,23 @@ export const spec = {
       get: {
         operationId: 'getAccountRetentionPreview',
         summary: 'The retention preview of a registry of the account.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/offset',
+          },
+          {
+            $ref: '#/components/parameters/previewLimit',
+          },
+          {
+            $ref: '#/components/parameters/previewVersion',
+          },
+        ],
         responses: {
           '200': {
             $ref: '#/components/responses/RetentionPreview',
+          },
+          '429': {
+            $ref: '#/components/responses/TooManyRequests',
           },
           '503': {
             $ref: '#/components/responses/NotListedYet',
@@ -653,6 +681,9 @@ export const spec = {
           '200': {
             $ref: '#/components/responses/RegistryNameCheck',
           },
+          '429': {
+            $ref: '#/components/responses/TooManyRequests',
+          },
           default: {
             $ref: '#/components/responses/ErrorResponse',
           },
@@ -675,6 +706,9 @@ export const spec = {
         responses: {
           '200': {
             $ref: '#/components/responses/RegistryNameCheck',
+          },
+          '429': {
+            $ref: '#/components/responses/TooManyRequests',
           },
           default: {
             $ref: '#/components/responses/ErrorResponse',
@@ -770,6 +804,31 @@ export const spec = {
           default: 0,
         },
       },
+      previewLimit: {
+        name: 'limit',
+        in: 'query',
+        required: false,
+        allowReserved: true,
+        description: 'Repositories per page of the preview.',
+        schema: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 100,
+          default: 20,
+        },
+      },
+      previewVersion: {
+        name: 'version',
+        in: 'query',
+        required: false,
+        allowReserved: true,
+        description:
+          'The `version` of the preview an earlier page came from: the page is taken from that very preview (409 once it is no longer held), so pages agree with one another.',
+        schema: {
+          type: 'string',
+          maxLength: 100,
+        },
+      },
       q: {
         name: 'q',
         in: 'query',
@@ -855,6 +914,25 @@ export const spec = {
       NotListedYet: {
         description:
           'The registry (or the listing asked for) is not listed yet: it is being listed in the background; ask again after Retry-After seconds.',
+        headers: {
+          'Retry-After': {
+            description: 'Seconds to wait before asking again.',
+            schema: {
+              type: 'integer',
+            },
+          },
+        },
+        content: {
+          'application/json': {
+            schema: {
+              $ref: '#/components/schemas/Error',
+            },
+          },
+        },
+      },
+      TooManyRequests: {
+        description:
+          "A limit of `docr.limits` is reached (the user's, or the account's share of DigitalOcean calls); the message names it. Ask again after Retry-After seconds.",
         headers: {
           'Retry-After': {
             description: 'Seconds to wait before asking again.',
@@ -2219,10 +2297,27 @@ export const spec = {
       RetentionPreviewView: {
         type: 'object',
         description:
-          "`GET /registries/{name}/retention/preview`: what the registry's retention rules would delete now, from the listings the docr API holds; nothing is deleted.",
+          "`GET /registries/{name}/retention/preview`: what the registry's retention rules would delete now, from the listings the docr API holds; nothing is deleted. Computed once per listing and rules, and served a page of repositories at a time; the totals are the whole registry's.",
         properties: {
           registry: {
             type: 'string',
+          },
+          version: {
+            type: 'string',
+            description:
+              'Names this preview (its listing, image graphs and rules): pass it as `version` to read the other pages of the same preview.',
+          },
+          offset: {
+            type: 'integer',
+            description: 'Repositories skipped before this page.',
+          },
+          limit: {
+            type: 'integer',
+            description: 'Repositories per page.',
+          },
+          totalRepositories: {
+            type: 'integer',
+            description: 'Repositories in the whole preview.',
           },
           source: {
             $ref: '#/components/schemas/GcPolicySource',
@@ -2276,6 +2371,10 @@ export const spec = {
           'registry',
           'source',
           'rules',
+          'version',
+          'offset',
+          'limit',
+          'totalRepositories',
           'evaluatedAt',
           'fetchedAt',
           'repositories',

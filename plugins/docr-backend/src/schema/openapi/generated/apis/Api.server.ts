@@ -441,6 +441,20 @@ export type GetRetentionPreview = {
      */
     name: string;
   };
+  query: {
+    /**
+     * Items to skip.
+     */
+    offset?: number;
+    /**
+     * Repositories per page of the preview.
+     */
+    limit?: number;
+    /**
+     * The `version` of the preview an earlier page came from: the page is taken from that very preview (409 once it is no longer held), so pages agree with one another.
+     */
+    version?: string;
+  };
   response: RetentionPreviewView | ModelError;
 };
 
@@ -457,6 +471,20 @@ export type GetAccountRetentionPreview = {
      * The registry's name: lowercase letters, digits and "-", at most 63 characters (400 naming the rule otherwise).
      */
     name: string;
+  };
+  query: {
+    /**
+     * Items to skip.
+     */
+    offset?: number;
+    /**
+     * Repositories per page of the preview.
+     */
+    limit?: number;
+    /**
+     * The `version` of the preview an earlier page came from: the page is taken from that very preview (409 once it is no longer held), so pages agree with one another.
+     */
+    version?: string;
   };
   response: RetentionPreviewView | ModelError;
 };

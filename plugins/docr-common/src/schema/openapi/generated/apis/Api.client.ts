@@ -438,6 +438,20 @@ export type GetRetentionPreview = {
      */
     name: string;
   };
+  query: {
+    /**
+     * Items to skip.
+     */
+    offset?: number;
+    /**
+     * Repositories per page of the preview.
+     */
+    limit?: number;
+    /**
+     * The `version` of the preview an earlier page came from: the page is taken from that very preview (409 once it is no longer held), so pages agree with one another.
+     */
+    version?: string;
+  };
 };
 
 /**
@@ -453,6 +467,20 @@ export type GetAccountRetentionPreview = {
      * The registry's name: lowercase letters, digits and "-", at most 63 characters (400 naming the rule otherwise).
      */
     name: string;
+  };
+  query: {
+    /**
+     * Items to skip.
+     */
+    offset?: number;
+    /**
+     * Repositories per page of the preview.
+     */
+    limit?: number;
+    /**
+     * The `version` of the preview an earlier page came from: the page is taken from that very preview (409 once it is no longer held), so pages agree with one another.
+     */
+    version?: string;
   };
 };
 
@@ -1099,6 +1127,9 @@ export class DefaultApiClient {
   /**
    * What the registry's retention rules would delete now and why (docr.registry.read).
    * @param name - The registry's name: lowercase letters, digits and "-", at most 63 characters (400 naming the rule otherwise).
+   * @param offset - Items to skip.
+   * @param limit - Repositories per page of the preview.
+   * @param version - The `version` of the preview an earlier page came from: the page is taken from that very preview (409 once it is no longer held), so pages agree with one another.
    */
   public async getRetentionPreview(
     request: GetRetentionPreview,
@@ -1106,10 +1137,11 @@ export class DefaultApiClient {
   ): Promise<TypedResponse<RetentionPreviewView>> {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
-    const uriTemplate = `/registries/{name}/retention/preview`;
+    const uriTemplate = `/registries/{name}/retention/preview{?offset,limit,version}`;
 
     const uri = parser.parse(uriTemplate).expand({
       name: request.path.name,
+      ...request.query,
     });
 
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
@@ -1125,6 +1157,9 @@ export class DefaultApiClient {
    * The retention preview of a registry of the account.
    * @param account - The id of a DigitalOcean account the backend collects (its entities' namespace).
    * @param name - The registry's name: lowercase letters, digits and "-", at most 63 characters (400 naming the rule otherwise).
+   * @param offset - Items to skip.
+   * @param limit - Repositories per page of the preview.
+   * @param version - The `version` of the preview an earlier page came from: the page is taken from that very preview (409 once it is no longer held), so pages agree with one another.
    */
   public async getAccountRetentionPreview(
     request: GetAccountRetentionPreview,
@@ -1132,11 +1167,12 @@ export class DefaultApiClient {
   ): Promise<TypedResponse<RetentionPreviewView>> {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
-    const uriTemplate = `/accounts/{account}/registries/{name}/retention/preview`;
+    const uriTemplate = `/accounts/{account}/registries/{name}/retention/preview{?offset,limit,version}`;
 
     const uri = parser.parse(uriTemplate).expand({
       account: request.path.account,
       name: request.path.name,
+      ...request.query,
     });
 
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {

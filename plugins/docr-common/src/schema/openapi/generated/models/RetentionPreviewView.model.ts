@@ -9,11 +9,27 @@ import type { RetentionRepositoryPreviewView } from './RetentionRepositoryPrevie
 import type { RetentionRule } from './RetentionRule.model';
 
 /**
- * `GET /registries/\{name\}/retention/preview`: what the registry's retention rules would delete now, from the listings the docr API holds; nothing is deleted.
+ * `GET /registries/\{name\}/retention/preview`: what the registry's retention rules would delete now, from the listings the docr API holds; nothing is deleted. Computed once per listing and rules, and served a page of repositories at a time; the totals are the whole registry's.
  * @public
  */
 export type RetentionPreviewView = {
   registry: string;
+  /**
+   * Names this preview (its listing, image graphs and rules): pass it as `version` to read the other pages of the same preview.
+   */
+  version: string;
+  /**
+   * Repositories skipped before this page.
+   */
+  offset: number;
+  /**
+   * Repositories per page.
+   */
+  limit: number;
+  /**
+   * Repositories in the whole preview.
+   */
+  totalRepositories: number;
   source: GcPolicySource;
   rules: Array<RetentionRule>;
   /**
