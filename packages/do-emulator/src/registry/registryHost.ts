@@ -160,12 +160,10 @@ function dispatch(
 
 /** The log's name for a request: its route and method (`manifest_head`); undefined for no route. */
 function operationOf(method: string, pathname: string): string | undefined {
-  const kind =
-    pathname === '/v2/token'
-      ? 'token'
-      : pathname === '/v2/' || pathname === '/v2'
-        ? 'base'
-        : matchRepositoryRoute(pathname)?.route.kind;
+  let kind: string | undefined;
+  if (pathname === '/v2/token') kind = 'token';
+  else if (pathname === '/v2/' || pathname === '/v2') kind = 'base';
+  else kind = matchRepositoryRoute(pathname)?.route.kind;
   return kind && `${kind}_${method.toLowerCase()}`;
 }
 
