@@ -2,6 +2,7 @@ import type {
   LoggerService,
   SchedulerServiceTaskRunner,
 } from '@backstage/backend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
 import type {
   EntityProvider,
   EntityProviderConnection,
@@ -12,11 +13,20 @@ import {
   clusterCertificateAuthorities,
 } from './clusterCertificateAuthorities';
 import { EntityContext, clusterEntity, registryEntity } from './entities';
+import { digitalOceanProviderLocation } from '@backstage-docr/plugin-docr-common';
+import {
+  EntityLocationReader,
+  ShadowedEntity,
+  shadowedEntities,
+  shadowedEntityWarning,
+} from './shadowedEntities';
 import { subscriptionEntity } from './subscriptionEntity';
 
 export interface RefreshResult {
   registries: number;
   clusters: number;
+  /** Entities of the provider's that the catalog holds from another location instead. */
+  shadowed: ShadowedEntity[];
 }
 
 /**
@@ -38,6 +48,8 @@ export class DigitalOceanEntityProvider implements EntityProvider {
       context: EntityContext;
       taskRunner: SchedulerServiceTaskRunner;
       logger: LoggerService;
+      /** Reads the catalog, to find the entities another location holds; no check without. */
+      catalogLocations?: EntityLocationReader;
     },
   ) {}
 
@@ -107,7 +119,37 @@ export class DigitalOceanEntityProvider implements EntityProvider {
     logger.info(
       `${this.getProviderName()} emitted ${registries.length} registries and ${clusters.length} DOKS clusters in ${Date.now() - started} ms`,
     );
-    return { registries: registries.length, clusters: clusters.length };
+    const shadowed = await this.findShadowed(entities);
+    return {
+      registries: registries.length,
+      clusters: clusters.length,
+      shadowed,
+    };
+  }
+
+  /**
+   * The emitted entities whose ref the catalog holds from another location (registered before
+   * the provider emitted it), each warned about in the log. A failed check is logged, never
+   * failing the refresh.
+   */
+  private async findShadowed(entities: Entity[]): Promise<ShadowedEntity[]> {
+    const { catalogLocations, context, logger } = this.options;
+    if (!catalogLocations) return [];
+    try {
+      const shadowed = await shadowedEntities(
+        entities,
+        digitalOceanProviderLocation(context.account),
+        catalogLocations,
+      );
+      for (const entity of shadowed)
+        logger.warn(shadowedEntityWarning(entity, this.getProviderName()));
+      return shadowed;
+    } catch (error) {
+      logger.warn(
+        `${this.getProviderName()} could not check whether another location holds its entities: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return [];
+    }
   }
 }
 

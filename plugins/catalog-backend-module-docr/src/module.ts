@@ -2,12 +2,16 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import {
+  catalogProcessingExtensionPoint,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
 import { docrCatalogRefreshPermission } from '@backstage-docr/plugin-docr-common';
 import { digitalOceanAccountsServiceRef } from '@backstage-docr/plugin-docr-node';
 import { DigitalOceanEntityProvider } from './DigitalOceanEntityProvider';
 import { readProviderConfigs } from './providerConfig';
 import { createRefreshRouter } from './refreshRouter';
+import { entityLocationReader } from './shadowedEntities';
 
 /**
  * The catalog module that emits DigitalOcean Container Registries and DOKS clusters, one entity
@@ -32,6 +36,8 @@ export const catalogModuleDigitalOceanContainerRegistry = createBackendModule({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         accounts: digitalOceanAccountsServiceRef,
+        catalogService: catalogServiceRef,
+        auth: coreServices.auth,
       },
       async init({
         catalog,
@@ -43,8 +49,17 @@ export const catalogModuleDigitalOceanContainerRegistry = createBackendModule({
         permissions,
         permissionsRegistry,
         accounts,
+        catalogService,
+        auth,
       }) {
         const providerConfigs = readProviderConfigs(config);
+        // Whether a location registered before the provider holds one of its entity refs.
+        const catalogLocations = entityLocationReader(async entityRefs =>
+          catalogService.getEntitiesByRefs(
+            { entityRefs, fields: ['kind', 'metadata'] },
+            { credentials: await auth.getOwnServiceCredentials() },
+          ),
+        );
         const providers = providerConfigs.map(providerConfig => {
           if (!accounts.has(providerConfig.account)) {
             throw new Error(
@@ -66,6 +81,7 @@ export const catalogModuleDigitalOceanContainerRegistry = createBackendModule({
               scope: 'global',
             }),
             logger: logger.child({ provider: providerConfig.id }),
+            catalogLocations,
           });
         });
         if (!providers.length) {

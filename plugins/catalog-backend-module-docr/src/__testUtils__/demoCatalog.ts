@@ -23,7 +23,12 @@ import { TestBackend, catalogConfig } from './harness';
  * and `config` add to it (e.g. another plugin and its config).
  */
 export async function startDemoCatalog(
-  options: { features?: any[]; config?: object } = {},
+  options: {
+    features?: any[];
+    config?: object;
+    /** Catalog locations (absolute file paths), read as a user's registered ones are. */
+    locations?: string[];
+  } = {},
 ): Promise<{
   emulator: DoEmulator;
   backend: TestBackend;
@@ -57,7 +62,10 @@ export async function startDemoCatalog(
           defaultCredentials: mockCredentials.none(),
         }),
         mockServices.rootConfig.factory({
-          data: { ...catalogConfig(emulator.url), ...options.config },
+          data: {
+            ...withLocations(catalogConfig(emulator.url), options.locations),
+            ...options.config,
+          },
         }),
         ...(options.features ?? []),
       ],
@@ -67,4 +75,17 @@ export async function startDemoCatalog(
     await emulator.stop();
     throw error;
   }
+}
+
+function withLocations(
+  config: ReturnType<typeof catalogConfig>,
+  locations: string[] = [],
+) {
+  return {
+    ...config,
+    catalog: {
+      ...config.catalog,
+      locations: locations.map(target => ({ type: 'file', target })),
+    },
+  };
 }
