@@ -1,6 +1,6 @@
+import type { KubernetesCluster } from '@backstage-docr/digitalocean-openapi';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import yaml from 'yaml';
 import {
   clusterEntityRef,
   docrClusterIntegratePermission,
@@ -8,8 +8,36 @@ import {
   registryEntityRef,
 } from '@backstage-docr/plugin-docr-common';
 import type { DigitalOceanClients } from '../services/DigitalOceanClients';
-import type { InitiatorPermissions } from '../services/initiatorPermissions';
+import type {
+  InitiatorPermissions,
+  RequiredRight,
+} from '../services/initiatorPermissions';
 import { describeUnknownClusters, resolveClusters } from './clusters';
+import type { ActionZod } from './actionSchema';
+import { examples } from './integrateDoks.examples';
+
+/** The input of `digitalocean:registry:integrate-doks`. */
+const integrateDoksInput = {
+  registryName: (z: ActionZod) => z.string().describe('The registry'),
+  clusters: (z: ActionZod) =>
+    z
+      .array(z.string())
+      .min(1)
+      .describe('DOKS clusters by name, UUID or catalog entity ref'),
+  remove: (z: ActionZod) =>
+    z
+      .boolean()
+      .optional()
+      .describe('Remove the integration instead of adding it'),
+  account: (z: ActionZod) =>
+    z.string().optional().describe('Account id under digitalocean.accounts'),
+};
+
+/** The output of `digitalocean:registry:integrate-doks`. */
+const integrateDoksOutput = {
+  changedClusters: (z: ActionZod) => z.array(z.string()),
+  unchangedClusters: (z: ActionZod) => z.array(z.string()),
+};
 
 /**
  * `digitalocean:registry:integrate-doks`: gives DOKS clusters pull access to a registry (or takes
@@ -27,47 +55,8 @@ export function integrateDoksAction(options: {
     description:
       'Adds a registry to DOKS clusters (or removes it), by cluster name, UUID or entity ref. Idempotent; supports dry-run.',
     supportsDryRun: true,
-    examples: [
-      {
-        description: 'Let two clusters pull from acme-prod',
-        example: yaml.stringify({
-          steps: [
-            {
-              id: 'integrate',
-              action: 'digitalocean:registry:integrate-doks',
-              input: {
-                registryName: 'acme-prod',
-                clusters: ['prod-ams3', 'staging-fra1'],
-              },
-            },
-          ],
-        }),
-      },
-    ],
-    schema: {
-      input: {
-        registryName: z => z.string().describe('The registry'),
-        clusters: z =>
-          z
-            .array(z.string())
-            .min(1)
-            .describe('DOKS clusters by name, UUID or catalog entity ref'),
-        remove: z =>
-          z
-            .boolean()
-            .optional()
-            .describe('Remove the integration instead of adding it'),
-        account: z =>
-          z
-            .string()
-            .optional()
-            .describe('Account id under digitalocean.accounts'),
-      },
-      output: {
-        changedClusters: z => z.array(z.string()),
-        unchangedClusters: z => z.array(z.string()),
-      },
-    },
+    examples,
+    schema: { input: integrateDoksInput, output: integrateDoksOutput },
     async handler(ctx) {
       const client = options.clients.forTask(ctx.input.account, ctx.secrets);
       const { registryName, remove = false } = ctx.input;
@@ -86,12 +75,7 @@ export function integrateDoksAction(options: {
       );
       if (unknown.length)
         throw new InputError(describeUnknownClusters(unknown, clusters));
-      const integrated = (c: (typeof found)[number]) =>
-        Boolean(c.registry_enabled && c.registries?.includes(registryName));
-      const changed = found.filter(c =>
-        remove ? integrated(c) : !integrated(c),
-      );
-      const unchanged = found.filter(c => !changed.includes(c));
+      const { changed, unchanged } = splitByState(found, registryName, remove);
       ctx.output(
         'changedClusters',
         changed.map(c => c.name),
@@ -110,18 +94,7 @@ export function integrateDoksAction(options: {
       const { account } = ctx.input;
       await options.permissions.assertAllAllowed(
         await ctx.getInitiatorCredentials(),
-        [
-          {
-            permission: docrPolicyUpdatePermission,
-            resourceRef: registryEntityRef(registryName, account),
-            reason: `${verb} registry ${registryName} ${remove ? 'from' : 'to'} DOKS clusters`,
-          },
-          ...changed.map(c => ({
-            permission: docrClusterIntegratePermission,
-            resourceRef: clusterEntityRef(c.name, account),
-            reason: `${verb} registry ${registryName} ${remove ? 'from' : 'to'} DOKS cluster ${c.name}`,
-          })),
-        ],
+        rightsToChange(registryName, changed, { account, remove }),
       );
       if (ctx.isDryRun) {
         ctx.logger.info(
@@ -143,4 +116,40 @@ export function integrateDoksAction(options: {
       );
     },
   });
+}
+
+/** The clusters whose integration the run changes, and those already as asked. */
+function splitByState(
+  found: KubernetesCluster[],
+  registryName: string,
+  remove: boolean,
+) {
+  const integrated = (c: KubernetesCluster) =>
+    Boolean(c.registry_enabled && c.registries?.includes(registryName));
+  const changed = found.filter(c => (remove ? integrated(c) : !integrated(c)));
+  const unchanged = found.filter(c => !changed.includes(c));
+  return { changed, unchanged };
+}
+
+/** Changing needs `docr.policy.update` on the registry and `docr.cluster.integrate` on each cluster. */
+function rightsToChange(
+  registryName: string,
+  changed: KubernetesCluster[],
+  options: { account?: string; remove: boolean },
+): RequiredRight[] {
+  const { account, remove } = options;
+  const verb = remove ? 'remove' : 'add';
+  const direction = remove ? 'from' : 'to';
+  return [
+    {
+      permission: docrPolicyUpdatePermission,
+      resourceRef: registryEntityRef(registryName, account),
+      reason: `${verb} registry ${registryName} ${direction} DOKS clusters`,
+    },
+    ...changed.map(c => ({
+      permission: docrClusterIntegratePermission,
+      resourceRef: clusterEntityRef(c.name, account),
+      reason: `${verb} registry ${registryName} ${direction} DOKS cluster ${c.name}`,
+    })),
+  ];
 }
