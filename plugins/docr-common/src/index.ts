@@ -8,6 +8,8 @@ export * from './registryName';
 export * from './tiers';
 export * from './gcPolicy';
 export {
+  DEFAULT_PREVIOUS_RELEASES,
+  MAX_PREVIOUS_RELEASES,
   MAX_RETENTION_PATTERNS,
   MAX_RETENTION_RULES,
   retentionRuleSchema,

@@ -27,6 +27,28 @@ describe('retention rules', () => {
     expect(retentionSchema.parse({})).toEqual({ rules: [] });
   });
 
+  it('keeps previous releases per rule and names the clusters that may go unread, within bounds', () => {
+    expect(
+      problems({
+        rules: [{ keepNewest: 5, keepPreviousReleases: 3 }],
+        ignoreUnreadable: ['staging-fra1', 'App Platform'],
+      }),
+    ).toEqual([]);
+    expect(
+      problems({
+        rules: [
+          { keepNewest: 5, keepPreviousReleases: -1 },
+          { keepNewest: 5, keepPreviousReleases: 101 },
+        ],
+        ignoreUnreadable: [''],
+      }),
+    ).toEqual([
+      'retention.rules.0.keepPreviousReleases: Must be 0 or more',
+      'retention.rules.1.keepPreviousReleases: Must be at most 100',
+      'retention.ignoreUnreadable.0: Name a DOKS cluster or App Platform',
+    ]);
+  });
+
   it('names the field of each problem', () => {
     expect(
       problems({

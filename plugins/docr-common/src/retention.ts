@@ -74,6 +74,21 @@ const ageSchema = z.string().superRefine((value, ctx) => {
 });
 
 /**
+ * The most previous releases of a workload a rule may keep for a rollback.
+ *
+ * @public
+ */
+export const MAX_PREVIOUS_RELEASES = 100;
+
+/**
+ * Previous releases of each workload kept for a rollback, besides what runs, when no rule
+ * applying to a repository says (`keepPreviousReleases`).
+ *
+ * @public
+ */
+export const DEFAULT_PREVIOUS_RELEASES = 2;
+
+/**
  * Validates one retention rule (the REST API's `RetentionRule`).
  *
  * @public
@@ -101,6 +116,13 @@ export const retentionRuleSchema: z.ZodType<
     protectSemver: z.boolean().optional(),
     /** ISO 8601 duration: untagged manifests pushed longer ago are selected. */
     untaggedManifestsOlderThan: ageSchema.optional(),
+    /** Previous releases of each workload kept besides what runs (default 2). */
+    keepPreviousReleases: z
+      .number({ invalid_type_error: 'Must be a whole number' })
+      .int('Must be a whole number')
+      .min(0, 'Must be 0 or more')
+      .max(MAX_PREVIOUS_RELEASES, `Must be at most ${MAX_PREVIOUS_RELEASES}`)
+      .optional(),
   })
   .strict()
   .refine(
@@ -149,6 +171,16 @@ export const retentionSchema: z.ZodType<
         `At most ${MAX_RETENTION_RULES} rules per registry`,
       )
       .default([]),
+    /** Clusters (or `App Platform`) whose images in use may go unread without holding deletion back. */
+    ignoreUnreadable: z
+      .array(
+        z
+          .string()
+          .min(1, 'Name a DOKS cluster or App Platform')
+          .max(255, 'A name is at most 255 characters'),
+      )
+      .max(100, 'At most 100 names')
+      .optional(),
   })
   .strict();
 

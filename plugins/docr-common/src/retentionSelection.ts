@@ -297,6 +297,8 @@ export function describeRetentionReason(reason: RetentionReason): string {
       return `type unknown, kept: ${reason.reason}`;
     case 'unreadable':
       return `could not be read, kept: ${reason.reason}`;
+    case 'inUse':
+      return reason.where;
     default:
       return 'no rule selects tags of this repository';
   }

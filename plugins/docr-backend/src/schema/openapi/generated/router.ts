@@ -1235,6 +1235,13 @@ export const spec = {
             description:
               'A positive ISO 8601 duration of at most P10Y: untagged manifests pushed longer ago are selected.',
           },
+          keepPreviousReleases: {
+            type: 'integer',
+            minimum: 0,
+            maximum: 100,
+            description:
+              "Besides what runs, the previous releases of each workload kept for a rollback (a Deployment's kept ReplicaSets, an App Platform app's earlier deployments), newest first, in the repositories this rule applies to; 2 when absent. The largest of the rules applying to a repository counts.",
+          },
         },
       },
       Retention: {
@@ -1246,6 +1253,9 @@ export const spec = {
             items: {
               $ref: '#/components/schemas/RetentionRule',
             },
+          },
+          ignoreUnreadable: {
+            $ref: '#/components/schemas/RetentionIgnoreUnreadable',
           },
         },
         required: ['rules'],
@@ -1260,6 +1270,19 @@ export const spec = {
               $ref: '#/components/schemas/RetentionRule',
             },
           },
+          ignoreUnreadable: {
+            $ref: '#/components/schemas/RetentionIgnoreUnreadable',
+          },
+        },
+      },
+      RetentionIgnoreUnreadable: {
+        type: 'array',
+        description:
+          'DOKS clusters (by name), or `App Platform`, whose images in use may go unread: when what runs on a cluster integrated with the registry cannot be read, retention deletes nothing of the registry in that window, unless the cluster is named here.',
+        maxItems: 100,
+        items: {
+          type: 'string',
+          maxLength: 255,
         },
       },
       GcPolicy: {
@@ -1841,6 +1864,14 @@ export const spec = {
           image: {
             $ref: '#/components/schemas/RepositoryTagImageView',
           },
+          inUse: {
+            type: 'array',
+            description:
+              "Where the tag's image (or a manifest of its closure) runs or is deployed from, as the docr backend last read the account's DOKS clusters and App Platform apps; absent until they were read.",
+            items: {
+              $ref: '#/components/schemas/ImageInUseView',
+            },
+          },
         },
         required: ['tag', 'digest', 'compressedSizeBytes', 'updatedAt'],
       },
@@ -1950,6 +1981,9 @@ export const spec = {
           {
             $ref: '#/components/schemas/RetentionReasonUnreadable',
           },
+          {
+            $ref: '#/components/schemas/RetentionReasonInUse',
+          },
         ],
         discriminator: {
           propertyName: 'kind',
@@ -1964,6 +1998,7 @@ export const spec = {
             attachment: '#/components/schemas/RetentionReasonAttachment',
             unknownType: '#/components/schemas/RetentionReasonUnknownType',
             unreadable: '#/components/schemas/RetentionReasonUnreadable',
+            inUse: '#/components/schemas/RetentionReasonInUse',
           },
         },
       },
@@ -2115,6 +2150,56 @@ export const spec = {
           },
         },
         required: ['kind', 'reason'],
+      },
+      RetentionReasonInUse: {
+        type: 'object',
+        description:
+          "The image (or a manifest of its closure) is in use: a pod runs it, a workload's template or an App Platform app deploys it, or it is a previous release kept for a rollback; it is kept with its closure.",
+        properties: {
+          kind: {
+            type: 'string',
+            enum: ['inUse'],
+          },
+          use: {
+            $ref: '#/components/schemas/ImageUseKind',
+          },
+          where: {
+            type: 'string',
+            description:
+              'For people, e.g. "running in prod-ams3: shop/web-7d9f4" or "App Platform app shop-web, active deployment (web)".',
+          },
+        },
+        required: ['kind', 'use', 'where'],
+      },
+      ImageUseKind: {
+        type: 'string',
+        description:
+          "How an image is in use: pulled by a running pod, named by a workload's template, kept as a previous release for a rollback, or deployed by an App Platform app.",
+        enum: ['running', 'workload', 'previousRelease', 'app'],
+      },
+      ImageInUseView: {
+        type: 'object',
+        description: 'One place an image runs or is deployed from.',
+        properties: {
+          use: {
+            $ref: '#/components/schemas/ImageUseKind',
+          },
+          where: {
+            type: 'string',
+          },
+          cluster: {
+            type: 'string',
+            description: "The DOKS cluster's name.",
+          },
+          namespace: {
+            type: 'string',
+          },
+          app: {
+            type: 'string',
+            description: "The App Platform app's name.",
+          },
+        },
+        required: ['use', 'where'],
       },
       RetentionClosureAttachmentView: {
         type: 'object',
@@ -2360,6 +2445,17 @@ export const spec = {
             type: 'boolean',
             description:
               "Whether the GC task deletes what the rules select in the registry's windows, before its GC (`docr.tagRetention.enabled`); otherwise the rules are only previewed.",
+          },
+          inUseReadAt: {
+            type: 'string',
+            format: 'date-time',
+            description:
+              "When what runs from the account's registries (DOKS clusters, App Platform apps) was read; the images in use are kept with their closures. Absent until it was first read (a page asks the GC task's next tick for it): the preview does not know yet what runs.",
+          },
+          heldBack: {
+            type: 'string',
+            description:
+              'Why nothing of the registry would be deleted: what runs on a cluster integrated with it (or in App Platform) could not be read, and the policy does not name it in `ignoreUnreadable`.',
           },
           estimatedFreedBytes: {
             type: 'integer',

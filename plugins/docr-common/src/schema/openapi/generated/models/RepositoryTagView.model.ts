@@ -4,6 +4,7 @@
 // From plugins/docr-backend/src/schema/openapi.yaml, by scripts/openapi/generate.mjs
 // (npm run generate:openapi).
 
+import type { ImageInUseView } from './ImageInUseView.model';
 import type { RepositoryTagImageView } from './RepositoryTagImageView.model';
 
 /**
@@ -15,4 +16,8 @@ export type RepositoryTagView = {
   compressedSizeBytes: number;
   updatedAt: string;
   image?: RepositoryTagImageView;
+  /**
+   * Where the tag's image (or a manifest of its closure) runs or is deployed from, as the docr backend last read the account's DOKS clusters and App Platform apps; absent until they were read.
+   */
+  inUse?: Array<ImageInUseView>;
 };

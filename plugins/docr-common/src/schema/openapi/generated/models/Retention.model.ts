@@ -4,6 +4,7 @@
 // From plugins/docr-backend/src/schema/openapi.yaml, by scripts/openapi/generate.mjs
 // (npm run generate:openapi).
 
+import type { RetentionIgnoreUnreadable } from './RetentionIgnoreUnreadable.model';
 import type { RetentionRule } from './RetentionRule.model';
 
 /**
@@ -12,4 +13,5 @@ import type { RetentionRule } from './RetentionRule.model';
  */
 export type Retention = {
   rules: Array<RetentionRule>;
+  ignoreUnreadable?: RetentionIgnoreUnreadable;
 };

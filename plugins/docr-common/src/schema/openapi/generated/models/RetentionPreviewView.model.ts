@@ -52,6 +52,14 @@ export type RetentionPreviewView = {
    */
   deletesInWindows: boolean;
   /**
+   * When what runs from the account's registries (DOKS clusters, App Platform apps) was read; the images in use are kept with their closures. Absent until it was first read (a page asks the GC task's next tick for it): the preview does not know yet what runs.
+   */
+  inUseReadAt?: string;
+  /**
+   * Why nothing of the registry would be deleted: what runs on a cluster integrated with it (or in App Platform) could not be read, and the policy does not name it in `ignoreUnreadable`.
+   */
+  heldBack?: string;
+  /**
    * The compressed bytes of the blobs (layers) that only manifests the preview deletes reference: manifests whose every tag is deleted and the untagged manifests selected. A blob any other manifest of the registry references is not counted, so a garbage collection after the deletions frees at least this much (plus the manifest documents).
    */
   estimatedFreedBytes: number;

@@ -5,6 +5,7 @@
 // (npm run generate:openapi).
 
 import type { RetentionReasonAttachment } from './RetentionReasonAttachment.model';
+import type { RetentionReasonInUse } from './RetentionReasonInUse.model';
 import type { RetentionReasonNewest } from './RetentionReasonNewest.model';
 import type { RetentionReasonNoRule } from './RetentionReasonNoRule.model';
 import type { RetentionReasonProtected } from './RetentionReasonProtected.model';
@@ -27,4 +28,5 @@ export type RetentionReason =
   | RetentionReasonPushTimeUnknown
   | RetentionReasonAttachment
   | RetentionReasonUnknownType
-  | RetentionReasonUnreadable;
+  | RetentionReasonUnreadable
+  | RetentionReasonInUse;

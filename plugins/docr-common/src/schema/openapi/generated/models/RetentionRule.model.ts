@@ -33,4 +33,8 @@ export type RetentionRule = {
    * A positive ISO 8601 duration of at most P10Y: untagged manifests pushed longer ago are selected.
    */
   untaggedManifestsOlderThan?: string;
+  /**
+   * Besides what runs, the previous releases of each workload kept for a rollback (a Deployment's kept ReplicaSets, an App Platform app's earlier deployments), newest first, in the repositories this rule applies to; 2 when absent. The largest of the rules applying to a repository counts.
+   */
+  keepPreviousReleases?: number;
 };
