@@ -12,6 +12,7 @@ import {
   ClusterCaCache,
   clusterCertificateAuthorities,
 } from './clusterCertificateAuthorities';
+import { appEntities } from './appEntities';
 import { EntityContext, clusterEntity, registryEntity } from './entities';
 import { digitalOceanProviderLocation } from '@backstage-docr/plugin-docr-common';
 import {
@@ -20,11 +21,14 @@ import {
   shadowedEntities,
   shadowedEntityWarning,
 } from './shadowedEntities';
+import { readApps } from './readApps';
 import { subscriptionEntity } from './subscriptionEntity';
 
 export interface RefreshResult {
   registries: number;
   clusters: number;
+  /** App Platform apps that run an image from one of the account's registries. */
+  apps: number;
   /** Entities of the provider's that the catalog holds from another location instead. */
   shadowed: ShadowedEntity[];
 }
@@ -72,11 +76,11 @@ export class DigitalOceanEntityProvider implements EntityProvider {
   }
 
   /**
-   * Reads the account and applies a full mutation. Four calls whatever the number of registries
-   * (registries, subscription, tier options, clusters 200 per page), then one credentials call per
-   * cluster whose CA is not held from the last day, for its CA (at most four at a time; one that
-   * fails leaves that cluster's entity without the CA annotation): 4 + N calls for N clusters on
-   * the first refresh and once a day, 4 (+ new clusters) on the others.
+   * Reads the account and applies a full mutation. Five calls whatever the number of registries
+   * (registries, subscription, tier options, clusters and App Platform apps 200 per page), then
+   * one credentials call per cluster whose CA is not held from the last day, for its CA (at most
+   * four at a time; one that fails leaves that cluster's entity without the CA annotation): 5 + N
+   * calls for N clusters on the first refresh and once a day, 5 (+ new clusters) on the others.
    */
   async refresh(signal?: AbortSignal): Promise<RefreshResult> {
     if (!this.connection) {
@@ -86,15 +90,14 @@ export class DigitalOceanEntityProvider implements EntityProvider {
     }
     const { client, context, logger } = this.options;
     const started = Date.now();
-    const [registries, subscription, options, clusters] = await readTogether(
-      signal,
-      readSignal => [
+    const [registries, subscription, options, clusters, apps] =
+      await readTogether(signal, readSignal => [
         client.listRegistries({ signal: readSignal }),
         client.getSubscription({ signal: readSignal }),
         client.getOptions({ signal: readSignal }),
         client.listClusters({ signal: readSignal }),
-      ],
-    );
+        readApps(client, logger, this.getProviderName(), readSignal),
+      ]);
     const cas = await clusterCertificateAuthorities(
       client,
       clusters,
@@ -102,12 +105,14 @@ export class DigitalOceanEntityProvider implements EntityProvider {
       signal,
       this.clusterCas,
     );
+    const appResources = appEntities(apps, registries, context);
     const entities = [
       subscriptionEntity(subscription, registries, options, context),
       ...registries.map(r =>
         registryEntity(r, options.subscription_tiers, context),
       ),
       ...clusters.map(c => clusterEntity(c, context, cas.get(c.id!))),
+      ...appResources,
     ];
     await this.connection.applyMutation({
       type: 'full',
@@ -117,12 +122,13 @@ export class DigitalOceanEntityProvider implements EntityProvider {
       })),
     });
     logger.info(
-      `${this.getProviderName()} emitted ${registries.length} registries and ${clusters.length} DOKS clusters in ${Date.now() - started} ms`,
+      `${this.getProviderName()} emitted ${registries.length} registries, ${clusters.length} DOKS clusters and ${appResources.length} App Platform apps in ${Date.now() - started} ms`,
     );
     const shadowed = await this.findShadowed(entities);
     return {
       registries: registries.length,
       clusters: clusters.length,
+      apps: appResources.length,
       shadowed,
     };
   }

@@ -19,6 +19,9 @@ const PROD = '0f3a7b52-8e44-4c1c-b2d5-6a9e8f7c3d02';
 const SUBSCRIPTION = 'do-registry-subscription-default';
 const ALL = [
   SUBSCRIPTION,
+  'doapp-shop-api',
+  'doapp-shop-web',
+  'doapp-staging-web',
   'docr-acme-dev',
   'docr-acme-prod',
   'docr-acme-staging',
@@ -42,10 +45,11 @@ describe('DigitalOcean entity provider in a real catalog backend', () => {
     await emulator?.stop();
   });
 
-  it('emits the account’s subscription, every registry and DOKS cluster as Resources, in four DO calls plus one per cluster (its CA)', async () => {
+  it('emits the account’s subscription, every registry, DOKS cluster and App Platform app from DOCR as Resources, in five DO calls plus one per cluster (its CA)', async () => {
     emulator.requests.reset();
     await scheduler.triggerTask(TASK);
     expect(emulator.requests.summary().byOperation).toEqual({
+      apps_list: 1,
       kubernetes_get_credentials: 2,
       kubernetes_list_clusters: 1,
       registries_get_options: 1,
@@ -104,8 +108,16 @@ describe('DigitalOcean entity provider in a real catalog backend', () => {
       'resource:default/docr-acme-prod',
     ]);
     expect(relations(prod, 'dependencyOf')).toEqual([
+      'resource:default/doapp-shop-api',
+      'resource:default/doapp-shop-web',
       'resource:default/doks-prod-ams3',
     ]);
+    // The demo's shop-api runs in fra from the ams3 registry.
+    expect(
+      byName(entities, 'doapp-shop-api')!.metadata.annotations![
+        'digitalocean.com/cross-region-registries'
+      ],
+    ).toBe('acme-prod');
     expect(
       relations(byName(entities, 'docr-acme-dev'), 'dependencyOf'),
     ).toEqual(['resource:default/doks-staging-fra1']);
@@ -115,6 +127,7 @@ describe('DigitalOcean entity provider in a real catalog backend', () => {
     emulator.requests.reset();
     await scheduler.triggerTask(TASK);
     expect(emulator.requests.summary().byOperation).toEqual({
+      apps_list: 1,
       kubernetes_list_clusters: 1,
       registries_get_options: 1,
       registries_get_subscription: 1,
@@ -193,6 +206,7 @@ describe('DigitalOcean entity provider in a real catalog backend', () => {
     expect(
       relations(byName(entities, 'docr-acme-staging'), 'dependencyOf'),
     ).toEqual([
+      'resource:default/doapp-staging-web',
       'resource:default/doks-prod-ams3',
       'resource:default/doks-staging-fra1',
     ]);
