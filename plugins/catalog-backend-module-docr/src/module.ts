@@ -12,6 +12,7 @@ import { DigitalOceanEntityProvider } from './DigitalOceanEntityProvider';
 import { readProviderConfigs } from './providerConfig';
 import { createRefreshRouter } from './refreshRouter';
 import { entityLocationReader } from './shadowedEntities';
+import { readRefreshLimits } from './refreshPacing';
 
 /**
  * The catalog module that emits DigitalOcean Container Registries and DOKS clusters, one entity
@@ -38,6 +39,7 @@ export const catalogModuleDigitalOceanContainerRegistry = createBackendModule({
         accounts: digitalOceanAccountsServiceRef,
         catalogService: catalogServiceRef,
         auth: coreServices.auth,
+        lifecycle: coreServices.lifecycle,
       },
       async init({
         catalog,
@@ -51,6 +53,7 @@ export const catalogModuleDigitalOceanContainerRegistry = createBackendModule({
         accounts,
         catalogService,
         auth,
+        lifecycle,
       }) {
         const providerConfigs = readProviderConfigs(config);
         // Whether a location registered before the provider holds one of its entity refs.
@@ -91,6 +94,8 @@ export const catalogModuleDigitalOceanContainerRegistry = createBackendModule({
         }
         catalog.addEntityProvider(providers);
         permissionsRegistry.addPermissions([docrCatalogRefreshPermission]);
+        const stopping = new AbortController();
+        lifecycle.addShutdownHook(() => stopping.abort());
         httpRouter.use(
           createRefreshRouter({
             providers,
@@ -98,6 +103,16 @@ export const catalogModuleDigitalOceanContainerRegistry = createBackendModule({
             permissions,
             scheduler,
             logger,
+            signal: stopping.signal,
+            limits: new Map(
+              providerConfigs.map(({ id }) => {
+                const key = `catalog.providers.digitalocean.${id}`;
+                return [
+                  `digitalocean-provider:${id}`,
+                  readRefreshLimits(config.getOptionalConfig(key), key),
+                ];
+              }),
+            ),
           }),
         );
       },

@@ -16,7 +16,14 @@ export interface DigitalOceanProviderConfig {
   schedule: SchedulerServiceTaskScheduleDefinition;
 }
 
-const KNOWN_KEYS = ['account', 'owner', 'system', 'lifecycle', 'schedule'];
+const KNOWN_KEYS = [
+  'account',
+  'owner',
+  'system',
+  'lifecycle',
+  'schedule',
+  'refresh',
+];
 
 export const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { minutes: 30 },

@@ -11,18 +11,41 @@ import {
   NotAllowedError,
   NotFoundError,
   ServiceUnavailableError,
+  serializeError,
 } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { docrCatalogRefreshPermission } from '@backstage-docr/plugin-docr-common';
+import {
+  RateLimiter,
+  TooManyRequestsError,
+} from '@backstage-docr/plugin-docr-node';
 import type { DigitalOceanEntityProvider } from './DigitalOceanEntityProvider';
+import {
+  DEFAULT_REFRESH_LIMITS,
+  RefreshClock,
+  RefreshLimits,
+  RefreshPacer,
+  RefreshStatus,
+  realRefreshClock,
+} from './refreshPacing';
 
 /** What the refresh route did for one provider. */
 export interface RefreshTriggerResult {
   provider: string;
   taskId: string;
-  /** `triggered`: the scheduled run starts now; `running`: a run is under way already. */
-  status: 'triggered' | 'running';
+  /**
+   * `triggered`: the scheduled run starts now; `running`: a run is under way already;
+   * `deferred`: the last run was asked less than `refresh.minInterval` ago, one more starts at
+   * `startsAt`.
+   */
+  status: RefreshStatus;
+  startsAt?: string;
 }
+
+const minutes = (ms: number) => {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`;
+};
 
 /**
  * `POST /api/catalog/digitalocean/refresh` asks the scheduler to run the providers' scheduled
@@ -32,7 +55,10 @@ export interface RefreshTriggerResult {
  *
  * It never reads DigitalOcean itself: the run is the provider's scheduled task, under the
  * scheduler's lock, so any number of requests while a run is pending or under way coalesce into
- * that run. It answers 202 at once; a failed run is recorded in the task's status
+ * that run. Runs the route starts are at least `refresh.minInterval` apart (a request sooner is
+ * deferred to the interval's end, all of them sharing one run), and each user may ask
+ * `refresh.perUser` refreshes of a provider (429 with Retry-After past it). It answers 202 at
+ * once; a failed run is recorded in the task's status
  * (`/api/catalog/.backstage/scheduler/v1/tasks`) and leaves the last good entities in place.
  */
 export function createRefreshRouter(options: {
@@ -41,8 +67,41 @@ export function createRefreshRouter(options: {
   permissions: PermissionsService;
   scheduler: SchedulerService;
   logger: LoggerService;
+  /** Each provider's limits, by provider name (the default's for one not named). */
+  limits?: Map<string, RefreshLimits>;
+  /** Aborted when the backend stops: deferred runs are dropped. */
+  signal?: AbortSignal;
+  clock?: RefreshClock;
 }): express.Router {
   const { providers, httpAuth, permissions, scheduler, logger } = options;
+  const clock = options.clock ?? realRefreshClock;
+  const signal = options.signal ?? new AbortController().signal;
+  const pacing = new Map(
+    providers.map(provider => {
+      const limits =
+        options.limits?.get(provider.getProviderName()) ??
+        DEFAULT_REFRESH_LIMITS;
+      const { perUser } = limits;
+      return [
+        provider.getProviderName(),
+        {
+          pacer: new RefreshPacer({
+            minIntervalMs: limits.minIntervalMs,
+            clock,
+            signal,
+            logger,
+            trigger: () => trigger(provider.taskId),
+          }),
+          perUser: new RateLimiter({
+            limit: perUser,
+            now: clock.now,
+            describe: seconds =>
+              `Too many DigitalOcean catalog refreshes: ${perUser.requests} every ${minutes(perUser.perMs)} per user for ${provider.getProviderName()} (catalog.providers.digitalocean.<id>.refresh.perUser); try again in ${seconds} s`,
+          }),
+        },
+      ];
+    }),
+  );
   const router = Router();
   router.use(express.json());
   router.post('/digitalocean/refresh', async (req, res) => {
@@ -69,16 +128,38 @@ export function createRefreshRouter(options: {
     if (wanted && !selected.length) {
       throw new NotFoundError(`No DigitalOcean catalog provider "${wanted}"`);
     }
+    // Refused by one provider's limit, the request spends nothing of the others'.
+    const who = principalKey(credentials.principal);
+    const paced = selected.map(p => pacing.get(p.getProviderName())!);
+    const refusing = paced.find(p => !p.perUser.allows(who));
+    // Throws the TooManyRequestsError that says when to come back.
+    if (refusing) refusing.perUser.take(who);
     const results: RefreshTriggerResult[] = [];
-    for (const provider of selected) {
+    for (const [index, provider] of selected.entries()) {
+      paced[index].perUser.take(who);
       results.push({
         provider: provider.getProviderName(),
         taskId: provider.taskId,
-        status: await trigger(provider.taskId),
+        ...(await paced[index].pacer.request()),
       });
     }
     res.status(202).json({ results });
   });
+
+  router.use(((error, req, res, next) => {
+    if (!(error instanceof TooManyRequestsError)) {
+      next(error);
+      return;
+    }
+    res
+      .status(429)
+      .set('Retry-After', String(error.retryAfterSeconds))
+      .json({
+        error: serializeError(error),
+        request: { method: req.method, url: req.originalUrl },
+        response: { statusCode: 429 },
+      });
+  }) as express.ErrorRequestHandler);
 
   async function trigger(taskId: string): Promise<'triggered' | 'running'> {
     try {
@@ -100,4 +181,16 @@ export function createRefreshRouter(options: {
   }
 
   return router;
+}
+
+/** Whom a refresh is counted against: the user, else the calling service. */
+function principalKey(principal: unknown): string {
+  const p = principal as {
+    type?: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  return p.type === 'user' && p.userEntityRef
+    ? p.userEntityRef
+    : `service:${p.subject ?? 'unknown'}`;
 }

@@ -40,6 +40,11 @@ export function catalogConfig(
             lifecycle: 'production',
             system: 'system:default/delivery',
             schedule: { frequency: { minutes: 30 }, timeout: { minutes: 3 } },
+            // Tests ask for runs back to back; the refresh limits' own tests set theirs.
+            refresh: {
+              minInterval: { seconds: 0 },
+              perUser: { requests: 10_000 },
+            },
             ...provider,
           },
         },

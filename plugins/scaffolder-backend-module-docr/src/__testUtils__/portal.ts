@@ -103,6 +103,12 @@ const userInfoWithGroups = createServiceFactory({
   }),
 });
 
+/** The catalog's refresh route may start runs back to back: tests wait for new entities. */
+const backToBack = {
+  minInterval: { seconds: 0 },
+  perUser: { requests: 10_000 },
+};
+
 /** A backend with the catalog, the scaffolder, the docr backend and our modules, on the emulator. */
 export async function startPortal(options: {
   emulatorUrl: string;
@@ -186,11 +192,15 @@ export async function startPortal(options: {
             ],
             providers: {
               digitalocean: {
-                default: { owner: ownerOf('default') },
+                default: { owner: ownerOf('default'), refresh: backToBack },
                 ...Object.fromEntries(
                   accounts.map(a => [
                     a.id,
-                    { account: a.id, owner: ownerOf(a.id) },
+                    {
+                      account: a.id,
+                      owner: ownerOf(a.id),
+                      refresh: backToBack,
+                    },
                   ]),
                 ),
               },
