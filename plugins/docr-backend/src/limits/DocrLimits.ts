@@ -4,8 +4,10 @@ import { DocrLimitsConfig } from './config';
 /** Users' registries remembered as charged; the oldest are forgotten first. */
 const MAX_COLD_CHARGES = 10_000;
 
-const minutes = (ms: number) =>
-  ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`;
+const minutes = (ms: number) => {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`;
+};
 
 /**
  * Whether one account may start a listing from DigitalOcean now: within the account's share of
