@@ -24,6 +24,8 @@ import type { CachedGraphs } from './retention/CachedGraphs';
 import type { RepositoryGraph } from './retention/graph';
 import type { ImageGraphAccess } from './retention/imageGraphs';
 import { RetentionRunner } from './retention/RetentionRunner';
+import { ImagesInUseCache } from './inUse/ImagesInUseCache';
+import { ImagesInUseReader } from './inUse/ImagesInUseReader';
 import { PreviewCache } from './retention/PreviewCache';
 
 /**
@@ -44,6 +46,8 @@ export interface AccountScope {
   previews: PreviewCache;
   /** The image graphs of the cached listings (preview, tag listing); absent without a registry host. */
   imageGraphs?: AccountImageGraphs;
+  /** What runs where (DOKS, App Platform): read before each plan, and for the pages. */
+  imagesInUse: ImagesInUseCache;
 }
 
 /** One account's view of the cached image graphs. */
@@ -104,6 +108,11 @@ export function createAccountScopes(deps: {
     const accountLogger =
       collected.accounts.length > 1 ? logger.child({ account }) : logger;
     const gate = deps.limits?.listingGate(account);
+    const imagesInUse = new ImagesInUseCache({
+      source: new ImagesInUseReader({ client, logger: accountLogger, now }),
+      now,
+      logger: accountLogger,
+    });
     cache = cache
       ? cache.forAccount(account, client, gate)
       : new RepositoryCache({
@@ -133,9 +142,11 @@ export function createAccountScopes(deps: {
           logger: accountLogger,
           options: config.retentionRunner,
           imageGraph: deps.imageGraphs,
+          inUse: imagesInUse,
         }),
       }),
       repositories: cache,
+      imagesInUse,
       tagRetentionEnabled: config.tagRetentionEnabled,
       // Ages move on: a preview is computed again once its listing would be listed again.
       previews: new PreviewCache({
@@ -171,10 +182,11 @@ export async function tickAccounts(
   signal?: AbortSignal,
 ): Promise<Map<string, TickReport>> {
   const reports = new Map<string, TickReport>();
-  for (const { account, collector } of scopes) {
+  for (const { account, collector, imagesInUse } of scopes) {
     if (signal?.aborted) break;
     try {
       const report = await collector.tick({ signal });
+      await imagesInUse.refreshForPages(signal);
       reports.set(account, report);
       if (!isQuiet(report))
         logger.info(`GC tick (${account}): ${JSON.stringify(report)}`);

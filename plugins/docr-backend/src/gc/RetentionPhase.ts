@@ -27,6 +27,19 @@ export function hasRetentionRules(policy: GcPolicy): boolean {
   return (policy.retention?.rules?.length ?? 0) > 0;
 }
 
+/** What the run says of its retention: held back, or deletions left for the next window. */
+function retentionOutcome(summary: {
+  heldBack?: string;
+  remaining: number;
+  stoppedBy?: string;
+}): string | undefined {
+  if (summary.heldBack)
+    return `Retention deleted nothing and the GC frees unreferenced blobs only: ${summary.heldBack}`;
+  if (summary.remaining > 0)
+    return `Retention left ${summary.remaining} deletions for the next window (${summary.stoppedBy ?? 'the window is ending'})`;
+  return undefined;
+}
+
 /** Whether this run's retention is over already (it went on to start its GC). */
 function retentionOver(run: GcRun): boolean {
   const deleting = run.statuses.lastIndexOf(RUN_STATUS.deletingTags);
@@ -149,11 +162,10 @@ export class RetentionPhase {
     // Only while nobody cancelled it meanwhile (compare and set on the status).
     const next = await store.updateRunIf(current, {
       status: RUN_STATUS.starting,
-      type: policy.type,
-      reason:
-        summary.remaining > 0
-          ? `Retention left ${summary.remaining} deletions for the next window (${summary.stoppedBy ?? 'the window is ending'})`
-          : undefined,
+      // Held back (what runs is unknown), the GC deletes no manifest either: an untagged one
+      // may be what a pod or an app pinned by digest runs.
+      type: summary.heldBack ? 'unreferenced blobs only' : policy.type,
+      reason: retentionOutcome(summary),
     });
     if (!next) return { done: false, run: (await store.runById(run.id))! };
     await auditRetention(this.ctx, next, 'deleted; the GC starts');

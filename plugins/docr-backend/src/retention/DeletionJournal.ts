@@ -45,6 +45,8 @@ export interface RetentionPlan {
   tagsListed: number;
   estimatedFreedBytes: number;
   plannedAt: Date;
+  /** Why nothing of the registry is deleted in the occurrence (what runs could not be read). */
+  heldBack?: string;
 }
 
 /**
@@ -67,6 +69,8 @@ export interface RetentionJournalSummary {
   estimatedFreedBytes: number;
   tagsListed: number;
   plannedAt: Date;
+  /** Why nothing of the registry was deleted (what runs from it could not be read). */
+  heldBack?: string;
 }
 
 const keyColumns = (key: RetentionRunKey) => ({
@@ -91,6 +95,7 @@ export class DeletionJournal {
       tagsListed: Number(row.tags_listed),
       estimatedFreedBytes: toNumber(row.estimated_freed_bytes) ?? 0,
       plannedAt: toDate(row.planned_at)!,
+      ...(row.held_back ? { heldBack: row.held_back } : {}),
     };
   }
 
@@ -111,6 +116,7 @@ export class DeletionJournal {
           tags_listed: plan.tagsListed,
           estimated_freed_bytes: plan.estimatedFreedBytes,
           planned_at: plan.plannedAt,
+          held_back: plan.heldBack ?? null,
         });
         const rows = deletions.map(d => ({
           ...keyColumns(key),
@@ -238,6 +244,7 @@ export class DeletionJournal {
       estimatedFreedBytes: plan.estimatedFreedBytes,
       tagsListed: plan.tagsListed,
       plannedAt: plan.plannedAt,
+      ...(plan.heldBack ? { heldBack: plan.heldBack } : {}),
     };
     for (const row of rows as Array<Record<string, unknown>>) {
       const n = Number(row.n);

@@ -23,6 +23,8 @@ import {
 } from './RunGuard';
 import { TagChecker, type Verdict } from './TagChecker';
 import { checkSubject } from './subjectCheck';
+import type { ImagesInUseCache } from '../inUse/ImagesInUseCache';
+import { readRegistryInUse } from './inUseSelection';
 import { deleteEntry, describeEntry, errorText } from './deleteEntry';
 import {
   ImageGraphAccess,
@@ -109,6 +111,8 @@ export class RetentionRunner {
       budget?: RetentionBudgetStore;
       /** Selects on each repository's image graph and reads each tag before its DELETE. */
       imageGraph?: ImageGraphAccess;
+      /** The account's images in use, read before each plan: kept, or nothing deleted if unread. */
+      inUse?: Pick<ImagesInUseCache, 'forPlan'>;
     },
   ) {
     this.journal = new DeletionJournal(deps.db);
@@ -218,6 +222,9 @@ export class RetentionRunner {
       guard,
       this.deps.logger,
     );
+    const inUse =
+      this.deps.inUse &&
+      (await readRegistryInUse(this.deps.inUse, request, this.deps.logger));
     const stopped = guard.stopReason();
     if (stopped) return stopped;
     const plannedAt = request.now();
@@ -226,12 +233,24 @@ export class RetentionRunner {
       rules,
       plannedAt,
       graphs,
+      inUse,
     );
+    const heldBack = inUse?.heldBack;
     const made = await this.journal.createPlan(
       request,
-      { rules, tagsListed, estimatedFreedBytes, plannedAt },
+      {
+        rules,
+        tagsListed,
+        estimatedFreedBytes,
+        plannedAt,
+        ...(heldBack ? { heldBack } : {}),
+      },
       deletions,
     );
+    if (heldBack)
+      this.deps.logger.warn(
+        `Retention of ${where} deletes nothing: ${heldBack}`,
+      );
     const tags = deletions.filter(d => d.tag).length;
     this.deps.logger.info(
       made

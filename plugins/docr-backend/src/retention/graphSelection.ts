@@ -21,6 +21,8 @@ import {
   type RepositoryGraph,
 } from './graph';
 import type { ListedManifest, ListedTag } from './selection';
+import type { ImageUse } from '../inUse/types';
+import { tagsInUse, untaggedInUseReason } from './inUseSelection';
 
 /** A repository's graph, or why none could be read (then nothing of it is deleted). */
 export type GraphOrFailure = RepositoryGraph | { unreadable: string };
@@ -192,30 +194,61 @@ function ruleOf(decision: TagDecision<ListedTag> | undefined): number {
 }
 
 /**
+ * Tags in use (`uses`: running, deployed or a kept previous release) are kept with their
+ * closure, taking no keepNewest place, as are the untagged manifests in use or of the closure
+ * of one; says which untagged manifests are in use.
+ */
+function keepInUse(
+  graph: RepositoryGraph,
+  tags: ListedTag[],
+  aside: Map<string, TagDecision<ListedTag>>,
+  uses: ImageUse[],
+): Map<string, ImageUse[]> {
+  const inUse = tagsInUse(
+    tags.map(t => ({ tag: t.tag, digest: t.listed.manifest_digest ?? '' })),
+    uses,
+    graph,
+  );
+  for (const tag of tags) {
+    const reasons = inUse.byTag.get(tag.tag);
+    if (!reasons) continue;
+    const already = aside.get(tag.tag)?.reasons ?? [];
+    aside.set(tag.tag, keep(tag, [...reasons, ...already]));
+  }
+  return inUse.closure;
+}
+
+/**
  * The rules on one repository's graph: a tag's closure (index, platforms, their blobs and every
  * attachment of any of them) is kept or deleted as one unit; attachments take no keepNewest
  * place and follow their subject; untagged manifests of an index or a subject are never selected;
- * unknown and unreadable manifests are kept.
+ * unknown and unreadable manifests are kept, as is what is in use (`uses`) with its closure.
  */
 export function selectOnGraph(
   contents: RepositoryContents,
   graph: RepositoryGraph,
   rules: RetentionRule[],
   now: Date,
+  uses: ImageUse[] = [],
 ): RepositorySelection {
   const tags = listedTags(contents);
   const aside = tagsKeptAside(graph, tags);
+  const inUseClosure = keepInUse(graph, tags, aside, uses);
   const ranked = selectTagsForDeletion(
     tags.filter(tag => !aside.has(tag.tag)),
     rules,
     now,
   );
-  const { selected, untagged, untaggedKept } = selectUntagged(
-    contents,
-    graph,
-    rules,
-    now,
+  const untaggedSelection = selectUntagged(contents, graph, rules, now);
+  const { untagged, untaggedKept } = untaggedSelection;
+  const selected = untaggedSelection.selected.filter(
+    s => !inUseClosure.has(s.manifest.digest),
   );
+  for (const { manifest } of untaggedSelection.selected) {
+    const inUse = inUseClosure.get(manifest.digest);
+    if (inUse)
+      untaggedKept.push({ manifest, reason: untaggedInUseReason(inUse) });
+  }
   const selectedDigests = new Set(selected.map(s => s.manifest.digest));
   const keptRoots = [
     ...ranked.filter(d => d.action === 'keep'),
@@ -226,7 +259,11 @@ export function selectOnGraph(
   const keptUntagged = [...untagged.keys()].filter(
     digest => !selectedDigests.has(digest) && !belonging.has(digest),
   );
-  const kept = closureOfManifests(graph, [...keptRoots, ...keptUntagged]);
+  const kept = closureOfManifests(graph, [
+    ...keptRoots,
+    ...keptUntagged,
+    ...inUseClosure.keys(),
+  ]);
   const followed = decideAttachments(
     graph,
     tags,
@@ -250,10 +287,15 @@ export function selectOnGraph(
     untagged: selected,
     untaggedKept,
     referrers,
-    deletedManifests: manifestsGone(graph, decisions, keptUntagged, [
-      ...selected.map(s => s.manifest.digest),
-      ...referrers.map(r => r.manifest.digest),
-    ]),
+    deletedManifests: manifestsGone(
+      graph,
+      decisions,
+      [...keptUntagged, ...inUseClosure.keys()],
+      [
+        ...selected.map(s => s.manifest.digest),
+        ...referrers.map(r => r.manifest.digest),
+      ],
+    ),
     closures: new Map(
       decisions.map(d => [
         d.tag.tag,

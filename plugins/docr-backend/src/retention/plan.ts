@@ -6,6 +6,7 @@ import {
 import type { RepositoryContents } from '../repositories/RepositoryCache';
 import type { PlannedDeletion } from './DeletionJournal';
 import type { GraphOrFailure } from './graphSelection';
+import type { RegistryInUse } from './inUseSelection';
 import { ListedTag, selectRetention } from './selection';
 
 const isAttachment = (d: TagDecision<ListedTag>) =>
@@ -61,12 +62,14 @@ export function planDeletions(
   now: Date,
   /** Each repository's image graph (or why none was read); without, the listing alone. */
   graphs?: ReadonlyMap<string, GraphOrFailure>,
+  /** What runs from the registry: kept with its closure; held back, nothing is deleted. */
+  inUse?: RegistryInUse,
 ): {
   deletions: PlannedDeletion[];
   estimatedFreedBytes: number;
   tagsListed: number;
 } {
-  const selection = selectRetention(repositories, rules, now, graphs);
+  const selection = selectRetention(repositories, rules, now, graphs, inUse);
   const { decisions, untagged, freed, graph } = selection;
   const followed = (d: TagDecision<ListedTag>) =>
     isAttachment(d) ? subjectDigestOf(d, selection) : undefined;

@@ -9,6 +9,8 @@ import {
 import type { EffectivePolicy } from '../policies';
 import type { RegistryContents } from '../repositories/RepositoryCache';
 import type { GraphOrFailure } from './graphSelection';
+import { type RegistryInUse, registryInUse } from './inUseSelection';
+import type { ImagesInUse } from '../inUse/types';
 import {
   GraphSelectionFacts,
   ListedManifest,
@@ -75,11 +77,20 @@ export function previewRetention(input: {
   deletesInWindows?: boolean;
   /** Each repository's image graph (or why none was read); without, the listing alone. */
   graphs?: ReadonlyMap<string, GraphOrFailure>;
+  /** What runs where, as last read for the account; undefined before the first read. */
+  imagesInUse?: ImagesInUse;
 }): WholePreview {
   const { contents, effective, now } = input;
   const rules = effective.policy.retention?.rules ?? [];
+  const inUse: RegistryInUse | undefined =
+    input.imagesInUse &&
+    registryInUse(
+      input.imagesInUse,
+      input.registry,
+      effective.policy.retention?.ignoreUnreadable,
+    );
   const { decisions, untagged, untaggedUndated, freed, graph } =
-    selectRetention(contents.repositories, rules, now, input.graphs);
+    selectRetention(contents.repositories, rules, now, input.graphs, inUse);
   const byDigest = [...untagged, ...(graph?.referrers ?? [])];
   const byRepository = new Map<string, TagDecision<ListedTag>[]>();
   for (const decision of decisions) {
@@ -125,5 +136,9 @@ export function previewRetention(input: {
     tagsToKeep: decisions.length - tagsToDelete,
     deletesInWindows: input.deletesInWindows ?? false,
     estimatedFreedBytes: freed.total,
+    ...(input.imagesInUse
+      ? { inUseReadAt: input.imagesInUse.readAt.toISOString() }
+      : {}),
+    ...(inUse?.heldBack ? { heldBack: inUse.heldBack } : {}),
   };
 }

@@ -13,6 +13,11 @@ import {
 import type { RepositoryContents } from '../repositories/RepositoryCache';
 import { FreedBytesEstimate, estimateFreedBytes } from './freedBytes';
 import {
+  type RegistryInUse,
+  repositoryUses,
+  tagsInUse,
+} from './inUseSelection';
+import {
   type GraphOrFailure,
   keepRepository,
   selectOnGraph,
@@ -108,6 +113,7 @@ function selectOnGraphs(
   rules: RetentionRule[],
   now: Date,
   graphs: ReadonlyMap<string, GraphOrFailure>,
+  inUse?: RegistryInUse,
 ) {
   const facts: GraphSelectionFacts = {
     closures: new Map(),
@@ -127,7 +133,13 @@ function selectOnGraphs(
     const selected =
       'unreadable' in graph
         ? keepRepository(contents, graph.unreadable)
-        : selectOnGraph(contents, graph, rules, now);
+        : selectOnGraph(
+            contents,
+            graph,
+            rules,
+            now,
+            repositoryUses(inUse, contents.name, rules),
+          );
     decisions.push(...selected.decisions);
     untagged.push(...selected.untagged);
     facts.untaggedKept.push(...selected.untaggedKept);
@@ -143,6 +155,8 @@ function selectOnGraphs(
  * Applies the rules to a registry's listing (every repository's tags and manifests with their
  * blobs) and, when given, each repository's image graph (then a tag's closure is kept or
  * deleted as one unit, see graphSelection.ts; a repository without a graph keeps everything).
+ * What is in use (`inUse`) is kept with its closure; when what runs from the registry could not
+ * be read (`heldBack`), nothing is selected.
  * Pure: the preview (from the repository cache) and the retention run (from a fresh listing)
  * both call it, so a run deletes what a preview of the same listing shows.
  */
@@ -150,8 +164,13 @@ export function selectRetention(
   repositories: RepositoryContents[],
   rules: RetentionRule[],
   now: Date,
-  graphs?: ReadonlyMap<string, GraphOrFailure>,
+  givenGraphs?: ReadonlyMap<string, GraphOrFailure>,
+  inUse?: RegistryInUse,
 ): RetentionSelection {
+  // Held back: every repository is kept as one whose graph could not be read, saying why.
+  const graphs = inUse?.heldBack
+    ? new Map(repositories.map(r => [r.name, { unreadable: inUse.heldBack! }]))
+    : givenGraphs;
   const untaggedManifests = repositories.flatMap(repository => {
     const tagged = new Set(repository.tags.map(t => t.manifest_digest));
     return repository.manifests
@@ -164,16 +183,8 @@ export function selectRetention(
       }));
   });
   const { decisions, untagged, facts } = graphs
-    ? selectOnGraphs(repositories, rules, now, graphs)
-    : {
-        decisions: selectTagsForDeletion(listedTags(repositories), rules, now),
-        untagged: selectUntaggedManifestsForDeletion(
-          untaggedManifests,
-          rules,
-          now,
-        ),
-        facts: undefined,
-      };
+    ? selectOnGraphs(repositories, rules, now, graphs, inUse)
+    : selectOnListing(repositories, untaggedManifests, rules, now, inUse);
   const freed = estimateFreedBytes(
     repositories,
     facts?.deletedManifests ?? deletedManifests(decisions, untagged),
@@ -183,6 +194,47 @@ export function selectRetention(
     rules,
   );
   return { decisions, untagged, untaggedUndated, freed, graph: facts };
+}
+
+/**
+ * The rules on the listing alone (no image graphs): a tag or an untagged manifest whose digest
+ * is in use is kept, taking no keepNewest place.
+ */
+function selectOnListing(
+  repositories: RepositoryContents[],
+  untaggedManifests: ListedManifest[],
+  rules: RetentionRule[],
+  now: Date,
+  inUse?: RegistryInUse,
+) {
+  const kept: TagDecision<ListedTag>[] = [];
+  const ranked: ListedTag[] = [];
+  const inUseDigests = new Set<string>();
+  for (const repository of repositories) {
+    const tags = listedTags([repository]);
+    const found = tagsInUse(
+      tags.map(t => ({ tag: t.tag, digest: t.listed.manifest_digest ?? '' })),
+      repositoryUses(inUse, repository.name, rules),
+    );
+    for (const digest of found.closure.keys())
+      inUseDigests.add(`${repository.name}\n${digest}`);
+    for (const tag of tags) {
+      const reasons = found.byTag.get(tag.tag);
+      if (reasons) kept.push({ tag, action: 'keep', reasons });
+      else ranked.push(tag);
+    }
+  }
+  return {
+    decisions: [...selectTagsForDeletion(ranked, rules, now), ...kept],
+    untagged: selectUntaggedManifestsForDeletion(
+      untaggedManifests.filter(
+        m => !inUseDigests.has(`${m.repository}\n${m.digest}`),
+      ),
+      rules,
+      now,
+    ),
+    facts: undefined,
+  };
 }
 
 function listedTags(repositories: RepositoryContents[]): ListedTag[] {

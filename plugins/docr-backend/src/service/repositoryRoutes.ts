@@ -17,6 +17,8 @@ import type { KnownRegistries } from './knownRegistries';
 import type { AccountImageGraphs } from '../accountScopes';
 import type { RepositoryGraph } from '../retention/graph';
 import { tagImage } from '../retention/tagImage';
+import type { ImagesInUseCache } from '../inUse/ImagesInUseCache';
+import { tagsInUseViews } from '../inUse/tagInUse';
 
 /** The tag with what its image is, when its repository's graph was read. */
 function withImage(view: RepositoryTagView, graph?: RepositoryGraph) {
@@ -49,6 +51,8 @@ export function repositoryRoutes(deps: {
   listNow?: () => Promise<void>;
   /** The image graphs as last read (never read from a request). */
   imageGraphs?: AccountImageGraphs;
+  /** What runs where, as last read (never read from a request). */
+  imagesInUse?: Pick<ImagesInUseCache, 'forPages'>;
 }): express.Router {
   const { reader, registries, cache } = deps;
   const router = typedRouter();
@@ -103,10 +107,24 @@ export function repositoryRoutes(deps: {
         );
       const graph = deps.imageGraphs?.graphOf(name, repository);
       readImagesSoon(name, repository);
+      const tags = cache.tags(name, repository);
+      const inUse = tagsInUseViews(
+        deps.imagesInUse?.forPages(),
+        name,
+        repository,
+        tags.items.map(t => ({
+          tag: t.tag ?? '',
+          digest: t.manifest_digest ?? '',
+        })),
+        graph,
+      );
       res.json(
         presentPage(
-          cache.tags(name, repository),
-          tag => withImage(presentTag(tag), graph),
+          tags,
+          tag => {
+            const view = withImage(presentTag(tag), graph);
+            return inUse ? { ...view, inUse: inUse.get(view.tag) ?? [] } : view;
+          },
           t => t.tag,
           query,
         ),

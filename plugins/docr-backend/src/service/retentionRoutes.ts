@@ -12,6 +12,7 @@ import { WholePreview, previewRetention } from '../retention/preview';
 import type { PreviewCache } from '../retention/PreviewCache';
 import type { KnownRegistries } from './knownRegistries';
 import type { AccountImageGraphs } from '../accountScopes';
+import type { ImagesInUseCache } from '../inUse/ImagesInUseCache';
 
 const pageSchema = z.object({
   offset: z.coerce.number().int().min(0).default(0),
@@ -53,6 +54,8 @@ export function retentionRoutes(deps: {
   listNow?: () => Promise<void>;
   /** The image graphs of the cached listings; without, the preview selects on the listing alone. */
   imageGraphs?: AccountImageGraphs;
+  /** What runs where, as last read (never read from a request): kept by the preview. */
+  imagesInUse?: Pick<ImagesInUseCache, 'forPages'>;
   /** A preview of a registry whose listings are not held lists it: limited per user. */
   coldPreviews?: {
     /** Charges the user for the registry's cold preview, or throws 429. */
@@ -83,9 +86,15 @@ export function retentionRoutes(deps: {
     const contents = deps.cache.registryContents(name);
     const graphs = deps.imageGraphs?.forPreview(name, contents);
     const effective = await deps.policies.resolve(name);
+    const imagesInUse = deps.imagesInUse?.forPages();
     const current = deps.previews.current(
       name,
-      { contents, graphs, rules: JSON.stringify(effective) },
+      {
+        contents,
+        graphs,
+        // A new read of what runs makes a new preview, as new rules do.
+        rules: JSON.stringify([effective, imagesInUse?.readAt]),
+      },
       () =>
         previewRetention({
           registry: name,
@@ -94,6 +103,7 @@ export function retentionRoutes(deps: {
           now: deps.now(),
           deletesInWindows: deps.deletesInWindows,
           graphs,
+          imagesInUse,
         }),
     );
     res.json(page(current.view, current.version, query.data));

@@ -281,6 +281,7 @@ export function createAccountRouter(
       cache: options.repositories,
       listNow: options.listNow,
       imageGraphs: options.imageGraphs,
+      imagesInUse: options.imagesInUse,
     }),
   );
 
@@ -295,6 +296,7 @@ export function createAccountRouter(
       deletesInWindows: options.tagRetentionEnabled,
       listNow: options.listNow,
       imageGraphs: options.imageGraphs,
+      imagesInUse: options.imagesInUse,
       coldPreviews: {
         charge: (user, registry) =>
           options.limits.chargeColdPreview(user, options.account, registry),
