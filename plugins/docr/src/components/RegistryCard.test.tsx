@@ -35,6 +35,35 @@ describe('RegistryCard', () => {
     expect(await screen.findByText('doks-prod-ams3')).toBeInTheDocument();
   });
 
+  it('says when its entity is not the DigitalOcean provider’s, which grants no rights', async () => {
+    const registered = 'url:https://github.com/team-a/infra/catalog-info.yaml';
+    await render(<RegistryCard />, {
+      entity: registryEntity(4 * GIB, {
+        'backstage.io/managed-by-location': registered,
+      }),
+    });
+    expect(
+      screen.getByText(/This entity is not the DigitalOcean provider's/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(content =>
+        content.includes(`It comes from ${registered}`),
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('says nothing of the sort on the provider’s entity', async () => {
+    await render(<RegistryCard />, {
+      entity: registryEntity(4 * GIB, {
+        'backstage.io/managed-by-location': 'digitalocean:default',
+      }),
+    });
+    expect(await screen.findByTestId('storage-label')).toBeInTheDocument();
+    expect(
+      screen.queryByText(/This entity is not the DigitalOcean provider's/),
+    ).not.toBeInTheDocument();
+  });
+
   it('applies the subscription to the account’s total, once: three registries are one subscription, not three', async () => {
     // Before: each registry's card showed its own storage against the limit and the full tier
     // price, so three registries read as three subscriptions.
