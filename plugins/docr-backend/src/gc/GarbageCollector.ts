@@ -16,6 +16,15 @@ export type { TickReport } from './context';
 /** How long after a collection ends the task waits for DigitalOcean's updated storage figure. */
 export const STORAGE_AFTER_WAIT_MS = 60 * 60_000;
 
+/** One tick's time, report and stop signal, shared by its phases. */
+interface Tick {
+  now: Date;
+  report: TickReport;
+  signal?: AbortSignal;
+  /** Whether the scheduler asked the tick to stop (then marked in the report). */
+  stop: () => boolean;
+}
+
 /**
  * Runs garbage collection inside each registry's windows. One `tick` does, in order:
  * 1. at most once per sample interval, lists the account's registries (their storage is the
@@ -43,51 +52,79 @@ export class GarbageCollector {
   }
 
   async tick(options: { signal?: AbortSignal } = {}): Promise<TickReport> {
-    const { store, policies, logger } = this.ctx;
     const { signal } = options;
-    const now = this.ctx.now();
     const report = emptyReport();
-    const stop = () => {
-      if (signal?.aborted) report.aborted = true;
-      return report.aborted;
+    const tick: Tick = {
+      now: this.ctx.now(),
+      report,
+      signal,
+      stop: () => {
+        if (signal?.aborted) report.aborted = true;
+        return Boolean(report.aborted);
+      },
     };
+    const listing = await this.listRegistries(tick);
+    if (!listing || (await this.followRuns(tick))) return report;
+    await this.startWindows(tick, listing);
+    return report;
+  }
 
-    let listing = await store.latestListing();
-    if (await this.sampler.isDue(now)) {
-      try {
-        listing = await this.sampler.sample(now, report, { signal });
-        report.sampled = true;
-      } catch (error) {
-        if (stop()) return report;
-        // The previous listing still says which registries to look after.
-        report.errors.push(`listing registries: ${toError(error).message}`);
-        logger.warn(`Could not list the account's registries: ${error}`);
-      }
+  /** The account's registries: listed again when a sample is due, else the last listing. */
+  private async listRegistries(tick: Tick) {
+    const { now, report, signal } = tick;
+    const listing = await this.ctx.store.latestListing();
+    if (!(await this.sampler.isDue(now))) return listing;
+    try {
+      const sampled = await this.sampler.sample(now, report, { signal });
+      report.sampled = true;
+      return sampled;
+    } catch (error) {
+      if (tick.stop()) return undefined;
+      // The previous listing still says which registries to look after.
+      report.errors.push(`listing registries: ${toError(error).message}`);
+      this.ctx.logger.warn(`Could not list the account's registries: ${error}`);
+      return listing;
     }
+  }
 
+  /** Follows the runs in flight and records storage after the ended ones; true if stopped. */
+  private async followRuns(tick: Tick): Promise<boolean> {
+    const { store } = this.ctx;
+    const { now, report, signal } = tick;
     for (const run of await store.runsInFlight()) {
-      if (stop()) return report;
+      if (tick.stop()) return true;
       await this.runs.watch(run, now, report, { signal });
     }
     // Bounded: an hour after the collection the hourly listing has the figure anyway.
     const since = new Date(now.getTime() - STORAGE_AFTER_WAIT_MS);
     for (const run of await store.runsAwaitingStorage(since)) {
-      if (stop()) return report;
+      if (tick.stop()) return true;
       try {
         await this.runs.recordStorageAfter(run, now, { signal });
       } catch (error) {
-        if (stop()) return report;
+        if (tick.stop()) return true;
         report.errors.push(`${run.registryName}: ${toError(error).message}`);
       }
     }
+    return false;
+  }
 
-    // The registries of the last listing, and any with a stored policy (created since).
-    const effective = await policies.resolveAll(
+  /**
+   * Starts the runs of the windows open now: the registries of the last listing, and any with a
+   * stored policy (created since).
+   */
+  private async startWindows(
+    tick: Tick,
+    listing: { registryName: string; storageBytes: number }[],
+  ) {
+    const { logger } = this.ctx;
+    const { now, report, signal } = tick;
+    const effective = await this.ctx.policies.resolveAll(
       listing.map(s => s.registryName),
     );
     const storage = new Map(listing.map(s => [s.registryName, s.storageBytes]));
     for (const [registryName, { policy, orphaned, problem }] of effective) {
-      if (stop()) return report;
+      if (tick.stop()) return;
       if (orphaned) continue;
       if (problem) {
         report.errors.push(
@@ -115,14 +152,13 @@ export class GarbageCollector {
           { signal },
         );
       } catch (error) {
-        if (stop()) return report;
+        if (tick.stop()) return;
         report.errors.push(`${registryName}: ${toError(error).message}`);
         logger.error(
           `Garbage collection of ${registryName} failed this tick: ${error}`,
         );
       }
     }
-    return report;
   }
 
   /** Starts a collection now, outside any window (the "run GC now" button). */
