@@ -140,4 +140,58 @@ describe('what each tag of a repository is', () => {
       within(await rowOf('fresh')).getByText('not read yet'),
     ).toBeInTheDocument();
   });
+
+  it('shows where each tag runs: a chip per cluster and namespace or app, rollback targets apart, places in the tooltip', async () => {
+    await render('web', [
+      {
+        ...tag('v1.4.2', {}),
+        inUse: [
+          {
+            use: 'running',
+            where: 'running in prod-ams3: shop/web-7d9f4-abcde',
+            cluster: 'prod-ams3',
+            namespace: 'shop',
+          },
+          {
+            use: 'running',
+            where: 'running in prod-ams3: shop/web-7d9f4-fghij',
+            cluster: 'prod-ams3',
+            namespace: 'shop',
+          },
+          {
+            use: 'app',
+            where: 'App Platform app shop-web, active deployment (web)',
+            app: 'shop-web',
+          },
+        ],
+      },
+      {
+        ...tag('v1.4.1', {}),
+        inUse: [
+          {
+            use: 'previousRelease',
+            where:
+              'previous release 1 of prod-ams3: shop/deployment/web (revision 3)',
+            cluster: 'prod-ams3',
+            namespace: 'shop',
+          },
+        ],
+      },
+      { ...tag('v1.3.0', {}), inUse: [] },
+      tag('v1.2.0', {}),
+    ]);
+    const running = within(await rowOf('v1.4.2'));
+    expect(running.getByText('prod-ams3: shop')).toBeInTheDocument();
+    expect(running.getByText('app shop-web')).toBeInTheDocument();
+    expect(running.getAllByText(/^prod-ams3/)).toHaveLength(1);
+    expect(
+      within(await rowOf('v1.4.1')).getByText('rollback: prod-ams3: shop'),
+    ).toBeInTheDocument();
+    expect(
+      within(await rowOf('v1.3.0')).getByText('not in use'),
+    ).toBeInTheDocument();
+    expect(
+      within(await rowOf('v1.2.0')).getByText('not known yet'),
+    ).toBeInTheDocument();
+  });
 });

@@ -13,6 +13,7 @@ import {
   shortDigest,
 } from './imageGraph';
 import { TagImageSummary } from './TagImageSummary';
+import { TagInUseChips } from './TagInUseChips';
 
 const useStyles = makeStyles({
   code: { fontFamily: 'monospace', fontSize: '0.85rem' },
@@ -53,7 +54,8 @@ function PullCell(props: {
 
 /**
  * A repository's tags, newest first: what each is (platforms, signed, attested, SBOM, Helm chart,
- * attachment) and the command that pulls it.
+ * attachment), where it runs (DOKS clusters and namespaces, App Platform apps) and the command
+ * that pulls it.
  */
 export function RepositoryTagsTable(props: {
   registry: DocrRegistryRef;
@@ -76,6 +78,10 @@ export function RepositoryTagsTable(props: {
     {
       title: 'Image',
       render: tag => <TagImageSummary tag={tag.tag} image={tag.image} />,
+    },
+    {
+      title: 'Running in',
+      render: tag => <TagInUseChips tag={tag.tag} inUse={tag.inUse} />,
     },
     {
       title: 'Digest',
