@@ -11,6 +11,7 @@ import {
 import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { DocrClient, docrApiRef } from './api';
 import {
+  isAppPlatformApp,
   isContainerRegistry,
   isKubernetesCluster,
   isRegistrySubscription,
@@ -50,6 +51,17 @@ const clusterRegistriesCard = EntityCardBlueprint.make({
     loader: () =>
       import('./components/ClusterRegistriesCard').then(m => (
         <m.ClusterRegistriesCard />
+      )),
+  },
+});
+
+const appPlatformAppCard = EntityCardBlueprint.make({
+  name: 'app-platform-app',
+  params: {
+    filter: isAppPlatformApp,
+    loader: () =>
+      import('./components/AppPlatformAppCard').then(m => (
+        <m.AppPlatformAppCard />
       )),
   },
 });
@@ -145,6 +157,7 @@ export default createFrontendPlugin({
     registryCard,
     gcCard,
     clusterRegistriesCard,
+    appPlatformAppCard,
     subscriptionCard,
     registryContent,
     repositoriesContent,

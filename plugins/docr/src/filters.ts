@@ -1,5 +1,6 @@
 import type { Entity } from '@backstage/catalog-model';
 import {
+  RESOURCE_TYPE_APP_PLATFORM_APP,
   RESOURCE_TYPE_CONTAINER_REGISTRY,
   RESOURCE_TYPE_KUBERNETES_CLUSTER,
   RESOURCE_TYPE_REGISTRY_SUBSCRIPTION,
@@ -21,6 +22,10 @@ export const isKubernetesCluster = isResourceOfType(
 /** @public */
 export const isRegistrySubscription = isResourceOfType(
   RESOURCE_TYPE_REGISTRY_SUBSCRIPTION,
+);
+/** An App Platform app that deploys images from DOCR. @public */
+export const isAppPlatformApp = isResourceOfType(
+  RESOURCE_TYPE_APP_PLATFORM_APP,
 );
 /** An entity (a Component, usually) that names the repository its images go to. @public */
 export const hasContainerRepository = (entity: Entity) =>

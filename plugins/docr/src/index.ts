@@ -11,12 +11,14 @@ export {
   EntityDocrRegistryContent,
   EntityDocrRepositoriesContent,
   EntityDocrClusterRegistriesCard,
+  EntityDocrAppPlatformAppCard,
   EntityDocrSubscriptionCard,
   EntityDocrImagesContent,
 } from './plugin';
 export {
   isContainerRegistry,
   isKubernetesCluster,
+  isAppPlatformApp,
   isRegistrySubscription,
   hasContainerRepository,
 } from './filters';

@@ -93,6 +93,20 @@ export const EntityDocrClusterRegistriesCard: () => JSX.Element =
     }),
   );
 
+/** An App Platform app's DOCR images, deploy on push and registries. @public */
+export const EntityDocrAppPlatformAppCard: () => JSX.Element =
+  docrPlugin.provide(
+    createComponentExtension({
+      name: 'EntityDocrAppPlatformAppCard',
+      component: {
+        lazy: () =>
+          import('./components/AppPlatformAppCard').then(
+            m => m.AppPlatformAppCard,
+          ),
+      },
+    }),
+  );
+
 /** A Component's images (`digitalocean.com/container-repository`): tags, sizes, pull commands. @public */
 export const EntityDocrImagesContent: () => JSX.Element = docrPlugin.provide(
   createComponentExtension({

@@ -18,10 +18,15 @@ import {
   storageUsageRatio,
 } from '@backstage-docr/plugin-docr-common';
 import { registryRefOf } from '../api';
-import { isKubernetesCluster, isRegistrySubscription } from '../filters';
+import {
+  isAppPlatformApp,
+  isKubernetesCluster,
+  isRegistrySubscription,
+} from '../filters';
 import { useRegistryDetail } from '../hooks/useRegistryDetail';
 import { useRelatedResourceGroups } from '../hooks/useRelatedResources';
 import { NotProviderEntityWarning } from './NotProviderEntityWarning';
+import { RegistryAppsList } from './RegistryAppsList';
 import { RelatedResourceLinks } from './RelatedResourceLinks';
 import { tierPricingOf } from './entityFigures';
 import { formatBytes, formatCents } from './format';
@@ -63,9 +68,9 @@ function Row(props: { label: string; children: React.ReactNode }) {
 
 /**
  * Registry facts from the catalog entity (tier, region, server URL and login line, the DOKS
- * clusters that pull from it) and, from the docr API, storage: this registry's newest sample and
- * the account's total against the tier's included storage, with the account's estimated cost
- * this month. The subscription is the account's, shared by all its registries, so its limit and
+ * clusters and App Platform apps that pull from it) and, from the docr API, storage: this
+ * registry's newest sample and the account's total against the tier's included storage, with the
+ * account's estimated cost this month. The subscription is the account's, shared by all its registries, so its limit and
  * price apply to the total, once.
  */
 export function RegistryCard() {
@@ -75,11 +80,12 @@ export function RegistryCard() {
   const registry = registryRefOf(entity);
   const { name } = registry;
   const detail = useRegistryDetail(name ? registry : undefined);
-  // The DOKS clusters that pull from it and the account's subscription entity (where its figures
-  // and all its registries are), in one catalog request.
-  const [clusters, subscription] = useRelatedResourceGroups([
+  // The DOKS clusters and App Platform apps that pull from it and the account's subscription
+  // entity (where its figures and all its registries are), in one catalog request.
+  const [clusters, subscription, apps] = useRelatedResourceGroups([
     { relation: RELATION_DEPENDENCY_OF, isOfType: isKubernetesCluster },
     { relation: RELATION_DEPENDS_ON, isOfType: isRegistrySubscription },
+    { relation: RELATION_DEPENDENCY_OF, isOfType: isAppPlatformApp },
   ]);
   if (!name)
     return (
@@ -200,6 +206,12 @@ export function RegistryCard() {
           related={clusters}
           noun="clusters"
           empty="No DOKS cluster pulls from this registry"
+        />
+      </Row>
+      <Row label="App Platform apps">
+        <RegistryAppsList
+          apps={apps}
+          registryRegion={annotations[ANNOTATION_REGION]}
         />
       </Row>
     </InfoCard>
