@@ -82,6 +82,19 @@ export function rateLimitWaitMs(
   return undefined;
 }
 
+/** One request as the transport repeats it: its body read once, its caller's signal. */
+interface Call {
+  request: Request;
+  operation: string;
+  repeatable: boolean;
+  body?: ArrayBuffer;
+}
+
+/** One attempt's outcome: DigitalOcean's response, or why none came. */
+type Attempt =
+  | { response: Response; failure?: undefined }
+  | { response?: undefined; failure: Error };
+
 /**
  * A `fetch` for openapi-fetch that adds the bearer token and applies DigitalOcean's operating
  * rules: waits out 429s as the headers say, retries 5xx, dropped connections and timeouts with
@@ -92,102 +105,139 @@ export function rateLimitWaitMs(
 export function createTransport(
   options: TransportOptions,
 ): (request: Request) => Promise<Response> {
-  const fetchImpl = options.fetch ?? globalThis.fetch;
   const clock = options.clock ?? realClock;
-  const baseBackoffMs = options.baseBackoffMs ?? 250;
-  const maxBackoffMs = options.maxBackoffMs ?? 8_000;
   const maxRateLimitRetries = options.maxRateLimitRetries ?? 5;
-  // Kept in this closure only: never on an object that could be logged or thrown.
-  const authorization = `Bearer ${options.token}`;
-  // One rate budget per token: once DigitalOcean says it is spent (a 429, or no request left
-  // this hour), every caller of this client waits for the reset instead of asking again.
-  let pausedUntil = 0;
-  const pauseFor = (waitMs: number) => {
-    pausedUntil = Math.max(pausedUntil, clock.now() + waitMs);
-  };
+  const budget = new RateBudget(clock, options.maxRateLimitWaitMs);
+  const send = attemptSender(options);
+  const backoff = backoffOf(options);
 
   return async function digitalOceanFetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    const operation = `${request.method} ${url.pathname}`;
-    const repeatable = isSafeToRepeat(request.method, url.pathname);
-    const callerSignal = request.signal;
-    const body = request.body ? await request.arrayBuffer() : undefined;
+    const call: Call = {
+      request,
+      operation: `${request.method} ${url.pathname}`,
+      repeatable: isSafeToRepeat(request.method, url.pathname),
+      body: request.body ? await request.arrayBuffer() : undefined,
+    };
     let failures = 0;
     let rateLimitWaits = 0;
-
     for (;;) {
-      const pauseMs = pausedUntil - clock.now();
-      if (pauseMs > 0 && pauseMs <= options.maxRateLimitWaitMs) {
-        await clock.sleep(pauseMs, callerSignal);
-      }
-      const headers = new Headers(request.headers);
-      headers.set('authorization', authorization);
-      if (options.userAgent) headers.set('user-agent', options.userAgent);
-      // Real time, whatever the clock: it bounds how long a socket may stay silent.
-      const timeout = AbortSignal.timeout(options.timeoutMs);
-      let response: Response | undefined;
-      let failure: Error | undefined;
-      try {
-        response = await fetchImpl(request.url, {
-          method: request.method,
-          headers,
-          body,
-          redirect: 'error',
-          signal: AbortSignal.any([callerSignal, timeout]),
-        });
-      } catch (error) {
-        if (callerSignal.aborted) throw callerSignal.reason;
-        failure = timeout.aborted
-          ? new DigitalOceanTimeoutError(operation, options.timeoutMs)
-          : new DigitalOceanNetworkError(operation, networkReason(error));
-      }
-
-      if (response && response.headers.get('ratelimit-remaining') === '0') {
-        const resetMs = rateLimitWaitMs(response.headers, clock.now());
-        if (resetMs !== undefined) pauseFor(resetMs);
-      }
+      await budget.waitIfPaused(request.signal);
+      const { response, failure } = await send(call);
+      if (response) budget.pauseWhenSpent(response.headers);
       if (response?.status === 429) {
         const waitMs =
           rateLimitWaitMs(response.headers, clock.now()) ??
           backoff(rateLimitWaits);
-        pauseFor(waitMs);
+        budget.pauseFor(waitMs);
         if (
           rateLimitWaits >= maxRateLimitRetries ||
           waitMs > options.maxRateLimitWaitMs
         ) {
-          operations.set(response, operation);
-          return response;
+          return answered(response, call);
         }
         rateLimitWaits++;
         await response.body?.cancel();
         options.logger?.warn(
-          `DigitalOcean rate limit reached on ${operation}; waiting ${waitMs} ms as the API asks (wait ${rateLimitWaits} of ${maxRateLimitRetries})`,
+          `DigitalOcean rate limit reached on ${call.operation}; waiting ${waitMs} ms as the API asks (wait ${rateLimitWaits} of ${maxRateLimitRetries})`,
         );
-        await clock.sleep(waitMs, callerSignal);
+        await clock.sleep(waitMs, request.signal);
         continue;
       }
-
-      const retryable =
-        failure !== undefined || RETRYABLE_STATUS.has(response!.status);
-      if (!retryable || !repeatable || failures >= options.maxRetries) {
+      const retryable = !response || RETRYABLE_STATUS.has(response.status);
+      if (!retryable || !call.repeatable || failures >= options.maxRetries) {
         if (failure) throw failure;
-        operations.set(response!, operation);
-        return response!;
+        return answered(response, call);
       }
       failures++;
       const delay = backoff(failures - 1);
       await response?.body?.cancel();
       options.logger?.warn(
-        `DigitalOcean API ${operation} ${failure ? `failed (${failure.message})` : `answered ${response!.status}`}; retry ${failures} of ${options.maxRetries} in ${delay} ms`,
+        `DigitalOcean API ${call.operation} ${failure ? `failed (${failure.message})` : `answered ${response.status}`}; retry ${failures} of ${options.maxRetries} in ${delay} ms`,
       );
-      await clock.sleep(delay, callerSignal);
+      await clock.sleep(delay, request.signal);
     }
   };
+}
 
-  function backoff(attempt: number): number {
+/** The response the caller gets, remembered with its operation for error messages. */
+function answered(response: Response, call: Call): Response {
+  operations.set(response, call.operation);
+  return response;
+}
+
+/**
+ * One rate budget per token: once DigitalOcean says it is spent (a 429, or no request left this
+ * hour), every caller of the client waits for the reset instead of asking again.
+ */
+class RateBudget {
+  private pausedUntil = 0;
+
+  constructor(
+    private readonly clock: DigitalOceanClientClock,
+    private readonly maxWaitMs: number,
+  ) {}
+
+  pauseFor(waitMs: number) {
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + waitMs);
+  }
+
+  /** No request left (`ratelimit-remaining: 0`): pause until the reset the headers name. */
+  pauseWhenSpent(headers: Headers) {
+    if (headers.get('ratelimit-remaining') !== '0') return;
+    const resetMs = rateLimitWaitMs(headers, this.clock.now());
+    if (resetMs !== undefined) this.pauseFor(resetMs);
+  }
+
+  /** Waits out a pause no longer than the longest allowed wait (a longer one is not waited). */
+  async waitIfPaused(signal: AbortSignal) {
+    const pauseMs = this.pausedUntil - this.clock.now();
+    if (pauseMs > 0 && pauseMs <= this.maxWaitMs) {
+      await this.clock.sleep(pauseMs, signal);
+    }
+  }
+}
+
+/** Sends one attempt with the token, bounded by `timeoutMs` of real time and the caller's signal. */
+function attemptSender(options: TransportOptions) {
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  // Kept in this closure only: never on an object that could be logged or thrown.
+  const authorization = `Bearer ${options.token}`;
+  return async (call: Call): Promise<Attempt> => {
+    const { request } = call;
+    const headers = new Headers(request.headers);
+    headers.set('authorization', authorization);
+    if (options.userAgent) headers.set('user-agent', options.userAgent);
+    // Real time, whatever the clock: it bounds how long a socket may stay silent.
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    try {
+      const response = await fetchImpl(request.url, {
+        method: request.method,
+        headers,
+        body: call.body,
+        redirect: 'error',
+        signal: AbortSignal.any([request.signal, timeout]),
+      });
+      return { response };
+    } catch (error) {
+      if (request.signal.aborted) throw request.signal.reason;
+      return {
+        failure: timeout.aborted
+          ? new DigitalOceanTimeoutError(call.operation, options.timeoutMs)
+          : new DigitalOceanNetworkError(call.operation, networkReason(error)),
+      };
+    }
+  };
+}
+
+/** Jittered exponential backoff: the attempt's step between half and all of its ceiling. */
+function backoffOf(options: TransportOptions) {
+  const baseBackoffMs = options.baseBackoffMs ?? 250;
+  const maxBackoffMs = options.maxBackoffMs ?? 8_000;
+  return (attempt: number): number => {
     const ceiling = Math.min(maxBackoffMs, baseBackoffMs * 2 ** attempt);
     return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
-  }
+  };
 }
 
 function networkReason(error: unknown): string {
