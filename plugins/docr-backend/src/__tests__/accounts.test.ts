@@ -174,11 +174,12 @@ describe('several DigitalOcean accounts', () => {
     expect(main.requests.count('registries_run_garbageCollection')).toBe(0);
   });
 
-  it('answers 404 naming the collected accounts for an unknown one', async () => {
+  it('answers 404 for an unknown account, naming no collected one (GET /accounts lists those the user may read)', async () => {
     const res = await docr.api('get', '/accounts/team-c/registries');
     expect(res.status).toBe(404);
     expect(res.body.error.message).toContain(
-      'collects no DigitalOcean account "team-c" (it collects default, team-b',
+      'collects no DigitalOcean account "team-c" (GET /api/docr/accounts lists those you may read',
     );
+    expect(res.body.error.message).not.toContain('team-b');
   });
 });

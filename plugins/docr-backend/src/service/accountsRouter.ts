@@ -72,7 +72,8 @@ export async function createRouter(
       const accountRouter = routers.get(req.params.account);
       if (!accountRouter) {
         throw new NotFoundError(
-          `The docr backend collects no DigitalOcean account "${req.params.account}" (it collects ${[...routers.keys()].join(', ')}: docr.accounts, digitalocean.accounts)`,
+          // Not the collected accounts' ids: GET /accounts lists those the caller may read.
+          `The docr backend collects no DigitalOcean account "${req.params.account}" (GET /api/docr/accounts lists those you may read; docr.accounts, digitalocean.accounts)`,
         );
       }
       accountRouter(req, res, next);
