@@ -172,6 +172,14 @@ export interface Config {
        */
       maxPerRegistryPerHour?: number;
     };
+    /** What garbage collection and retention saved (`GET /api/docr/.../savings`). */
+    savings?: {
+      /**
+       * The IANA time zone whose month boundaries count when a request names none (default
+       * UTC), e.g. the one the account is billed in.
+       */
+      timezone?: string;
+    };
     /** The repositories and tags the registry pages show, cached per registry. */
     repositories?: {
       /**

@@ -14,6 +14,9 @@ import { RepositoryGraphs } from './retention/graph';
 import { CachedGraphs } from './retention/CachedGraphs';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { createNotifyAfterTick } from './notifications/notifyAccounts';
+import { DatabaseSubscriptionStore } from './database/DatabaseSubscriptionStore';
+import { sampleSubscriptions } from './subscription/sampleSubscriptions';
+import { readSavingsTimezone } from './savings/savingsConfig';
 import { DocrLimits } from './limits/DocrLimits';
 import { readLimitsConfig } from './limits/config';
 
@@ -83,11 +86,13 @@ export const docrPlugin = createBackendPlugin({
           },
         });
 
+        const subscriptions = new DatabaseSubscriptionStore(store.database);
         const notifyAfterTick = createNotifyAfterTick({
           config,
           scopes,
           notifications,
           database: store.database,
+          subscriptions,
           logger,
         });
 
@@ -101,7 +106,16 @@ export const docrPlugin = createBackendPlugin({
           initialDelay: { seconds: 10 },
           fn: async signal => {
             const reports = await tickAccounts(scopes, logger, signal);
-            await notifyAfterTick(reports, now(), signal);
+            const at = now();
+            await sampleSubscriptions({
+              scopes,
+              reports,
+              store: subscriptions,
+              now: at,
+              logger,
+              signal,
+            });
+            await notifyAfterTick(reports, at, signal);
           },
         });
         httpRouter.use(
@@ -112,6 +126,7 @@ export const docrPlugin = createBackendPlugin({
             permissions,
             auditor,
             creations: new DatabaseRegistryCreationStore(store.database),
+            savings: { subscriptions, timezone: readSavingsTimezone(config) },
             now,
             limits,
             // A page opened before the first listing asks for it now, through the scheduler:

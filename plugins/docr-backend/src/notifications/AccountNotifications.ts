@@ -4,11 +4,11 @@ import {
   nextWindowAfter,
   registryLimitForTier,
 } from '@backstage-docr/plugin-docr-common';
-import type { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
 import type { DocrStore } from '../database/DocrStore';
 import { runsEndedSince } from '../database/endedRuns';
 import type { TickReport } from '../gc/context';
 import type { EffectivePolicy, PolicyResolver } from '../policies';
+import type { SubscriptionStore } from '../subscription/SubscriptionStore';
 import {
   DocrNotification,
   gcProblemEvent,
@@ -37,16 +37,13 @@ export class AccountNotifications {
       account: string;
       store: DocrStore;
       policies: PolicyResolver;
-      client: Pick<DigitalOceanClient, 'getSubscription'>;
+      /** The tier as the hourly listing read it (sampleSubscriptions). */
+      subscriptions: SubscriptionStore;
       notifier: Notifier;
     },
   ) {}
 
-  async afterTick(
-    report: TickReport,
-    now: Date,
-    options: { signal?: AbortSignal } = {},
-  ): Promise<void> {
+  async afterTick(report: TickReport, now: Date): Promise<void> {
     const listing = await this.deps.store.latestListing();
     const policies = await this.deps.policies.resolveAll(
       listing.map(s => s.registryName),
@@ -55,8 +52,8 @@ export class AccountNotifications {
       await this.send(event, now);
     for (const event of this.policyEvents(policies, now))
       await this.send(event, now);
-    // The subscription is read once per listing (hourly), not every tick.
-    if (report.sampled) await this.accountLimits(listing, now, options);
+    // Storage and the registry count change with the listing (hourly), not every tick.
+    if (report.sampled) await this.accountLimits(listing, now);
   }
 
   private send(event: DocrNotification, now: Date) {
@@ -115,11 +112,9 @@ export class AccountNotifications {
   private async accountLimits(
     listing: { registryName: string; storageBytes: number }[],
     now: Date,
-    options: { signal?: AbortSignal },
   ) {
-    const { account, client, notifier } = this.deps;
-    const subscription = await client.getSubscription(options);
-    const tier = subscription?.tier;
+    const { account, subscriptions, notifier } = this.deps;
+    const tier = (await subscriptions.latest(account))?.tier;
     if (!tier?.slug) return;
     const tierName = tier.name ?? tier.slug;
     const used = listing.reduce((sum, s) => sum + s.storageBytes, 0);

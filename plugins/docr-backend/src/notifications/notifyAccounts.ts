@@ -6,6 +6,7 @@ import type { Config } from '@backstage/config';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { AccountScope } from '../accountScopes';
 import { DatabaseNotificationLedger } from '../database/DatabaseNotificationLedger';
+import type { SubscriptionStore } from '../subscription/SubscriptionStore';
 import type { TickReport } from '../gc/context';
 import { AccountNotifications } from './AccountNotifications';
 import { Notifier } from './Notifier';
@@ -23,6 +24,7 @@ export function createNotifyAfterTick(deps: {
   scopes: AccountScope[];
   notifications: NotificationService;
   database: Awaited<ReturnType<DatabaseService['getClient']>>;
+  subscriptions: SubscriptionStore;
   logger: LoggerService;
 }): NotifyAfterTick {
   const config = readNotificationsConfig(deps.config);
@@ -35,14 +37,18 @@ export function createNotifyAfterTick(deps: {
   });
   const accounts = deps.scopes.map(scope => ({
     account: scope.account,
-    notifications: new AccountNotifications({ ...scope, notifier }),
+    notifications: new AccountNotifications({
+      ...scope,
+      subscriptions: deps.subscriptions,
+      notifier,
+    }),
   }));
   return async (reports, now, signal) => {
     for (const { account, notifications } of accounts) {
       const report = reports.get(account);
       if (!report || signal?.aborted) continue;
       try {
-        await notifications.afterTick(report, now, { signal });
+        await notifications.afterTick(report, now);
       } catch (error) {
         // The next tick reads the same state and notifies what this one could not.
         deps.logger.warn(

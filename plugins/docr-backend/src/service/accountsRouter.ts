@@ -11,6 +11,7 @@ import { createOpenApiRouter } from '../schema/openapi/generated/router';
 import { readableAccounts } from './readableAccounts';
 import { createAccountRouter } from './router';
 import type { RegistryCreationStore } from './RegistryCreationStore';
+import type { SavingsOptions } from './savingsRoutes';
 
 export interface RouterOptions {
   scopes: AccountScope[];
@@ -28,6 +29,8 @@ export interface RouterOptions {
   listNow?: () => Promise<void>;
   /** Checks every answer against the OpenAPI spec too (a 500 when one differs): for tests. */
   validateResponses?: boolean;
+  /** What the savings routes read besides the account's store. */
+  savings?: SavingsOptions;
 }
 
 /**

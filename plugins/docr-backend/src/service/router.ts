@@ -26,6 +26,7 @@ import type { RegistryCreationStore } from './RegistryCreationStore';
 import { presentRegistry, presentRun } from './presenters';
 import { repositoryRoutes } from './repositoryRoutes';
 import { retentionRoutes } from './retentionRoutes';
+import { SavingsOptions, savingsRoutes } from './savingsRoutes';
 import { NameAvailability, nameAvailabilityRoutes } from './nameAvailability';
 import {
   retryAfterOnUnavailable,
@@ -46,6 +47,8 @@ export interface AccountRouterOptions extends AccountScope {
   limits: DocrLimits;
   /** Asks the GC task to list the account now (the first listing not being done yet). */
   listNow?: () => Promise<void>;
+  /** What the savings routes read besides the account's store. */
+  savings?: SavingsOptions;
 }
 
 const pageSchema = z.object({
@@ -304,6 +307,18 @@ export function createAccountRouter(
       },
     }),
   );
+
+  if (options.savings)
+    router.use(
+      savingsRoutes({
+        ...options.savings,
+        account: options.account,
+        store,
+        access,
+        reader,
+        now,
+      }),
+    );
 
   router.use(
     creationRoutes({

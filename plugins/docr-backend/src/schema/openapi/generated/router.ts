@@ -402,6 +402,128 @@ export const spec = {
         },
       },
     },
+    '/registries/{name}/savings': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/name',
+        },
+      ],
+      get: {
+        operationId: 'getRegistrySavings',
+        summary:
+          "What garbage collection and retention saved on the registry, month by month: bytes freed, the overage avoided at the tier's price, the storage trend and when the included storage is reached (docr.registry.read). Never calls DigitalOcean.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/months',
+          },
+          {
+            $ref: '#/components/parameters/timezone',
+          },
+          {
+            $ref: '#/components/parameters/savingsFormat',
+          },
+        ],
+        responses: {
+          '200': {
+            $ref: '#/components/responses/Savings',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/accounts/{account}/registries/{name}/savings': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/account',
+        },
+        {
+          $ref: '#/components/parameters/name',
+        },
+      ],
+      get: {
+        operationId: 'getAccountRegistrySavings',
+        summary:
+          'What garbage collection and retention saved on a registry of the account.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/months',
+          },
+          {
+            $ref: '#/components/parameters/timezone',
+          },
+          {
+            $ref: '#/components/parameters/savingsFormat',
+          },
+        ],
+        responses: {
+          '200': {
+            $ref: '#/components/responses/Savings',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/savings': {
+      get: {
+        operationId: 'getSavings',
+        summary:
+          "What garbage collection and retention saved over the registries of the default account the caller may read, month by month (the account's storage and tier for the overage).",
+        parameters: [
+          {
+            $ref: '#/components/parameters/months',
+          },
+          {
+            $ref: '#/components/parameters/timezone',
+          },
+          {
+            $ref: '#/components/parameters/savingsFormat',
+          },
+        ],
+        responses: {
+          '200': {
+            $ref: '#/components/responses/Savings',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
+    '/accounts/{account}/savings': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/account',
+        },
+      ],
+      get: {
+        operationId: 'getAccountSavings',
+        summary:
+          "What garbage collection and retention saved over the account's registries the caller may read.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/months',
+          },
+          {
+            $ref: '#/components/parameters/timezone',
+          },
+          {
+            $ref: '#/components/parameters/savingsFormat',
+          },
+        ],
+        responses: {
+          '200': {
+            $ref: '#/components/responses/Savings',
+          },
+          default: {
+            $ref: '#/components/responses/ErrorResponse',
+          },
+        },
+      },
+    },
     '/registries/{name}/repositories': {
       parameters: [
         {
@@ -728,6 +850,41 @@ export const spec = {
       },
     },
     parameters: {
+      months: {
+        name: 'months',
+        in: 'query',
+        required: false,
+        description: 'How many months, this one included.',
+        schema: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 24,
+          default: 12,
+        },
+      },
+      timezone: {
+        name: 'timezone',
+        in: 'query',
+        required: false,
+        allowReserved: true,
+        description:
+          'The IANA time zone whose month boundaries count (docr.savings.timezone, else UTC).',
+        schema: {
+          type: 'string',
+          maxLength: 64,
+        },
+      },
+      savingsFormat: {
+        name: 'format',
+        in: 'query',
+        required: false,
+        description: 'json, or csv for a download (one line a month).',
+        schema: {
+          type: 'string',
+          enum: ['json', 'csv'],
+          default: 'json',
+        },
+      },
       account: {
         name: 'account',
         in: 'path',
@@ -995,6 +1152,21 @@ export const spec = {
           'application/json': {
             schema: {
               $ref: '#/components/schemas/GcRunView',
+            },
+          },
+        },
+      },
+      Savings: {
+        description: 'The savings, month by month (or the same as CSV).',
+        content: {
+          'application/json': {
+            schema: {
+              $ref: '#/components/schemas/SavingsView',
+            },
+          },
+          'text/csv': {
+            schema: {
+              type: 'string',
             },
           },
         },
@@ -1315,6 +1487,199 @@ export const spec = {
           },
         },
         required: ['enabled', 'type', 'windows', 'cancelAtWindowEnd'],
+      },
+      SavingsMonth: {
+        type: 'object',
+        properties: {
+          month: {
+            type: 'string',
+            description: 'yyyy-MM in the time zone asked for.',
+          },
+          start: {
+            type: 'string',
+            format: 'date-time',
+          },
+          runs: {
+            type: 'integer',
+            description: 'Garbage collections that succeeded in the month.',
+          },
+          freedBytes: {
+            type: 'integer',
+            format: 'int64',
+            description:
+              "What DigitalOcean's garbage collections freed (their freed bytes).",
+          },
+          retentionFreedBytes: {
+            type: 'integer',
+            format: 'int64',
+            description:
+              "Of that, what retention's deletions made collectable (the plan's estimate, at most the run's figure).",
+          },
+          tagsDeleted: {
+            type: 'integer',
+          },
+          storageBytes: {
+            type: ['integer', 'null'],
+            format: 'int64',
+            description:
+              "The subject's storage at the month's last sample; null without samples.",
+          },
+          overageAvoidedCents: {
+            type: ['number', 'null'],
+            description:
+              "Overage not billed for the month because of what was freed since the first month shown, at the tier's price; null without the tier or the month's storage.",
+          },
+        },
+        required: [
+          'month',
+          'start',
+          'runs',
+          'freedBytes',
+          'retentionFreedBytes',
+          'tagsDeleted',
+          'storageBytes',
+          'overageAvoidedCents',
+        ],
+      },
+      SavingsView: {
+        type: 'object',
+        description:
+          'What garbage collection and retention saved, month by month, oldest first.',
+        properties: {
+          account: {
+            type: 'string',
+          },
+          registry: {
+            type: 'string',
+            description: "Absent for the account's savings.",
+          },
+          registries: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+            description: 'The registries counted.',
+          },
+          timezone: {
+            type: 'string',
+          },
+          tier: {
+            oneOf: [
+              {
+                type: 'null',
+              },
+              {
+                type: 'object',
+                description:
+                  "The account's tier as DigitalOcean last reported it (read with the hourly listing).",
+                properties: {
+                  slug: {
+                    type: 'string',
+                  },
+                  name: {
+                    type: 'string',
+                  },
+                  includedStorageBytes: {
+                    type: 'integer',
+                    format: 'int64',
+                  },
+                  storageOveragePriceInCents: {
+                    type: 'number',
+                    description: 'Per GiB and month.',
+                  },
+                  allowStorageOverage: {
+                    type: 'boolean',
+                  },
+                },
+                required: [
+                  'slug',
+                  'name',
+                  'includedStorageBytes',
+                  'storageOveragePriceInCents',
+                  'allowStorageOverage',
+                ],
+              },
+            ],
+          },
+          months: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/SavingsMonth',
+            },
+          },
+          totals: {
+            type: 'object',
+            properties: {
+              runs: {
+                type: 'integer',
+              },
+              freedBytes: {
+                type: 'integer',
+                format: 'int64',
+              },
+              retentionFreedBytes: {
+                type: 'integer',
+                format: 'int64',
+              },
+              tagsDeleted: {
+                type: 'integer',
+              },
+              overageAvoidedCents: {
+                type: 'number',
+              },
+            },
+            required: [
+              'runs',
+              'freedBytes',
+              'retentionFreedBytes',
+              'tagsDeleted',
+              'overageAvoidedCents',
+            ],
+          },
+          trend: {
+            type: 'object',
+            properties: {
+              storageBytes: {
+                type: ['integer', 'null'],
+                format: 'int64',
+              },
+              growthBytesPerDay: {
+                type: ['number', 'null'],
+                description:
+                  "Least-squares growth of the subject's storage over the last 30 days.",
+              },
+              accountStorageBytes: {
+                type: ['integer', 'null'],
+                format: 'int64',
+              },
+              includedStorageReachedOn: {
+                type: ['string', 'null'],
+                format: 'date',
+                description:
+                  "The day the account's storage reaches the tier's included storage at its growth of the last 30 days.",
+              },
+              includedStorageReached: {
+                type: 'boolean',
+              },
+            },
+            required: [
+              'storageBytes',
+              'growthBytesPerDay',
+              'accountStorageBytes',
+              'includedStorageReachedOn',
+              'includedStorageReached',
+            ],
+          },
+        },
+        required: [
+          'account',
+          'registries',
+          'timezone',
+          'tier',
+          'months',
+          'totals',
+          'trend',
+        ],
       },
       NotifyBeforeWindow: {
         type: 'string',

@@ -20,6 +20,7 @@ import type {
   RepositoryPageView,
   RepositoryTagPageView,
   RetentionPreviewView,
+  SavingsView,
   StartGcRunRequest,
   StorageSampleListView,
 } from '../models';
@@ -310,6 +311,112 @@ export type ListAccountStorageSamples = {
 /**
  * @public
  */
+export type GetRegistrySavings = {
+  path: {
+    /**
+     * The registry's name: lowercase letters, digits and "-", at most 63 characters (400 naming the rule otherwise).
+     */
+    name: string;
+  };
+  query: {
+    /**
+     * How many months, this one included.
+     */
+    months?: number;
+    /**
+     * The IANA time zone whose month boundaries count (docr.savings.timezone, else UTC).
+     */
+    timezone?: string;
+    /**
+     * json, or csv for a download (one line a month).
+     */
+    format?: 'json' | 'csv';
+  };
+  response: SavingsView | ModelError;
+};
+
+/**
+ * @public
+ */
+export type GetAccountRegistrySavings = {
+  path: {
+    /**
+     * The id of a DigitalOcean account the backend collects (its entities' namespace).
+     */
+    account: string;
+    /**
+     * The registry's name: lowercase letters, digits and "-", at most 63 characters (400 naming the rule otherwise).
+     */
+    name: string;
+  };
+  query: {
+    /**
+     * How many months, this one included.
+     */
+    months?: number;
+    /**
+     * The IANA time zone whose month boundaries count (docr.savings.timezone, else UTC).
+     */
+    timezone?: string;
+    /**
+     * json, or csv for a download (one line a month).
+     */
+    format?: 'json' | 'csv';
+  };
+  response: SavingsView | ModelError;
+};
+
+/**
+ * @public
+ */
+export type GetSavings = {
+  query: {
+    /**
+     * How many months, this one included.
+     */
+    months?: number;
+    /**
+     * The IANA time zone whose month boundaries count (docr.savings.timezone, else UTC).
+     */
+    timezone?: string;
+    /**
+     * json, or csv for a download (one line a month).
+     */
+    format?: 'json' | 'csv';
+  };
+  response: SavingsView | ModelError;
+};
+
+/**
+ * @public
+ */
+export type GetAccountSavings = {
+  path: {
+    /**
+     * The id of a DigitalOcean account the backend collects (its entities' namespace).
+     */
+    account: string;
+  };
+  query: {
+    /**
+     * How many months, this one included.
+     */
+    months?: number;
+    /**
+     * The IANA time zone whose month boundaries count (docr.savings.timezone, else UTC).
+     */
+    timezone?: string;
+    /**
+     * json, or csv for a download (one line a month).
+     */
+    format?: 'json' | 'csv';
+  };
+  response: SavingsView | ModelError;
+};
+
+/**
+ * @public
+ */
 export type ListRepositories = {
   path: {
     /**
@@ -562,6 +669,10 @@ export type EndpointMap = {
   '#post|/accounts/{account}/registries/{name}/gc-runs/{id}/cancel': CancelAccountGcRun;
   '#get|/registries/{name}/storage': ListStorageSamples;
   '#get|/accounts/{account}/registries/{name}/storage': ListAccountStorageSamples;
+  '#get|/registries/{name}/savings': GetRegistrySavings;
+  '#get|/accounts/{account}/registries/{name}/savings': GetAccountRegistrySavings;
+  '#get|/savings': GetSavings;
+  '#get|/accounts/{account}/savings': GetAccountSavings;
   '#get|/registries/{name}/repositories': ListRepositories;
   '#get|/accounts/{account}/registries/{name}/repositories': ListAccountRepositories;
   '#get|/registries/{name}/repositories/{repository}/tags': ListRepositoryTags;

@@ -62,6 +62,8 @@ export type {
   RetentionTagClosureView,
   RetentionTagPreviewView,
   RunRetentionView,
+  SavingsMonth,
+  SavingsView,
   StartGcRunRequest,
   StorageSampleListView,
   StorageSampleView,

@@ -23,6 +23,7 @@ import type { RegistryNameCheckView } from '../models/RegistryNameCheckView.mode
 import type { RepositoryPageView } from '../models/RepositoryPageView.model';
 import type { RepositoryTagPageView } from '../models/RepositoryTagPageView.model';
 import type { RetentionPreviewView } from '../models/RetentionPreviewView.model';
+import type { SavingsView } from '../models/SavingsView.model';
 import type { StartGcRunRequest } from '../models/StartGcRunRequest.model';
 import type { StorageSampleListView } from '../models/StorageSampleListView.model';
 
@@ -305,6 +306,108 @@ export type ListAccountStorageSamples = {
      * How many days back.
      */
     days?: number;
+  };
+};
+
+/**
+ * @public
+ */
+export type GetRegistrySavings = {
+  path: {
+    /**
+     * The registry's name: lowercase letters, digits and "-", at most 63 characters (400 naming the rule otherwise).
+     */
+    name: string;
+  };
+  query: {
+    /**
+     * How many months, this one included.
+     */
+    months?: number;
+    /**
+     * The IANA time zone whose month boundaries count (docr.savings.timezone, else UTC).
+     */
+    timezone?: string;
+    /**
+     * json, or csv for a download (one line a month).
+     */
+    format?: 'json' | 'csv';
+  };
+};
+
+/**
+ * @public
+ */
+export type GetAccountRegistrySavings = {
+  path: {
+    /**
+     * The id of a DigitalOcean account the backend collects (its entities' namespace).
+     */
+    account: string;
+    /**
+     * The registry's name: lowercase letters, digits and "-", at most 63 characters (400 naming the rule otherwise).
+     */
+    name: string;
+  };
+  query: {
+    /**
+     * How many months, this one included.
+     */
+    months?: number;
+    /**
+     * The IANA time zone whose month boundaries count (docr.savings.timezone, else UTC).
+     */
+    timezone?: string;
+    /**
+     * json, or csv for a download (one line a month).
+     */
+    format?: 'json' | 'csv';
+  };
+};
+
+/**
+ * @public
+ */
+export type GetSavings = {
+  query: {
+    /**
+     * How many months, this one included.
+     */
+    months?: number;
+    /**
+     * The IANA time zone whose month boundaries count (docr.savings.timezone, else UTC).
+     */
+    timezone?: string;
+    /**
+     * json, or csv for a download (one line a month).
+     */
+    format?: 'json' | 'csv';
+  };
+};
+
+/**
+ * @public
+ */
+export type GetAccountSavings = {
+  path: {
+    /**
+     * The id of a DigitalOcean account the backend collects (its entities' namespace).
+     */
+    account: string;
+  };
+  query: {
+    /**
+     * How many months, this one included.
+     */
+    months?: number;
+    /**
+     * The IANA time zone whose month boundaries count (docr.savings.timezone, else UTC).
+     */
+    timezone?: string;
+    /**
+     * json, or csv for a download (one line a month).
+     */
+    format?: 'json' | 'csv';
   };
 };
 
@@ -988,6 +1091,122 @@ export class DefaultApiClient {
     const uri = parser.parse(uriTemplate).expand({
       account: request.path.account,
       name: request.path.name,
+      ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * What garbage collection and retention saved on the registry, month by month: bytes freed, the overage avoided at the tier's price, the storage trend and when the included storage is reached (docr.registry.read). Never calls DigitalOcean.
+   * @param name - The registry's name: lowercase letters, digits and "-", at most 63 characters (400 naming the rule otherwise).
+   * @param months - How many months, this one included.
+   * @param timezone - The IANA time zone whose month boundaries count (docr.savings.timezone, else UTC).
+   * @param format - json, or csv for a download (one line a month).
+   */
+  public async getRegistrySavings(
+    request: GetRegistrySavings,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<SavingsView>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/registries/{name}/savings{?months,timezone,format}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      name: request.path.name,
+      ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * What garbage collection and retention saved on a registry of the account.
+   * @param account - The id of a DigitalOcean account the backend collects (its entities' namespace).
+   * @param name - The registry's name: lowercase letters, digits and "-", at most 63 characters (400 naming the rule otherwise).
+   * @param months - How many months, this one included.
+   * @param timezone - The IANA time zone whose month boundaries count (docr.savings.timezone, else UTC).
+   * @param format - json, or csv for a download (one line a month).
+   */
+  public async getAccountRegistrySavings(
+    request: GetAccountRegistrySavings,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<SavingsView>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/accounts/{account}/registries/{name}/savings{?months,timezone,format}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      account: request.path.account,
+      name: request.path.name,
+      ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * What garbage collection and retention saved over the registries of the default account the caller may read, month by month (the account's storage and tier for the overage).
+   * @param months - How many months, this one included.
+   * @param timezone - The IANA time zone whose month boundaries count (docr.savings.timezone, else UTC).
+   * @param format - json, or csv for a download (one line a month).
+   */
+  public async getSavings(
+    request: GetSavings,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<SavingsView>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/savings{?months,timezone,format}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * What garbage collection and retention saved over the account's registries the caller may read.
+   * @param account - The id of a DigitalOcean account the backend collects (its entities' namespace).
+   * @param months - How many months, this one included.
+   * @param timezone - The IANA time zone whose month boundaries count (docr.savings.timezone, else UTC).
+   * @param format - json, or csv for a download (one line a month).
+   */
+  public async getAccountSavings(
+    request: GetAccountSavings,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<SavingsView>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/accounts/{account}/savings{?months,timezone,format}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      account: request.path.account,
       ...request.query,
     });
 

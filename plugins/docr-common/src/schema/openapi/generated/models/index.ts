@@ -61,6 +61,8 @@ export * from './RetentionRule.model';
 export * from './RetentionTagClosureView.model';
 export * from './RetentionTagPreviewView.model';
 export * from './RunRetentionView.model';
+export * from './SavingsMonth.model';
+export * from './SavingsView.model';
 export * from './StartGcRunRequest.model';
 export * from './StorageSampleListView.model';
 export * from './StorageSampleView.model';
