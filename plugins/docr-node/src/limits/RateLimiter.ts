@@ -7,7 +7,9 @@ import { CustomErrorBase } from '@backstage/errors';
  * @public
  */
 export interface RateLimit {
+  /** Requests allowed at once, with a full bucket. */
   requests: number;
+  /** The time over which `requests` tokens are given back. */
   perMs: number;
 }
 
@@ -17,7 +19,9 @@ export interface RateLimit {
  * @public
  */
 export class TooManyRequestsError extends CustomErrorBase {
+  /** The error's name, for handlers that match on it. */
   name = 'TooManyRequestsError' as const;
+  /** How long until the request would be allowed. */
   readonly retryAfterMs: number;
 
   constructor(message: string, retryAfterMs: number) {

@@ -20,8 +20,11 @@ import type { DocrRegistryRef } from './registryRef';
  * @public
  */
 export interface RetentionPreviewPage {
+  /** Repositories to skip (default 0). */
   offset?: number;
+  /** Repositories in the page (default 20, at most 100). */
   limit?: number;
+  /** The first page's `version`, so this page comes from the same preview. */
   version?: string;
 }
 
