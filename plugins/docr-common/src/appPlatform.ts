@@ -8,7 +8,11 @@ import { z } from 'zod';
  */
 export const RESOURCE_TYPE_APP_PLATFORM_APP = 'digitalocean-app';
 
-/** @public */
+/**
+ * The app's id in DigitalOcean's API (`GET /v2/apps/{id}`).
+ *
+ * @public
+ */
 export const ANNOTATION_APP_ID = 'digitalocean.com/app-id';
 
 /**
@@ -37,24 +41,32 @@ export const ANNOTATION_APP_IMAGES = 'digitalocean.com/app-images';
 export const ANNOTATION_CROSS_REGION_REGISTRIES =
   'digitalocean.com/cross-region-registries';
 
-const appImageSchema = z.object({
-  component: z.string(),
-  kind: z.enum(['service', 'worker', 'job', 'static_site']),
-  /** The registry, when the spec names it or the account has one registry only. */
-  registry: z.string().optional(),
-  repository: z.string(),
-  tag: z.string().optional(),
-  digest: z.string().optional(),
-  deployOnPush: z.boolean(),
-});
-
 /**
  * A component of an App Platform app that runs an image from DOCR: its tag or digest, and
  * whether a push of that tag deploys it.
  *
  * @public
  */
-export type AppImage = z.infer<typeof appImageSchema>;
+export interface AppImage {
+  component: string;
+  kind: 'service' | 'worker' | 'job' | 'static_site';
+  /** The registry, when the spec names it or the account has one registry only. */
+  registry?: string;
+  repository: string;
+  tag?: string;
+  digest?: string;
+  deployOnPush: boolean;
+}
+
+const appImageSchema: z.ZodType<AppImage> = z.object({
+  component: z.string(),
+  kind: z.enum(['service', 'worker', 'job', 'static_site']),
+  registry: z.string().optional(),
+  repository: z.string(),
+  tag: z.string().optional(),
+  digest: z.string().optional(),
+  deployOnPush: z.boolean(),
+});
 
 /**
  * The {@link AppImage}s an app entity's `digitalocean.com/app-images` annotation lists; empty
