@@ -268,6 +268,27 @@ describe('retention keeps the images in use', () => {
         'attached to 2.0, which is kept',
       );
 
+      // The tag listing says where each tag runs, from the same read.
+      const tags = await docr.api(
+        'get',
+        `/registries/${REGISTRY}/repositories/web/tags`,
+      );
+      const inUseOf = (tag: string) =>
+        tags.body.items.find((t: any) => t.tag === tag).inUse;
+      expect(inUseOf('v4')).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            use: 'running',
+            cluster: 'prod-ams3',
+            namespace: 'legacy',
+          }),
+        ]),
+      );
+      expect(inUseOf('v3')).toEqual([
+        expect.objectContaining({ use: 'previousRelease' }),
+      ]);
+      expect(inUseOf('v5')).toEqual([]);
+
       // In the window: only what the preview listed is deleted, then the GC of the policy's type.
       clock.set('2026-11-23T13:05:00Z');
       await docr.tick();
@@ -317,6 +338,50 @@ describe('retention keeps the images in use', () => {
       clock.set('2026-11-30T13:05:00Z');
       await docr.tick();
       expect(deletedTags()).toEqual(['unused:old', 'web:v1', 'web:v5']);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'keeps an untagged manifest an app runs by digest: not deleted by digest, the GC frees unreferenced blobs only and says why, and it still pulls, %p',
+    async databaseId => {
+      await setUp(await databases.init(databaseId));
+      const web = registryPusher(emulator, REGISTRY, 'web');
+      clock.set('2026-11-23T11:30:00Z');
+      const pinned = await web.image('web-7', { tag: 'v7' });
+      await web.image('web-7 again', { tag: 'v7' });
+      clock.set('2026-11-23T12:00:00Z');
+      emulator.account.appPlatform.create(
+        {
+          name: 'shop-web',
+          region: 'ams',
+          services: [
+            {
+              name: 'web',
+              image: {
+                registry_type: 'DOCR',
+                repository: 'web',
+                digest: pinned.manifest.digest,
+              },
+            },
+          ],
+        } as any,
+        { createdAtMs: clock.ms },
+      );
+      clock.set('2026-11-23T13:05:00Z');
+      await docr.tick();
+      const run = await untilRunEnds();
+      const deletedByDigest = emulator.requests
+        .all()
+        .filter(e => e.method === 'DELETE' && e.path.includes('/digests/'))
+        .map(e => decodeURIComponent(e.path));
+      expect(deletedByDigest).not.toContainEqual(
+        expect.stringContaining(pinned.manifest.digest),
+      );
+      expect(run.type).toBe('unreferenced blobs only');
+      expect(run.reason).toMatch(
+        /^The GC frees unreferenced blobs only: untagged manifests are in use \(web@sha256:/,
+      );
+      expect(await pulls('web', pinned.manifest.digest)).toBe(true);
     },
   );
 });

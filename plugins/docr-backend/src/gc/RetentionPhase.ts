@@ -30,11 +30,14 @@ export function hasRetentionRules(policy: GcPolicy): boolean {
 /** What the run says of its retention: held back, or deletions left for the next window. */
 function retentionOutcome(summary: {
   heldBack?: string;
+  gcNarrowed?: string;
   remaining: number;
   stoppedBy?: string;
 }): string | undefined {
   if (summary.heldBack)
     return `Retention deleted nothing and the GC frees unreferenced blobs only: ${summary.heldBack}`;
+  if (summary.gcNarrowed)
+    return `The GC frees unreferenced blobs only: ${summary.gcNarrowed}`;
   if (summary.remaining > 0)
     return `Retention left ${summary.remaining} deletions for the next window (${summary.stoppedBy ?? 'the window is ending'})`;
   return undefined;
@@ -162,9 +165,12 @@ export class RetentionPhase {
     // Only while nobody cancelled it meanwhile (compare and set on the status).
     const next = await store.updateRunIf(current, {
       status: RUN_STATUS.starting,
-      // Held back (what runs is unknown), the GC deletes no manifest either: an untagged one
-      // may be what a pod or an app pinned by digest runs.
-      type: summary.heldBack ? 'unreferenced blobs only' : policy.type,
+      // Held back (what runs is unknown) or with untagged manifests in use, the GC deletes no
+      // manifest: an untagged one may be what a pod or an app pinned by digest runs.
+      type:
+        summary.heldBack || summary.gcNarrowed
+          ? 'unreferenced blobs only'
+          : policy.type,
       reason: retentionOutcome(summary),
     });
     if (!next) return { done: false, run: (await store.runById(run.id))! };

@@ -47,6 +47,8 @@ export interface RetentionPlan {
   plannedAt: Date;
   /** Why nothing of the registry is deleted in the occurrence (what runs could not be read). */
   heldBack?: string;
+  /** Why the occurrence's GC deletes no manifest (untagged manifests in use). */
+  gcNarrowed?: string;
 }
 
 /**
@@ -71,6 +73,8 @@ export interface RetentionJournalSummary {
   plannedAt: Date;
   /** Why nothing of the registry was deleted (what runs from it could not be read). */
   heldBack?: string;
+  /** Why the GC deletes no manifest (untagged manifests in use). */
+  gcNarrowed?: string;
 }
 
 const keyColumns = (key: RetentionRunKey) => ({
@@ -96,6 +100,7 @@ export class DeletionJournal {
       estimatedFreedBytes: toNumber(row.estimated_freed_bytes) ?? 0,
       plannedAt: toDate(row.planned_at)!,
       ...(row.held_back ? { heldBack: row.held_back } : {}),
+      ...(row.gc_narrowed ? { gcNarrowed: row.gc_narrowed } : {}),
     };
   }
 
@@ -117,6 +122,7 @@ export class DeletionJournal {
           estimated_freed_bytes: plan.estimatedFreedBytes,
           planned_at: plan.plannedAt,
           held_back: plan.heldBack ?? null,
+          gc_narrowed: plan.gcNarrowed ?? null,
         });
         const rows = deletions.map(d => ({
           ...keyColumns(key),
@@ -245,6 +251,7 @@ export class DeletionJournal {
       tagsListed: plan.tagsListed,
       plannedAt: plan.plannedAt,
       ...(plan.heldBack ? { heldBack: plan.heldBack } : {}),
+      ...(plan.gcNarrowed ? { gcNarrowed: plan.gcNarrowed } : {}),
     };
     for (const row of rows as Array<Record<string, unknown>>) {
       const n = Number(row.n);

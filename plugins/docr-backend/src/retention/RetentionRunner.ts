@@ -24,7 +24,7 @@ import {
 import { TagChecker, type Verdict } from './TagChecker';
 import { checkSubject } from './subjectCheck';
 import type { ImagesInUseCache } from '../inUse/ImagesInUseCache';
-import { readRegistryInUse } from './inUseSelection';
+import { readRegistryInUse, untaggedInUseNarrowsGc } from './inUseSelection';
 import { deleteEntry, describeEntry, errorText } from './deleteEntry';
 import {
   ImageGraphAccess,
@@ -228,14 +228,10 @@ export class RetentionRunner {
     const stopped = guard.stopReason();
     if (stopped) return stopped;
     const plannedAt = request.now();
-    const { deletions, estimatedFreedBytes, tagsListed } = planDeletions(
-      repositories,
-      rules,
-      plannedAt,
-      graphs,
-      inUse,
-    );
+    const { deletions, estimatedFreedBytes, tagsListed, untaggedInUse } =
+      planDeletions(repositories, rules, plannedAt, graphs, inUse);
     const heldBack = inUse?.heldBack;
+    const gcNarrowed = untaggedInUseNarrowsGc(untaggedInUse);
     const made = await this.journal.createPlan(
       request,
       {
@@ -244,6 +240,7 @@ export class RetentionRunner {
         estimatedFreedBytes,
         plannedAt,
         ...(heldBack ? { heldBack } : {}),
+        ...(gcNarrowed ? { gcNarrowed } : {}),
       },
       deletions,
     );

@@ -22,7 +22,11 @@ import {
 } from './graph';
 import type { ListedManifest, ListedTag } from './selection';
 import type { ImageUse } from '../inUse/types';
-import { tagsInUse, untaggedInUseReason } from './inUseSelection';
+import {
+  keepInUse,
+  untaggedInUseDigests,
+  untaggedInUseReason,
+} from './inUseSelection';
 
 /** A repository's graph, or why none could be read (then nothing of it is deleted). */
 export type GraphOrFailure = RepositoryGraph | { unreadable: string };
@@ -50,6 +54,8 @@ export interface RepositorySelection {
   closures: Map<string, RetentionTagClosureView>;
   /** The manifests a GC of untagged manifests would then remove: deleted closures, less kept. */
   deletedManifests: Set<string>;
+  /** Digests in use that no kept tag holds: a GC of untagged manifests would remove them. */
+  untaggedInUse: string[];
 }
 
 const pushTime = (at: string | undefined) =>
@@ -83,6 +89,7 @@ export function keepRepository(
     referrers: [],
     closures: new Map(),
     deletedManifests: new Set(),
+    untaggedInUse: [],
   };
 }
 
@@ -194,31 +201,6 @@ function ruleOf(decision: TagDecision<ListedTag> | undefined): number {
 }
 
 /**
- * Tags in use (`uses`: running, deployed or a kept previous release) are kept with their
- * closure, taking no keepNewest place, as are the untagged manifests in use or of the closure
- * of one; says which untagged manifests are in use.
- */
-function keepInUse(
-  graph: RepositoryGraph,
-  tags: ListedTag[],
-  aside: Map<string, TagDecision<ListedTag>>,
-  uses: ImageUse[],
-): Map<string, ImageUse[]> {
-  const inUse = tagsInUse(
-    tags.map(t => ({ tag: t.tag, digest: t.listed.manifest_digest ?? '' })),
-    uses,
-    graph,
-  );
-  for (const tag of tags) {
-    const reasons = inUse.byTag.get(tag.tag);
-    if (!reasons) continue;
-    const already = aside.get(tag.tag)?.reasons ?? [];
-    aside.set(tag.tag, keep(tag, [...reasons, ...already]));
-  }
-  return inUse.closure;
-}
-
-/**
  * The rules on one repository's graph: a tag's closure (index, platforms, their blobs and every
  * attachment of any of them) is kept or deleted as one unit; attachments take no keepNewest
  * place and follow their subject; untagged manifests of an index or a subject are never selected;
@@ -287,6 +269,7 @@ export function selectOnGraph(
     untagged: selected,
     untaggedKept,
     referrers,
+    untaggedInUse: untaggedInUseDigests(graph, keptRoots, uses),
     deletedManifests: manifestsGone(
       graph,
       decisions,

@@ -2,8 +2,10 @@ import {
   DEFAULT_PREVIOUS_RELEASES,
   RetentionReason,
   RetentionRule,
+  TagDecision,
   ruleAppliesTo,
 } from '@backstage-docr/plugin-docr-common';
+import type { ListedTag } from './selection';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Retention } from '@backstage-docr/plugin-docr-common';
 import type { ImagesInUseCache } from '../inUse/ImagesInUseCache';
@@ -204,6 +206,72 @@ function usesByDigest(uses: ImageUse[], graph?: RepositoryGraph) {
     if (digest) byDigest.set(digest, [...(byDigest.get(digest) ?? []), use]);
   }
   return byDigest;
+}
+
+/**
+ * The digests in use (by digest) that no kept tag's closure holds: retention keeps them, but a
+ * GC of untagged manifests would remove them, so the window's GC must not.
+ */
+export function untaggedInUseDigests(
+  graph: RepositoryGraph | undefined,
+  keptTagDigests: string[],
+  uses: ImageUse[],
+): string[] {
+  const byDigest = [
+    ...new Set(uses.flatMap(u => (u.digest ? [u.digest] : []))),
+  ];
+  if (!graph) {
+    const tagged = new Set(keptTagDigests);
+    return byDigest.filter(digest => !tagged.has(digest));
+  }
+  const held = closureOfManifests(graph, keptTagDigests).manifests;
+  return byDigest.filter(
+    digest => graph.manifests.has(digest) && !held.has(digest),
+  );
+}
+
+/**
+ * Tags in use (`uses`: running, deployed or a kept previous release) are set aside, kept with
+ * their reasons (before any they had), so they take no keepNewest place; returns the closure of
+ * the digests in use with their uses, kept even when no tag points at them.
+ */
+export function keepInUse(
+  graph: RepositoryGraph,
+  tags: ListedTag[],
+  aside: Map<string, TagDecision<ListedTag>>,
+  uses: ImageUse[],
+): Map<string, ImageUse[]> {
+  const inUse = tagsInUse(
+    tags.map(t => ({ tag: t.tag, digest: t.listed.manifest_digest ?? '' })),
+    uses,
+    graph,
+  );
+  for (const tag of tags) {
+    const reasons = inUse.byTag.get(tag.tag);
+    if (!reasons) continue;
+    const already = aside.get(tag.tag)?.reasons ?? [];
+    aside.set(tag.tag, {
+      tag,
+      action: 'keep',
+      reasons: [...reasons, ...already],
+    });
+  }
+  return inUse.closure;
+}
+
+/**
+ * Why the window's GC must delete no manifest, when manifests in use by digest have no tag
+ * retention keeps; undefined when there are none.
+ */
+export function untaggedInUseNarrowsGc(
+  untagged: Array<{ repository: string; digest: string }>,
+): string | undefined {
+  if (!untagged.length) return undefined;
+  const named = untagged
+    .slice(0, 3)
+    .map(m => `${m.repository}@${m.digest.slice(0, 19)}…`);
+  if (untagged.length > 3) named.push(`${untagged.length - 3} more`);
+  return `untagged manifests are in use (${named.join(', ')}), which a GC of untagged manifests would delete`;
 }
 
 /** Why an untagged manifest in use (or of the closure of one) is kept, in words. */

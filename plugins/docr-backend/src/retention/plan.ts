@@ -68,6 +68,8 @@ export function planDeletions(
   deletions: PlannedDeletion[];
   estimatedFreedBytes: number;
   tagsListed: number;
+  /** Manifests in use by digest that no kept tag holds (the GC must not remove them). */
+  untaggedInUse: Array<{ repository: string; digest: string }>;
 } {
   const selection = selectRetention(repositories, rules, now, graphs, inUse);
   const { decisions, untagged, freed, graph } = selection;
@@ -122,5 +124,6 @@ export function planDeletions(
     deletions: [...tags, ...referrers, ...manifests],
     estimatedFreedBytes: freed.total,
     tagsListed: decisions.length,
+    untaggedInUse: selection.untaggedInUse,
   };
 }

@@ -16,6 +16,7 @@ import {
   type RegistryInUse,
   repositoryUses,
   tagsInUse,
+  untaggedInUseDigests,
 } from './inUseSelection';
 import {
   type GraphOrFailure,
@@ -55,6 +56,8 @@ export interface RetentionSelection {
   freed: FreedBytesEstimate;
   /** What the image graphs add, when the selection was made on them. */
   graph?: GraphSelectionFacts;
+  /** Manifests in use by digest that no kept tag holds: a GC of untagged manifests would remove them. */
+  untaggedInUse: Array<{ repository: string; digest: string }>;
 }
 
 /**
@@ -124,6 +127,7 @@ function selectOnGraphs(
   };
   const decisions: TagDecision<ListedTag>[] = [];
   const untagged: RetentionSelection['untagged'] = [];
+  const untaggedInUse: RetentionSelection['untaggedInUse'] = [];
   for (const contents of repositories) {
     const graph = graphs.get(contents.name) ?? {
       unreadable: 'its image graph was not read yet',
@@ -147,8 +151,10 @@ function selectOnGraphs(
     facts.deletedManifests.set(contents.name, selected.deletedManifests);
     for (const [tag, closure] of selected.closures)
       facts.closures.set(`${contents.name}\n${tag}`, closure);
+    for (const digest of selected.untaggedInUse)
+      untaggedInUse.push({ repository: contents.name, digest });
   }
-  return { decisions, untagged, facts };
+  return { decisions, untagged, facts, untaggedInUse };
 }
 
 /**
@@ -182,7 +188,7 @@ export function selectRetention(
         listed,
       }));
   });
-  const { decisions, untagged, facts } = graphs
+  const { decisions, untagged, facts, untaggedInUse } = graphs
     ? selectOnGraphs(repositories, rules, now, graphs, inUse)
     : selectOnListing(repositories, untaggedManifests, rules, now, inUse);
   const freed = estimateFreedBytes(
@@ -193,7 +199,14 @@ export function selectRetention(
     untaggedManifests,
     rules,
   );
-  return { decisions, untagged, untaggedUndated, freed, graph: facts };
+  return {
+    decisions,
+    untagged,
+    untaggedUndated,
+    freed,
+    graph: facts,
+    untaggedInUse,
+  };
 }
 
 /**
@@ -210,12 +223,22 @@ function selectOnListing(
   const kept: TagDecision<ListedTag>[] = [];
   const ranked: ListedTag[] = [];
   const inUseDigests = new Set<string>();
+  const untaggedInUse: RetentionSelection['untaggedInUse'] = [];
   for (const repository of repositories) {
     const tags = listedTags([repository]);
+    const uses = repositoryUses(inUse, repository.name, rules);
     const found = tagsInUse(
       tags.map(t => ({ tag: t.tag, digest: t.listed.manifest_digest ?? '' })),
-      repositoryUses(inUse, repository.name, rules),
+      uses,
     );
+    const listed = new Set(repository.manifests.map(m => m.digest));
+    for (const digest of untaggedInUseDigests(
+      undefined,
+      tags.map(t => t.listed.manifest_digest ?? ''),
+      uses,
+    ))
+      if (listed.has(digest))
+        untaggedInUse.push({ repository: repository.name, digest });
     for (const digest of found.closure.keys())
       inUseDigests.add(`${repository.name}\n${digest}`);
     for (const tag of tags) {
@@ -234,6 +257,7 @@ function selectOnListing(
       now,
     ),
     facts: undefined,
+    untaggedInUse,
   };
 }
 
