@@ -102,6 +102,32 @@ describe('RegistryHostClient: requests gated per call, tokens held within bounds
     expect(emulator.registryRequests.count('token_get')).toBe(0);
   });
 
+  it('a refusal fails its own call only, never another one waiting for the same credentials', async () => {
+    const registry = client();
+    let gates = 0;
+    let release!: () => void;
+    const released = new Promise<void>(resolve => (release = resolve));
+    let blocked!: () => void;
+    const isBlocked = new Promise<void>(resolve => (blocked = resolve));
+    // Lets the ping through, then holds the docker credentials' request and refuses it.
+    const refusing = async () => {
+      if (++gates === 1) return;
+      blocked();
+      await released;
+      throw new Error('no budget left');
+    };
+    const refused = clock.passTimeUntil(
+      registry.getManifest('acme', 'web', 'v1', { beforeRequest: refusing }),
+    );
+    await isBlocked;
+    const other = clock.passTimeUntil(
+      registry.getManifest('acme', 'web', 'v1'),
+    );
+    release();
+    await expect(refused).rejects.toThrow('no budget left');
+    expect((await other).digest).toMatch(/^sha256:/);
+  });
+
   it.each([
     ['an expires_in of years', () => 1e12, 300],
     ['an expires_in that is no number', () => 'forever', 60],

@@ -6,6 +6,7 @@ import {
 import { RegistryHostError, distributionError } from './errors';
 import { RegistryCredentials } from './RegistryCredentials';
 import { RegistryHostTransport } from './RegistryHostTransport';
+import { gated, heldOrShared } from './sharedRequest';
 
 /** The registry host asks for no authentication at all (`GET /v2/` answered 200). */
 const ANONYMOUS = 'anonymous' as const;
@@ -63,21 +64,27 @@ export class BearerTokens {
     const challenge = await this.discover(signal, beforeRequest);
     if (challenge === ANONYMOUS) return undefined;
     const scope = `repository:${registry}/${repository}:pull`;
-    const held = this.held.get(scope);
-    if (held && held.expiresAtMs > this.options.now())
-      return held.authorization;
-    let request = this.pending.get(scope);
-    if (!request) {
-      request = this.exchange(
-        challenge,
-        registry,
-        scope,
-        signal,
-        beforeRequest,
-      ).finally(() => this.pending.delete(scope));
-      this.pending.set(scope, request);
-    }
-    return (await request).authorization;
+    const held = await heldOrShared(
+      () => {
+        const current = this.held.get(scope);
+        return current && current.expiresAtMs > this.options.now()
+          ? current
+          : undefined;
+      },
+      () => this.pending.get(scope),
+      () => {
+        const request = this.exchange(
+          challenge,
+          registry,
+          scope,
+          signal,
+          beforeRequest,
+        ).finally(() => this.pending.delete(scope));
+        this.pending.set(scope, request);
+        return request;
+      },
+    );
+    return held.authorization;
   }
 
   /** Drops the repository's token and the registry's credentials, after a 401 with them. */
@@ -90,23 +97,29 @@ export class BearerTokens {
     signal?: AbortSignal,
     beforeRequest?: () => Promise<void>,
   ): Promise<BearerChallenge | typeof ANONYMOUS> {
-    this.challenge ??= this.ping(signal, beforeRequest).catch(error => {
-      this.challenge = undefined;
-      throw error;
-    });
-    return this.challenge;
+    return heldOrShared(
+      () => undefined,
+      () => this.challenge,
+      () => {
+        this.challenge = gated(beforeRequest, () => this.ping(signal)).catch(
+          error => {
+            this.challenge = undefined;
+            throw error;
+          },
+        );
+        return this.challenge;
+      },
+    );
   }
 
   private async ping(
     signal?: AbortSignal,
-    beforeRequest?: () => Promise<void>,
   ): Promise<BearerChallenge | typeof ANONYMOUS> {
     const url = new URL('/v2/', this.options.registryUrl);
     const response = await this.options.transport.send('ping', url, {
       method: 'GET',
       headers: new Headers(),
       signal,
-      beforeRequest,
     });
     await response.body?.cancel();
     if (response.ok) return ANONYMOUS;

@@ -1,5 +1,6 @@
 import type { DockerCredentials } from '@backstage-docr/digitalocean-openapi';
 import type { DockerCredentialsOptions } from '../client/options';
+import { gated, heldOrShared } from './sharedRequest';
 
 /**
  * Where read-only docker credentials come from: DigitalOcean's API (a DigitalOceanClient).
@@ -39,25 +40,32 @@ export class RegistryCredentials {
   ) {}
 
   /**
-   * The `Authorization` value for the registry's token realm; `beforeRequest` is awaited
-   * before DigitalOcean is asked for it.
+   * The `Authorization` value for the registry's token realm; `beforeRequest` is awaited before
+   * DigitalOcean is asked for it by this caller (its refusal is this caller's alone: see
+   * `GateRefused`).
    */
   async basicAuthorization(
     registry: string,
     beforeRequest?: () => Promise<void>,
   ): Promise<string> {
-    const held = this.held.get(registry);
-    if (held && held.expiresAtMs - this.renewMarginMs() > this.options.now())
-      return held.basic;
-    let request = this.pending.get(registry);
-    if (!request) {
-      request = (async () => {
-        await beforeRequest?.();
-        return this.ask(registry);
-      })().finally(() => this.pending.delete(registry));
-      this.pending.set(registry, request);
-    }
-    return (await request).basic;
+    const held = await heldOrShared(
+      () => {
+        const current = this.held.get(registry);
+        return current &&
+          current.expiresAtMs - this.renewMarginMs() > this.options.now()
+          ? current
+          : undefined;
+      },
+      () => this.pending.get(registry),
+      () => {
+        const request = gated(beforeRequest, () => this.ask(registry)).finally(
+          () => this.pending.delete(registry),
+        );
+        this.pending.set(registry, request);
+        return request;
+      },
+    );
+    return held.basic;
   }
 
   /** Forgets the registry's credentials, after the realm refused them. */

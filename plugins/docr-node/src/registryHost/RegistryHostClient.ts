@@ -9,6 +9,7 @@ import {
   parseManifestDocument,
 } from './ociTypes';
 import { Pacer } from './Pacer';
+import { refusalCause } from './sharedRequest';
 import { RegistryCredentials } from './RegistryCredentials';
 import {
   DOCR_REGISTRY_URL,
@@ -26,6 +27,16 @@ import {
 import { nextPageQuery, validatedPath } from './paths';
 
 const ACCEPT_MANIFESTS = Object.values(MANIFEST_MEDIA_TYPES).join(', ');
+
+/** One call's request: a GET or HEAD, with what it accepts and how to count or stop it. */
+interface CallInit {
+  method: 'GET' | 'HEAD';
+  accept?: string;
+  query?: URLSearchParams;
+  signal?: AbortSignal;
+  beforeRequest?: () => Promise<void>;
+  absentOn404?: boolean;
+}
 
 /**
  * A read-only client of a registry host (OCI Distribution API v1.1): manifests, referrers and
@@ -241,14 +252,22 @@ export class RegistryHostClient {
     registry: string,
     repository: string,
     path: string,
-    init: {
-      method: 'GET' | 'HEAD';
-      accept?: string;
-      query?: URLSearchParams;
-      signal?: AbortSignal;
-      beforeRequest?: () => Promise<void>;
-      absentOn404?: boolean;
-    },
+    init: CallInit,
+  ): Promise<Response> {
+    try {
+      return await this.callWithToken(kind, registry, repository, path, init);
+    } catch (error) {
+      // The caller's own beforeRequest refused: its error, as it threw it.
+      throw refusalCause(error);
+    }
+  }
+
+  private async callWithToken(
+    kind: RegistryHostCallKind,
+    registry: string,
+    repository: string,
+    path: string,
+    init: CallInit,
   ): Promise<Response> {
     const url = new URL(path, this.registryUrl);
     if (init.query) url.search = init.query.toString();

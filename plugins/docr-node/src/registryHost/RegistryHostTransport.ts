@@ -2,6 +2,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { rateLimitWaitMs } from '../transport';
 import { RegistryHostError } from './errors';
 import { Pacer, PacerClock } from './Pacer';
+import { GateRefused } from './sharedRequest';
 
 /**
  * What the client asked the registry host, by purpose. Every HTTP request is counted once,
@@ -74,7 +75,11 @@ export class RegistryHostTransport {
     let failures = 0;
     let rateLimitWaits = 0;
     for (;;) {
-      await init.beforeRequest?.();
+      try {
+        await init.beforeRequest?.();
+      } catch (error) {
+        throw new GateRefused(error);
+      }
       const result = await this.options.pacer.run(
         () => this.attempt(kind, url, init, operation),
         init.signal,
