@@ -54,17 +54,21 @@ describe('the retention preview, a page at a time', () => {
       ],
     });
     await docr.tick();
-    expect(
-      (await docr.api('put', '/registries/acme-app/policy', keepNewest(2)))
-        .status,
-    ).toBe(200);
+    const stored = await docr.api(
+      'put',
+      '/registries/acme-app/policy',
+      keepNewest(2),
+    );
+    if (stored.status !== 200)
+      throw new Error(`The policy was not stored: ${stored.status}`);
     // The listing and the image graphs are read in the background: ask until they are held.
     let listed = await docr.api('get', PREVIEW);
     while (listed.status === 503) {
       await new Promise(resolve => setTimeout(resolve, 20));
       listed = await docr.api('get', PREVIEW);
     }
-    expect(listed.status).toBe(200);
+    if (listed.status !== 200)
+      throw new Error(`The preview answered ${listed.status}`);
   });
 
   afterAll(async () => {
