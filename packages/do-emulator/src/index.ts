@@ -33,6 +33,7 @@ export { main } from './cli';
 export { ManualClock } from './ManualClock';
 export {
   registryPusher,
+  RegistryPusher,
   type PushedDescriptor,
   type PushedPlatform,
 } from './registryPusher';

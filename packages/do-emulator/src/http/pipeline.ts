@@ -99,13 +99,57 @@ export class RequestPipeline {
     rawBody: string,
     res: http.ServerResponse,
   ): Promise<ApiResponse | undefined> {
-    const { emulator, api, rateLimiter, clock, options } = this.deps;
+    const { emulator, options } = this.deps;
+    const exchange = this.begin(req, url);
+    if (emulator.faults.latencyMs > 0) {
+      await (options.sleep ?? sleep)(emulator.faults.latencyMs);
+    }
+    const gate = this.admit(exchange);
+    if ('refusal' in gate) return exchange.finish(gate.refusal);
+    const fault = emulator.faults.take(exchange.operationId, exchange.method);
+    if (fault?.kind === 'drop' || fault?.kind === 'hang') {
+      this.leaveUnanswered(exchange, res, fault.kind);
+      return undefined;
+    }
+    if (fault?.kind === 'error') {
+      const status = fault.status ?? 500;
+      return exchange.finish(
+        errorResponse(
+          status,
+          status === 503 ? 'service_unavailable' : 'server_error',
+          'Unexpected server-side error',
+          gate.headers,
+        ),
+      );
+    }
+    const body = parseJson(rawBody);
+    if (body.invalid) {
+      return exchange.finish(
+        errorResponse(400, 'bad_request', 'error parsing request body', {
+          ...gate.headers,
+        }),
+      );
+    }
+    const response = exchange.finish(
+      await this.dispatch(exchange, body.value, gate.headers),
+    );
+    if (fault?.kind === 'drop-response') {
+      this.leaveUnanswered(exchange, res, 'drop');
+      return undefined;
+    }
+    return this.checked(exchange, response);
+  }
+
+  /** Matches the operation, logs the request, and gives it an id every answer carries. */
+  private begin(req: http.IncomingMessage, url: URL): Exchange {
+    const { emulator, api } = this.deps;
     const method = (req.method ?? 'GET').toLowerCase();
     const query = Object.fromEntries(url.searchParams.entries());
+    const headers = req.headers as Record<string, string>;
     const operation = api.matchOperation({
       method,
       path: url.pathname,
-      headers: req.headers as Record<string, string>,
+      headers,
       query,
     });
     const operationId = operation?.operationId;
@@ -127,113 +171,114 @@ export class RequestPipeline {
       }
       return response;
     };
+    return { req, url, method, query, headers, operationId, entry, finish };
+  }
 
-    if (emulator.faults.latencyMs > 0) {
-      await (options.sleep ?? sleep)(emulator.faults.latencyMs);
-    }
-
-    // Authentication: any bearer token, or one of the configured ones.
-    const token = bearerToken(req.headers.authorization);
+  /** Authentication (any bearer token, or one of the configured ones), then the rate limit. */
+  private admit(
+    exchange: Exchange,
+  ): { headers: Record<string, string> } | { refusal: ApiResponse } {
+    const { rateLimiter, clock, options } = this.deps;
+    const token = bearerToken(exchange.req.headers.authorization);
     const accepted =
       options.token === undefined ? undefined : [options.token].flat();
-    if (accepted && token) entry.tokenIndex = accepted.indexOf(token);
+    if (accepted && token) exchange.entry.tokenIndex = accepted.indexOf(token);
     if (!token || (accepted && !accepted.includes(token))) {
-      return finish(
-        errorResponse(401, 'unauthorized', 'Unable to authenticate you.'),
-      );
+      return {
+        refusal: errorResponse(
+          401,
+          'unauthorized',
+          'Unable to authenticate you.',
+        ),
+      };
     }
-
     const limit = rateLimiter.take(token, clock());
-    if (!limit.allowed) {
-      return finish(
-        errorResponse(
-          429,
-          'too_many_requests',
-          'API rate limit exceeded.',
-          limit.headers,
-        ),
-      );
-    }
+    if (limit.allowed) return { headers: limit.headers };
+    return {
+      refusal: errorResponse(
+        429,
+        'too_many_requests',
+        'API rate limit exceeded.',
+        limit.headers,
+      ),
+    };
+  }
 
-    const fault = emulator.faults.take(operationId, method);
-    if (fault?.kind === 'drop') {
-      entry.status = 0;
-      req.socket.destroy();
-      return undefined;
+  /** A `drop` fault closes the connection; a `hang` one keeps it open without an answer. */
+  private leaveUnanswered(
+    exchange: Exchange,
+    res: http.ServerResponse,
+    kind: 'drop' | 'hang',
+  ) {
+    const { socket } = exchange.req;
+    exchange.entry.status = 0;
+    if (kind === 'drop') {
+      socket.destroy();
+      return;
     }
-    if (fault?.kind === 'hang') {
-      entry.status = 0;
-      this.hungSockets.add(req.socket);
-      res.on('close', () => this.hungSockets.delete(req.socket));
-      return undefined;
-    }
-    if (fault?.kind === 'error') {
-      const status = fault.status ?? 500;
-      return finish(
-        errorResponse(
-          status,
-          status === 503 ? 'service_unavailable' : 'server_error',
-          'Unexpected server-side error',
-          limit.headers,
-        ),
-      );
-    }
+    this.hungSockets.add(socket);
+    res.on('close', () => this.hungSockets.delete(socket));
+  }
 
-    let body: unknown;
-    if (rawBody.length) {
-      try {
-        body = JSON.parse(rawBody);
-      } catch {
-        return finish(
-          errorResponse(
-            400,
-            'bad_request',
-            'error parsing request body',
-            limit.headers,
-          ),
-        );
-      }
-    }
-
-    // Dispatch: the router validates the request and calls the operation's handler.
+  /** The router validates the request and calls the operation's handler. */
+  private async dispatch(
+    exchange: Exchange,
+    body: unknown,
+    limitHeaders: Record<string, string>,
+  ): Promise<ApiResponse> {
+    const { emulator, api } = this.deps;
+    const { method, url, query, headers } = exchange;
     emulator.account.settle();
     const args: RequestArgs = { account: emulator.account, query, body, url };
     const result: OperationResult = await api.handleRequest(
-      {
-        method,
-        path: url.pathname,
-        headers: req.headers as Record<string, string>,
-        query,
-        body,
-      },
+      { method, path: url.pathname, headers, query, body },
       args,
     );
-    const response = finish({
+    return {
       status: result.status,
       headers: {
-        ...limit.headers,
+        ...limitHeaders,
         ...(result.body === undefined
           ? {}
           : { 'content-type': 'application/json; charset=utf-8' }),
       },
       body: result.body,
-    });
-    if (fault?.kind === 'drop-response') {
-      entry.status = 0;
-      req.socket.destroy();
-      return undefined;
-    }
-    if (options.validateResponses && operation) {
-      const problem = responseProblem(api, operation.operationId!, response);
-      if (problem) {
-        return errorResponse(
-          500,
-          'emulator_invalid_response',
-          `${operation.operationId} ${response.status}: ${problem}`,
-        );
-      }
-    }
-    return response;
+    };
+  }
+
+  /** With `validateResponses`, an answer the spec does not allow becomes a 500 naming why. */
+  private checked(exchange: Exchange, response: ApiResponse): ApiResponse {
+    const { operationId } = exchange;
+    if (!this.deps.options.validateResponses || !operationId) return response;
+    const problem = responseProblem(this.deps.api, operationId, response);
+    if (!problem) return response;
+    return errorResponse(
+      500,
+      'emulator_invalid_response',
+      `${operationId} ${response.status}: ${problem}`,
+    );
+  }
+}
+
+/** An API request in the pipeline: what it asks, its log entry, and how its answer is finished. */
+interface Exchange {
+  req: http.IncomingMessage;
+  url: URL;
+  method: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  operationId?: string;
+  entry: ReturnType<AdminTarget['requests']['record']>;
+  /** Records the status in the log and adds the request id to the answer. */
+  finish: (response: ApiResponse) => ApiResponse;
+}
+
+function parseJson(raw: string): { value?: unknown; invalid?: boolean } {
+  if (!raw.length) return {};
+  try {
+    return { value: JSON.parse(raw) };
+  } catch {
+    return { invalid: true };
   }
 }
 

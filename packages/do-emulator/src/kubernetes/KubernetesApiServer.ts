@@ -63,6 +63,17 @@ export class KubernetesApiServer {
       );
       return;
     }
+    this.list(res, url, clusters, clusterId, route);
+  };
+
+  /** One page of a kind's objects (410 once a `continue` token has expired). */
+  private list(
+    res: http.ServerResponse,
+    url: URL,
+    clusters: KubernetesClusters,
+    clusterId: string,
+    route: { kind: Kind; namespace?: string },
+  ) {
     const workloads = clusters.cluster(clusterId);
     const page = this.pages.page(
       () => ({
@@ -98,7 +109,7 @@ export class KubernetesApiServer {
       },
       items: page.items,
     });
-  };
+  }
 }
 
 /** `/api/v1/[namespaces/<ns>/]pods` or `/apis/<group>/<version>/[namespaces/<ns>/]<plural>`. */
