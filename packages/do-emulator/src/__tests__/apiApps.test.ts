@@ -4,6 +4,7 @@ import type {
 } from '@backstage-docr/digitalocean-openapi';
 import { EmulatedAccount } from '../model/account';
 import { demoSeedPath } from '../demoSeed';
+import { registryPusher } from '../registryPusher';
 import { EmulatorSeed, applySeed, loadSeedFile } from '../seed';
 import { emulatorHarness } from './http';
 
@@ -210,6 +211,21 @@ describe('emulator App Platform API', () => {
   );
 
   it(
+    'deploys on a push of the tag through the registry host, as docker push does',
+    async () => {
+      await registryPusher(h.emulator, 'acme', 'web').image('new', {
+        tag: 'latest',
+      });
+      const deployments = (
+        await h.call('GET', `/v2/apps/${APP_ID}/deployments`)
+      ).body.deployments;
+      expect(deployments).toHaveLength(4);
+      expect(deployments[0].cause).toBe('image acme/web:latest pushed to DOCR');
+    },
+    TIMEOUT,
+  );
+
+  it(
     'serves the demo seed apps, which validate against the spec',
     async () => {
       await h.start({ seed: loadSeedFile(demoSeedPath) });
@@ -227,6 +243,26 @@ describe('emulator App Platform API', () => {
         );
         expect(deployments.status).toBe(200);
       }
+      // Every digest a demo deployment runs is stored; staging-web's are untagged since.
+      const staging = apps.find((a: any) => a.spec.name === 'staging-web');
+      const runs = (
+        await h.call('GET', `/v2/apps/${staging.id}/deployments`)
+      ).body.deployments.map((d: any) => d.spec.services[0].image.digest);
+      const web = h.emulator.account.registries
+        .get('acme-staging')!
+        .storage.repositories.get('web')!;
+      expect(runs).toHaveLength(2);
+      for (const digest of runs) {
+        expect(web.manifests.has(digest)).toBe(true);
+        expect([...web.tags.values()]).not.toContain(digest);
+      }
+      const api = apps.find((a: any) => a.spec.name === 'shop-api');
+      expect(api.spec.jobs[0].image.digest).toBe(
+        h.emulator.account.registries
+          .get('acme-prod')!
+          .storage.repositories.get('api')!
+          .tags.get('v2.0.0'),
+      );
     },
     TIMEOUT,
   );
