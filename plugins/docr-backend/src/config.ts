@@ -91,19 +91,20 @@ function duration(
   }
 }
 
-/** Reads the `docr` block; a bad window, zone or duration fails naming its key. */
-export function readDocrConfig(config: Config): DocrBackendConfig {
-  const gc = config.getOptionalConfig(BASE);
-  const defaultPolicy = readPolicy(
-    gc?.getOptionalConfig('default'),
-    `${BASE}.default`,
-  );
+/**
+ * The per-registry policies of config, by account: the default account's under
+ * `registries`, another's under `accounts.<id>.registries`. Each inherits what it does not say
+ * from the default policy.
+ */
+function readAccountPolicies(
+  gc: Config | undefined,
+  defaultPolicy: GcPolicy,
+): Map<string, Map<string, GcPolicy>> {
   const accountPolicies = new Map<string, Map<string, GcPolicy>>();
   const readRegistries = (account: string, key: string) => {
     const policies = new Map<string, GcPolicy>();
     const registries = gc?.getOptionalConfig(key);
     for (const name of registries?.keys() ?? []) {
-      // A per-registry entry inherits what it does not say from the default policy.
       policies.set(
         name,
         readPolicy(
@@ -123,6 +124,17 @@ export function readDocrConfig(config: Config): DocrBackendConfig {
       );
     readRegistries(account, `accounts.${account}.registries`);
   }
+  return accountPolicies;
+}
+
+/** Reads the `docr` block; a bad window, zone or duration fails naming its key. */
+export function readDocrConfig(config: Config): DocrBackendConfig {
+  const gc = config.getOptionalConfig(BASE);
+  const defaultPolicy = readPolicy(
+    gc?.getOptionalConfig('default'),
+    `${BASE}.default`,
+  );
+  const accountPolicies = readAccountPolicies(gc, defaultPolicy);
   const retention = gc?.getOptionalConfig('retention');
   return {
     accounts: config.getOptionalStringArray('docr.accounts'),
