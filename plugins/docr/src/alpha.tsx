@@ -75,6 +75,17 @@ const subscriptionCard = EntityCardBlueprint.make({
   },
 });
 
+const savingsCard = EntityCardBlueprint.make({
+  name: 'savings',
+  params: {
+    filter: isRegistrySubscription,
+    loader: () =>
+      import('./components/EntitySavingsCard').then(m => (
+        <m.EntitySavingsCard />
+      )),
+  },
+});
+
 const registryContent = EntityContentBlueprint.make({
   name: 'registry',
   params: {
@@ -159,6 +170,7 @@ export default createFrontendPlugin({
     clusterRegistriesCard,
     appPlatformAppCard,
     subscriptionCard,
+    savingsCard,
     registryContent,
     repositoriesContent,
     imagesContent,

@@ -29,6 +29,8 @@ export {
   type DocrApi,
   type DocrRegistryRef,
   type RetentionPreviewPage,
+  type SavingsQuery,
+  type SavingsSubject,
 } from './api';
 export {
   DocrRegistryNameFieldExtension,

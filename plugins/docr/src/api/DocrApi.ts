@@ -10,6 +10,7 @@ import type {
   RetentionPreviewView,
   RepositoryPageView,
   RepositoryTagPageView,
+  SavingsView,
   StorageSampleView,
 } from '@backstage-docr/plugin-docr-common';
 import type { DocrRegistryRef } from './registryRef';
@@ -29,6 +30,28 @@ export interface RetentionPreviewPage {
 }
 
 /**
+ * Whose savings: one registry, or the account's registries the caller may read (the default
+ * account when `account` is absent).
+ *
+ * @public
+ */
+export interface SavingsSubject {
+  account?: string;
+  registry?: string;
+}
+
+/**
+ * Which months of savings: how many (this one included, default 12) and the time zone of their
+ * boundaries (the backend's `docr.savings.timezone` when absent).
+ *
+ * @public
+ */
+export interface SavingsQuery {
+  months?: number;
+  timezone?: string;
+}
+
+/**
  * The docr backend, as the entity pages use it.
  *
  * @public
@@ -44,6 +67,13 @@ export interface DocrApi {
     registry: DocrRegistryRef,
     days?: number,
   ): Promise<StorageSampleView[]>;
+  /** What garbage collection and retention saved, month by month; never calls DigitalOcean. */
+  getSavings(
+    subject: SavingsSubject,
+    query?: SavingsQuery,
+  ): Promise<SavingsView>;
+  /** The same months as CSV, one line a month, for a download. */
+  getSavingsCsv(subject: SavingsSubject, query?: SavingsQuery): Promise<string>;
   startGc(registry: DocrRegistryRef): Promise<GcRunView>;
   cancelRun(registry: DocrRegistryRef, runId: number): Promise<GcRunView>;
   /** The registry's repositories by name; a 503 while the backend lists them from DigitalOcean. */

@@ -6,7 +6,12 @@ import {
   type ListingQuery,
   type TypedResponse,
 } from '@backstage-docr/plugin-docr-common';
-import type { DocrApi, RetentionPreviewPage } from './DocrApi';
+import type {
+  DocrApi,
+  RetentionPreviewPage,
+  SavingsQuery,
+  SavingsSubject,
+} from './DocrApi';
 import type { DocrRegistryRef } from './registryRef';
 
 /** The answer's body, or the backend's error (Backstage's error shape) as a ResponseError. */
@@ -92,6 +97,32 @@ export class DocrClient implements DocrApi {
         : await this.api.listStorageSamples({ path: { name }, query }),
     );
     return samples.items;
+  }
+
+  async getSavings(subject: SavingsSubject, query: SavingsQuery = {}) {
+    return body(await this.savings(subject, { ...query, format: 'json' }));
+  }
+
+  async getSavingsCsv(subject: SavingsSubject, query: SavingsQuery = {}) {
+    const response = await this.savings(subject, { ...query, format: 'csv' });
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return response.text();
+  }
+
+  private savings(
+    { account, registry }: SavingsSubject,
+    query: SavingsQuery & { format: 'json' | 'csv' },
+  ) {
+    if (registry)
+      return account
+        ? this.api.getAccountRegistrySavings({
+            path: { account, name: registry },
+            query,
+          })
+        : this.api.getRegistrySavings({ path: { name: registry }, query });
+    return account
+      ? this.api.getAccountSavings({ path: { account }, query })
+      : this.api.getSavings({ query });
   }
 
   async startGc(registry: DocrRegistryRef) {

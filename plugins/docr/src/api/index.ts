@@ -1,3 +1,9 @@
-export { docrApiRef, type DocrApi, type RetentionPreviewPage } from './DocrApi';
+export {
+  docrApiRef,
+  type DocrApi,
+  type RetentionPreviewPage,
+  type SavingsQuery,
+  type SavingsSubject,
+} from './DocrApi';
 export { DocrClient } from './DocrClient';
 export { registryRefOf, type DocrRegistryRef } from './registryRef';

@@ -13,6 +13,7 @@ import { GC_RUNS_PAGE_SIZE, useGcRunHistory } from '../hooks/useGcRunHistory';
 import { useStorageHistory } from '../hooks/useStorageHistory';
 import { GcCard, StatusChip } from './GcCard';
 import { RegistryCard } from './RegistryCard';
+import { SavingsCard } from './SavingsCard';
 import { StorageChart } from './StorageChart';
 import { formatBytes, formatDuration, formatRetention } from './format';
 
@@ -72,6 +73,11 @@ export function RegistryContent() {
             />
           )}
         </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <SavingsCard
+          subject={{ registry: registry.name, account: registry.account }}
+        />
       </Grid>
       <Grid item xs={12}>
         {runs.error ? (

@@ -187,6 +187,9 @@ export function fakeApi(overrides: Partial<DocrApi> = {}): DocrApi {
       offset: 0,
     })),
     getStorage: jest.fn(async () => []),
+    // Pending: the cards that do not test savings show it loading.
+    getSavings: jest.fn(() => new Promise(() => {})),
+    getSavingsCsv: jest.fn(),
     startGc: jest.fn(async () =>
       run({ id: 7, status: 'requested', trigger: 'manual' }),
     ),
