@@ -6,6 +6,7 @@ import type { EntityProviderConnection } from '@backstage/plugin-catalog-node';
 
 const REGISTRIES = 10;
 const CLUSTERS = 500;
+const APPS = 50;
 const LATENCY_MS = 100;
 const RUNS = 5;
 
@@ -27,6 +28,24 @@ export async function run() {
     clusters: Array.from({ length: CLUSTERS }, (_, i) => ({
       name: `cluster-${String(i).padStart(3, '0')}`,
       registries: [`registry-${i % REGISTRIES}`],
+    })),
+    apps: Array.from({ length: APPS }, (_, i) => ({
+      spec: {
+        name: `app-${String(i).padStart(2, '0')}`,
+        region: i % 2 ? 'fra' : 'ams',
+        services: [
+          {
+            name: 'web',
+            image: {
+              registry_type: 'DOCR' as const,
+              registry: `registry-${i % REGISTRIES}`,
+              repository: 'web',
+              tag: 'latest',
+              deploy_on_push: { enabled: true },
+            },
+          },
+        ],
+      },
     })),
   };
   const emulator = await DoEmulator.start({
@@ -65,7 +84,7 @@ export async function run() {
   const calls = emulator.requests.summary();
   times.sort((a, b) => a - b);
   console.log(
-    `Catalog refresh: ${REGISTRIES} registries, ${CLUSTERS} DOKS clusters, ${LATENCY_MS} ms emulator latency, ${RUNS} runs`,
+    `Catalog refresh: ${REGISTRIES} registries, ${CLUSTERS} DOKS clusters, ${APPS} App Platform apps, ${LATENCY_MS} ms emulator latency, ${RUNS} runs`,
   );
   console.log(
     `DO calls per refresh        ${calls.total} (${Object.entries(
