@@ -19,6 +19,7 @@ export {
 export * from './retentionSelection';
 export * from './gcWindows';
 export * from './gcStatus';
+export * from './maturity';
 export * from './annotations';
 export * from './appPlatform';
 export * from './permissions';
