@@ -360,4 +360,72 @@ describe("the DOKS clusters' Kubernetes API stand-in", () => {
         .map(rs => rs.spec?.template?.spec?.containers[0].image),
     ).toEqual(['registry.digitalocean.com/acme-prod/web:v1.4.1']);
   }, 60_000);
+
+  it('runs, rolls out and cuts off workloads through the admin routes, refusing a bad request with 422', async () => {
+    emulator = await startWithWorkloads();
+    const call = caller(emulator);
+    expect(
+      (
+        await call('POST', `/_emulator/clusters/${clusterId}/workloads`, {
+          kind: 'Deployment',
+          namespace: 'batch',
+          name: 'worker',
+          image: `${host}/web:v1`,
+        })
+      ).status,
+    ).toBe(204);
+    expect(
+      (
+        await call('POST', `/_emulator/clusters/${clusterId}/rollouts`, {
+          kind: 'Deployment',
+          namespace: 'batch',
+          name: 'worker',
+          image: `${host}/web:v2`,
+        })
+      ).status,
+    ).toBe(204);
+    const { config } = await kubeConfigFor(emulator);
+    const replicaSets = (
+      await config
+        .makeApiClient(AppsV1Api)
+        .listNamespacedReplicaSet({ namespace: 'batch' })
+    ).items;
+    expect(
+      replicaSets.map(rs => [
+        rs.spec?.template?.spec?.containers[0].image,
+        rs.spec?.replicas,
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        [`${host}/web:v2`, 1],
+        [`${host}/web:v1`, 0],
+      ]),
+    );
+    const again = await call(
+      'POST',
+      `/_emulator/clusters/${clusterId}/workloads`,
+      { kind: 'Deployment', namespace: 'batch', name: 'worker', image: 'x' },
+    );
+    expect(again.status).toBe(422);
+    expect(again.body.message).toMatch(/already runs/);
+    expect(
+      (
+        await call('PUT', `/_emulator/clusters/${clusterId}/reachable`, {
+          reachable: false,
+        })
+      ).status,
+    ).toBe(204);
+    await expect(
+      config.makeApiClient(CoreV1Api).listPodForAllNamespaces(),
+    ).rejects.toThrow();
+    expect(
+      (
+        await call(
+          'PUT',
+          '/_emulator/clusters/00000000-0000-4000-8000-000000000000/reachable',
+          { reachable: true },
+        )
+      ).status,
+    ).toBe(404);
+  }, 60_000);
 });

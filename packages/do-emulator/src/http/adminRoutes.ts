@@ -5,6 +5,7 @@ import type { OperationResult } from './handlers';
 import { apiErrorResult } from './operationRouter';
 import type { RequestLog } from './requestLog';
 import type { EmulatorSeed } from '../seed';
+import { kubernetesAdminRoutes } from '../kubernetes/adminRoutes';
 
 /** The emulator as the admin endpoints see it: its state and the actions tests and demos take. */
 export interface AdminTarget {
@@ -31,7 +32,7 @@ interface AdminRequest {
   params: Record<string, string>;
 }
 
-interface AdminRoute {
+export interface AdminRoute {
   method: string;
   /** The path after `/_emulator`; a `:name` segment matches any one segment. */
   path: string;
@@ -161,7 +162,10 @@ const routes: AdminRoute[] = [
   },
 ];
 
-const table = routes.map(route => ({ ...route, ...compilePath(route.path) }));
+const table = [...routes, ...kubernetesAdminRoutes].map(route => ({
+  ...route,
+  ...compilePath(route.path),
+}));
 
 /**
  * Answers a request under `/_emulator`: a body that is not JSON gets 400, an unknown route 404,
