@@ -66,6 +66,111 @@ function Row(props: { label: string; children: React.ReactNode }) {
   );
 }
 
+/** How to log in docker to the registry host. */
+function LoginRow() {
+  const classes = useStyles();
+  const login = 'doctl registry login';
+  return (
+    <Row label="Log in">
+      <span className={classes.code}>{login}</span>
+      <CopyTextButton
+        text={login}
+        tooltipText="Command copied"
+        aria-label="Copy login command"
+      />
+      <Typography variant="caption" display="block" color="textSecondary">
+        or{' '}
+        <span className={classes.code}>
+          docker login registry.digitalocean.com
+        </span>{' '}
+        with a DigitalOcean API token
+      </Typography>
+    </Row>
+  );
+}
+
+/**
+ * This registry's newest storage sample and the account's total against the tier's included
+ * storage, as a bar turning amber from 80 % and red from 100 %.
+ */
+function StorageFigures(props: {
+  detail: ReturnType<typeof useRegistryDetail>;
+  tier: ReturnType<typeof tierPricingOf>;
+  shared: string;
+}) {
+  const classes = useStyles();
+  const { detail, tier, shared } = props;
+  const storage = detail.value?.storageBytes ?? undefined;
+  const account = detail.value?.account;
+  const ratio = account
+    ? storageUsageRatio(tier, account.storageBytes)
+    : undefined;
+  const level = storageLevel(ratio);
+  return detail.error && !detail.value ? (
+    <Typography variant="body2" color="error" data-testid="storage-error">
+      Storage unavailable: {detail.error.message}
+    </Typography>
+  ) : (
+    <>
+      <Typography variant="body2" data-testid="storage-label">
+        {storage === undefined ? '—' : formatBytes(storage)}
+        {detail.value?.storageSampledAt && (
+          <Typography component="span" variant="caption" color="textSecondary">
+            {' '}
+            measured {new Date(detail.value.storageSampledAt).toLocaleString()}
+          </Typography>
+        )}
+      </Typography>
+      {account && (
+        <Typography variant="body2" data-testid="account-storage-label">
+          Account: {formatBytes(account.storageBytes)}
+          {tier.included_storage_bytes
+            ? ` of ${formatBytes(tier.included_storage_bytes)} included (${Math.round((ratio ?? 0) * 100)} %)`
+            : ''}
+          , {shared}
+        </Typography>
+      )}
+      {ratio !== undefined && (
+        <LinearProgress
+          variant="determinate"
+          value={Math.min(100, ratio * 100)}
+          data-testid="storage-bar"
+          data-level={level}
+          classes={{ root: classes.bar, bar: classes[level] }}
+        />
+      )}
+    </>
+  );
+}
+
+/** What the account pays this month at its storage today: the tier, plus storage above it. */
+function MonthlyCost(props: {
+  account?: { storageBytes: number };
+  tier: ReturnType<typeof tierPricingOf>;
+  shared: string;
+}) {
+  const { account, tier, shared } = props;
+  const cost = account
+    ? estimateMonthlyCost(tier, account.storageBytes)
+    : undefined;
+  return (
+    <>
+      {cost ? (
+        <span data-testid="cost">
+          ≈ {formatCents(cost.totalCents)} for the account (tier{' '}
+          {formatCents(cost.baseCents)}
+          {cost.overageBytes > 0
+            ? ` + ${formatBytes(cost.overageBytes)} over at ${formatCents(cost.overageCents)}`
+            : ''}
+          ), {shared}
+        </span>
+      ) : (
+        '—'
+      )}
+    </>
+  );
+}
+
 /**
  * Registry facts from the catalog entity (tier, region, server URL and login line, the DOKS
  * clusters and App Platform apps that pull from it) and, from the docr API, storage: this
@@ -93,21 +198,12 @@ export function RegistryCard() {
     );
 
   const serverUrl = registryServerUrl(name);
-  const storage = detail.value?.storageBytes ?? undefined;
   const account = detail.value?.account;
   const tier = tierPricingOf(annotations);
-  const ratio = account
-    ? storageUsageRatio(tier, account.storageBytes)
-    : undefined;
-  const level = storageLevel(ratio);
-  const cost = account
-    ? estimateMonthlyCost(tier, account.storageBytes)
-    : undefined;
   const shared =
     account && account.registryCount > 1
       ? `shared by the account's ${account.registryCount} registries`
       : 'the account has this registry only';
-  const login = 'doctl registry login';
 
   return (
     <InfoCard title="Container registry" subheader={serverUrl}>
@@ -122,76 +218,12 @@ export function RegistryCard() {
           aria-label="Copy server URL"
         />
       </Row>
-      <Row label="Log in">
-        <span className={classes.code}>{login}</span>
-        <CopyTextButton
-          text={login}
-          tooltipText="Command copied"
-          aria-label="Copy login command"
-        />
-        <Typography variant="caption" display="block" color="textSecondary">
-          or{' '}
-          <span className={classes.code}>
-            docker login registry.digitalocean.com
-          </span>{' '}
-          with a DigitalOcean API token
-        </Typography>
-      </Row>
+      <LoginRow />
       <Row label="Storage">
-        {detail.error && !detail.value ? (
-          <Typography variant="body2" color="error" data-testid="storage-error">
-            Storage unavailable: {detail.error.message}
-          </Typography>
-        ) : (
-          <>
-            <Typography variant="body2" data-testid="storage-label">
-              {storage === undefined ? '—' : formatBytes(storage)}
-              {detail.value?.storageSampledAt && (
-                <Typography
-                  component="span"
-                  variant="caption"
-                  color="textSecondary"
-                >
-                  {' '}
-                  measured{' '}
-                  {new Date(detail.value.storageSampledAt).toLocaleString()}
-                </Typography>
-              )}
-            </Typography>
-            {account && (
-              <Typography variant="body2" data-testid="account-storage-label">
-                Account: {formatBytes(account.storageBytes)}
-                {tier.included_storage_bytes
-                  ? ` of ${formatBytes(tier.included_storage_bytes)} included (${Math.round((ratio ?? 0) * 100)} %)`
-                  : ''}
-                , {shared}
-              </Typography>
-            )}
-            {ratio !== undefined && (
-              <LinearProgress
-                variant="determinate"
-                value={Math.min(100, ratio * 100)}
-                data-testid="storage-bar"
-                data-level={level}
-                classes={{ root: classes.bar, bar: classes[level] }}
-              />
-            )}
-          </>
-        )}
+        <StorageFigures detail={detail} tier={tier} shared={shared} />
       </Row>
       <Row label="This month">
-        {cost ? (
-          <span data-testid="cost">
-            ≈ {formatCents(cost.totalCents)} for the account (tier{' '}
-            {formatCents(cost.baseCents)}
-            {cost.overageBytes > 0
-              ? ` + ${formatBytes(cost.overageBytes)} over at ${formatCents(cost.overageCents)}`
-              : ''}
-            ), {shared}
-          </span>
-        ) : (
-          '—'
-        )}
+        <MonthlyCost account={account} tier={tier} shared={shared} />
       </Row>
       {subscription.entities?.length ? (
         <Row label="Subscription">
