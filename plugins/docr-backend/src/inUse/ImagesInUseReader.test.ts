@@ -10,9 +10,12 @@ const HOST = 'registry.digitalocean.com';
 
 describe('ImagesInUseReader', () => {
   let emulator: DoEmulator;
+  /** The URLs the reader's DigitalOcean client asked for. */
+  let asked: string[] = [];
   const clock = new ManualClock(Date.parse('2026-12-01T12:00:00Z'));
 
   beforeEach(async () => {
+    asked = [];
     emulator = await DoEmulator.start({
       validateResponses: true,
       clock: clock.now,
@@ -123,7 +126,14 @@ describe('ImagesInUseReader', () => {
 
   const reader = () =>
     new ImagesInUseReader({
-      client: new DigitalOceanClient({ token: 'test', apiUrl: emulator.url }),
+      client: new DigitalOceanClient({
+        token: 'test',
+        apiUrl: emulator.url,
+        fetch: async (input, init) => {
+          asked.push(String(input instanceof Request ? input.url : input));
+          return fetch(input, init);
+        },
+      }),
       logger: mockServices.logger.mock(),
       now: () => new Date(clock.now()),
     });
@@ -173,17 +183,31 @@ describe('ImagesInUseReader', () => {
         .filter(u => u.cluster)
         .every(u => u.registry.startsWith('acme-')),
     ).toBe(true);
-    // One credentials call per integrated cluster, each asking for a short-lived token.
-    const credentials = emulator.requests
-      .all()
-      .filter(e => e.path.endsWith('/credentials'));
+    // One credentials call per integrated cluster, each asking for a 10-minute token.
+    const credentials = asked.filter(url => url.includes('/credentials'));
     expect(credentials).toHaveLength(2);
+    expect(credentials.every(url => url.endsWith('?expiry_seconds=600'))).toBe(
+      true,
+    );
     expect(emulator.account.kubernetes.requestCounts.get(PROD)).toBe(7);
   }, 60_000);
 
-  it('names a cluster whose API cannot be read, with the registries it pulls from, and reads the others', async () => {
+  it('names a cluster whose API cannot be read, with the registries it pulls from, reads the others, and logs no token', async () => {
     emulator.account.kubernetes.setReachable(STAGING, false);
-    const read = await reader().read();
+    const logger = mockServices.logger.mock();
+    const read = await new ImagesInUseReader({
+      client: new DigitalOceanClient({ token: 'test', apiUrl: emulator.url }),
+      logger,
+      now: () => new Date(clock.now()),
+    }).read();
+    const logged = JSON.stringify([
+      logger.warn.mock.calls,
+      logger.info.mock.calls,
+      logger.error.mock.calls,
+      read,
+    ]);
+    expect(logged).toContain('staging-fra1');
+    expect(logged).not.toMatch(/doks-emulator-[0-9a-f]{32}/);
     expect(read.unreadable).toEqual([
       {
         kind: 'cluster',
