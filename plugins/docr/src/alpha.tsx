@@ -75,6 +75,15 @@ const subscriptionCard = EntityCardBlueprint.make({
   },
 });
 
+const maturityCard = EntityCardBlueprint.make({
+  name: 'maturity',
+  params: {
+    filter: isContainerRegistry,
+    loader: () =>
+      import('./components/MaturityCard').then(m => <m.MaturityCard />),
+  },
+});
+
 const savingsCard = EntityCardBlueprint.make({
   name: 'savings',
   params: {
@@ -171,6 +180,7 @@ export default createFrontendPlugin({
     appPlatformAppCard,
     subscriptionCard,
     savingsCard,
+    maturityCard,
     registryContent,
     repositoriesContent,
     imagesContent,
