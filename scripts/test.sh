@@ -43,15 +43,19 @@ step "Jest suites (backstage-cli repo test)"
 jest_status=0
 npx backstage-cli repo test --json --outputFile="$results/jest.json" || jest_status=$?
 
-step "Browser for the portal test (Debian's Chromium)"
-if ! command -v chromium >/dev/null 2>&1; then
+step "Debian's Chromium for the portal test, skopeo for the OCI client test"
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v skopeo >/dev/null 2>&1 || missing+=(skopeo)
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") >/dev/null
   else
-    echo "Chromium is missing and this user cannot install it: sudo apt-get install chromium" >&2
+    echo "Missing ${missing[*]} and this user cannot install it: sudo apt-get install ${missing[*]}" >&2
   fi
 fi
 chromium --version
+skopeo --version || echo "skopeo is missing: the emulator's OCI client test is skipped" >&2
 
 step "node:test suites: DigitalOcean's SDK against the emulator, the portal in a browser"
 node_status=0
