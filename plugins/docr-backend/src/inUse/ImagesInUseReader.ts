@@ -42,6 +42,22 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string) {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Calls `work` on each item, `concurrency` at a time (the client paces DigitalOcean's calls). */
+async function eachAtOnce<T>(
+  items: T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  const queue = [...items];
+  const worker = async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift())
+      await work(item);
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, queue.length) }, worker),
+  );
+}
+
 /**
  * Reads what runs where for one DigitalOcean account: on each DOKS cluster integrated with its
  * registries, through the cluster's Kubernetes API with a short-lived token from DigitalOcean's
@@ -91,32 +107,23 @@ export class ImagesInUseReader {
       return { uses, unreadable };
     }
     const integrated = clusters.filter(c => (c.registries ?? []).length > 0);
-    const queue = [...integrated];
-    const worker = async () => {
-      for (let cluster = queue.shift(); cluster; cluster = queue.shift()) {
-        if (signal?.aborted) throw new Error('aborted');
-        try {
-          uses.push(...(await this.readCluster(cluster, signal)));
-        } catch (error) {
-          const reason = why(error);
-          this.deps.logger.warn(
-            `What runs on DOKS cluster ${cluster.name} could not be read: ${reason}`,
-          );
-          unreadable.push({
-            kind: 'cluster',
-            name: cluster.name,
-            registries: [...(cluster.registries ?? [])],
-            reason,
-          });
-        }
+    await eachAtOnce(integrated, this.options.concurrency, async cluster => {
+      if (signal?.aborted) throw new Error('aborted');
+      try {
+        uses.push(...(await this.readCluster(cluster, signal)));
+      } catch (error) {
+        const reason = why(error);
+        this.deps.logger.warn(
+          `What runs on DOKS cluster ${cluster.name} could not be read: ${reason}`,
+        );
+        unreadable.push({
+          kind: 'cluster',
+          name: cluster.name,
+          registries: [...(cluster.registries ?? [])],
+          reason,
+        });
       }
-    };
-    await Promise.all(
-      Array.from(
-        { length: Math.min(this.options.concurrency, queue.length) },
-        worker,
-      ),
-    );
+    });
     return { uses, unreadable };
   }
 
@@ -143,16 +150,16 @@ export class ImagesInUseReader {
   private async readApps(signal?: AbortSignal) {
     const uses: ImageUse[] = [];
     try {
-      const apps = await this.deps.client.listApps({ signal });
-      for (const app of apps) {
-        const deploysFromDocr = imagesInUseByApp(app, []).length > 0;
-        if (!deploysFromDocr || !app.id) continue;
-        const deployments = await this.deps.client.listAppDeployments(app.id, {
+      const apps = (await this.deps.client.listApps({ signal })).filter(
+        app => app.id && imagesInUseByApp(app, []).length > 0,
+      );
+      await eachAtOnce(apps, this.options.concurrency, async app => {
+        const deployments = await this.deps.client.listAppDeployments(app.id!, {
           signal,
           limit: this.options.deploymentsPerApp,
         });
         uses.push(...imagesInUseByApp(app, deployments));
-      }
+      });
       return { uses, unreadable: [] };
     } catch (error) {
       const reason = why(error);
