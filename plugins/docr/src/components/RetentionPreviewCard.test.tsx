@@ -324,6 +324,70 @@ describe('the retention preview on the Repositories tab', () => {
     ).toBeInTheDocument();
   });
 
+  it('shows why a tag in use is kept (where it runs), and when what runs was read', async () => {
+    const running: RetentionTagPreviewView = {
+      tag: 'v1.4.1',
+      digest: 'sha256:bb',
+      updatedAt: '2026-09-01T10:00:00Z',
+      compressedSizeBytes: 30 * MIB,
+      reasons: [
+        {
+          kind: 'inUse',
+          use: 'running',
+          where: 'running in prod-ams3: shop/web-7d9f4-x2kq8',
+        },
+        {
+          kind: 'inUse',
+          use: 'app',
+          where: 'App Platform app shop-web, active deployment (web)',
+        },
+      ],
+      reason: '',
+    };
+    await render(async () => ({
+      ...preview,
+      inUseReadAt: '2026-11-29T09:59:00Z',
+      repositories: [{ ...preview.repositories[0], keep: [running] }],
+    }));
+    expect(
+      await screen.findByText(
+        'running in prod-ams3: shop/web-7d9f4-x2kq8; App Platform app shop-web, active deployment (web)',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/^Images running on DOKS or deployed by App Platform/),
+    ).toBeInTheDocument();
+  });
+
+  it('says nothing would be deleted while what runs from the registry cannot be read, once, not per repository', async () => {
+    const heldBack =
+      'what runs could not be read (prod-ams3: connect ECONNREFUSED), so nothing of the registry is deleted';
+    await render(async () => ({
+      ...preview,
+      heldBack,
+      inUseReadAt: '2026-11-29T09:59:00Z',
+      tagsToDelete: 0,
+      repositories: [
+        { ...preview.repositories[0], delete: [], unreadable: heldBack },
+      ],
+    }));
+    expect(await screen.findByTestId('retention-held-back')).toHaveTextContent(
+      `Nothing would be deleted: ${heldBack}.`,
+    );
+    expect(
+      screen.queryByText(/its images could not be read/),
+    ).not.toBeInTheDocument();
+  });
+
+  it('says when what runs was not read yet', async () => {
+    await render(async () => preview);
+    expect(
+      await screen.findByText(
+        'What runs on DOKS and App Platform is not read yet: the images in use are not known to this preview.',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('describes a rule in words', () => {
     expect(describeRule(preview.rules[0])).toBe(
       'web: keep the 10 newest; delete older than P30D; protect latest; protect semantic versions',

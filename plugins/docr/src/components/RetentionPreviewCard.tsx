@@ -12,7 +12,7 @@ import {
 } from '@backstage-docr/plugin-docr-common';
 import type { DocrRegistryRef } from '../api';
 import { useRetentionPreview } from '../hooks/useRetentionPreview';
-import { formatBytes } from './format';
+import { formatBytes, formatTime } from './format';
 import { RetentionRulesDialog } from './RetentionRulesDialog';
 import { RetentionTagsTable, retentionRows } from './RetentionTagsTable';
 
@@ -90,6 +90,33 @@ function EditRules(props: {
 }
 
 /**
+ * What the preview knows of the images in use: kept with their closures; nothing deleted while
+ * what runs from the registry cannot be read; not known before the backend first read it.
+ */
+function InUseSummary(props: { heldBack?: string; inUseReadAt?: string }) {
+  if (props.heldBack) {
+    return (
+      <Typography
+        variant="body2"
+        color="error"
+        data-testid="retention-held-back"
+      >
+        Nothing would be deleted: {props.heldBack}.
+      </Typography>
+    );
+  }
+  return (
+    <Typography variant="caption" color="textSecondary" component="p">
+      {props.inUseReadAt
+        ? `Images running on DOKS or deployed by App Platform (read ${formatTime(
+            props.inUseReadAt,
+          )}) are kept, with their previous releases.`
+        : 'What runs on DOKS and App Platform is not read yet: the images in use are not known to this preview.'}
+    </Typography>
+  );
+}
+
+/**
  * What the registry's retention rules would delete now and what they keep, with what goes with
  * each tag (platforms, attachments), and why; nothing is deleted from here.
  * The estimate is what a garbage collection would free afterwards (blobs nothing kept uses).
@@ -163,8 +190,12 @@ export function RetentionPreviewCard(props: {
         garbage collection afterwards frees at least{' '}
         {formatBytes(value.estimatedFreedBytes)}.
       </Typography>
+      <InUseSummary heldBack={value.heldBack} inUseReadAt={value.inUseReadAt} />
       {value.repositories
-        .filter(repository => repository.unreadable)
+        .filter(
+          repository =>
+            repository.unreadable && repository.unreadable !== value.heldBack,
+        )
         .map(repository => (
           <Typography key={repository.name} variant="body2" color="error">
             {repository.name}: its images could not be read (
