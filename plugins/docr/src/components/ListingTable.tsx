@@ -30,48 +30,13 @@ export function ListingTable<T extends object>(props: {
   const { title, noun, listing, columns, onRowClick, header } = props;
   const page: CachedPageView<T> | undefined = listing.value;
 
-  if (listing.listing && !page) {
-    return (
-      <Box p={2}>
-        <Typography variant="h6">{title}</Typography>
-        <Typography color="textSecondary">
-          The docr backend is listing the {noun} from DigitalOcean…
-        </Typography>
-        <Progress />
-      </Box>
-    );
-  }
-  if (listing.error && !listing.listing) {
-    return (
-      <Box p={2}>
-        <Typography variant="h6">{title}</Typography>
-        <ResponseErrorPanel error={listing.error} />
-        <Box mt={1}>
-          <Button variant="outlined" onClick={listing.retry}>
-            Retry
-          </Button>
-        </Box>
-      </Box>
-    );
+  if ((listing.listing && !page) || (listing.error && !listing.listing)) {
+    return <ListingState title={title} noun={noun} listing={listing} />;
   }
   return (
     <Box>
       {header}
-      <Box display="flex" alignItems="center" gridGap={16} mb={1}>
-        <TextField
-          id={`docr-search-${noun}`}
-          label={`Search ${noun}`}
-          value={listing.search}
-          onChange={event => listing.setSearch(event.target.value)}
-          margin="dense"
-          variant="outlined"
-        />
-        {page && (
-          <Typography variant="caption" color="textSecondary">
-            Listed from DigitalOcean {formatTime(page.fetchedAt)}
-          </Typography>
-        )}
-      </Box>
+      <SearchField noun={noun} listing={listing} />
       <Table<T>
         title={title}
         isLoading={listing.loading}
@@ -98,6 +63,63 @@ export function ListingTable<T extends object>(props: {
           </Box>
         }
       />
+    </Box>
+  );
+}
+
+/** Before the first page: "being listed" while the backend lists, or its error with a retry. */
+function ListingState<T>(props: {
+  title: string;
+  noun: string;
+  listing: CachedListingState<T>;
+}) {
+  const { title, noun, listing } = props;
+  if (listing.listing || !listing.error) {
+    return (
+      <Box p={2}>
+        <Typography variant="h6">{title}</Typography>
+        <Typography color="textSecondary">
+          The docr backend is listing the {noun} from DigitalOcean…
+        </Typography>
+        <Progress />
+      </Box>
+    );
+  }
+  return (
+    <Box p={2}>
+      <Typography variant="h6">{title}</Typography>
+      <ResponseErrorPanel error={listing.error} />
+      <Box mt={1}>
+        <Button variant="outlined" onClick={listing.retry}>
+          Retry
+        </Button>
+      </Box>
+    </Box>
+  );
+}
+
+/** The backend's search over the listing, and when DigitalOcean was last read. */
+function SearchField<T>(props: {
+  noun: string;
+  listing: CachedListingState<T>;
+}) {
+  const { noun, listing } = props;
+  const page = listing.value;
+  return (
+    <Box display="flex" alignItems="center" gridGap={16} mb={1}>
+      <TextField
+        id={`docr-search-${noun}`}
+        label={`Search ${noun}`}
+        value={listing.search}
+        onChange={event => listing.setSearch(event.target.value)}
+        margin="dense"
+        variant="outlined"
+      />
+      {page && (
+        <Typography variant="caption" color="textSecondary">
+          Listed from DigitalOcean {formatTime(page.fetchedAt)}
+        </Typography>
+      )}
     </Box>
   );
 }

@@ -13,6 +13,7 @@ import {
   Typography,
 } from '@material-ui/core';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { toError } from '@backstage/errors';
 import type { RetentionRule } from '@backstage-docr/plugin-docr-common';
 import { DocrRegistryRef, docrApiRef } from '../api';
 
@@ -134,23 +135,20 @@ function RuleFields(props: {
 }
 
 /**
- * Edits the registry's retention rules: the rest of its GC policy is kept as the backend has it.
- * The backend validates (400 naming the field) and checks docr.policy.update on the registry.
+ * Stores the rules in the registry's policy as the backend has it now (the rest kept), then
+ * says so and closes; a refusal stays in the dialog as its message.
  */
-export function RetentionRulesDialog(props: {
+function useSaveRules(props: {
   registry: DocrRegistryRef;
-  rules: RetentionRule[];
-  open: boolean;
   onClose: () => void;
   onSaved: () => void;
 }) {
   const api = useApi(docrApiRef);
   const alertApi = useApi(alertApiRef);
-  const [forms, setForms] = useState<RuleForm[]>(() => props.rules.map(toForm));
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string>();
 
-  async function save() {
+  async function save(forms: RuleForm[]) {
     setSaving(true);
     setError(undefined);
     try {
@@ -167,11 +165,28 @@ export function RetentionRulesDialog(props: {
       props.onSaved();
       props.onClose();
     } catch (e) {
-      setError((e as Error).message);
+      setError(toError(e).message);
     } finally {
       setSaving(false);
     }
   }
+
+  return { save, saving, error };
+}
+
+/**
+ * Edits the registry's retention rules: the rest of its GC policy is kept as the backend has it.
+ * The backend validates (400 naming the field) and checks docr.policy.update on the registry.
+ */
+export function RetentionRulesDialog(props: {
+  registry: DocrRegistryRef;
+  rules: RetentionRule[];
+  open: boolean;
+  onClose: () => void;
+  onSaved: () => void;
+}) {
+  const [forms, setForms] = useState<RuleForm[]>(() => props.rules.map(toForm));
+  const { save, saving, error } = useSaveRules(props);
 
   return (
     <Dialog
@@ -221,7 +236,7 @@ export function RetentionRulesDialog(props: {
           color="primary"
           variant="contained"
           disabled={saving}
-          onClick={save}
+          onClick={() => save(forms)}
         >
           Save rules
         </Button>
