@@ -42,6 +42,10 @@ export interface RefreshTriggerResult {
   startsAt?: string;
 }
 
+/** The provider's key under `catalog.providers.digitalocean`. */
+const providerId = (provider: DigitalOceanEntityProvider) =>
+  provider.getProviderName().replace(/^digitalocean-provider:/, '');
+
 const minutes = (ms: number) => {
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
   return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`;
@@ -96,7 +100,7 @@ export function createRefreshRouter(options: {
             limit: perUser,
             now: clock.now,
             describe: seconds =>
-              `Too many DigitalOcean catalog refreshes: ${perUser.requests} every ${minutes(perUser.perMs)} per user for ${provider.getProviderName()} (catalog.providers.digitalocean.<id>.refresh.perUser); try again in ${seconds} s`,
+              `Too many DigitalOcean catalog refreshes: ${perUser.requests} every ${minutes(perUser.perMs)} per user for ${provider.getProviderName()} (catalog.providers.digitalocean.${providerId(provider)}.refresh.perUser); try again in ${seconds} s`,
           }),
         },
       ];

@@ -95,7 +95,7 @@ describe('the limits of POST /api/catalog/digitalocean/refresh', () => {
     expect(startsAt).toBeGreaterThan(Date.now() + 50 * 60_000);
     expect(Number(refused[0].headers['retry-after'])).toBeGreaterThan(3600);
     expect(refused[0].body.error.message).toContain(
-      'Too many DigitalOcean catalog refreshes: 5 every 24 h per user for digitalocean-provider:default (catalog.providers.digitalocean.<id>.refresh.perUser)',
+      'Too many DigitalOcean catalog refreshes: 5 every 24 h per user for digitalocean-provider:default (catalog.providers.digitalocean.default.refresh.perUser)',
     );
 
     const bob = await refresh(BOB);
