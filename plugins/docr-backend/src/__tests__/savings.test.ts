@@ -1,4 +1,4 @@
-import { DoEmulator } from '@backstage-docr/do-emulator';
+import { DoEmulator, type SeedRegistry } from '@backstage-docr/do-emulator';
 import {
   DocrTestBackend,
   MINUTE,
@@ -16,7 +16,7 @@ describe('savings: what garbage collection freed, month by month, and what it av
   let emulator: DoEmulator;
   let docr: DocrTestBackend;
 
-  async function start(tier: string, registries: object[]) {
+  async function start(tier: string, registries: SeedRegistry[]) {
     clock = new TestClock(Date.parse('2026-10-31T22:00:00Z'));
     emulator = await DoEmulator.start({
       clock: () => clock.ms,
