@@ -29,6 +29,11 @@ interface RetentionRuleConfig {
   protectSemver?: boolean;
   /** ISO 8601 duration: untagged manifests pushed longer ago are selected. */
   untaggedManifestsOlderThan?: string;
+  /**
+   * Previous releases of each workload (DOKS Deployment, App Platform app) kept for a rollback,
+   * besides what runs, in the repositories the rule applies to (default 2).
+   */
+  keepPreviousReleases?: number;
 }
 
 interface GcPolicyConfig {
@@ -44,6 +49,12 @@ interface GcPolicyConfig {
   /** Which tags to delete; a registry entry without it inherits the default's. */
   retention?: {
     rules?: RetentionRuleConfig[];
+    /**
+     * DOKS clusters (by name), or "App Platform", whose images in use may go unread: otherwise a
+     * window deletes nothing of the registry while what runs on a cluster integrated with it
+     * cannot be read.
+     */
+    ignoreUnreadable?: string[];
   };
 }
 
