@@ -4,7 +4,7 @@ import { DoEmulator, EmulatorSeed } from '@backstage-docr/do-emulator';
 import { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
 import { DocrStore } from '../plugins/docr-backend/src/database/DocrStore';
 import { GarbageCollector } from '../plugins/docr-backend/src/gc/GarbageCollector';
-import { PolicyResolver } from '../plugins/docr-backend/src/policies';
+import { PolicyResolver } from '../plugins/docr-backend/src/PolicyResolver';
 import { readDocrConfig } from '../plugins/docr-backend/src/config';
 import { ConfigReader } from '@backstage/config';
 

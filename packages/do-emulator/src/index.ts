@@ -6,8 +6,8 @@
 
 export { DoEmulator, type DoEmulatorOptions } from './http/server';
 export { createOpenApiValidator } from './http/openApiValidation';
-export type { FaultRule, FaultSettings } from './http/faults';
-export type { RequestEntry } from './http/requestLog';
+export type { FaultRule, FaultSettings } from './http/Faults';
+export type { RequestEntry } from './http/RequestLog';
 export { EmulatedAccount } from './model/account';
 export type { Layer, PushResult } from './model/registryStorage';
 export { GC_PROGRESS, TERMINAL_GC_STATUSES } from './model/garbageCollection';

@@ -14,7 +14,7 @@ import {
 import type { DocrStore } from './database/DocrStore';
 import { GarbageCollector, TickReport } from './gc/GarbageCollector';
 import type { DocrLimits } from './limits/DocrLimits';
-import { PolicyResolver } from './policies';
+import { PolicyResolver } from './PolicyResolver';
 import {
   RegistryContents,
   RepositoryCache,

@@ -13,8 +13,8 @@ import {
 } from './actions/dockerConfig';
 import { integrateDoksAction } from './actions/integrateDoks';
 import { DigitalOceanClients } from './services/DigitalOceanClients';
-import { BackstageApis } from './services/backstageApis';
-import { InitiatorPermissions } from './services/initiatorPermissions';
+import { BackstageApis } from './services/BackstageApis';
+import { InitiatorPermissions } from './services/InitiatorPermissions';
 
 /**
  * Registers the `digitalocean:registry:*` scaffolder actions.

@@ -1,5 +1,5 @@
 import { DoEmulator } from '../http/server';
-import type { RequestEntry } from '../http/requestLog';
+import type { RequestEntry } from '../http/RequestLog';
 import { registryKit, smallImage } from './registryKit';
 
 jest.setTimeout(60_000);

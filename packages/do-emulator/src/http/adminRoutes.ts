@@ -1,9 +1,9 @@
 import type { EmulatedAccount } from '../model/account';
 import type { Layer, PushResult } from '../model/registryStorage';
-import type { Faults, FaultSettings } from './faults';
+import type { Faults, FaultSettings } from './Faults';
 import type { OperationResult } from './handlers';
 import { apiErrorResult } from './operationRouter';
-import type { RequestLog } from './requestLog';
+import type { RequestLog } from './RequestLog';
 import type { EmulatorSeed } from '../seed';
 import { kubernetesAdminRoutes } from '../kubernetes/adminRoutes';
 

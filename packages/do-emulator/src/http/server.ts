@@ -3,17 +3,17 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type OpenAPIBackend from 'openapi-backend';
 import { EmulatedAccount } from '../model/account';
-import { RegistryHost } from '../registry/registryHost';
+import { RegistryHost } from '../registry/RegistryHost';
 import { KubernetesApiServer } from '../kubernetes/KubernetesApiServer';
 import { kubernetesTls } from '../kubernetes/tls';
 import type { Layer } from '../model/registryStorage';
 import { EmulatorSeed, applySeed } from '../seed';
-import { Faults } from './faults';
+import { Faults } from './Faults';
 import { responseProblem } from './openApiValidation';
 import { sharedOperationRouter } from './operationRouter';
-import { RequestPipeline } from './pipeline';
-import { RateLimiter } from './rateLimiter';
-import { RequestLog, counter } from './requestLog';
+import { RequestPipeline } from './RequestPipeline';
+import { RateLimiter } from './RateLimiter';
+import { RequestLog, counter } from './RequestLog';
 
 export interface DoEmulatorOptions {
   /** Registries, DOKS clusters and images to start with. */

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { KubernetesClusters } from './KubernetesClusters';
-import { ListPages } from './listPages';
+import { ListPages } from './ListPages';
 import { KINDS, Kind, kindAt } from './objects';
 
 const PREFIX = /^\/clusters\/([^/]+)(\/.*)$/;

@@ -4,7 +4,7 @@ import type {
   KubernetesCluster,
   SubscriptionTier,
 } from '@backstage-docr/digitalocean-openapi';
-import { AppPlatform } from './appPlatform';
+import { AppPlatform } from './AppPlatform';
 import {
   ClusterState,
   changeClusterRegistries,
@@ -48,7 +48,7 @@ import { DEFAULT_REGIONS, DEFAULT_TIERS } from './tiers';
 import { KubernetesClusters } from '../kubernetes/KubernetesClusters';
 import { resolveImageId } from '../kubernetes/images';
 
-export type { AppPlatform } from './appPlatform';
+export type { AppPlatform } from './AppPlatform';
 export type { ClusterState } from './clusters';
 export type { RegistryState, ReportedStorage } from './registry';
 export type { SubscriptionState } from './subscription';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { BlobUploads } from './blobUploads';
+import { BlobUploads } from './BlobUploads';
 import { planCollection } from './collection';
 import { ManifestDocument, sizedImageDocuments } from './manifestDocument';
 import { RegistryError } from './registryErrors';

@@ -5,7 +5,7 @@ import {
   findCredential,
 } from '../model/credentials';
 import { ChallengeError, RegistryResponse, denied } from './response';
-import { TokenAccess, TokenSigner } from './tokens';
+import { TokenAccess, TokenSigner } from './TokenSigner';
 
 /** The service DOCR's token realm names, which clients echo back. */
 export const REGISTRY_SERVICE = 'registry.digitalocean.com';

@@ -1,11 +1,11 @@
-import { verifiedContent } from '../model/blobUploads';
+import { verifiedContent } from '../model/BlobUploads';
 import { isDigest } from '../model/manifestDocument';
 import {
   RegistryError,
   blobUnknown,
   digestInvalid,
 } from '../model/registryErrors';
-import type { BlobUpload } from '../model/blobUploads';
+import type { BlobUpload } from '../model/BlobUploads';
 import type { RegistryResponse } from './response';
 import { RepositoryCall, splitName } from './routes';
 import { assertWritesAllowed, writeContent } from './writes';

@@ -10,7 +10,7 @@ import {
   isTerminalGcStatus,
 } from '@backstage-docr/plugin-docr-common';
 import { GcRun } from '../database/DocrStore';
-import { ExternalRuns, couldAnswer } from './externalRuns';
+import { ExternalRuns, couldAnswer } from './ExternalRuns';
 import { auditRetention } from './RetentionPhase';
 import {
   GcContext,

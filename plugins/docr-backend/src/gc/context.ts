@@ -9,7 +9,7 @@ import {
 } from '@backstage-docr/plugin-docr-node';
 import type { DocrBackendConfig } from '../config';
 import type { DocrStore } from '../database/DocrStore';
-import type { PolicyResolver } from '../policies';
+import type { PolicyResolver } from '../PolicyResolver';
 import type { RetentionRunner } from '../retention/RetentionRunner';
 
 /** What every part of the garbage collector works with. */

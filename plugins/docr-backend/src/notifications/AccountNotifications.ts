@@ -7,7 +7,7 @@ import {
 import type { DocrStore } from '../database/DocrStore';
 import { runsEndedSince } from '../database/endedRuns';
 import type { TickReport } from '../gc/context';
-import type { EffectivePolicy, PolicyResolver } from '../policies';
+import type { EffectivePolicy, PolicyResolver } from '../PolicyResolver';
 import type { SubscriptionStore } from '../subscription/SubscriptionStore';
 import {
   DocrNotification,

@@ -6,7 +6,7 @@ import {
   UNKNOWN_PUSH_TIME_REASON,
   describeRetentionReason,
 } from '@backstage-docr/plugin-docr-common';
-import type { EffectivePolicy } from '../policies';
+import type { EffectivePolicy } from '../PolicyResolver';
 import type { RegistryContents } from '../repositories/RepositoryCache';
 import type { GraphOrFailure } from './graphSelection';
 import { type RegistryInUse, registryInUse } from './inUseSelection';

@@ -1,7 +1,7 @@
 import { ConflictError, NotAllowedError } from '@backstage/errors';
 import { docrRegistryCreatePermission } from '@backstage-docr/plugin-docr-common';
-import type { RegistryAccess } from './access';
-import type { KnownRegistries } from './knownRegistries';
+import type { RegistryAccess } from './RegistryAccess';
+import type { KnownRegistries } from './KnownRegistries';
 import { NEW_REGISTRY_GRACE_MS } from './policyGrant';
 import type { RegistryCreationStore } from './RegistryCreationStore';
 import { typedRouter, type ApiRequest } from './typedRouter';

@@ -1,7 +1,7 @@
 import { docrPolicyUpdatePermission } from '@backstage-docr/plugin-docr-common';
 import type { DocrStore } from '../database/DocrStore';
-import type { Credentials, RegistryAccess } from './access';
-import type { KnownRegistries } from './knownRegistries';
+import type { Credentials, RegistryAccess } from './RegistryAccess';
+import type { KnownRegistries } from './KnownRegistries';
 import type { RegistryCreationStore } from './RegistryCreationStore';
 
 /** How long after its creation a registry's creator may set its first policy. */

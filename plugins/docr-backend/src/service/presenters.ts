@@ -6,7 +6,7 @@ import {
   openWindowAt,
 } from '@backstage-docr/plugin-docr-common';
 import type { GcRun } from '../database/DocrStore';
-import type { EffectivePolicy } from '../policies';
+import type { EffectivePolicy } from '../PolicyResolver';
 import type { RetentionJournalSummary } from '../retention/DeletionJournal';
 
 /** A run as the REST API shows it, with what its retention deleted when that is known. */

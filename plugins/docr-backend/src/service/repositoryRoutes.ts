@@ -13,7 +13,7 @@ import {
   presentRepository,
   presentTag,
 } from '../repositories/presenters';
-import type { KnownRegistries } from './knownRegistries';
+import type { KnownRegistries } from './KnownRegistries';
 import type { AccountImageGraphs } from '../accountScopes';
 import type { RepositoryGraph } from '../retention/graph';
 import { tagImage } from '../retention/tagImage';

@@ -6,11 +6,11 @@ import {
   describeValidationIssues,
 } from '@backstage-docr/plugin-docr-common';
 import { typedRouter, type ApiRequest } from './typedRouter';
-import type { PolicyResolver } from '../policies';
+import type { PolicyResolver } from '../PolicyResolver';
 import type { RepositoryCache } from '../repositories/RepositoryCache';
 import { WholePreview, previewRetention } from '../retention/preview';
 import type { PreviewCache } from '../retention/PreviewCache';
-import type { KnownRegistries } from './knownRegistries';
+import type { KnownRegistries } from './KnownRegistries';
 import type { AccountImageGraphs } from '../accountScopes';
 import type { ImagesInUseCache } from '../inUse/ImagesInUseCache';
 

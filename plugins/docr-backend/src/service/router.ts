@@ -18,8 +18,8 @@ import {
 import type { JsonObject } from '@backstage/types';
 import type { AccountScope } from '../accountScopes';
 import type { DocrLimits } from '../limits/DocrLimits';
-import { RegistryAccess, principalRef } from './access';
-import { KnownRegistries } from './knownRegistries';
+import { RegistryAccess, principalRef } from './RegistryAccess';
+import { KnownRegistries } from './KnownRegistries';
 import { policyGrant } from './policyGrant';
 import { creationRoutes } from './creationRoutes';
 import type { RegistryCreationStore } from './RegistryCreationStore';
@@ -27,7 +27,7 @@ import { presentRegistry, presentRun } from './presenters';
 import { repositoryRoutes } from './repositoryRoutes';
 import { retentionRoutes } from './retentionRoutes';
 import { SavingsOptions, savingsRoutes } from './savingsRoutes';
-import { NameAvailability, nameAvailabilityRoutes } from './nameAvailability';
+import { NameAvailability, nameAvailabilityRoutes } from './NameAvailability';
 import {
   retryAfterOnUnavailable,
   tooManyRequestsHandler,
@@ -337,7 +337,7 @@ export function createAccountRouter(
       availability: new NameAvailability(options.client, now, {
         perUser: options.limits.nameChecks,
         account: {
-          limiter: options.limits.interactive,
+          limiter: options.limits.accountNameChecks,
           key: options.account,
         },
       }),

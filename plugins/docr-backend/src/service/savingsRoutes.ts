@@ -10,7 +10,7 @@ import {
 import { monthlySavings } from '../savings/monthlySavings';
 import { savingsCsv } from '../savings/savingsCsv';
 import type { SubscriptionStore } from '../subscription/SubscriptionStore';
-import type { RegistryAccess } from './access';
+import type { RegistryAccess } from './RegistryAccess';
 import { typedRouter, type ApiRequest } from './typedRouter';
 
 const DAY_MS = 86_400_000;

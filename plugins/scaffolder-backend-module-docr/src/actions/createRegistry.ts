@@ -4,8 +4,8 @@ import {
   registryServerUrl,
 } from '@backstage-docr/plugin-docr-common';
 import type { DigitalOceanClients } from '../services/DigitalOceanClients';
-import type { BackstageApis } from '../services/backstageApis';
-import type { InitiatorPermissions } from '../services/initiatorPermissions';
+import type { BackstageApis } from '../services/BackstageApis';
+import type { InitiatorPermissions } from '../services/InitiatorPermissions';
 import { examples } from './createRegistry.examples';
 import type { ActionZod } from './actionSchema';
 import { planRegistry } from './planRegistry';

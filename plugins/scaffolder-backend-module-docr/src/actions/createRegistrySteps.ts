@@ -6,8 +6,8 @@ import {
   registryServerUrl,
 } from '@backstage-docr/plugin-docr-common';
 import type { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
-import type { BackstageApis } from '../services/backstageApis';
-import type { InitiatorPermissions } from '../services/initiatorPermissions';
+import type { BackstageApis } from '../services/BackstageApis';
+import type { InitiatorPermissions } from '../services/InitiatorPermissions';
 import type { RegistryPlan } from './planRegistry';
 import { rightsForRegistryPlan } from './registryRights';
 import {

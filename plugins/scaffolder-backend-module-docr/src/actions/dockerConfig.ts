@@ -8,7 +8,7 @@ import {
 } from '@backstage-docr/plugin-docr-common';
 import type { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
 import type { DigitalOceanClients } from '../services/DigitalOceanClients';
-import type { InitiatorPermissions } from '../services/initiatorPermissions';
+import type { InitiatorPermissions } from '../services/InitiatorPermissions';
 import type { ActionZod } from './actionSchema';
 import { examples } from './dockerConfig.examples';
 

@@ -11,7 +11,7 @@ import type { DigitalOceanClients } from '../services/DigitalOceanClients';
 import type {
   InitiatorPermissions,
   RequiredRight,
-} from '../services/initiatorPermissions';
+} from '../services/InitiatorPermissions';
 import { describeUnknownClusters, resolveClusters } from './clusters';
 import type { ActionZod } from './actionSchema';
 import { examples } from './integrateDoks.examples';

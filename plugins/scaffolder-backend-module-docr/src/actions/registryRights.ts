@@ -7,7 +7,7 @@ import {
   registryEntityRef,
   subscriptionEntityRef,
 } from '@backstage-docr/plugin-docr-common';
-import type { RequiredRight } from '../services/initiatorPermissions';
+import type { RequiredRight } from '../services/InitiatorPermissions';
 import type { RegistryPlan } from './planRegistry';
 
 /**

@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import type { RequestLog } from '../http/requestLog';
+import type { RequestLog } from '../http/RequestLog';
 import type { EmulatedAccount } from '../model/account';
 import { RegistryError } from '../model/registryErrors';
 import { authorize, issueToken } from './auth';
@@ -15,7 +15,7 @@ import {
   splitName,
 } from './routes';
 import { listTags } from './tags';
-import { TokenSigner } from './tokens';
+import { TokenSigner } from './TokenSigner';
 
 export interface RegistryHostDeps {
   /** Read at each request: a reset replaces the account. */

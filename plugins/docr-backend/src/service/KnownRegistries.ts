@@ -2,7 +2,7 @@ import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import type { AccountStorageView } from '@backstage-docr/plugin-docr-common';
 import type { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
 import type { DocrStore } from '../database/DocrStore';
-import type { PolicyResolver } from '../policies';
+import type { PolicyResolver } from '../PolicyResolver';
 
 /**
  * What the database knows of the account's registries. Reads never ask DigitalOcean; only a

@@ -6,7 +6,7 @@ import { AdminTarget, handleAdminRequest } from './adminRoutes';
 import type { OperationResult } from './handlers';
 import { responseProblem } from './openApiValidation';
 import type { RequestArgs } from './operationRouter';
-import type { RateLimiter } from './rateLimiter';
+import type { RateLimiter } from './RateLimiter';
 
 /** The emulator's options the pipeline reads, at each request. */
 export interface PipelineOptions {

@@ -10,7 +10,7 @@ import type {
   DigitalOceanClient,
   RateLimiter,
 } from '@backstage-docr/plugin-docr-node';
-import { principalRef, type RegistryAccess } from './access';
+import { principalRef, type RegistryAccess } from './RegistryAccess';
 
 /** How long an answer of DigitalOcean's is reused: a form asks again as the user types. */
 export const NAME_CHECK_TTL_MS = 60_000;
