@@ -131,11 +131,16 @@ export interface Config {
      */
     limits?: {
       /**
-       * DigitalOcean calls a minute, per account, for what users ask: listings for the
-       * repository and tag pages and the retention preview, and name checks (default 30).
-       * Listings past it wait (the page is told to come back); name checks get 429.
+       * DigitalOcean calls a minute, per account, to list what users' pages ask for: the
+       * repository and tag pages and the retention preview (default 30). Listings past it wait
+       * (the page is told to come back).
        */
       interactiveCallsPerMinute?: number;
+      /**
+       * Name checks that ask DigitalOcean a minute, per account, every user's together (default
+       * 20, twice a user's: no user alone spends them); past it, 429.
+       */
+      nameCheckCallsPerMinute?: number;
       /** Listings from DigitalOcean under way at once, per account (default 4). */
       maxConcurrentListings?: number;
       /** Limits of each user, over every account. */

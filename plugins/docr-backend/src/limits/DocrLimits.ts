@@ -21,14 +21,17 @@ export interface ListingGate {
 
 /**
  * What users may spend of each account's DigitalOcean budget (`docr.limits`): per-user limits on
- * the routes that would call DigitalOcean, and each account's share of calls for interactive reads
- * with the listings it lets run at once. Held in memory, per replica.
+ * the routes that would call DigitalOcean, each account's name checks (more than one user's, so no
+ * user alone spends them), and each account's share of calls for the listings pages and previews
+ * ask for, with the listings it lets run at once. Held in memory, per replica.
  */
 export class DocrLimits {
   readonly nameChecks: RateLimiter;
   readonly coldPreviews: RateLimiter;
-  /** Keyed by account: name checks and listings for pages together. */
+  /** Keyed by account: the calls of the listings pages and previews ask for. */
   readonly interactive: RateLimiter;
+  /** Keyed by account: name checks that ask DigitalOcean, every user's together. */
+  readonly accountNameChecks: RateLimiter;
   private readonly listingsUnderWay = new Map<string, number>();
   /** When each user was last charged for making each registry's preview cold. */
   private readonly coldCharges = new Map<string, number>();
@@ -56,7 +59,13 @@ export class DocrLimits {
       limit: config.interactive,
       now: nowMs,
       describe: seconds =>
-        `The account's share of DigitalOcean calls for pages and checks (${config.interactive.requests} a minute, docr.limits.interactiveCallsPerMinute) is spent; try again in ${seconds} s`,
+        `The account's share of DigitalOcean calls for listings (${config.interactive.requests} a minute, docr.limits.interactiveCallsPerMinute) is spent; try again in ${seconds} s`,
+    });
+    this.accountNameChecks = new RateLimiter({
+      limit: config.accountNameChecks,
+      now: nowMs,
+      describe: seconds =>
+        `The account's name checks that ask DigitalOcean (${config.accountNameChecks.requests} a minute, docr.limits.nameCheckCallsPerMinute) are spent; try again in ${seconds} s`,
     });
   }
 

@@ -6,6 +6,7 @@ describe('readLimitsConfig', () => {
     const limits = readLimitsConfig(new ConfigReader({}));
     expect(limits).toEqual(DEFAULT_LIMITS);
     expect(limits.interactive).toEqual({ requests: 30, perMs: 60_000 });
+    expect(limits.accountNameChecks).toEqual({ requests: 20, perMs: 60_000 });
   });
 
   it('reads each limit, keeping the default of what a limit leaves out', () => {
@@ -14,6 +15,7 @@ describe('readLimitsConfig', () => {
         docr: {
           limits: {
             interactiveCallsPerMinute: 50,
+            nameCheckCallsPerMinute: 40,
             maxConcurrentListings: 2,
             perUser: {
               nameChecks: { requests: 20, per: { minutes: 5 } },
@@ -25,6 +27,7 @@ describe('readLimitsConfig', () => {
     );
     expect(limits).toEqual({
       interactive: { requests: 50, perMs: 60_000 },
+      accountNameChecks: { requests: 40, perMs: 60_000 },
       maxConcurrentListings: 2,
       nameChecks: { requests: 20, perMs: 300_000 },
       coldPreviews: { requests: 3, perMs: 30_000 },

@@ -7,10 +7,15 @@ const KEY = 'docr.limits';
 /** What users may spend of DigitalOcean's budget (`docr.limits`). */
 export interface DocrLimitsConfig {
   /**
-   * DigitalOcean calls a minute made for what users ask (listings for pages and previews, name
-   * checks), per account and replica; the GC task, retention and the catalog keep the rest.
+   * DigitalOcean calls a minute made to list what users' pages and previews ask for, per account
+   * and replica; the GC task, retention and the catalog keep the rest.
    */
   interactive: RateLimit;
+  /**
+   * Name checks that ask DigitalOcean, per account and replica: more than one user's limit, so no
+   * user alone spends them, and apart from the listings, so pages cannot spend them either.
+   */
+  accountNameChecks: RateLimit;
   /** Listings from DigitalOcean under way at once, per account and replica. */
   maxConcurrentListings: number;
   /** Name checks that ask DigitalOcean, per user (answers held for a minute cost nothing). */
@@ -21,6 +26,7 @@ export interface DocrLimitsConfig {
 
 export const DEFAULT_LIMITS: DocrLimitsConfig = {
   interactive: { requests: 30, perMs: 60_000 },
+  accountNameChecks: { requests: 20, perMs: 60_000 },
   maxConcurrentListings: 4,
   nameChecks: { requests: 10, perMs: 60_000 },
   coldPreviews: { requests: 3, perMs: 60_000 },
@@ -70,10 +76,14 @@ export function readLimitsConfig(config: Config): DocrLimitsConfig {
     block,
     'interactiveCallsPerMinute',
   );
+  const nameChecksPerMinute = positiveInteger(block, 'nameCheckCallsPerMinute');
   return {
     interactive: interactivePerMinute
       ? { requests: interactivePerMinute, perMs: 60_000 }
       : DEFAULT_LIMITS.interactive,
+    accountNameChecks: nameChecksPerMinute
+      ? { requests: nameChecksPerMinute, perMs: 60_000 }
+      : DEFAULT_LIMITS.accountNameChecks,
     maxConcurrentListings:
       positiveInteger(block, 'maxConcurrentListings') ??
       DEFAULT_LIMITS.maxConcurrentListings,
