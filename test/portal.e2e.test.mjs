@@ -314,3 +314,38 @@ test('images as they are: the multi-arch gateway’s platforms, the signed payme
   await page.getByText('attachment: signature').waitFor();
   await screenshot('images-signed');
 });
+
+test('App Platform: a registry’s page lists the apps that deploy from it, and an app’s page shows its images, deploy on push and the cross-region warning', async () => {
+  await openUntil(
+    '/catalog/default/resource/docr-acme-prod',
+    'Container registry',
+  );
+  await page
+    .locator('a[href$="/resource/doapp-shop-web"]')
+    .first()
+    .waitFor({ timeout: 60_000 });
+  await page.locator('a[href$="/resource/doapp-shop-api"]').first().waitFor();
+  // The demo's shop-api runs in Frankfurt from the Amsterdam registry.
+  await page
+    .getByTestId('docr-cross-region')
+    .getByText(/shop-api runs in fra1, the registry in ams3/)
+    .waitFor();
+  await screenshot('registry-apps');
+
+  await openUntil(
+    '/catalog/default/resource/doapp-shop-web',
+    'App Platform app',
+  );
+  await page
+    .getByText('registry.digitalocean.com/acme-prod/web:v1.4.2')
+    .waitFor();
+  await page.getByText('Yes: a push of latest deploys it').waitFor();
+  await page.locator('a[href$="/resource/docr-acme-prod"]').first().waitFor();
+  await screenshot('app');
+
+  await open('/catalog/default/resource/doapp-shop-api');
+  await page
+    .getByTestId('docr-cross-region')
+    .getByText(/shop-api runs in fra1, acme-prod is in ams3/)
+    .waitFor({ timeout: 30_000 });
+});
