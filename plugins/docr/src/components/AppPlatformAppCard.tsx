@@ -104,9 +104,11 @@ export function AppPlatformAppCard() {
       <Table size="small" aria-label="DOCR images">
         <TableHead>
           <TableRow>
-            <TableCell>Component</TableCell>
+            <TableCell style={{ whiteSpace: 'nowrap' }}>Component</TableCell>
             <TableCell>Image</TableCell>
-            <TableCell>Deploy on push</TableCell>
+            <TableCell style={{ whiteSpace: 'nowrap' }}>
+              Deploy on push
+            </TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
