@@ -16,6 +16,8 @@ export type NotifyOutcome =
  * not sent; a failed send is released so a later tick tries again.
  */
 export class Notifier {
+  private lastWarningAt?: number;
+
   constructor(
     private readonly deps: {
       notifications: NotificationService;
@@ -70,9 +72,17 @@ export class Notifier {
       return 'sent';
     } catch (error) {
       await ledger.release(account, event.key);
-      logger.warn(
-        `Could not send the notification "${event.title}" (a later tick tries again): ${error}`,
-      );
+      // Every tick tries again: a portal without the notifications backend is told once an hour.
+      const quiet =
+        this.lastWarningAt !== undefined &&
+        now.getTime() - this.lastWarningAt < HOUR_MS;
+      const log = `Could not send the notification "${event.title}" (a later tick tries again; docr.notifications.enabled: false sends none): ${error}`;
+      if (quiet) {
+        logger.debug(log);
+      } else {
+        this.lastWarningAt = now.getTime();
+        logger.warn(log);
+      }
       return 'failed';
     }
   }
