@@ -1,5 +1,5 @@
 // DigitalOcean's official TypeScript SDK, @digitalocean/dots, pointed at the emulator, works
-// unchanged for the registry and DOKS calls. dots is ESM-only, so this suite runs on node:test
+// unchanged for the registry, DOKS and App Platform calls. dots is ESM-only, so this suite runs on node:test
 // against the emulator's own command (started as a user would start it).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -122,6 +122,37 @@ test('integrates registries with DOKS clusters', async () => {
     'acme-prod',
     'dots-made',
   ]);
+});
+
+test('reads the demo’s App Platform apps and their deployments', async () => {
+  const list = await client.v2.apps.get();
+  const names = list.apps.map(a => a.spec.name);
+  assert.deepEqual(names, [
+    'shop-api',
+    'shop-web',
+    'staging-web',
+    'status-page',
+  ]);
+  const shopWeb = list.apps.find(a => a.spec.name === 'shop-web');
+  assert.equal(shopWeb.activeDeployment.phase, 'ACTIVE');
+  const image = shopWeb.spec.services[0].image;
+  assert.equal(image.registryType, 'DOCR');
+  assert.equal(image.registry, 'acme-prod');
+  assert.equal(image.tag, 'v1.4.2');
+  const app = await client.v2.apps.byApp_Id(shopWeb.id).get();
+  assert.equal(app.app.liveUrl, shopWeb.liveUrl);
+  const deployments = await client.v2.apps
+    .byApp_Id(shopWeb.id)
+    .deployments.get();
+  assert.deepEqual(
+    deployments.deployments.map(d => d.phase),
+    ['ACTIVE', 'SUPERSEDED'],
+  );
+  const previous = await client.v2.apps
+    .byApp_Id(shopWeb.id)
+    .deployments.byDeployment_id(deployments.deployments[1].id)
+    .get();
+  assert.equal(previous.deployment.spec.services[0].image.tag, 'v1.4.1');
 });
 
 test('surfaces DigitalOcean errors', async () => {
