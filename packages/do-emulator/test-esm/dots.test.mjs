@@ -1,6 +1,6 @@
 // DigitalOcean's official TypeScript SDK, @digitalocean/dots, pointed at the emulator, works
-// unchanged for the registry, DOKS and App Platform calls. dots is ESM-only, so this suite runs on node:test
-// against the emulator's own command (started as a user would start it).
+// unchanged for the registry, DOKS and App Platform calls. dots is ESM-only, so this suite runs on
+// node:test against the emulator's own command (started as a user would start it).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
