@@ -135,11 +135,18 @@ export class ImagesInUseReader {
       cluster.id!,
       { signal, expirySeconds: this.options.tokenTtlSeconds },
     );
+    // Past the timeout (or the run's abort) the read stops: no further page is asked for.
+    const stop = new AbortController();
+    const abort = () => stop.abort();
+    signal?.addEventListener('abort', abort);
     const objects = await withTimeout(
-      readClusterObjects(kubeConfigFor(cluster.name, credentials)),
+      readClusterObjects(kubeConfigFor(cluster.name, credentials), stop.signal),
       this.options.clusterTimeoutMs,
       `Reading cluster ${cluster.name}`,
-    );
+    ).finally(() => {
+      stop.abort();
+      signal?.removeEventListener('abort', abort);
+    });
     const registries = new Set(cluster.registries ?? []);
     // A cluster pulls only from the registries integrated with it.
     return imagesInUseOnCluster(cluster.name, objects).filter(use =>

@@ -1,14 +1,23 @@
 import {
   AppsV1Api,
   BatchV1Api,
+  type ConfigurationOptions,
   CoreV1Api,
   KubeConfig,
+  Observable,
+  type ObservableMiddleware,
 } from '@kubernetes/client-node';
 import type { KubernetesClusterCredentials } from '@backstage-docr/digitalocean-openapi';
 import type { ClusterObjects } from './clusterImages';
 
 /** Items per page of a Kubernetes list call. */
 const PAGE_SIZE = 500;
+
+/**
+ * Pages of one kind read at most (100 000 objects): a cluster that lists more, or whose
+ * `continue` never ends, is not read (and its registries' images are held as in use).
+ */
+export const MAX_PAGES = 200;
 
 /**
  * A kubeconfig for one cluster from the credentials DigitalOcean's API issued: its API server,
@@ -22,13 +31,20 @@ export function kubeConfigFor(
     throw new Error(
       `DigitalOcean gave no API server for cluster ${clusterName}`,
     );
+  // The token is only ever sent over TLS verified against the cluster's own CA.
+  if (new URL(credentials.server).protocol !== 'https:')
+    throw new Error(
+      `DigitalOcean gave cluster ${clusterName} an API server that is not HTTPS`,
+    );
+  if (!credentials.certificate_authority_data)
+    throw new Error(`DigitalOcean gave no CA for cluster ${clusterName}`);
   const config = new KubeConfig();
   config.loadFromOptions({
     clusters: [
       {
         name: clusterName,
         server: credentials.server,
-        caData: credentials.certificate_authority_data ?? undefined,
+        caData: credentials.certificate_authority_data,
         skipTLSVerify: false,
       },
     ],
@@ -51,18 +67,39 @@ interface Page<T> {
   metadata?: { _continue?: string };
 }
 
-/** Every item of a list call, `PAGE_SIZE` a page, following `continue`. */
-async function listAll<T>(
+/**
+ * Every item of a list call, `PAGE_SIZE` a page, following `continue` for at most `MAX_PAGES`
+ * pages, and no further once `signal` is aborted.
+ */
+export async function listAll<T>(
   list: (page: { limit: number; _continue?: string }) => Promise<Page<T>>,
+  signal?: AbortSignal,
 ): Promise<T[]> {
   const items: T[] = [];
   let token: string | undefined;
-  do {
+  for (let pages = 1; ; pages++) {
+    signal?.throwIfAborted();
     const page = await list({ limit: PAGE_SIZE, _continue: token });
-    items.push(...page.items);
+    for (const item of page.items) items.push(item);
     token = page.metadata?._continue || undefined;
-  } while (token);
-  return items;
+    if (!token) return items;
+    if (pages >= MAX_PAGES || items.length >= MAX_PAGES * PAGE_SIZE)
+      throw new Error(
+        `it lists more than ${MAX_PAGES * PAGE_SIZE} objects of a kind`,
+      );
+  }
+}
+
+/** Request options that abort the request (and its body) with `signal`. */
+function abortedWith(signal: AbortSignal): ConfigurationOptions {
+  const signalled: ObservableMiddleware = {
+    pre: request => {
+      request.setSignal(signal);
+      return new Observable(Promise.resolve(request));
+    },
+    post: response => new Observable(Promise.resolve(response)),
+  };
+  return { middleware: [signalled], middlewareMergeStrategy: 'append' };
 }
 
 /**
@@ -72,17 +109,34 @@ async function listAll<T>(
  */
 export async function readClusterObjects(
   config: KubeConfig,
+  signal: AbortSignal,
 ): Promise<ClusterObjects> {
   const core = config.makeApiClient(CoreV1Api);
   const apps = config.makeApiClient(AppsV1Api);
   const batch = config.makeApiClient(BatchV1Api);
+  const o = abortedWith(signal);
   return {
-    pods: await listAll(p => core.listPodForAllNamespaces(p)),
-    replicaSets: await listAll(p => apps.listReplicaSetForAllNamespaces(p)),
-    deployments: await listAll(p => apps.listDeploymentForAllNamespaces(p)),
-    daemonSets: await listAll(p => apps.listDaemonSetForAllNamespaces(p)),
-    statefulSets: await listAll(p => apps.listStatefulSetForAllNamespaces(p)),
-    cronJobs: await listAll(p => batch.listCronJobForAllNamespaces(p)),
-    jobs: await listAll(p => batch.listJobForAllNamespaces(p)),
+    pods: await listAll(p => core.listPodForAllNamespaces(p, o), signal),
+    replicaSets: await listAll(
+      p => apps.listReplicaSetForAllNamespaces(p, o),
+      signal,
+    ),
+    deployments: await listAll(
+      p => apps.listDeploymentForAllNamespaces(p, o),
+      signal,
+    ),
+    daemonSets: await listAll(
+      p => apps.listDaemonSetForAllNamespaces(p, o),
+      signal,
+    ),
+    statefulSets: await listAll(
+      p => apps.listStatefulSetForAllNamespaces(p, o),
+      signal,
+    ),
+    cronJobs: await listAll(
+      p => batch.listCronJobForAllNamespaces(p, o),
+      signal,
+    ),
+    jobs: await listAll(p => batch.listJobForAllNamespaces(p, o), signal),
   };
 }
