@@ -23,6 +23,6 @@ export * from './maturity';
 export * from './annotations';
 export * from './appPlatform';
 export * from './permissions';
-// The REST API's types and client, generated from the docr backend's OpenAPI spec.
-export * from './schema/openapi';
+// The REST API's types, generated from the docr backend's OpenAPI spec (its client: `./client`).
+export * from './schema/openapi/generated/models';
 export * from './restRepositories';

@@ -2,7 +2,7 @@
  * What the repositories and tags part of the REST API shares beyond its generated types
  * (src/schema/openapi, from the docr backend's OpenAPI spec).
  */
-import type { ListRepositories, RepositoryPageView } from './schema/openapi';
+import type { RepositoryPageView } from './schema/openapi/generated/models';
 
 /**
  * A page of a listing the docr backend keeps from DigitalOcean, and when it was listed: the
@@ -15,11 +15,19 @@ export type CachedPageView<T> = Omit<RepositoryPageView, 'items'> & {
 };
 
 /**
- * Search and paging of the repository and tag listings (`q`, `offset`, `limit`).
+ * Search and paging of the repository and tag listings, as the spec's `q`, `offset` and `limit`
+ * (the generated client's parameters; the docr frontend passes one to the other).
  *
  * @public
  */
-export type ListingQuery = NonNullable<ListRepositories['query']>;
+export type ListingQuery = {
+  /** A case-insensitive substring of the name (or tag); empty searches nothing. */
+  q?: string;
+  /** Items to skip. */
+  offset?: number;
+  /** Items per page, at most `MAX_LISTING_LIMIT`. */
+  limit?: number;
+};
 
 /**
  * The most items one page of the repository and tag listings holds (the spec's maximum of

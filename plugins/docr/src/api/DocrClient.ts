@@ -1,11 +1,13 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
+import type {
+  GcPolicyInput,
+  ListingQuery,
+} from '@backstage-docr/plugin-docr-common';
 import {
   DefaultApiClient,
-  type GcPolicyInput,
-  type ListingQuery,
   type TypedResponse,
-} from '@backstage-docr/plugin-docr-common';
+} from '@backstage-docr/plugin-docr-common/client';
 import type {
   DocrApi,
   RetentionPreviewPage,
