@@ -3,6 +3,7 @@ import { DoEmulator, EmulatorSeed } from '@backstage-docr/do-emulator';
 import { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
 import { ImagesInUseReader } from '../plugins/docr-backend/src/inUse/ImagesInUseReader';
 import { registryInUse } from '../plugins/docr-backend/src/retention/inUseSelection';
+import { selectRetention } from '../plugins/docr-backend/src/retention/selection';
 
 const CLUSTERS = 20;
 /** Deployments per cluster, 10 pods each, 3 earlier releases kept: 500 pods a cluster. */
@@ -86,6 +87,7 @@ export async function run() {
       const started = performance.now();
       const read = await reader.read();
       const ms = performance.now() - started;
+      const doCalls = emulator.requests.count() - calls;
       const kubernetesCalls =
         [...emulator.account.kubernetes.requestCounts.values()].reduce(
           (a, b) => a + b,
@@ -94,10 +96,33 @@ export async function run() {
       const selectStarted = performance.now();
       const inUse = registryInUse(read, 'acme-prod');
       const selectMs = performance.now() - selectStarted;
+      const client = new DigitalOceanClient({
+        token: 'bench',
+        apiUrl: emulator.url,
+      });
+      const repositories = await Promise.all(
+        (await client.listRepositories('acme-prod')).map(async r => ({
+          name: r.name ?? '',
+          tags: await client.listTags('acme-prod', r.name ?? ''),
+          manifests: await client.listManifests('acme-prod', r.name ?? ''),
+        })),
+      );
+      const planStarted = performance.now();
+      const selection = selectRetention(
+        repositories,
+        [{ deleteOlderThan: 'PT1S' }],
+        new Date(Date.now() + 60_000),
+        undefined,
+        inUse,
+      );
+      const planMs = performance.now() - planStarted;
       console.log(
-        `${label}: ${CLUSTERS} clusters × ${DEPLOYMENTS * 10} pods, ${APPS} apps: ${
-          emulator.requests.count() - calls
-        } DigitalOcean calls, ${kubernetesCalls} Kubernetes API calls, ${ms.toFixed(0)} ms; ${
+        `  selection of ${selection.decisions.length} tags with those uses: ${planMs.toFixed(0)} ms, ${
+          selection.decisions.filter(d => d.action === 'keep').length
+        } kept in use`,
+      );
+      console.log(
+        `${label}: ${CLUSTERS} clusters × ${DEPLOYMENTS * 10} pods, ${APPS} apps: ${doCalls} DigitalOcean calls, ${kubernetesCalls} Kubernetes API calls, ${ms.toFixed(0)} ms; ${
           read.uses.length
         } uses (${inUse.uses.length} of acme-prod, taken in ${selectMs.toFixed(1)} ms), ${
           read.unreadable.length

@@ -144,6 +144,13 @@ export function inUseReasons(uses: ImageUse[]): RetentionReason[] {
   }));
 }
 
+/** Adds to the list under `key` (made on first use). */
+function addTo<T>(map: Map<string, T[]>, key: string, item: T) {
+  const list = map.get(key);
+  if (list) list.push(item);
+  else map.set(key, [item]);
+}
+
 /** The digest each use names: its own, or its tag's in the graph. */
 function digestOf(use: ImageUse, graph: RepositoryGraph | undefined) {
   return use.digest ?? (use.tag ? graph?.tags.get(use.tag) : undefined);
@@ -168,7 +175,7 @@ export function tagsInUse(
       ? closureOfManifests(graph, [digest]).manifests
       : new Set([digest]);
     for (const member of members)
-      closure.set(member, [...(closure.get(member) ?? []), ...digestUses]);
+      for (const use of digestUses) addTo(closure, member, use);
   }
   for (const [tag, found] of usesByTag(tags, uses, graph, byDigest))
     byTag.set(tag, inUseReasons(found));
@@ -187,11 +194,13 @@ export function usesByTag(
 ): Map<string, ImageUse[]> {
   const found = new Map<string, ImageUse[]>();
   if (!uses.length) return found;
+  const byTagName = new Map<string, ImageUse[]>();
+  for (const use of uses) if (use.tag) addTo(byTagName, use.tag, use);
   for (const { tag, digest } of tags) {
     const members = graph
       ? closureOfManifests(graph, [digest]).manifests
       : new Set([digest]);
-    const ofTag = new Set(uses.filter(use => use.tag === tag));
+    const ofTag = new Set(byTagName.get(tag));
     for (const member of members)
       for (const use of byDigest.get(member) ?? []) ofTag.add(use);
     if (ofTag.size) found.set(tag, [...ofTag]);
@@ -203,7 +212,7 @@ function usesByDigest(uses: ImageUse[], graph?: RepositoryGraph) {
   const byDigest = new Map<string, ImageUse[]>();
   for (const use of uses) {
     const digest = digestOf(use, graph);
-    if (digest) byDigest.set(digest, [...(byDigest.get(digest) ?? []), use]);
+    if (digest) addTo(byDigest, digest, use);
   }
   return byDigest;
 }
