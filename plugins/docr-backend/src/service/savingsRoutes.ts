@@ -117,6 +117,12 @@ export function savingsRoutes(
       docrRegistryReadPermission,
       await store.currentRegistryNames(),
     );
+    // The account's storage and tier are in every report: only for who may read the account.
+    if (!readable.size)
+      await deps.access.authorizeOnSubscription(
+        creds,
+        docrRegistryReadPermission,
+      );
     send(req, res, await report(req, { registries: [...readable].sort() }));
   });
 

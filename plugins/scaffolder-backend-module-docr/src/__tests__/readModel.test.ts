@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { DoEmulator } from '@backstage-docr/do-emulator';
+import { subscriptionEntityRef } from '@backstage-docr/plugin-docr-common';
 import { Portal, USERS, startPortal } from '../__testUtils__/portal';
 
 const FIXTURES = path.resolve(__dirname, '../__fixtures__/test-templates.yaml');
@@ -119,7 +120,11 @@ describe('the owners read model (docr.permissions.readModel: owners)', () => {
         const other = await portal.as(TEAM_B).get(url);
         answers.push({ url, owners, other });
       }
-      const isList = (url: string) => !url.includes(`/${REGISTRY}`);
+      /** The account's savings: its storage and tier, for who may read the account only. */
+      const isAccountWide = (url: string) =>
+        !url.includes(`/${REGISTRY}`) && url.endsWith('/savings');
+      const isList = (url: string) =>
+        !url.includes(`/${REGISTRY}`) && !isAccountWide(url);
       /** What a list names of team A: its registry, or its account. */
       const namesTeamA = (url: string, body: unknown) =>
         JSON.stringify(body).includes(
@@ -133,14 +138,30 @@ describe('the owners read model (docr.permissions.readModel: owners)', () => {
             (isList(a.url) && !namesTeamA(a.url, a.owners.body)),
         ),
       ).toEqual([]);
+      // Team B, reading nothing of team A's account, is refused its savings (storage, tier).
+      const accountWide = answers.filter(a => isAccountWide(a.url));
+      expect(accountWide).toHaveLength(2);
+      expect(
+        accountWide.map(a => [
+          a.url,
+          a.other.status,
+          a.other.body.error?.message,
+        ]),
+      ).toEqual(
+        accountWide.map(a => [
+          a.url,
+          403,
+          `Not allowed: docr.registry.read on ${subscriptionEntityRef('default')}`,
+        ]),
+      );
       // Team B: every route of the registry is refused, naming the permission ...
       expect(
         answers
-          .filter(a => !isList(a.url))
+          .filter(a => !isList(a.url) && !isAccountWide(a.url))
           .map(a => [a.url, a.other.status, a.other.body.error?.message]),
       ).toEqual(
         answers
-          .filter(a => !isList(a.url))
+          .filter(a => !isList(a.url) && !isAccountWide(a.url))
           .map(a => [
             a.url,
             403,
