@@ -31,7 +31,11 @@ describe('DatabaseNotificationLedger', () => {
       // Another account's event of the same key is its own.
       expect(await a.claim({ ...entry, account: 'other' }, at(1))).toBe(true);
 
+      expect(await b.known('default', ['gc-failed:7', 'gc-failed:8'])).toEqual(
+        new Set(['gc-failed:7']),
+      );
       await b.release('default', 'gc-failed:7');
+      expect(await b.known('default', ['gc-failed:7'])).toEqual(new Set());
       expect(await a.claim(entry, at(2))).toBe(true);
     },
   );

@@ -16,6 +16,7 @@ import {
   registryGoneEvent,
   registryLimitEvent,
   retentionReportEvent,
+  retentionReportKey,
   storageEvent,
   windowSoonEvent,
 } from './events';
@@ -48,9 +49,14 @@ export class AccountNotifications {
     const policies = await this.deps.policies.resolveAll(
       listing.map(s => s.registryName),
     );
-    for (const event of await this.endedRunEvents(now))
-      await this.send(event, now);
-    for (const event of this.policyEvents(policies, now))
+    const events = [
+      ...(await this.endedRunEvents(now)),
+      ...this.policyEvents(policies, now),
+    ];
+    for (const event of await this.deps.notifier.unsent(
+      this.deps.account,
+      events,
+    ))
       await this.send(event, now);
     // Storage and the registry count change with the listing (hourly), not every tick.
     if (report.sampled) await this.accountLimits(listing, now);
@@ -67,8 +73,16 @@ export class AccountNotifications {
       account,
       new Date(now.getTime() - ENDED_RUNS_LOOKBACK_MS),
     );
+    // Only the reports not sent yet read the retention journal.
+    const windowRuns = runs.filter(
+      r => r.status === RUN_STATUS.succeeded && r.trigger === 'window',
+    );
+    const reported = await this.deps.notifier.known(
+      account,
+      windowRuns.map(r => retentionReportKey(r.id)),
+    );
     const summaries = await store.retentionSummaries(
-      runs.filter(r => r.status === RUN_STATUS.succeeded),
+      windowRuns.filter(r => !reported.has(retentionReportKey(r.id))),
     );
     const events: DocrNotification[] = [];
     for (const run of runs) {

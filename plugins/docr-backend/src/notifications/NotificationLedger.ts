@@ -14,6 +14,8 @@ export interface LedgerEntry {
 export interface NotificationLedger {
   /** Records the event; false when it was recorded before (by this replica or another). */
   claim(entry: LedgerEntry, now: Date): Promise<boolean>;
+  /** Of these event keys, those recorded already (one read, so a tick skips them cheaply). */
+  known(account: string, eventKeys: string[]): Promise<Set<string>>;
   /** Forgets a claim whose send failed, so a later tick sends it. */
   release(account: string, eventKey: string): Promise<void>;
   /**

@@ -87,6 +87,24 @@ export class Notifier {
     }
   }
 
+  /** The events not notified yet, in their order (one read of the ledger). */
+  async unsent(
+    account: string,
+    events: DocrNotification[],
+  ): Promise<DocrNotification[]> {
+    const known = await this.known(
+      account,
+      events.map(e => e.key),
+    );
+    return events.filter(e => !known.has(e.key));
+  }
+
+  /** Of these event keys, those notified (or held back) already. */
+  known(account: string, eventKeys: string[]): Promise<Set<string>> {
+    if (!eventKeys.length) return Promise.resolve(new Set());
+    return this.deps.ledger.known(account, eventKeys);
+  }
+
   /** A condition that ended (storage back under a threshold) notifies again when it returns. */
   rearm(account: string, keyPrefix: string): Promise<void> {
     return this.deps.ledger.rearm(account, keyPrefix);

@@ -110,6 +110,9 @@ export function gcProblemEvent(
   }
 }
 
+export const retentionReportKey = (runId: number) =>
+  `retention-report:${runId}`;
+
 /** After a window run whose retention rules deleted: what they deleted and kept, what the GC freed. */
 export function retentionReportEvent(
   account: string,
@@ -125,7 +128,7 @@ export function retentionReportEvent(
       ? `the garbage collection freed ${formatBytes(run.freedBytes)}`
       : `the garbage collection ended ${run.status}`;
   return registryEvent(account, run.registryName, {
-    key: `retention-report:${run.id}`,
+    key: retentionReportKey(run.id),
     topic: 'retentionReport',
     severity: 'low',
     title: `Clean-up of ${run.registryName}: ${summary.deleted} deleted`,
