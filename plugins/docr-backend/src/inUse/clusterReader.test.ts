@@ -1,4 +1,13 @@
-import { MAX_PAGES, kubeConfigFor, listAll } from './clusterReader';
+import fs from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import {
+  MAX_PAGES,
+  kubeConfigFor,
+  listAll,
+  readClusterObjects,
+} from './clusterReader';
 
 const CREDENTIALS = {
   server: 'https://0f3a7b52.k8s.ondigitalocean.com',
@@ -50,6 +59,38 @@ describe('listAll', () => {
     await expect(listAll(list, stop.signal)).rejects.toThrow();
     expect(endless.calls()).toBe(2);
   });
+});
+
+describe('readClusterObjects', () => {
+  /** The emulator's Kubernetes stand-in's certificate, signed by its test CA. */
+  const tls = (name: string) =>
+    fs.readFileSync(
+      resolvePackagePath('@backstage-docr/do-emulator', 'tls', name),
+    );
+  let server: https.Server;
+  afterEach(() => {
+    server.closeAllConnections();
+    return new Promise(resolve => server.close(resolve));
+  });
+
+  it('aborts the request under way when its signal is aborted (an API server that never answers)', async () => {
+    const stop = new AbortController();
+    // Takes the request and never answers it.
+    server = https.createServer(
+      { key: tls('server.key'), cert: tls('server.crt') },
+      () => stop.abort(),
+    );
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const config = kubeConfigFor('silent', {
+      server: `https://127.0.0.1:${port}`,
+      certificate_authority_data: tls('ca.crt').toString('base64'),
+      token: 'token',
+    });
+    await expect(readClusterObjects(config, stop.signal)).rejects.toThrow(
+      /abort/i,
+    );
+  }, 30_000);
 });
 
 describe('kubeConfigFor', () => {
