@@ -176,6 +176,7 @@ describe('GC policy validation', () => {
       type: 'untagged manifests and unreferenced blobs',
       windows: [],
       cancelAtWindowEnd: true,
+      notifyBeforeWindow: 'PT30M',
     });
   });
 
