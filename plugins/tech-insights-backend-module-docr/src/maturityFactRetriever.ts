@@ -3,7 +3,11 @@ import type {
   DiscoveryService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import type { Entity } from '@backstage/catalog-model';
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+  type Entity,
+} from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type {
   FactRetriever,
@@ -18,7 +22,9 @@ import {
   MaturityCheck,
   PolicyView,
   SavingsView,
+  accountNamespace,
   assessMaturity,
+  digitalOceanProviderLocation,
 } from '@backstage-docr/plugin-docr-common';
 
 const REGISTRIES = { kind: 'Resource', 'spec.type': 'container-registry' };
@@ -33,6 +39,22 @@ const CHECK_FACTS: Partial<Record<MaturityCheck['id'], string>> = {
   'storage-planned': 'storagePlanned',
   'second-region': 'secondRegion',
 };
+
+/**
+ * The entity is one the DigitalOcean catalog provider emitted (its account's namespace and the
+ * provider's location, which the catalog overwrites on registered entities): a look-alike a user
+ * registers naming another team's registry gets none of that registry's facts.
+ */
+function emittedByProvider(entity: Entity): boolean {
+  const annotations = entity.metadata.annotations ?? {};
+  const account = annotations[ANNOTATION_ACCOUNT];
+  const location = digitalOceanProviderLocation(account);
+  return (
+    (entity.metadata.namespace ?? 'default') === accountNamespace(account) &&
+    annotations[ANNOTATION_LOCATION] === location &&
+    annotations[ANNOTATION_ORIGIN_LOCATION] === location
+  );
+}
 
 /** Reads the docr API as this plugin, for one registry. */
 async function docrApi(
@@ -106,7 +128,8 @@ async function registryFacts(
   logger: LoggerService,
 ): Promise<TechInsightFact | undefined> {
   const annotations = entity.metadata.annotations ?? {};
-  if (!annotations[ANNOTATION_REGISTRY_NAME]) return undefined;
+  if (!annotations[ANNOTATION_REGISTRY_NAME] || !emittedByProvider(entity))
+    return undefined;
   try {
     const get = await docrApi(ctx, entity);
     const [policy, runs, savings] = await Promise.all([

@@ -24,6 +24,8 @@ const registry = (name: string, region: string) => ({
     name: `docr-${name}`,
     namespace: 'default',
     annotations: {
+      'backstage.io/managed-by-location': 'digitalocean:default',
+      'backstage.io/managed-by-origin-location': 'digitalocean:default',
       'digitalocean.com/registry-name': name,
       'digitalocean.com/region': region,
       'digitalocean.com/subscription-tier': 'professional',
@@ -31,6 +33,22 @@ const registry = (name: string, region: string) => ({
   },
   spec: { type: 'container-registry', owner: 'group:default/platform' },
 });
+
+/** What a user registers from a location of theirs, naming a registry of the provider's. */
+const lookAlike = {
+  ...registry('acme-prod', 'ams3'),
+  metadata: {
+    name: 'my-acme-prod',
+    namespace: 'default',
+    annotations: {
+      'backstage.io/managed-by-location':
+        'url:https://example.com/catalog-info.yaml',
+      'backstage.io/managed-by-origin-location':
+        'url:https://example.com/catalog-info.yaml',
+      'digitalocean.com/registry-name': 'acme-prod',
+    },
+  },
+};
 
 describe('the docr-maturity fact retriever', () => {
   let emulator: DoEmulator;
@@ -136,7 +154,11 @@ describe('the docr-maturity fact retriever', () => {
   it("gives each registry's level and checks, read from the catalog and the docr API as a service", async () => {
     const retriever = createDocrMaturityFactRetriever({
       catalog: catalogServiceMock({
-        entities: [registry('acme-prod', 'ams3'), registry('acme-dev', 'fra1')],
+        entities: [
+          registry('acme-prod', 'ams3'),
+          registry('acme-dev', 'fra1'),
+          lookAlike,
+        ],
       }),
     });
     const port = backend.server.port();
@@ -161,6 +183,11 @@ describe('the docr-maturity fact retriever', () => {
       storagePlanned: true,
       secondRegion: true,
     });
+    // A user's registered entity naming acme-prod gets none of its facts.
+    expect(Object.keys(byName).sort()).toEqual([
+      'docr-acme-dev',
+      'docr-acme-prod',
+    ]);
     // Never collected, no retention rules: level 1.
     expect(byName['docr-acme-dev']).toMatchObject({
       maturityLevel: 1,
