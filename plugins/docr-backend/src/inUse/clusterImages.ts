@@ -85,13 +85,13 @@ function podUses(cluster: string, pod: V1Pod): ImageUse[] {
 function deploymentUses(
   cluster: string,
   deployment: V1Deployment,
-  replicaSets: V1ReplicaSet[],
+  replicaSetsByOwner: Map<string, V1ReplicaSet[]>,
 ): ImageUse[] {
   const meta = deployment.metadata;
   const name = `${meta?.namespace ?? 'default'}/deployment/${meta?.name}`;
-  const owned = replicaSets
-    .filter(rs => rs.metadata?.ownerReferences?.some(o => o.uid === meta?.uid))
-    .sort((a, b) => revisionOf(b.metadata) - revisionOf(a.metadata));
+  const owned = [
+    ...((meta?.uid && replicaSetsByOwner.get(meta.uid)) || []),
+  ].sort((a, b) => revisionOf(b.metadata) - revisionOf(a.metadata));
   const current = revisionOf(meta) || revisionOf(owned[0]?.metadata);
   const limit = deployment.spec?.revisionHistoryLimit ?? 10;
   const previous = owned
@@ -132,6 +132,18 @@ function workloadUses(
 const ownedByKind = (meta: V1ObjectMeta | undefined, kind: string) =>
   meta?.ownerReferences?.some(o => o.kind === kind) ?? false;
 
+/** The ReplicaSets by the uid of each owner: a Deployment's found at once, not by a scan each. */
+function byOwner(replicaSets: V1ReplicaSet[]): Map<string, V1ReplicaSet[]> {
+  const owned = new Map<string, V1ReplicaSet[]>();
+  for (const rs of replicaSets)
+    for (const { uid } of rs.metadata?.ownerReferences ?? []) {
+      const list = owned.get(uid);
+      if (list) list.push(rs);
+      else owned.set(uid, [rs]);
+    }
+  return owned;
+}
+
 /**
  * Every use of a DOCR image on one cluster: what its pods run, what its workloads' templates
  * name (Deployments, DaemonSets, StatefulSets, CronJobs, unfinished Jobs, ReplicaSets of no
@@ -150,10 +162,11 @@ export function imagesInUseOnCluster(
           (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
       ),
   );
+  const replicaSetsByOwner = byOwner(objects.replicaSets);
   return [
     ...objects.pods.flatMap(pod => podUses(cluster, pod)),
     ...objects.deployments.flatMap(d =>
-      deploymentUses(cluster, d, objects.replicaSets),
+      deploymentUses(cluster, d, replicaSetsByOwner),
     ),
     ...objects.replicaSets
       .filter(rs => !ownedByKind(rs.metadata, 'Deployment'))
