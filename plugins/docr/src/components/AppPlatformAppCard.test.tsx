@@ -52,6 +52,20 @@ function appEntity(annotations: Record<string, string> = {}): Entity {
 const catalog = () => fakeCatalog([registryEntity(0)]);
 
 describe('AppPlatformAppCard', () => {
+  it('links no live URL that is not a web address', async () => {
+    const entity = appEntity();
+    entity.metadata.links = [
+      // eslint-disable-next-line no-script-url
+      { url: 'javascript:alert(document.cookie)', title: 'Live app' },
+    ];
+    await render(<AppPlatformAppCard />, { entity, catalog: catalog() });
+    expect(await screen.findByText('docr-acme-prod')).toBeInTheDocument();
+    expect(screen.queryByText(/^Live:/)).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('link', { name: /javascript/ }),
+    ).not.toBeInTheDocument();
+  });
+
   it('shows the region, live URL, registry and each DOCR image with its tag or digest and deploy on push', async () => {
     await render(<AppPlatformAppCard />, {
       entity: appEntity(),

@@ -57,7 +57,10 @@ export function AppPlatformAppCard() {
   );
   const region = annotations[ANNOTATION_REGION];
   const dataCenters = annotations[ANNOTATION_APP_DATA_CENTERS];
-  const liveUrl = entity.metadata.links?.find(l => l.title === 'Live app');
+  // Only a web address: any entity of the type may carry a "Live app" link (javascript: too).
+  const liveUrl = entity.metadata.links?.find(
+    l => l.title === 'Live app' && /^https?:\/\//i.test(l.url),
+  );
   const crossRegion = (annotations[ANNOTATION_CROSS_REGION_REGISTRIES] ?? '')
     .split(',')
     .filter(Boolean);
