@@ -110,7 +110,9 @@ export class ImagesInUseReader {
     await eachAtOnce(integrated, this.options.concurrency, async cluster => {
       if (signal?.aborted) throw new Error('aborted');
       try {
-        uses.push(...(await this.readCluster(cluster, signal)));
+        // Not push(...): a large cluster's uses outnumber a call's arguments.
+        for (const use of await this.readCluster(cluster, signal))
+          uses.push(use);
       } catch (error) {
         const reason = why(error);
         this.deps.logger.warn(
@@ -165,7 +167,7 @@ export class ImagesInUseReader {
           signal,
           limit: this.options.deploymentsPerApp,
         });
-        uses.push(...imagesInUseByApp(app, deployments));
+        for (const use of imagesInUseByApp(app, deployments)) uses.push(use);
       });
       return { uses, unreadable: [] };
     } catch (error) {
