@@ -1,9 +1,15 @@
 import {
+  type AuditorService,
+  type LoggerService,
+  type SchedulerService,
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { docrPermissions } from '@backstage-docr/plugin-docr-common';
-import { digitalOceanAccountsServiceRef } from '@backstage-docr/plugin-docr-node';
+import {
+  type DigitalOceanAccountsService,
+  digitalOceanAccountsServiceRef,
+} from '@backstage-docr/plugin-docr-node';
 import { docrClockServiceRef } from './clock';
 import { readDocrConfig } from './config';
 import { DocrStore } from './database/DocrStore';
@@ -22,6 +28,22 @@ import { readLimitsConfig } from './limits/config';
 
 export const GC_TASK_ID = 'docr-garbage-collection';
 
+/** The services the plugin uses. */
+const pluginDeps = {
+  config: coreServices.rootConfig,
+  logger: coreServices.logger,
+  database: coreServices.database,
+  scheduler: coreServices.scheduler,
+  httpRouter: coreServices.httpRouter,
+  httpAuth: coreServices.httpAuth,
+  permissions: coreServices.permissions,
+  permissionsRegistry: coreServices.permissionsRegistry,
+  auditor: coreServices.auditor,
+  clock: docrClockServiceRef,
+  accounts: digitalOceanAccountsServiceRef,
+  notifications: notificationService,
+};
+
 /**
  * The docr backend plugin: GC policies, garbage collection inside windows, run and storage
  * history, cached repositories and tags, and the REST API under /api/docr.
@@ -32,20 +54,7 @@ export const docrPlugin = createBackendPlugin({
   pluginId: 'docr',
   register(env) {
     env.registerInit({
-      deps: {
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
-        database: coreServices.database,
-        scheduler: coreServices.scheduler,
-        httpRouter: coreServices.httpRouter,
-        httpAuth: coreServices.httpAuth,
-        permissions: coreServices.permissions,
-        permissionsRegistry: coreServices.permissionsRegistry,
-        auditor: coreServices.auditor,
-        clock: docrClockServiceRef,
-        accounts: digitalOceanAccountsServiceRef,
-        notifications: notificationService,
-      },
+      deps: pluginDeps,
       async init(deps) {
         const {
           config,
@@ -67,34 +76,17 @@ export const docrPlugin = createBackendPlugin({
         const store = await DocrStore.create(await database.getClient(), {
           skipMigrations: database.migrations?.skip,
         });
-        // One graph cache over every account: digests name their bytes.
-        const repositoryGraphs = new RepositoryGraphs({
-          registryHost: account => accounts.registryHost(account),
-        });
-        const { scopes, defaultAccount } = createAccountScopes({
-          config: docrConfig,
-          auditor,
+        const { scopes, defaultAccount } = createScopes({
+          docrConfig,
           accounts,
+          auditor,
           store,
           now,
           logger,
           limits,
-          imageGraphs: {
-            graphs: repositoryGraphs,
-            registryHost: account => accounts.registryHost(account),
-            cached: new CachedGraphs({ graphs: repositoryGraphs, logger }),
-          },
         });
 
         const subscriptions = new DatabaseSubscriptionStore(store.database);
-        const notifyAfterTick = createNotifyAfterTick({
-          config,
-          scopes,
-          notifications,
-          database: store.database,
-          subscriptions,
-          logger,
-        });
 
         permissionsRegistry.addPermissions(docrPermissions);
         await scheduler.scheduleTask({
@@ -104,19 +96,20 @@ export const docrPlugin = createBackendPlugin({
           frequency: docrConfig.tickFrequency,
           timeout: { minutes: 10 },
           initialDelay: { seconds: 10 },
-          fn: async signal => {
-            const reports = await tickAccounts(scopes, logger, signal);
-            const at = now();
-            await sampleSubscriptions({
+          fn: gcTick({
+            scopes,
+            subscriptions,
+            notifyAfterTick: createNotifyAfterTick({
+              config,
               scopes,
-              reports,
-              store: subscriptions,
-              now: at,
+              notifications,
+              database: store.database,
+              subscriptions,
               logger,
-              signal,
-            });
-            await notifyAfterTick(reports, at, signal);
-          },
+            }),
+            now,
+            logger,
+          }),
         });
         httpRouter.use(
           await createRouter({
@@ -129,11 +122,7 @@ export const docrPlugin = createBackendPlugin({
             savings: { subscriptions, timezone: readSavingsTimezone(config) },
             now,
             limits,
-            // A page opened before the first listing asks for it now, through the scheduler:
-            // one run however many pages ask, and never a DigitalOcean call from the request.
-            listNow: async () => {
-              await scheduler.triggerTask(GC_TASK_ID).catch(() => {});
-            },
+            listNow: listThroughScheduler(scheduler),
             // Under Jest every answer is checked against the spec as well, so the presenters and
             // the spec cannot drift apart unnoticed.
             validateResponses: process.env.NODE_ENV === 'test',
@@ -143,3 +132,68 @@ export const docrPlugin = createBackendPlugin({
     });
   },
 });
+
+/** Each account's scope (its store view, client, GC, caches) over one image-graph cache. */
+function createScopes(options: {
+  docrConfig: ReturnType<typeof readDocrConfig>;
+  accounts: DigitalOceanAccountsService;
+  auditor: AuditorService;
+  store: DocrStore;
+  now: () => Date;
+  logger: LoggerService;
+  limits: DocrLimits;
+}) {
+  const { accounts, logger } = options;
+  // One graph cache over every account: digests name their bytes.
+  const repositoryGraphs = new RepositoryGraphs({
+    registryHost: account => accounts.registryHost(account),
+  });
+  return createAccountScopes({
+    config: options.docrConfig,
+    auditor: options.auditor,
+    accounts,
+    store: options.store,
+    now: options.now,
+    logger,
+    limits: options.limits,
+    imageGraphs: {
+      graphs: repositoryGraphs,
+      registryHost: account => accounts.registryHost(account),
+      cached: new CachedGraphs({ graphs: repositoryGraphs, logger }),
+    },
+  });
+}
+
+/** The scheduled GC task: every account's tick, then the subscriptions sample and notifications. */
+function gcTick(options: {
+  scopes: ReturnType<typeof createAccountScopes>['scopes'];
+  subscriptions: DatabaseSubscriptionStore;
+  notifyAfterTick: ReturnType<typeof createNotifyAfterTick>;
+  now: () => Date;
+  logger: LoggerService;
+}) {
+  const { scopes, subscriptions, logger } = options;
+  return async (signal: AbortSignal) => {
+    const reports = await tickAccounts(scopes, logger, signal);
+    const at = options.now();
+    await sampleSubscriptions({
+      scopes,
+      reports,
+      store: subscriptions,
+      now: at,
+      logger,
+      signal,
+    });
+    await options.notifyAfterTick(reports, at, signal);
+  };
+}
+
+/**
+ * A page opened before the first listing asks for it now, through the scheduler: one run however
+ * many pages ask, and never a DigitalOcean call from the request.
+ */
+function listThroughScheduler(scheduler: SchedulerService) {
+  return async () => {
+    await scheduler.triggerTask(GC_TASK_ID).catch(() => {});
+  };
+}
