@@ -128,22 +128,13 @@ export function createAccountScopes(deps: {
       store,
       policies,
       client,
-      collector: new GarbageCollector({
+      collector: accountCollector(deps, {
         store,
         policies,
         client,
         config: accountConfig,
-        now,
         logger: accountLogger,
-        auditor: deps.auditor,
-        retention: new RetentionRunner({
-          client,
-          db: store.database,
-          logger: accountLogger,
-          options: config.retentionRunner,
-          imageGraph: deps.imageGraphs,
-          inUse: imagesInUse,
-        }),
+        inUse: imagesInUse,
       }),
       repositories: cache,
       imagesInUse,
@@ -160,6 +151,38 @@ export function createAccountScopes(deps: {
     };
   });
   return { scopes, defaultAccount: collected.defaultAccount };
+}
+
+/** An account's garbage collector, with the retention that deletes in its windows. */
+function accountCollector(
+  deps: Parameters<typeof createAccountScopes>[0],
+  account: {
+    store: DocrStore;
+    policies: PolicyResolver;
+    client: DigitalOceanClient;
+    config: DocrBackendConfig;
+    logger: LoggerService;
+    inUse: ImagesInUseCache;
+  },
+): GarbageCollector {
+  const { store, client, logger } = account;
+  return new GarbageCollector({
+    store,
+    policies: account.policies,
+    client,
+    config: account.config,
+    now: deps.now,
+    logger,
+    auditor: deps.auditor,
+    retention: new RetentionRunner({
+      client,
+      db: store.database,
+      logger,
+      options: deps.config.retentionRunner,
+      imageGraph: deps.imageGraphs,
+      inUse: account.inUse,
+    }),
+  });
 }
 
 const isQuiet = (report: TickReport) =>

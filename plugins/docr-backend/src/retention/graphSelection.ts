@@ -200,6 +200,23 @@ function ruleOf(decision: TagDecision<ListedTag> | undefined): number {
   return rules.length ? Math.min(...rules) : 0;
 }
 
+/** The untagged manifests the rules select, less those in use (kept, saying where). */
+function selectUntaggedNotInUse(
+  selection: ReturnType<typeof selectUntagged>,
+  inUseClosure: ReturnType<typeof keepInUse>,
+) {
+  const { untagged, untaggedKept } = selection;
+  const selected = selection.selected.filter(
+    s => !inUseClosure.has(s.manifest.digest),
+  );
+  for (const { manifest } of selection.selected) {
+    const inUse = inUseClosure.get(manifest.digest);
+    if (inUse)
+      untaggedKept.push({ manifest, reason: untaggedInUseReason(inUse) });
+  }
+  return { untagged, untaggedKept, selected };
+}
+
 /**
  * The rules on one repository's graph: a tag's closure (index, platforms, their blobs and every
  * attachment of any of them) is kept or deleted as one unit; attachments take no keepNewest
@@ -221,16 +238,10 @@ export function selectOnGraph(
     rules,
     now,
   );
-  const untaggedSelection = selectUntagged(contents, graph, rules, now);
-  const { untagged, untaggedKept } = untaggedSelection;
-  const selected = untaggedSelection.selected.filter(
-    s => !inUseClosure.has(s.manifest.digest),
+  const { untagged, untaggedKept, selected } = selectUntaggedNotInUse(
+    selectUntagged(contents, graph, rules, now),
+    inUseClosure,
   );
-  for (const { manifest } of untaggedSelection.selected) {
-    const inUse = inUseClosure.get(manifest.digest);
-    if (inUse)
-      untaggedKept.push({ manifest, reason: untaggedInUseReason(inUse) });
-  }
   const selectedDigests = new Set(selected.map(s => s.manifest.digest));
   const keptRoots = [
     ...ranked.filter(d => d.action === 'keep'),
