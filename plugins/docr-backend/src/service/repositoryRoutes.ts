@@ -40,6 +40,26 @@ function listingQuery(req: ApiRequest) {
 }
 
 /**
+ * Has the repository's images read in the background once its tags and manifests are both
+ * listed, for a later page's `image`s; never waits, and never fails the listing.
+ */
+function readImagesSoon(
+  deps: { cache: RepositoryCache; imageGraphs?: AccountImageGraphs },
+  registry: string,
+  repository: string,
+) {
+  try {
+    deps.imageGraphs?.readSoon(registry, {
+      name: repository,
+      tags: deps.cache.tags(registry, repository).items,
+      manifests: deps.cache.manifests(registry, repository).items,
+    });
+  } catch {
+    // Not listed yet (503) or gone (404): the preview or a later page reads them.
+  }
+}
+
+/**
  * Repositories and tags of a registry, from the cache: a registry not listed yet answers 503
  * (and is listed in the background), never a call to DigitalOcean from the request.
  */
@@ -56,22 +76,6 @@ export function repositoryRoutes(deps: {
 }): express.Router {
   const { reader, registries, cache } = deps;
   const router = typedRouter();
-
-  /**
-   * Has the repository's images read in the background once its tags and manifests are both
-   * listed, for a later page's `image`s; never waits, and never fails the listing.
-   */
-  function readImagesSoon(registry: string, repository: string) {
-    try {
-      deps.imageGraphs?.readSoon(registry, {
-        name: repository,
-        tags: cache.tags(registry, repository).items,
-        manifests: cache.manifests(registry, repository).items,
-      });
-    } catch {
-      // Not listed yet (503) or gone (404): the preview or a later page reads them.
-    }
-  }
 
   async function knownRegistry(req: ApiRequest<{ name: string }>) {
     const name = await reader(req);
@@ -106,7 +110,7 @@ export function repositoryRoutes(deps: {
           `No repository named "${repository}" in the listing of "${name}"`,
         );
       const graph = deps.imageGraphs?.graphOf(name, repository);
-      readImagesSoon(name, repository);
+      readImagesSoon(deps, name, repository);
       const tags = cache.tags(name, repository);
       const inUse = tagsInUseViews(
         deps.imagesInUse?.forPages(),
