@@ -70,6 +70,26 @@ const round2 = (value: number) => Math.round(value * 100) / 100;
 const lastAtOrBefore = (points: StoragePoint[], end: Date) =>
   [...points].reverse().find(p => p.at.getTime() < end.getTime());
 
+/** What a month's collections freed, the part retention's deletions freed, and tags deleted. */
+function tally(
+  runs: SavingsInput['runs'],
+  retention: SavingsInput['retention'],
+) {
+  let freedBytes = 0;
+  let retentionFreedBytes = 0;
+  let tagsDeleted = 0;
+  for (const run of runs) {
+    const freed = run.freedBytes ?? 0;
+    freedBytes += freed;
+    const summary = retention.get(run.id);
+    if (summary) {
+      retentionFreedBytes += Math.min(summary.estimatedFreedBytes, freed);
+      tagsDeleted += summary.deletedTags;
+    }
+  }
+  return { freedBytes, retentionFreedBytes, tagsDeleted };
+}
+
 /**
  * What garbage collection and retention saved, month by month in the given time zone: bytes
  * freed, the overage they avoided at the tier's price, the storage trend and when the included
@@ -93,18 +113,10 @@ export function monthlySavings(input: SavingsInput): SavingsReport {
       const at = r.finishedAt!.getTime();
       return at >= start.toMillis() && at < end.toMillis();
     });
-    let freedBytes = 0;
-    let retentionFreedBytes = 0;
-    let tagsDeleted = 0;
-    for (const run of inMonth) {
-      const freed = run.freedBytes ?? 0;
-      freedBytes += freed;
-      const summary = input.retention.get(run.id);
-      if (summary) {
-        retentionFreedBytes += Math.min(summary.estimatedFreedBytes, freed);
-        tagsDeleted += summary.deletedTags;
-      }
-    }
+    const { freedBytes, retentionFreedBytes, tagsDeleted } = tally(
+      inMonth,
+      input.retention,
+    );
     cumulativeFreed += freedBytes;
     const until = end.toJSDate();
     const storage = lastAtOrBefore(input.storage, until);
