@@ -84,18 +84,14 @@ function check(
     : { ...c, status: 'failed', nextStep };
 }
 
-/**
- * Places a registry on the maturity levels of DigitalOcean's operations procedure. A level is
- * reached when every check of it and of the levels below is passed or cannot be decided here
- * (CI credentials: the portal sees only those it hands out); those are listed to confirm.
- *
- * @public
- */
-export function assessMaturity(facts: MaturityFacts): MaturityAssessment {
-  const rank = TIER_RANK[facts.tierSlug ?? ''] ?? 0;
-  const { policy, storage } = facts;
-  const otherRegions = facts.accountRegions.filter(r => r !== facts.region);
-  const checks: MaturityCheck[] = [
+const tierRank = (facts: MaturityFacts) => TIER_RANK[facts.tierSlug ?? ''] ?? 0;
+
+const otherRegionsOf = (facts: MaturityFacts) =>
+  facts.accountRegions.filter(r => r !== facts.region);
+
+/** The checks in the order the card shows them, each from the facts. */
+const CHECKS: ReadonlyArray<(facts: MaturityFacts) => MaturityCheck> = [
+  facts =>
     check(
       {
         id: 'tier-basic',
@@ -103,9 +99,10 @@ export function assessMaturity(facts: MaturityFacts): MaturityAssessment {
         title: 'Basic tier or higher',
         detail: `The account's tier is ${facts.tierSlug ?? 'none'}.`,
       },
-      rank >= 2,
-      'Move the account to the Basic tier (more storage and registries than Starter).',
+      tierRank(facts) >= 2,
+      'Move the account to the Basic tier (more facts.storage and registries than Starter).',
     ),
+  facts =>
     check(
       {
         id: 'cleaned-up',
@@ -116,6 +113,7 @@ export function assessMaturity(facts: MaturityFacts): MaturityAssessment {
       facts.succeededRuns > 0,
       'Run a garbage collection (Run GC now) to free untagged manifests and unreferenced blobs.',
     ),
+  facts =>
     check(
       {
         id: 'tier-professional',
@@ -123,72 +121,87 @@ export function assessMaturity(facts: MaturityFacts): MaturityAssessment {
         title: 'Professional tier',
         detail: `The account's tier is ${facts.tierSlug ?? 'none'}.`,
       },
-      rank >= 3,
+      tierRank(facts) >= 3,
       'Move the account to the Professional tier for production registries.',
     ),
+  facts =>
     check(
       {
         id: 'gc-automated',
         level: 3,
         title: 'Garbage collection automated in windows',
-        detail: policy?.enabled
-          ? `${policy.windows.length} window${policy.windows.length === 1 ? '' : 's'} a week.`
-          : 'The GC policy is disabled.',
+        detail: facts.policy?.enabled
+          ? `${facts.policy.windows.length} window${facts.policy.windows.length === 1 ? '' : 's'} a week.`
+          : 'The GC facts.policy is disabled.',
       },
-      !!policy?.enabled && policy.windows.length > 0,
-      'Enable the GC policy with at least one window, when pushes can wait.',
+      !!facts.policy?.enabled && facts.policy.windows.length > 0,
+      'Enable the GC facts.policy with at least one window, when pushes can wait.',
     ),
+  facts =>
     check(
       {
         id: 'retention-rules',
         level: 3,
         title: 'Retention rules',
-        detail: policy?.retention?.rules.length
-          ? `${policy.retention.rules.length} rule${policy.retention.rules.length === 1 ? '' : 's'} select old tags in the windows.`
+        detail: facts.policy?.retention?.rules.length
+          ? `${facts.policy.retention.rules.length} rule${facts.policy.retention.rules.length === 1 ? '' : 's'} select old tags in the windows.`
           : 'No retention rules: old tags stay until someone deletes them.',
       },
-      (policy?.retention?.rules.length ?? 0) > 0,
+      (facts.policy?.retention?.rules.length ?? 0) > 0,
       'Add retention rules (keep the newest, protect releases) so old tags go in the windows.',
     ),
+  facts =>
     check(
       {
         id: 'storage-planned',
         level: 3,
         title: 'Storage within the included amount',
-        detail: storage
-          ? `${Math.round((storage.accountBytes / storage.includedBytes) * 100)} % of the included storage${
-              storage.includedReachedOn
-                ? `; reached around ${storage.includedReachedOn} at the current growth`
+        detail: facts.storage
+          ? `${Math.round((facts.storage.accountBytes / facts.storage.includedBytes) * 100)} % of the included storage${
+              facts.storage.includedReachedOn
+                ? `; reached around ${facts.storage.includedReachedOn} at the current growth`
                 : ''
             }.`
-          : 'The account storage or its tier is not known yet.',
+          : 'The account facts.storage or its tier is not known yet.',
       },
-      !!storage && storage.accountBytes <= storage.includedBytes,
-      'Bring storage under the included amount (retention rules, garbage collection) or plan the next tier.',
+      !!facts.storage &&
+        facts.storage.accountBytes <= facts.storage.includedBytes,
+      'Bring facts.storage under the included amount (retention rules, garbage collection) or plan the next tier.',
     ),
-    {
-      id: 'ci-credentials',
-      level: 3,
-      title: 'CI credentials read-only and expiring',
-      status: 'unknown',
-      detail:
-        'Credentials from the portal (digitalocean:registry:docker-config) are read-only unless push is asked and always expire; the portal cannot see tokens made in the console or with doctl.',
-      nextStep:
-        'Confirm CI pulls with read-only, expiring credentials (the docker-config action) and rotates any long-lived token.',
-    },
+  () => ({
+    id: 'ci-credentials',
+    level: 3,
+    title: 'CI credentials read-only and expiring',
+    status: 'unknown',
+    detail:
+      'Credentials from the portal (digitalocean:registry:docker-config) are read-only unless push is asked and always expire; the portal cannot see tokens made in the console or with doctl.',
+    nextStep:
+      'Confirm CI pulls with read-only, expiring credentials (the docker-config action) and rotates any long-lived token.',
+  }),
+  facts =>
     check(
       {
         id: 'second-region',
         level: 3,
         title: 'A second region',
-        detail: otherRegions.length
-          ? `The account also has registries in ${[...new Set(otherRegions)].sort().join(', ')}.`
+        detail: otherRegionsOf(facts).length
+          ? `The account also has registries in ${[...new Set(otherRegionsOf(facts))].sort().join(', ')}.`
           : `Every registry of the account is in ${facts.region ?? 'one region'}.`,
       },
-      otherRegions.length > 0,
+      otherRegionsOf(facts).length > 0,
       'Add a registry in a second region (Professional allows several) for production images.',
     ),
-  ];
+];
+
+/**
+ * Places a registry on the maturity levels of DigitalOcean's operations procedure. A level is
+ * reached when every check of it and of the levels below is passed or cannot be decided here
+ * (CI credentials: the portal sees only those it hands out); those are listed to confirm.
+ *
+ * @public
+ */
+export function assessMaturity(facts: MaturityFacts): MaturityAssessment {
+  const checks = CHECKS.map(build => build(facts));
   const reached = (level: 2 | 3) =>
     checks.filter(c => c.level <= level).every(c => c.status !== 'failed');
   let level: MaturityAssessment['level'] = 1;
