@@ -1,15 +1,24 @@
 import {
+  type LoggerService,
+  type SchedulerService,
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
 import {
   catalogProcessingExtensionPoint,
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
 import { docrCatalogRefreshPermission } from '@backstage-docr/plugin-docr-common';
-import { digitalOceanAccountsServiceRef } from '@backstage-docr/plugin-docr-node';
+import {
+  type DigitalOceanAccountsService,
+  digitalOceanAccountsServiceRef,
+} from '@backstage-docr/plugin-docr-node';
 import { DigitalOceanEntityProvider } from './DigitalOceanEntityProvider';
-import { readProviderConfigs } from './providerConfig';
+import {
+  DigitalOceanProviderConfig,
+  readProviderConfigs,
+} from './providerConfig';
 import { createRefreshRouter } from './refreshRouter';
 import { entityLocationReader } from './shadowedEntities';
 import { readRefreshLimits } from './refreshPacing';
@@ -63,29 +72,11 @@ export const catalogModuleDigitalOceanContainerRegistry = createBackendModule({
             { credentials: await auth.getOwnServiceCredentials() },
           ),
         );
-        const providers = providerConfigs.map(providerConfig => {
-          if (!accounts.has(providerConfig.account)) {
-            throw new Error(
-              `catalog.providers.digitalocean.${providerConfig.id}.account "${providerConfig.account}" is not an account under digitalocean.accounts`,
-            );
-          }
-          return new DigitalOceanEntityProvider({
-            id: providerConfig.id,
-            // Fails here, at start-up, when the account has no token.
-            client: accounts.client(providerConfig.account),
-            context: {
-              account: providerConfig.account,
-              owner: providerConfig.owner,
-              lifecycle: providerConfig.lifecycle,
-              system: providerConfig.system,
-            },
-            taskRunner: scheduler.createScheduledTaskRunner({
-              ...providerConfig.schedule,
-              scope: 'global',
-            }),
-            logger: logger.child({ provider: providerConfig.id }),
-            catalogLocations,
-          });
+        const providers = createProviders(providerConfigs, {
+          accounts,
+          scheduler,
+          logger,
+          catalogLocations,
         });
         if (!providers.length) {
           logger.warn(
@@ -104,18 +95,63 @@ export const catalogModuleDigitalOceanContainerRegistry = createBackendModule({
             scheduler,
             logger,
             signal: stopping.signal,
-            limits: new Map(
-              providerConfigs.map(({ id }) => {
-                const key = `catalog.providers.digitalocean.${id}`;
-                return [
-                  `digitalocean-provider:${id}`,
-                  readRefreshLimits(config.getOptionalConfig(key), key),
-                ];
-              }),
-            ),
+            limits: refreshLimitsOf(config, providerConfigs),
           }),
         );
       },
     });
   },
 });
+
+/** One entity provider per entry, each on its account's client and its own schedule. */
+function createProviders(
+  providerConfigs: DigitalOceanProviderConfig[],
+  deps: {
+    accounts: DigitalOceanAccountsService;
+    scheduler: SchedulerService;
+    logger: LoggerService;
+    catalogLocations: ReturnType<typeof entityLocationReader>;
+  },
+): DigitalOceanEntityProvider[] {
+  const { accounts, scheduler, logger, catalogLocations } = deps;
+  return providerConfigs.map(providerConfig => {
+    if (!accounts.has(providerConfig.account)) {
+      throw new Error(
+        `catalog.providers.digitalocean.${providerConfig.id}.account "${providerConfig.account}" is not an account under digitalocean.accounts`,
+      );
+    }
+    return new DigitalOceanEntityProvider({
+      id: providerConfig.id,
+      // Fails here, at start-up, when the account has no token.
+      client: accounts.client(providerConfig.account),
+      context: {
+        account: providerConfig.account,
+        owner: providerConfig.owner,
+        lifecycle: providerConfig.lifecycle,
+        system: providerConfig.system,
+      },
+      taskRunner: scheduler.createScheduledTaskRunner({
+        ...providerConfig.schedule,
+        scope: 'global',
+      }),
+      logger: logger.child({ provider: providerConfig.id }),
+      catalogLocations,
+    });
+  });
+}
+
+/** Each provider's refresh limits (`catalog.providers.digitalocean.<id>.refresh`), by provider name. */
+function refreshLimitsOf(
+  config: Config,
+  providerConfigs: DigitalOceanProviderConfig[],
+) {
+  return new Map(
+    providerConfigs.map(({ id }) => {
+      const key = `catalog.providers.digitalocean.${id}`;
+      return [
+        `digitalocean-provider:${id}`,
+        readRefreshLimits(config.getOptionalConfig(key), key),
+      ];
+    }),
+  );
+}

@@ -9,6 +9,7 @@ import type {
 import {
   InputError,
   NotAllowedError,
+  isError,
   NotFoundError,
   ServiceUnavailableError,
   serializeError,
@@ -51,6 +52,27 @@ const minutes = (ms: number) => {
   return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`;
 };
 
+/** A refresh past the user's limit: 429 with `Retry-After`. */
+const tooManyRequests: express.ErrorRequestHandler = (
+  error,
+  req,
+  res,
+  next,
+) => {
+  if (!(error instanceof TooManyRequestsError)) {
+    next(error);
+    return;
+  }
+  res
+    .status(429)
+    .set('Retry-After', String(error.retryAfterSeconds))
+    .json({
+      error: serializeError(error),
+      request: { method: req.method, url: req.originalUrl },
+      response: { statusCode: 429 },
+    });
+};
+
 /**
  * `POST /api/catalog/digitalocean/refresh` asks the scheduler to run the providers' scheduled
  * tasks now, so a registry the scaffolder has just created shows in the catalog within seconds
@@ -80,32 +102,12 @@ export function createRefreshRouter(options: {
   const { providers, httpAuth, permissions, scheduler, logger } = options;
   const clock = options.clock ?? realRefreshClock;
   const signal = options.signal ?? new AbortController().signal;
-  const pacing = new Map(
-    providers.map(provider => {
-      const limits =
-        options.limits?.get(provider.getProviderName()) ??
-        DEFAULT_REFRESH_LIMITS;
-      const { perUser } = limits;
-      return [
-        provider.getProviderName(),
-        {
-          pacer: new RefreshPacer({
-            minIntervalMs: limits.minIntervalMs,
-            clock,
-            signal,
-            logger,
-            trigger: () => trigger(provider.taskId),
-          }),
-          perUser: new RateLimiter({
-            limit: perUser,
-            now: clock.now,
-            describe: seconds =>
-              `Too many DigitalOcean catalog refreshes: ${perUser.requests} every ${minutes(perUser.perMs)} per user for ${provider.getProviderName()} (catalog.providers.digitalocean.${providerId(provider)}.refresh.perUser); try again in ${seconds} s`,
-          }),
-        },
-      ];
-    }),
-  );
+  const pacing = pacingOf(providers, {
+    ...options,
+    clock,
+    signal,
+    trigger: triggerOf(scheduler, logger),
+  });
   const router = Router();
   router.use(express.json());
   router.post('/digitalocean/refresh', async (req, res) => {
@@ -150,39 +152,7 @@ export function createRefreshRouter(options: {
     res.status(202).json({ results });
   });
 
-  router.use(((error, req, res, next) => {
-    if (!(error instanceof TooManyRequestsError)) {
-      next(error);
-      return;
-    }
-    res
-      .status(429)
-      .set('Retry-After', String(error.retryAfterSeconds))
-      .json({
-        error: serializeError(error),
-        request: { method: req.method, url: req.originalUrl },
-        response: { statusCode: 429 },
-      });
-  }) as express.ErrorRequestHandler);
-
-  async function trigger(taskId: string): Promise<'triggered' | 'running'> {
-    try {
-      await scheduler.triggerTask(taskId);
-      return 'triggered';
-    } catch (error) {
-      const name = (error as Error)?.name;
-      // The scheduler refuses to trigger a task that is running: this request joins that run.
-      if (name === 'ConflictError') return 'running';
-      if (name === 'NotFoundError') {
-        // The catalog schedules the task when it connects the provider, at start-up.
-        throw new ServiceUnavailableError(
-          `The refresh task ${taskId} is not scheduled yet; retry in a few seconds`,
-        );
-      }
-      logger.warn(`Could not trigger ${taskId}: ${error}`);
-      throw error;
-    }
-  }
+  router.use(tooManyRequests);
 
   return router;
 }
@@ -197,4 +167,68 @@ function principalKey(principal: unknown): string {
   return p.type === 'user' && p.userEntityRef
     ? p.userEntityRef
     : `service:${p.subject ?? 'unknown'}`;
+}
+
+/** Each provider's pacing: runs at least `minInterval` apart, and each user's share of them. */
+function pacingOf(
+  providers: DigitalOceanEntityProvider[],
+  options: {
+    limits?: Map<string, RefreshLimits>;
+    clock: RefreshClock;
+    signal: AbortSignal;
+    logger: LoggerService;
+    trigger: (taskId: string) => Promise<'triggered' | 'running'>;
+  },
+) {
+  return new Map(
+    providers.map(provider => {
+      const limits =
+        options.limits?.get(provider.getProviderName()) ??
+        DEFAULT_REFRESH_LIMITS;
+      const { perUser } = limits;
+      return [
+        provider.getProviderName(),
+        {
+          pacer: new RefreshPacer({
+            minIntervalMs: limits.minIntervalMs,
+            clock: options.clock,
+            signal: options.signal,
+            logger: options.logger,
+            trigger: () => options.trigger(provider.taskId),
+          }),
+          perUser: new RateLimiter({
+            limit: perUser,
+            now: options.clock.now,
+            describe: seconds =>
+              `Too many DigitalOcean catalog refreshes: ${perUser.requests} every ${minutes(perUser.perMs)} per user for ${provider.getProviderName()} (catalog.providers.digitalocean.${providerId(provider)}.refresh.perUser); try again in ${seconds} s`,
+          }),
+        },
+      ];
+    }),
+  );
+}
+
+/**
+ * Triggers a provider's scheduled task: `running` when the scheduler says it runs already (the
+ * request joins that run); 503 before the catalog has scheduled it.
+ */
+function triggerOf(scheduler: SchedulerService, logger: LoggerService) {
+  return async (taskId: string): Promise<'triggered' | 'running'> => {
+    try {
+      await scheduler.triggerTask(taskId);
+      return 'triggered';
+    } catch (error) {
+      const name = isError(error) ? error.name : undefined;
+      // The scheduler refuses to trigger a task that is running: this request joins that run.
+      if (name === 'ConflictError') return 'running';
+      if (name === 'NotFoundError') {
+        // The catalog schedules the task when it connects the provider, at start-up.
+        throw new ServiceUnavailableError(
+          `The refresh task ${taskId} is not scheduled yet; retry in a few seconds`,
+        );
+      }
+      logger.warn(`Could not trigger ${taskId}: ${error}`);
+      throw error;
+    }
+  };
 }
