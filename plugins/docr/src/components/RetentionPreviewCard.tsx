@@ -116,17 +116,8 @@ function InUseSummary(props: { heldBack?: string; inUseReadAt?: string }) {
   );
 }
 
-/**
- * What the registry's retention rules would delete now and what they keep, with what goes with
- * each tag (platforms, attachments), and why; nothing is deleted from here.
- * The estimate is what a garbage collection would free afterwards (blobs nothing kept uses).
- */
-export function RetentionPreviewCard(props: {
-  registry: DocrRegistryRef;
-  /** The registry's catalog entity: those allowed to change its policy may edit the rules. */
-  entityRef?: string;
-}) {
-  const preview = useRetentionPreview(props.registry);
+/** The card while the preview loads, or its error (a registry being listed says so). */
+function pendingView(preview: ReturnType<typeof useRetentionPreview>) {
   if (preview.loading && !preview.value) {
     return (
       <InfoCard title="Retention">
@@ -147,6 +138,68 @@ export function RetentionPreviewCard(props: {
       </InfoCard>
     );
   }
+  return undefined;
+}
+
+/** Repositories whose images could not be read: nothing of them is deleted. */
+function UnreadableRepositories(props: {
+  repositories: NonNullable<
+    ReturnType<typeof useRetentionPreview>['value']
+  >['repositories'];
+  heldBack?: string;
+}) {
+  return (
+    <>
+      {props.repositories
+        .filter(
+          repository =>
+            repository.unreadable && repository.unreadable !== props.heldBack,
+        )
+        .map(repository => (
+          <Typography key={repository.name} variant="body2" color="error">
+            {repository.name}: its images could not be read (
+            {repository.unreadable}); nothing of it is deleted.
+          </Typography>
+        ))}
+    </>
+  );
+}
+
+/** Loads the next page of repositories. */
+function MoreRepositories(props: {
+  preview: ReturnType<typeof useRetentionPreview>;
+}) {
+  const { preview } = props;
+  const value = preview.value;
+  if (!preview.hasMore || !value) return null;
+  return (
+    <Box mt={2}>
+      <Button
+        variant="outlined"
+        disabled={preview.loadingMore}
+        onClick={preview.loadMore}
+        data-testid="retention-more"
+      >
+        More repositories ({value.repositories.length} of{' '}
+        {value.totalRepositories} shown)
+      </Button>
+    </Box>
+  );
+}
+
+/**
+ * What the registry's retention rules would delete now and what they keep, with what goes with
+ * each tag (platforms, attachments), and why; nothing is deleted from here.
+ * The estimate is what a garbage collection would free afterwards (blobs nothing kept uses).
+ */
+export function RetentionPreviewCard(props: {
+  registry: DocrRegistryRef;
+  /** The registry's catalog entity: those allowed to change its policy may edit the rules. */
+  entityRef?: string;
+}) {
+  const preview = useRetentionPreview(props.registry);
+  const pending = pendingView(preview);
+  if (pending) return pending;
   const value = preview.value!;
   const edit = props.entityRef && (
     <EditRules
@@ -191,17 +244,10 @@ export function RetentionPreviewCard(props: {
         {formatBytes(value.estimatedFreedBytes)}.
       </Typography>
       <InUseSummary heldBack={value.heldBack} inUseReadAt={value.inUseReadAt} />
-      {value.repositories
-        .filter(
-          repository =>
-            repository.unreadable && repository.unreadable !== value.heldBack,
-        )
-        .map(repository => (
-          <Typography key={repository.name} variant="body2" color="error">
-            {repository.name}: its images could not be read (
-            {repository.unreadable}); nothing of it is deleted.
-          </Typography>
-        ))}
+      <UnreadableRepositories
+        repositories={value.repositories}
+        heldBack={value.heldBack}
+      />
       {deleted.length > 0 && (
         <RetentionTagsTable
           title="Tags the rules would delete"
@@ -213,19 +259,7 @@ export function RetentionPreviewCard(props: {
           <RetentionTagsTable title="Tags kept, and why" rows={kept} />
         </Box>
       )}
-      {preview.hasMore && (
-        <Box mt={2}>
-          <Button
-            variant="outlined"
-            disabled={preview.loadingMore}
-            onClick={preview.loadMore}
-            data-testid="retention-more"
-          >
-            More repositories ({value.repositories.length} of{' '}
-            {value.totalRepositories} shown)
-          </Button>
-        </Box>
-      )}
+      <MoreRepositories preview={preview} />
       {preview.moreError && <ResponseErrorPanel error={preview.moreError} />}
     </InfoCard>
   );
