@@ -42,6 +42,46 @@ export function imageReference(image: AppImage): string {
     : `${repository}:${image.tag ?? 'latest'}`;
 }
 
+/** The app's images in DOCR: each component's, and whether a push deploys it. */
+function AppImagesTable(props: { images: ReturnType<typeof parseAppImages> }) {
+  return (
+    <Table size="small" aria-label="DOCR images">
+      <TableHead>
+        <TableRow>
+          <TableCell style={{ whiteSpace: 'nowrap' }}>Component</TableCell>
+          <TableCell>Image</TableCell>
+          <TableCell style={{ whiteSpace: 'nowrap' }}>Deploy on push</TableCell>
+        </TableRow>
+      </TableHead>
+      <TableBody>
+        {props.images.map(image => (
+          <TableRow key={`${image.kind}/${image.component}`}>
+            <TableCell>
+              {image.component}
+              <Typography variant="caption" display="block">
+                {KIND_LABELS[image.kind]}
+              </Typography>
+            </TableCell>
+            <TableCell>
+              <code>{imageReference(image)}</code>
+              {!image.registry && (
+                <Typography variant="caption" display="block">
+                  The app spec names no registry and the account has several
+                </Typography>
+              )}
+            </TableCell>
+            <TableCell>
+              {image.deployOnPush
+                ? `Yes: a push of ${image.tag ?? 'latest'} deploys it`
+                : 'No'}
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
 /**
  * On an App Platform app: where it runs, its live URL, the registries it deploys from (through
  * the catalog) with a warning when it pulls across regions, and each component's DOCR image:
@@ -104,42 +144,7 @@ export function AppPlatformAppCard() {
           remedy="An app in the registry's region, or a registry in the app's, avoids it."
         />
       )}
-      <Table size="small" aria-label="DOCR images">
-        <TableHead>
-          <TableRow>
-            <TableCell style={{ whiteSpace: 'nowrap' }}>Component</TableCell>
-            <TableCell>Image</TableCell>
-            <TableCell style={{ whiteSpace: 'nowrap' }}>
-              Deploy on push
-            </TableCell>
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {images.map(image => (
-            <TableRow key={`${image.kind}/${image.component}`}>
-              <TableCell>
-                {image.component}
-                <Typography variant="caption" display="block">
-                  {KIND_LABELS[image.kind]}
-                </Typography>
-              </TableCell>
-              <TableCell>
-                <code>{imageReference(image)}</code>
-                {!image.registry && (
-                  <Typography variant="caption" display="block">
-                    The app spec names no registry and the account has several
-                  </Typography>
-                )}
-              </TableCell>
-              <TableCell>
-                {image.deployOnPush
-                  ? `Yes: a push of ${image.tag ?? 'latest'} deploys it`
-                  : 'No'}
-              </TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
+      <AppImagesTable images={images} />
     </InfoCard>
   );
 }
