@@ -21,19 +21,6 @@ const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const sha256 = (bytes: Buffer) =>
   `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
-/**
- * Pushes to one repository of the emulator's registry host through the OCI Distribution API, as
- * `docker buildx` and `cosign` do: blobs, then manifests by tag or by digest, with read-write
- * docker credentials of the emulated account. For tests and benchmarks of code that reads images.
- */
-export function registryPusher(
-  emulator: DoEmulator,
-  registry: string,
-  repository: string,
-): RegistryPusher {
-  return new RegistryPusher(emulator, registry, repository);
-}
-
 /** What `registryPusher` returns: one repository's pushes. */
 export class RegistryPusher {
   constructor(
@@ -154,4 +141,17 @@ export class RegistryPusher {
     if (res.status !== 201)
       throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   }
+}
+
+/**
+ * Pushes to one repository of the emulator's registry host through the OCI Distribution API, as
+ * `docker buildx` and `cosign` do: blobs, then manifests by tag or by digest, with read-write
+ * docker credentials of the emulated account. For tests and benchmarks of code that reads images.
+ */
+export function registryPusher(
+  emulator: DoEmulator,
+  registry: string,
+  repository: string,
+): RegistryPusher {
+  return new RegistryPusher(emulator, registry, repository);
 }

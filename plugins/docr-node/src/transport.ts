@@ -82,6 +82,38 @@ export function rateLimitWaitMs(
   return undefined;
 }
 
+/**
+ * One rate budget per token: once DigitalOcean says it is spent (a 429, or no request left this
+ * hour), every caller of the client waits for the reset instead of asking again.
+ */
+class RateBudget {
+  private pausedUntil = 0;
+
+  constructor(
+    private readonly clock: DigitalOceanClientClock,
+    private readonly maxWaitMs: number,
+  ) {}
+
+  pauseFor(waitMs: number) {
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + waitMs);
+  }
+
+  /** No request left (`ratelimit-remaining: 0`): pause until the reset the headers name. */
+  pauseWhenSpent(headers: Headers) {
+    if (headers.get('ratelimit-remaining') !== '0') return;
+    const resetMs = rateLimitWaitMs(headers, this.clock.now());
+    if (resetMs !== undefined) this.pauseFor(resetMs);
+  }
+
+  /** Waits out a pause no longer than the longest allowed wait (a longer one is not waited). */
+  async waitIfPaused(signal: AbortSignal) {
+    const pauseMs = this.pausedUntil - this.clock.now();
+    if (pauseMs > 0 && pauseMs <= this.maxWaitMs) {
+      await this.clock.sleep(pauseMs, signal);
+    }
+  }
+}
+
 /** One request as the transport repeats it: its body read once, its caller's signal. */
 interface Call {
   request: Request;
@@ -164,38 +196,6 @@ export function createTransport(
 function answered(response: Response, call: Call): Response {
   operations.set(response, call.operation);
   return response;
-}
-
-/**
- * One rate budget per token: once DigitalOcean says it is spent (a 429, or no request left this
- * hour), every caller of the client waits for the reset instead of asking again.
- */
-class RateBudget {
-  private pausedUntil = 0;
-
-  constructor(
-    private readonly clock: DigitalOceanClientClock,
-    private readonly maxWaitMs: number,
-  ) {}
-
-  pauseFor(waitMs: number) {
-    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + waitMs);
-  }
-
-  /** No request left (`ratelimit-remaining: 0`): pause until the reset the headers name. */
-  pauseWhenSpent(headers: Headers) {
-    if (headers.get('ratelimit-remaining') !== '0') return;
-    const resetMs = rateLimitWaitMs(headers, this.clock.now());
-    if (resetMs !== undefined) this.pauseFor(resetMs);
-  }
-
-  /** Waits out a pause no longer than the longest allowed wait (a longer one is not waited). */
-  async waitIfPaused(signal: AbortSignal) {
-    const pauseMs = this.pausedUntil - this.clock.now();
-    if (pauseMs > 0 && pauseMs <= this.maxWaitMs) {
-      await this.clock.sleep(pauseMs, signal);
-    }
-  }
 }
 
 /** Sends one attempt with the token, bounded by `timeoutMs` of real time and the caller's signal. */
