@@ -14,17 +14,18 @@ import type {
   TechInsightFact,
 } from '@backstage-community/plugin-tech-insights-node';
 import {
+  accountNamespace,
   ANNOTATION_ACCOUNT,
   ANNOTATION_REGION,
   ANNOTATION_REGISTRY_NAME,
   ANNOTATION_SUBSCRIPTION_TIER,
+  assessMaturity,
+  digitalOceanProviderLocation,
   GcRunPageView,
   MaturityCheck,
   PolicyView,
+  RUN_STATUS,
   SavingsView,
-  accountNamespace,
-  assessMaturity,
-  digitalOceanProviderLocation,
 } from '@backstage-docr/plugin-docr-common';
 
 const REGISTRIES = { kind: 'Resource', 'spec.type': 'container-registry' };
@@ -141,7 +142,8 @@ async function registryFacts(
     const assessment = assessMaturity({
       tierSlug: savings.tier?.slug ?? annotations[ANNOTATION_SUBSCRIPTION_TIER],
       policy: policy.policy,
-      succeededRuns: runs.items.filter(r => r.status === 'succeeded').length,
+      succeededRuns: runs.items.filter(r => r.status === RUN_STATUS.succeeded)
+        .length,
       storage:
         savings.tier && savings.trend.accountStorageBytes !== null
           ? {

@@ -1,13 +1,13 @@
 import { Chip, Typography } from '@material-ui/core';
-import { GcRunView } from '@backstage-docr/plugin-docr-common';
+import { GcRunView, RUN_STATUS } from '@backstage-docr/plugin-docr-common';
 import { formatBytes } from './format';
 
 /** A GC run's status as DigitalOcean names it (an open string): succeeded and failed stand out. */
 export function StatusChip(props: { status: string }) {
   const { status } = props;
   const colors: Record<string, 'primary' | 'secondary'> = {
-    succeeded: 'primary',
-    failed: 'secondary',
+    [RUN_STATUS.succeeded]: 'primary',
+    [RUN_STATUS.failed]: 'secondary',
   };
   const color = colors[status] ?? 'default';
   return (
@@ -15,7 +15,7 @@ export function StatusChip(props: { status: string }) {
       size="small"
       label={status}
       color={color}
-      variant={status === 'succeeded' ? 'default' : 'outlined'}
+      variant={status === RUN_STATUS.succeeded ? 'default' : 'outlined'}
     />
   );
 }
@@ -33,7 +33,7 @@ export function LastRun(props: { run: GcRunView | null }) {
   return (
     <Typography variant="body2" component="div">
       <StatusChip status={run.status} />{' '}
-      {run.status === 'succeeded'
+      {run.status === RUN_STATUS.succeeded
         ? `freed ${formatBytes(run.freedBytes)}`
         : (run.reason ?? '')}{' '}
       <Typography variant="caption" color="textSecondary">

@@ -6,8 +6,9 @@ import {
   ANNOTATION_ACCOUNT,
   ANNOTATION_REGION,
   ANNOTATION_SUBSCRIPTION_TIER,
-  MaturityFacts,
   assessMaturity,
+  MaturityFacts,
+  RUN_STATUS,
 } from '@backstage-docr/plugin-docr-common';
 import { docrApiRef, registryRefOf } from '../api';
 
@@ -42,7 +43,8 @@ export function useMaturity(entity: Entity) {
     const facts: MaturityFacts = {
       tierSlug: savings.tier?.slug ?? annotations[ANNOTATION_SUBSCRIPTION_TIER],
       policy: policy.policy,
-      succeededRuns: runs.items.filter(r => r.status === 'succeeded').length,
+      succeededRuns: runs.items.filter(r => r.status === RUN_STATUS.succeeded)
+        .length,
       storage:
         savings.tier && savings.trend.accountStorageBytes !== null
           ? {
