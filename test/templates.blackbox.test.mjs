@@ -150,19 +150,22 @@ before(async () => {
   });
   const res = await fetch(`${BACKEND}/api/auth/guest/refresh`);
   token = (await res.json()).backstageIdentity.token;
-  // The templates are registered from the top-level templates/ (app-config.yaml's location).
-  const started = Date.now();
-  while (
-    (
-      await api(
-        'GET',
-        '/api/catalog/entities/by-name/template/default/docr-dev-registry',
-      )
-    ).status !== 200
-  ) {
-    if (Date.now() - started > 120_000)
-      assert.fail('templates not in the catalog');
-    await new Promise(resolve => setTimeout(resolve, 1000));
+  // The templates are registered from the top-level templates/ (app-config.yaml's location);
+  // creating a registry is a permission on the account's subscription entity, which the
+  // DigitalOcean provider emits on its first refresh (a few seconds after start, longer on a
+  // busy machine): the templates are run once both are in the catalog.
+  for (const ref of [
+    'template/default/docr-dev-registry',
+    'resource/default/do-registry-subscription-default',
+  ]) {
+    const started = Date.now();
+    while (
+      (await api('GET', `/api/catalog/entities/by-name/${ref}`)).status !== 200
+    ) {
+      if (Date.now() - started > 180_000)
+        assert.fail(`${ref} not in the catalog`);
+      await new Promise(resolve => setTimeout(resolve, 1000));
+    }
   }
 });
 
