@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import type {
   LoggerService,
   SchedulerServiceTaskRunner,
@@ -152,7 +153,7 @@ export class DigitalOceanEntityProvider implements EntityProvider {
       return shadowed;
     } catch (error) {
       logger.warn(
-        `${this.getProviderName()} could not check whether another location holds its entities: ${error instanceof Error ? error.message : String(error)}`,
+        `${this.getProviderName()} could not check whether another location holds its entities: ${toError(error).message}`,
       );
       return [];
     }

@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { Config, readDurationFromConfig } from '@backstage/config';
@@ -59,7 +60,7 @@ export function readRefreshLimits(
       );
     } catch (error) {
       throw new Error(
-        `${key}.refresh.${name === 'per' ? 'perUser.per' : name} is not a valid duration: ${(error as Error).message}`,
+        `${key}.refresh.${name === 'per' ? 'perUser.per' : name} is not a valid duration: ${toError(error).message}`,
       );
     }
   };

@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { HumanDuration, durationToMilliseconds } from '@backstage/types';
 import {
@@ -86,7 +87,7 @@ function duration(
     return readDurationFromConfig(config, { key });
   } catch (error) {
     throw new Error(
-      `${fullKey} is not a valid duration: ${(error as Error).message}`,
+      `${fullKey} is not a valid duration: ${toError(error).message}`,
     );
   }
 }

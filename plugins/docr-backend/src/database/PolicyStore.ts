@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { Knex } from 'knex';
 import {
   GcPolicy,
@@ -29,7 +30,7 @@ function storedPolicyFromRow(row: any): StoredPolicy {
       policy = { ...gcPolicySchema.parse({}), enabled: false };
     }
   } catch (error) {
-    problem = `not JSON: ${(error as Error).message}`;
+    problem = `not JSON: ${toError(error).message}`;
     policy = { ...gcPolicySchema.parse({}), enabled: false };
   }
   return {

@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 import type { RateLimit } from '@backstage-docr/plugin-docr-node';
@@ -60,7 +61,7 @@ function readRateLimit(
       );
     } catch (error) {
       throw new Error(
-        `${fullKey}.per is not a valid duration: ${(error as Error).message}`,
+        `${fullKey}.per is not a valid duration: ${toError(error).message}`,
       );
     }
     if (!(perMs > 0)) throw new Error(`${fullKey}.per must be longer than 0`);

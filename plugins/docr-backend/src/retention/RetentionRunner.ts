@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
 import type {
@@ -25,7 +26,7 @@ import { TagChecker, type Verdict } from './TagChecker';
 import { checkSubject } from './subjectCheck';
 import type { ImagesInUseCache } from '../inUse/ImagesInUseCache';
 import { readRegistryInUse, untaggedInUseNarrowsGc } from './inUseSelection';
-import { deleteEntry, describeEntry, errorText } from './deleteEntry';
+import { deleteEntry, describeEntry } from './deleteEntry';
 import {
   ImageGraphAccess,
   headBeforeDelete,
@@ -284,7 +285,7 @@ export class RetentionRunner {
       if (!verdict) {
         failuresInARow++;
         logger.warn(
-          `Retention could not check ${what} before deleting it: ${errorText(check.error)}; left planned`,
+          `Retention could not check ${what} before deleting it: ${toError(check.error).message}; left planned`,
         );
         if (failuresInARow >= maxFailures) return 'errors';
         continue;

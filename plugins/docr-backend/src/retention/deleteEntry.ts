@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { performance } from 'node:perf_hooks';
 import {
   type DigitalOceanClient,
@@ -15,9 +16,6 @@ export const describeEntry = (
   e.tag
     ? `tag ${registry}/${e.repository}:${e.tag} (${e.digest})`
     : `untagged manifest ${registry}/${e.repository}@${e.digest}`;
-
-export const errorText = (error: unknown) =>
-  error instanceof Error ? error.message : String(error);
 
 /**
  * The registry host's HEAD of a tag: its verdict, or throws when it could not be read;
@@ -128,12 +126,13 @@ export function deleteEntry(
         return { calls };
       } catch (error) {
         if (guard.signal.aborted || isRateLimited(error)) throw error;
-        if (checking) return { unchecked: errorText(error), calls: calls || 1 };
+        if (checking)
+          return { unchecked: toError(error).message, calls: calls || 1 };
         const status = (error as { status?: number }).status;
         if (status === 404)
           return { detail: 'DigitalOcean answered 404: deleted before', calls };
         return {
-          error: `${errorText(error)} (after ${Math.round(performance.now() - started)} ms)`,
+          error: `${toError(error).message} (after ${Math.round(performance.now() - started)} ms)`,
           calls,
         };
       }

@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import type { RegistryHostClient } from '@backstage-docr/plugin-docr-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { RepositoryContents } from '../repositories/RepositoryCache';
@@ -14,9 +15,6 @@ export interface ImageGraphAccess {
   graphs: Pick<RepositoryGraphs, 'readRegistry'>;
   registryHost: (account: string) => Pick<RegistryHostClient, 'headManifest'>;
 }
-
-const errorText = (error: unknown) =>
-  error instanceof Error ? error.message : String(error);
 
 /**
  * Each repository's graph, or why none could be read (then nothing of it is deleted): an error
@@ -40,7 +38,7 @@ export async function readGraphsSafely(
       wrap,
     );
   } catch (error) {
-    const unreadable = `the registry host could not be read: ${errorText(error)}`;
+    const unreadable = `the registry host could not be read: ${toError(error).message}`;
     return new Map(repositories.map(r => [r.name, { unreadable }]));
   }
 }

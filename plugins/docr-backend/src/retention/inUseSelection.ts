@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import {
   DEFAULT_PREVIOUS_RELEASES,
   RetentionReason,
@@ -87,7 +88,7 @@ export async function readRegistryInUse(
     );
     return inUse;
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
+    const why = toError(error).message;
     return {
       uses: [],
       heldBack: `what runs could not be read (${why}), so nothing of the registry is deleted`,

@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { rateLimitWaitMs } from '../transport';
 import { RegistryHostError } from './errors';
@@ -168,5 +169,5 @@ function networkReason(error: unknown): string {
     ?.cause;
   if (cause?.code)
     return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
-  return (error as Error)?.message ?? String(error);
+  return toError(error).message;
 }

@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { useState } from 'react';
 import {
   Button,
@@ -56,7 +57,7 @@ export function RunGcNowButton(props: {
       });
     } catch (error) {
       alertApi.post({
-        message: `Could not start garbage collection: ${(error as Error).message}`,
+        message: `Could not start garbage collection: ${toError(error).message}`,
         severity: 'error',
       });
     } finally {

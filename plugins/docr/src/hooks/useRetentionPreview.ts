@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useApi } from '@backstage/core-plugin-api';
-import { ResponseError } from '@backstage/errors';
+import { ResponseError, toError } from '@backstage/errors';
 import type {
   RetentionPreviewView,
   RetentionRepositoryPreviewView,
@@ -61,7 +61,7 @@ export function useRetentionPreview({ name, account }: DocrRegistryRef) {
       setMore(loaded => [...loaded, ...next.repositories]);
     } catch (error) {
       if (ResponseError.is(error) && error.statusCode === 409) retry();
-      else setMoreError(error as Error);
+      else setMoreError(toError(error));
     } finally {
       setLoadingMore(false);
     }
