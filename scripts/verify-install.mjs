@@ -256,9 +256,7 @@ async function main() {
   );
 
   const templateNames = fs
-    .readdirSync(
-      path.join(root, 'templates'),
-    )
+    .readdirSync(path.join(root, 'templates'))
     .filter(f => f.endsWith('.yaml') && f !== 'all.yaml');
   await step(`catalog has the ${templateNames.length} docr templates`, () =>
     waitFor('the docr templates', backend, 120_000, async () => {
