@@ -1,3 +1,15 @@
+import {
+  ANNOTATION_ACCOUNT,
+  ANNOTATION_REGION,
+  ANNOTATION_SUBSCRIPTION_TIER,
+} from './annotations';
+import { RUN_STATUS } from './gcStatus';
+import type {
+  GcRunView,
+  PolicyView,
+  SavingsView,
+} from './schema/openapi/generated/models';
+
 /**
  * What decides a registry's maturity level, gathered from the catalog (tier, regions) and the
  * docr API (policy, runs, storage).
@@ -214,4 +226,42 @@ export function assessMaturity(facts: MaturityFacts): MaturityAssessment {
     ...next.filter(c => c.status === 'unknown'),
   ].map(c => c.nextStep!);
   return { level, checks, nextSteps };
+}
+
+/**
+ * What the docr API answers for a registry and the catalog holds of the account's registries,
+ * as the facts its maturity is assessed on (the same for the card and the Tech Insights facts).
+ *
+ * @public
+ */
+export function maturityFactsOf(sources: {
+  /** The annotations of the registry's entity. */
+  annotations: Record<string, string>;
+  /** The annotations of the catalog's registry entities (any account: filtered here). */
+  registryAnnotations: Array<Record<string, string> | undefined>;
+  policy: PolicyView;
+  runs: GcRunView[];
+  savings: SavingsView;
+}): MaturityFacts {
+  const { annotations, policy, runs, savings } = sources;
+  const account = annotations[ANNOTATION_ACCOUNT];
+  return {
+    tierSlug: savings.tier?.slug ?? annotations[ANNOTATION_SUBSCRIPTION_TIER],
+    policy: policy.policy,
+    succeededRuns: runs.filter(r => r.status === RUN_STATUS.succeeded).length,
+    storage:
+      savings.tier && savings.trend.accountStorageBytes !== null
+        ? {
+            accountBytes: savings.trend.accountStorageBytes,
+            includedBytes: savings.tier.includedStorageBytes,
+            includedReachedOn: savings.trend.includedStorageReachedOn,
+          }
+        : undefined,
+    region: annotations[ANNOTATION_REGION],
+    accountRegions: sources.registryAnnotations.flatMap(other =>
+      other?.[ANNOTATION_ACCOUNT] === account && other[ANNOTATION_REGION]
+        ? [other[ANNOTATION_REGION]]
+        : [],
+    ),
+  };
 }

@@ -16,15 +16,13 @@ import type {
 import {
   accountNamespace,
   ANNOTATION_ACCOUNT,
-  ANNOTATION_REGION,
   ANNOTATION_REGISTRY_NAME,
-  ANNOTATION_SUBSCRIPTION_TIER,
   assessMaturity,
+  maturityFactsOf,
   digitalOceanProviderLocation,
   GcRunPageView,
   MaturityCheck,
   PolicyView,
-  RUN_STATUS,
   SavingsView,
 } from '@backstage-docr/plugin-docr-common';
 
@@ -138,28 +136,15 @@ async function registryFacts(
       get<GcRunPageView>('/gc-runs?limit=100'),
       get<SavingsView>('/savings?months=1'),
     ]);
-    const account = annotations[ANNOTATION_ACCOUNT];
-    const assessment = assessMaturity({
-      tierSlug: savings.tier?.slug ?? annotations[ANNOTATION_SUBSCRIPTION_TIER],
-      policy: policy.policy,
-      succeededRuns: runs.items.filter(r => r.status === RUN_STATUS.succeeded)
-        .length,
-      storage:
-        savings.tier && savings.trend.accountStorageBytes !== null
-          ? {
-              accountBytes: savings.trend.accountStorageBytes,
-              includedBytes: savings.tier.includedStorageBytes,
-              includedReachedOn: savings.trend.includedStorageReachedOn,
-            }
-          : undefined,
-      region: annotations[ANNOTATION_REGION],
-      accountRegions: registries
-        .filter(e => e.metadata.annotations?.[ANNOTATION_ACCOUNT] === account)
-        .flatMap(e => {
-          const region = e.metadata.annotations?.[ANNOTATION_REGION];
-          return region ? [region] : [];
-        }),
-    });
+    const assessment = assessMaturity(
+      maturityFactsOf({
+        annotations,
+        registryAnnotations: registries.map(e => e.metadata.annotations),
+        policy,
+        runs: runs.items,
+        savings,
+      }),
+    );
     const checks = Object.fromEntries(
       assessment.checks.flatMap(c =>
         CHECK_FACTS[c.id] ? [[CHECK_FACTS[c.id]!, c.status === 'passed']] : [],

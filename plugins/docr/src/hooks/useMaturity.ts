@@ -3,12 +3,8 @@ import { useApi } from '@backstage/core-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import {
-  ANNOTATION_ACCOUNT,
-  ANNOTATION_REGION,
-  ANNOTATION_SUBSCRIPTION_TIER,
   assessMaturity,
-  MaturityFacts,
-  RUN_STATUS,
+  maturityFactsOf,
 } from '@backstage-docr/plugin-docr-common';
 import { docrApiRef, registryRefOf } from '../api';
 
@@ -37,28 +33,13 @@ export function useMaturity(entity: Entity) {
         fields: ['metadata.annotations'],
       }),
     ]);
-    const sameAccount = registries.items.filter(
-      e => e.metadata.annotations?.[ANNOTATION_ACCOUNT] === registry.account,
-    );
-    const facts: MaturityFacts = {
-      tierSlug: savings.tier?.slug ?? annotations[ANNOTATION_SUBSCRIPTION_TIER],
-      policy: policy.policy,
-      succeededRuns: runs.items.filter(r => r.status === RUN_STATUS.succeeded)
-        .length,
-      storage:
-        savings.tier && savings.trend.accountStorageBytes !== null
-          ? {
-              accountBytes: savings.trend.accountStorageBytes,
-              includedBytes: savings.tier.includedStorageBytes,
-              includedReachedOn: savings.trend.includedStorageReachedOn,
-            }
-          : undefined,
-      region: annotations[ANNOTATION_REGION],
-      accountRegions: sameAccount.flatMap(e => {
-        const region = e.metadata.annotations?.[ANNOTATION_REGION];
-        return region ? [region] : [];
-      }),
-    };
+    const facts = maturityFactsOf({
+      annotations,
+      registryAnnotations: registries.items.map(e => e.metadata.annotations),
+      policy,
+      runs: runs.items,
+      savings,
+    });
     return assessMaturity(facts);
   }, [api, catalog, registry.name, registry.account]);
 }
