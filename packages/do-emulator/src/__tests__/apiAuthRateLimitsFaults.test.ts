@@ -1,3 +1,4 @@
+import { ManualClock } from '../ManualClock';
 import { caller, emulatorHarness } from './http';
 
 describe('emulator API behaviour', () => {
@@ -106,5 +107,28 @@ describe('emulator API behaviour', () => {
       expect(h.emulator.requests.count('registries_list')).toBe(3);
       expect(h.emulator.requests.mutating()).toHaveLength(0);
     });
+
+    it('holds the answers a delay applies to until the emulator’s clock has moved that far', async () => {
+      const clock = new ManualClock();
+      await start({ sleep: ms => clock.sleep(ms) });
+      h.emulator.faults.add({
+        kind: 'delay',
+        delayMs: 5_000,
+        operationId: 'registries_list',
+      });
+      const held = h.call('GET', '/v2/registries');
+      await clock.whenSleeping(1);
+      // Other operations answer meanwhile; the delayed one is logged, not answered.
+      expect((await h.call('GET', '/v2/registries/options')).status).toBe(200);
+      const [entry] = h.emulator.requests
+        .all()
+        .filter(r => r.operationId === 'registries_list');
+      expect(entry.status).toBeUndefined();
+      clock.advance(4_999);
+      expect(clock.sleeping).toBe(1);
+      clock.advance(1);
+      expect((await held).status).toBe(200);
+      expect(entry.status).toBe(200);
+    }, 30_000);
   });
 });

@@ -7,10 +7,14 @@ export interface FaultRule {
    * `error`: answer with `status` instead of handling the request. `drop`: close the connection
    * without handling it. `hang`: never answer. `drop-response`: handle the request (state
    * changes) but close the connection instead of answering, as when the answer is lost.
+   * `delay`: handle the request after `delayMs` more on the emulator's `sleep` (a test's
+   * `ManualClock` holds the answer until it moves).
    */
-  kind: 'error' | 'drop' | 'hang' | 'drop-response';
+  kind: 'error' | 'drop' | 'hang' | 'drop-response' | 'delay';
   /** HTTP status for `error` (default 500). */
   status?: number;
+  /** How long `delay` waits. */
+  delayMs?: number;
   /** How many matching requests it applies to (default 1). */
   count?: number;
   /** Only requests for this operationId (e.g. `registries_create`); all API requests if absent. */

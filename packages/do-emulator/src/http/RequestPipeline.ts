@@ -111,6 +111,9 @@ export class RequestPipeline {
       this.leaveUnanswered(exchange, res, fault.kind);
       return undefined;
     }
+    if (fault?.kind === 'delay') {
+      await (options.sleep ?? sleep)(fault.delayMs ?? 0);
+    }
     if (fault?.kind === 'error') {
       const status = fault.status ?? 500;
       return exchange.finish(
