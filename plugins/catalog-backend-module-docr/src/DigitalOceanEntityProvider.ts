@@ -9,10 +9,9 @@ import type {
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
 import type { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
-import {
-  ClusterCaCache,
-  clusterCertificateAuthorities,
-} from './clusterCertificateAuthorities';
+import type { KubernetesCluster } from '@backstage-docr/digitalocean-openapi';
+import { ClusterCertificateAuthorities } from './clusterCertificateAuthorities';
+import type { RefreshClock } from './refreshPacing';
 import { appEntities } from './appEntities';
 import { EntityContext, clusterEntity, registryEntity } from './entities';
 import { digitalOceanProviderLocation } from '@backstage-docr/plugin-docr-common';
@@ -43,8 +42,8 @@ export interface RefreshResult {
  */
 export class DigitalOceanEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
-  /** Clusters' CAs from earlier refreshes: read again once a day, new clusters at once. */
-  private readonly clusterCas: ClusterCaCache = new Map();
+  /** Clusters' CAs: read in the background after a refresh, again once a day. */
+  private readonly clusterCas: ClusterCertificateAuthorities;
 
   constructor(
     private readonly options: {
@@ -55,8 +54,18 @@ export class DigitalOceanEntityProvider implements EntityProvider {
       logger: LoggerService;
       /** Reads the catalog, to find the entities another location holds; no check without. */
       catalogLocations?: EntityLocationReader;
+      /** What the CA reads' pacing waits on (default: real time). */
+      clock?: RefreshClock;
+      /** Aborted when the backend stops: the background CA reads stop. */
+      signal?: AbortSignal;
     },
-  ) {}
+  ) {
+    this.clusterCas = new ClusterCertificateAuthorities({
+      client: options.client,
+      logger: options.logger,
+      clock: options.clock,
+    });
+  }
 
   getProviderName(): string {
     return `digitalocean-provider:${this.options.id}`;
@@ -78,10 +87,12 @@ export class DigitalOceanEntityProvider implements EntityProvider {
 
   /**
    * Reads the account and applies a full mutation. Five calls whatever the number of registries
-   * (registries, subscription, tier options, clusters and App Platform apps 200 per page), then
-   * one credentials call per cluster whose CA is not held from the last day, for its CA (at most
-   * four at a time; one that fails leaves that cluster's entity without the CA annotation): 5 + N
-   * calls for N clusters on the first refresh and once a day, 5 (+ new clusters) on the others.
+   * (registries, subscription, tier options, clusters and App Platform apps 200 per page); the
+   * clusters go out with the CAs known from earlier reads (none on the first refresh). Then, in
+   * the background, one credentials call per cluster whose CA is not held from the last day,
+   * paced within the account's rate budget, each batch read emitted again with its CA by a delta
+   * mutation. The refresh never waits for those calls, and one that fails only leaves that
+   * cluster without the CA annotation until a later refresh reads it.
    */
   async refresh(signal?: AbortSignal): Promise<RefreshResult> {
     if (!this.connection) {
@@ -99,13 +110,9 @@ export class DigitalOceanEntityProvider implements EntityProvider {
         client.listClusters({ signal: readSignal }),
         readApps(client, logger, this.getProviderName(), readSignal),
       ]);
-    const cas = await clusterCertificateAuthorities(
-      client,
-      clusters,
-      logger,
-      signal,
-      this.clusterCas,
-    );
+    // A delta of the last refresh's CA reads must not land after this refresh's full mutation.
+    await this.clusterCas.stop();
+    const cas = this.clusterCas.known(clusters);
     const appResources = appEntities(apps, registries, context);
     const entities = [
       subscriptionEntity(subscription, registries, options, context),
@@ -122,8 +129,13 @@ export class DigitalOceanEntityProvider implements EntityProvider {
         locationKey: this.getProviderName(),
       })),
     });
+    const casDue = await this.clusterCas.readInBackground(
+      clusters,
+      read => this.emitClustersWithCas(clusters, read),
+      this.options.signal,
+    );
     logger.info(
-      `${this.getProviderName()} emitted ${registries.length} registries, ${clusters.length} DOKS clusters and ${appResources.length} App Platform apps in ${Date.now() - started} ms`,
+      `${this.getProviderName()} emitted ${registries.length} registries, ${clusters.length} DOKS clusters and ${appResources.length} App Platform apps in ${Date.now() - started} ms; ${casDue} clusters' certificate authorities to read in the background`,
     );
     const shadowed = await this.findShadowed(entities);
     return {
@@ -132,6 +144,29 @@ export class DigitalOceanEntityProvider implements EntityProvider {
       apps: appResources.length,
       shadowed,
     };
+  }
+
+  /** Resolves once the CA reads the last refresh started have been emitted (or have failed). */
+  async clusterCasSettled(): Promise<void> {
+    await this.clusterCas.settled();
+  }
+
+  /** The clusters whose CAs were just read, emitted again with them (replacing their entities). */
+  private async emitClustersWithCas(
+    clusters: KubernetesCluster[],
+    cas: Map<string, string>,
+  ): Promise<void> {
+    const { context } = this.options;
+    await this.connection!.applyMutation({
+      type: 'delta',
+      added: clusters
+        .filter(c => cas.has(c.id!))
+        .map(c => ({
+          entity: clusterEntity(c, context, cas.get(c.id!)),
+          locationKey: this.getProviderName(),
+        })),
+      removed: [],
+    });
   }
 
   /**

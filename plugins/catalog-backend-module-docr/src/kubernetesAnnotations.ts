@@ -27,10 +27,11 @@ export const DIGITALOCEAN_OIDC_TOKEN_PROVIDER = 'digitalocean';
  *   DigitalOcean token on the server.
  * - certificate authority: DigitalOcean's cluster object has none; it is the
  *   `certificate_authority_data` of `GET /v2/kubernetes/clusters/{id}/credentials` (base64 PEM,
- *   which is what the plugin's `caData` takes), read by the provider, one call per cluster. Only
- *   the CA goes into the entity, never the token or client key of that answer. When the call
- *   failed, the annotation is left out, so the locator skips the cluster until a later refresh
- *   reads its CA, rather than connecting without it.
+ *   which is what the plugin's `caData` takes), read by the provider in the background after a
+ *   refresh, one call per cluster. Only the CA goes into the entity, never the token or client
+ *   key of that answer. Until it is read (or when the call failed), the annotation is left out:
+ *   the entity is valid without it, and the locator skips the cluster rather than connecting
+ *   without its CA.
  */
 export function kubernetesPluginAnnotations(
   cluster: KubernetesCluster,

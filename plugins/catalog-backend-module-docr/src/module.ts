@@ -65,6 +65,8 @@ export const catalogModuleDigitalOceanContainerRegistry = createBackendModule({
         lifecycle,
       }) {
         const providerConfigs = readProviderConfigs(config);
+        const stopping = new AbortController();
+        lifecycle.addShutdownHook(() => stopping.abort());
         // Whether a location registered before the provider holds one of its entity refs.
         const catalogLocations = entityLocationReader(async entityRefs =>
           catalogService.getEntitiesByRefs(
@@ -77,6 +79,7 @@ export const catalogModuleDigitalOceanContainerRegistry = createBackendModule({
           scheduler,
           logger,
           catalogLocations,
+          signal: stopping.signal,
         });
         if (!providers.length) {
           logger.warn(
@@ -85,8 +88,6 @@ export const catalogModuleDigitalOceanContainerRegistry = createBackendModule({
         }
         catalog.addEntityProvider(providers);
         permissionsRegistry.addPermissions([docrCatalogRefreshPermission]);
-        const stopping = new AbortController();
-        lifecycle.addShutdownHook(() => stopping.abort());
         httpRouter.use(
           createRefreshRouter({
             providers,
@@ -111,9 +112,11 @@ function createProviders(
     scheduler: SchedulerService;
     logger: LoggerService;
     catalogLocations: ReturnType<typeof entityLocationReader>;
+    /** Aborted when the backend stops (the providers' background CA reads stop). */
+    signal: AbortSignal;
   },
 ): DigitalOceanEntityProvider[] {
-  const { accounts, scheduler, logger, catalogLocations } = deps;
+  const { accounts, scheduler, logger, catalogLocations, signal } = deps;
   return providerConfigs.map(providerConfig => {
     if (!accounts.has(providerConfig.account)) {
       throw new Error(
@@ -136,6 +139,7 @@ function createProviders(
       }),
       logger: logger.child({ provider: providerConfig.id }),
       catalogLocations,
+      signal,
     });
   });
 }

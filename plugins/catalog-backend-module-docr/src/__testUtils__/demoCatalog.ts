@@ -10,6 +10,7 @@ import {
 } from '@backstage/backend-test-utils';
 import {
   DoEmulator,
+  DoEmulatorOptions,
   demoSeedPath,
   loadSeedFile,
 } from '@backstage-docr/do-emulator';
@@ -28,6 +29,8 @@ export async function startDemoCatalog(
     config?: object;
     /** Catalog locations (absolute file paths), read as a user's registered ones are. */
     locations?: string[];
+    /** Added to the emulator's (e.g. a test's `sleep`). */
+    emulator?: DoEmulatorOptions;
   } = {},
 ): Promise<{
   emulator: DoEmulator;
@@ -50,6 +53,7 @@ export async function startDemoCatalog(
   const emulator = await DoEmulator.start({
     seed: loadSeedFile(demoSeedPath),
     validateResponses: true,
+    ...options.emulator,
   });
   try {
     const backend = await startTestBackend({

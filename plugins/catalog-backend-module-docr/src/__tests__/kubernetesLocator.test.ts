@@ -148,9 +148,10 @@ describe('DOKS clusters in the Kubernetes plugin (catalog cluster locator)', () 
         'kubernetes.io/api-server': `https://${added.id}.k8s.ondigitalocean.com`,
         'kubernetes.io/auth-provider': 'oidc',
       });
-      expect(dev).not.toHaveProperty(
+      // (an array: a string with dots would be read as a path and never match)
+      expect(dev).not.toHaveProperty([
         'kubernetes.io/api-server-certificate-authority',
-      );
+      ]);
       // The clusters whose CA an earlier refresh read keep it (read again once a day).
       const items = await clusters();
       expect(items.map(c => c.name)).toEqual([

@@ -45,9 +45,21 @@ describe('DigitalOcean entity provider in a real catalog backend', () => {
     await emulator?.stop();
   });
 
-  it('emits the account’s subscription, every registry, DOKS cluster and App Platform app from DOCR as Resources, in five DO calls plus one per cluster (its CA)', async () => {
+  it('emits the account’s subscription, every registry, DOKS cluster and App Platform app from DOCR as Resources, in five DO calls plus one per cluster (its CA, read after)', async () => {
     emulator.requests.reset();
     await scheduler.triggerTask(TASK);
+    // The CAs are read in the background once the entities are out.
+    await eventually(
+      () => resources(backend),
+      e =>
+        ['doks-prod-ams3', 'doks-staging-fra1'].forEach(name =>
+          expect(
+            byName(e, name)?.metadata.annotations?.[
+              'kubernetes.io/api-server-certificate-authority'
+            ],
+          ).toBeTruthy(),
+        ),
+    );
     expect(emulator.requests.summary().byOperation).toEqual({
       apps_list: 1,
       kubernetes_get_credentials: 2,
