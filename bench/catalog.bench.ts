@@ -1,5 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { DoEmulator, EmulatorSeed } from '@backstage-docr/do-emulator';
+import {
+  DoEmulator,
+  EmulatorSeed,
+  ManualClock,
+} from '@backstage-docr/do-emulator';
 import { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
 import { DigitalOceanEntityProvider } from '../plugins/catalog-backend-module-docr/src/DigitalOceanEntityProvider';
 import type { EntityProviderConnection } from '@backstage/plugin-catalog-node';
@@ -55,12 +59,24 @@ export async function run() {
     rateLimitPerHour: 1e9,
   });
   let emitted = 0;
+  let emittedAt = 0;
+  let deltas = 0;
+  let clustersWithCa = 0;
   const connection: EntityProviderConnection = {
     async applyMutation(mutation) {
-      emitted = mutation.type === 'full' ? mutation.entities.length : 0;
+      if (mutation.type === 'full') {
+        emitted = mutation.entities.length;
+        emittedAt = performance.now();
+      } else {
+        deltas++;
+        clustersWithCa += mutation.added.length;
+      }
     },
     async refresh() {},
   };
+  // The CA reads' pacing (2 a second after 10) waits on this clock, moved as soon as they wait:
+  // the bench measures the calls, and states what the pacing adds.
+  const paceClock = new ManualClock();
   const provider = new DigitalOceanEntityProvider({
     id: 'bench',
     client: new DigitalOceanClient({ token: 'bench', apiUrl: emulator.url }),
@@ -71,31 +87,50 @@ export async function run() {
     },
     taskRunner: { run: async () => {} },
     logger: silent,
+    clock: paceClock,
   });
   await provider.connect(connection);
+
+  // The first refresh: nothing held, every cluster's CA to read.
+  emulator.requests.reset();
+  let started = performance.now();
+  await provider.refresh();
+  const firstEmitMs = emittedAt - started;
+  const firstRefreshMs = performance.now() - started;
+  const firstCalls = emulator.requests.summary();
+  const pacedFrom = paceClock.now();
+  await paceClock.passTimeUntil(provider.clusterCasSettled());
+  const casMs = performance.now() - started;
+  const pacedMs = paceClock.now() - pacedFrom;
+  const caCalls = emulator.requests.count('kubernetes_get_credentials');
 
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     emulator.requests.reset();
-    const started = performance.now();
+    started = performance.now();
     await provider.refresh();
     times.push(performance.now() - started);
   }
   const calls = emulator.requests.summary();
   times.sort((a, b) => a - b);
   console.log(
-    `Catalog refresh: ${REGISTRIES} registries, ${CLUSTERS} DOKS clusters, ${APPS} App Platform apps, ${LATENCY_MS} ms emulator latency, ${RUNS} runs`,
+    `Catalog refresh: ${REGISTRIES} registries, ${CLUSTERS} DOKS clusters, ${APPS} App Platform apps, ${LATENCY_MS} ms emulator latency`,
   );
   console.log(
-    `DO calls per refresh        ${calls.total} (${Object.entries(
+    `first refresh               entities emitted after ${firstEmitMs.toFixed(0)} ms (${emitted} entities, ${firstCalls.total} DO calls), refresh over after ${firstRefreshMs.toFixed(0)} ms`,
+  );
+  console.log(
+    `  its CAs, in the background ${caCalls} credentials calls, ${clustersWithCa} clusters emitted again in ${deltas} delta mutations, done ${(casMs / 1000).toFixed(1)} s after the start with the pacing's waits skipped; the pacing adds ${(pacedMs / 1000).toFixed(0)} s of waits in production`,
+  );
+  console.log(
+    `later refreshes (CAs held)  ${calls.total} DO calls (${Object.entries(
       calls.byOperation,
     )
       .map(([op, n]) => `${op} ${n}`)
-      .join(', ')})`,
+      .join(', ')}), ${emitted} entities`,
   );
-  console.log(`entities emitted            ${emitted}`);
   console.log(
-    `wall time per refresh       median ${times[Math.floor(RUNS / 2)].toFixed(0)} ms, min ${times[0].toFixed(0)} ms, max ${times[RUNS - 1].toFixed(0)} ms`,
+    `  wall time per refresh      median ${times[Math.floor(RUNS / 2)].toFixed(0)} ms, min ${times[0].toFixed(0)} ms, max ${times[RUNS - 1].toFixed(0)} ms (${RUNS} runs)`,
   );
   await emulator.stop();
 }
