@@ -21,6 +21,7 @@ import {
 } from '../plugins/docr-backend/src/retention/RetentionRunner';
 import { DEFAULT_RETENTION_PACING } from '../plugins/docr-backend/src/retention/RunGuard';
 import { runImageGraphBench } from './retentionGraph';
+import { runImagesInUseBench } from './retentionInUse';
 
 const REPOSITORIES = 50;
 const COMMITS = 400;
@@ -283,4 +284,6 @@ export async function run() {
 
   // Retention on the image graph: multi-arch and signed images read through the registry host.
   await runImageGraphBench();
+  // What runs, read before each plan: DOKS clusters' pods and App Platform's deployments.
+  await runImagesInUseBench();
 }

@@ -24,7 +24,7 @@ const silent = {
  * (50 Deployments of 10 pods, 3 earlier releases each) and 50 App Platform apps, with
  * DigitalOcean's API answering in 100 ms (the clusters' API servers at once).
  */
-export async function run() {
+export async function runImagesInUseBench() {
   const seed: EmulatorSeed = {
     account: { subscriptionTier: 'professional' },
     registries: [
