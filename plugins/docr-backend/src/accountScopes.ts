@@ -24,6 +24,7 @@ import type { CachedGraphs } from './retention/CachedGraphs';
 import type { RepositoryGraph } from './retention/graph';
 import type { ImageGraphAccess } from './retention/imageGraphs';
 import { RetentionRunner } from './retention/RetentionRunner';
+import { ManifestsInUseGuard } from './gc/ManifestsInUseGuard';
 import { ImagesInUseCache } from './inUse/ImagesInUseCache';
 import { ImagesInUseReader } from './inUse/ImagesInUseReader';
 import { PreviewCache } from './retention/PreviewCache';
@@ -181,6 +182,13 @@ function accountCollector(
       options: deps.config.retentionRunner,
       imageGraph: deps.imageGraphs,
       inUse: account.inUse,
+    }),
+    manifestsInUse: new ManifestsInUseGuard({
+      client,
+      inUse: account.inUse,
+      account: store.account,
+      imageGraph: deps.imageGraphs,
+      logger,
     }),
   });
 }

@@ -19,8 +19,11 @@ export const RETENTION_STATUS_POLL_MS = 5_000;
 export type RetentionStep =
   /** Deletions are left for the next ticks, or the run was cancelled: nothing more this tick. */
   | { done: false; run: GcRun }
-  /** Retention is over for this window: start the GC, of `type`. */
-  | { done: true; run: GcRun; type: GcType };
+  /**
+   * Retention is over for this window: start the GC, of `type`. `checkedInUse`: its plan read what
+   * runs and chose the type with it (else the scheduler's `ManifestsInUseGuard` checks).
+   */
+  | { done: true; run: GcRun; type: GcType; checkedInUse: boolean };
 
 /** Whether the policy deletes tags before its collections. */
 export function hasRetentionRules(policy: GcPolicy): boolean {
@@ -110,9 +113,14 @@ export class RetentionPhase {
   ): Promise<RetentionStep> {
     const { store, config, retention, now } = this.ctx;
     if (!retention || !config.tagRetentionEnabled || !hasRetentionRules(policy))
-      return { done: true, run, type: policy.type };
+      return { done: true, run, type: policy.type, checkedInUse: false };
     if (retentionOver(run))
-      return { done: true, run, type: (run.type as GcType) ?? policy.type };
+      return {
+        done: true,
+        run,
+        type: (run.type as GcType) ?? policy.type,
+        checkedInUse: true,
+      };
     let current = run;
     if (current.status !== RUN_STATUS.deletingTags)
       current = await store.updateRun(current, {
@@ -175,7 +183,12 @@ export class RetentionPhase {
     });
     if (!next) return { done: false, run: (await store.runById(run.id))! };
     await auditRetention(this.ctx, next, 'deleted; the GC starts');
-    return { done: true, run: next, type: next.type as GcType };
+    return {
+      done: true,
+      run: next,
+      type: next.type as GcType,
+      checkedInUse: true,
+    };
   }
 
   /** Aborts the deletions when the run stops being `deleting tags` (cancelled from the API). */

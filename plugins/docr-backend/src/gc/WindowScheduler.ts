@@ -175,7 +175,9 @@ export class WindowScheduler {
     );
     attempt.run = retention.run;
     if (!retention.done) return;
-    const { type } = retention;
+    const type = retention.checkedInUse
+      ? retention.type
+      : await this.typeSafeForInUse(tick, attempt, retention.type);
     const unchanged = await this.nothingChangedSince(
       registryName,
       type,
@@ -197,6 +199,31 @@ export class WindowScheduler {
     logger.info(
       `Started garbage collection ${gc.uuid} of ${registryName} (${type}) in window ${occurrence.key}`,
     );
+  }
+
+  /**
+   * The policy's type, or unreferenced blobs only when it would delete a manifest that runs
+   * (recorded on the run, with why).
+   */
+  private async typeSafeForInUse(
+    tick: WindowTick,
+    attempt: StartAttempt,
+    type: GcType,
+  ): Promise<GcType> {
+    const guard = this.ctx.manifestsInUse;
+    if (!guard) return type;
+    const safe = await guard.safeType(
+      tick.registryName,
+      tick.policy,
+      type,
+      tick.options.signal,
+    );
+    if (!safe.narrowed) return type;
+    attempt.run = await this.ctx.store.updateRun(attempt.run, {
+      type: safe.type,
+      reason: `The GC frees unreferenced blobs only: ${safe.narrowed}`,
+    });
+    return safe.type;
   }
 
   /**

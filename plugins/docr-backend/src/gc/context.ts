@@ -11,6 +11,7 @@ import type { DocrBackendConfig } from '../config';
 import type { DocrStore } from '../database/DocrStore';
 import type { PolicyResolver } from '../PolicyResolver';
 import type { RetentionRunner } from '../retention/RetentionRunner';
+import type { ManifestsInUseGuard } from './ManifestsInUseGuard';
 
 /** What every part of the garbage collector works with. */
 export interface GcContext {
@@ -22,6 +23,8 @@ export interface GcContext {
   logger: LoggerService;
   /** Deletes what the retention rules select, in the window, before the GC (one per account). */
   retention?: RetentionRunner;
+  /** Narrows a window's GC that would delete a manifest in use (when retention did not plan). */
+  manifestsInUse?: Pick<ManifestsInUseGuard, 'safeType'>;
   auditor?: AuditorService;
 }
 
