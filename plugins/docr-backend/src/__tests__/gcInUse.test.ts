@@ -1,0 +1,167 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { DoEmulator, registryPusher } from '@backstage-docr/do-emulator';
+import type { Knex } from 'knex';
+import {
+  DocrTestBackend,
+  MINUTE,
+  TestClock,
+  startDocrBackend,
+} from '../__testUtils__/backend';
+
+jest.setTimeout(180_000);
+
+const REGISTRY = 'acme-prod';
+const CLUSTER = '0f3a7b52-8e44-4c1c-b2d5-6a9e8f7c3d02';
+const HOST = `registry.digitalocean.com/${REGISTRY}`;
+/** Monday 13:00–15:00 UTC; no retention rules: the window's GC of the default type only. */
+const POLICY = {
+  windows: [
+    { days: ['mon'], start: '13:00', duration: 'PT2H', timezone: 'UTC' },
+  ],
+};
+
+/**
+ * A policy with windows and no retention rules still never lets its GC delete a manifest that
+ * runs: a pod still runs `web:v1` after `v1` was pushed again, so its manifest is untagged, and
+ * a GC of untagged manifests would make the next pull of that pod fail. In a real docr backend
+ * against the emulator's DigitalOcean API, registry host and DOKS cluster's Kubernetes API.
+ */
+describe('a window GC without retention rules keeps the manifests in use', () => {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  const clock = new TestClock(Date.parse('2026-11-23T12:00:00Z'));
+  let emulator: DoEmulator;
+  let docr: DocrTestBackend;
+
+  afterEach(async () => {
+    await docr?.stop();
+    await emulator?.stop();
+  });
+
+  /** web:v1 pushed, run on the cluster, pushed again; a multi-arch gateway runs by its tag. */
+  async function setUp(knex: Knex) {
+    clock.set('2026-11-23T12:00:00Z');
+    emulator = await DoEmulator.start({
+      seed: {
+        account: { subscriptionTier: 'professional' },
+        registries: [{ name: REGISTRY }],
+        clusters: [{ id: CLUSTER, name: 'prod-ams3', registries: [REGISTRY] }],
+      },
+      clock: clock.now,
+      gcStepMs: MINUTE,
+      validateResponses: true,
+      rateLimitPerMinute: 1e9,
+      rateLimitPerHour: 1e9,
+    });
+    const web = registryPusher(emulator, REGISTRY, 'web');
+    const running = await web.image('web-1', { tag: 'v1' });
+    const gateway = await registryPusher(
+      emulator,
+      REGISTRY,
+      'gateway',
+    ).multiArch('gateway-1', '1.0', ['linux/amd64', 'linux/arm64']);
+    const kubernetes = emulator.account.kubernetes;
+    kubernetes.run(CLUSTER, {
+      kind: 'Deployment',
+      namespace: 'shop',
+      name: 'gateway',
+      image: `${HOST}/gateway:1.0`,
+    });
+    docr = await startDocrBackend({
+      emulatorUrl: emulator.url,
+      registryUrl: emulator.registryUrl,
+      clock,
+      knex,
+    });
+    await docr.tick();
+    const put = await docr.api('put', `/registries/${REGISTRY}/policy`, POLICY);
+    expect(put.status).toBe(200);
+    return { web, running, gateway };
+  }
+
+  const runs = async () =>
+    (await docr.api('get', `/registries/${REGISTRY}/gc-runs`)).body.items;
+
+  /** Opens the window and ticks, a minute apart, until its run has ended. */
+  async function windowRun() {
+    clock.set('2026-11-23T13:05:00Z');
+    await docr.tick();
+    let [run] = await runs();
+    while (!['succeeded', 'failed', 'cancelled'].includes(run.status)) {
+      clock.advance(MINUTE);
+      await docr.tick();
+      [run] = await runs();
+    }
+    return run;
+  }
+
+  const manifestHeld = (repository: string, digest: string) =>
+    emulator.account.registries
+      .get(REGISTRY)!
+      .storage.repositories.get(repository)!
+      .manifests.has(digest);
+
+  it.each(databases.eachSupportedId())(
+    'narrows the GC to unreferenced blobs while a pod runs an untagged manifest, and says which, %p',
+    async databaseId => {
+      const { web, running } = await setUp(await databases.init(databaseId));
+      emulator.account.kubernetes.run(CLUSTER, {
+        kind: 'Deployment',
+        namespace: 'shop',
+        name: 'web',
+        image: `${HOST}/web:v1`,
+      });
+      await web.image('web-1 rebuilt', { tag: 'v1' });
+
+      const run = await windowRun();
+      expect(run).toMatchObject({
+        status: 'succeeded',
+        type: 'unreferenced blobs only',
+      });
+      expect(run.reason).toMatch(
+        /^The GC frees unreferenced blobs only: untagged manifests are in use \(web@sha256:/,
+      );
+      expect(manifestHeld('web', running.manifest.digest)).toBe(true);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "runs the policy's GC when no untagged manifest is in use (a multi-arch image's platform images count as tagged), and it frees the untagged ones, %p",
+    async databaseId => {
+      const { web, running, gateway } = await setUp(
+        await databases.init(databaseId),
+      );
+      await web.image('web-1 rebuilt', { tag: 'v1' });
+      // Pinned to the amd64 image of the tagged index: no tag names it, the index holds it.
+      emulator.account.kubernetes.run(CLUSTER, {
+        kind: 'Deployment',
+        namespace: 'edge',
+        name: 'gateway-amd64',
+        image: `${HOST}/gateway@${gateway.children[0].digest}`,
+      });
+
+      const run = await windowRun();
+      expect(run).toMatchObject({
+        status: 'succeeded',
+        type: 'untagged manifests and unreferenced blobs',
+      });
+      expect(run.reason ?? '').not.toMatch(/unreferenced blobs only/);
+      expect(manifestHeld('web', running.manifest.digest)).toBe(false);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'narrows the GC while what runs on the cluster cannot be read, naming the cluster, %p',
+    async databaseId => {
+      const { web, running } = await setUp(await databases.init(databaseId));
+      await web.image('web-1 rebuilt', { tag: 'v1' });
+      emulator.account.kubernetes.setReachable(CLUSTER, false);
+
+      const run = await windowRun();
+      expect(run.type).toBe('unreferenced blobs only');
+      expect(run.reason).toMatch(
+        /^The GC frees unreferenced blobs only: what runs could not be read \(prod-ams3: /,
+      );
+      expect(manifestHeld('web', running.manifest.digest)).toBe(true);
+    },
+  );
+});
