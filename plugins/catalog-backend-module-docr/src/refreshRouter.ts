@@ -12,13 +12,12 @@ import {
   isError,
   NotFoundError,
   ServiceUnavailableError,
-  serializeError,
 } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { docrCatalogRefreshPermission } from '@backstage-docr/plugin-docr-common';
 import {
   RateLimiter,
-  TooManyRequestsError,
+  tooManyRequestsHandler,
 } from '@backstage-docr/plugin-docr-node';
 import type { DigitalOceanEntityProvider } from './DigitalOceanEntityProvider';
 import {
@@ -50,27 +49,6 @@ const providerId = (provider: DigitalOceanEntityProvider) =>
 const minutes = (ms: number) => {
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
   return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`;
-};
-
-/** A refresh past the user's limit: 429 with `Retry-After`. */
-const tooManyRequests: express.ErrorRequestHandler = (
-  error,
-  req,
-  res,
-  next,
-) => {
-  if (!(error instanceof TooManyRequestsError)) {
-    next(error);
-    return;
-  }
-  res
-    .status(429)
-    .set('Retry-After', String(error.retryAfterSeconds))
-    .json({
-      error: serializeError(error),
-      request: { method: req.method, url: req.originalUrl },
-      response: { statusCode: 429 },
-    });
 };
 
 /**
@@ -152,7 +130,8 @@ export function createRefreshRouter(options: {
     res.status(202).json({ results });
   });
 
-  router.use(tooManyRequests);
+  // A refresh past the user's limit: 429 with `Retry-After`.
+  router.use(tooManyRequestsHandler());
 
   return router;
 }

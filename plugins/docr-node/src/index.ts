@@ -34,6 +34,7 @@ export {
   TooManyRequestsError,
   type RateLimit,
 } from './limits/RateLimiter';
+export { tooManyRequestsHandler } from './limits/tooManyRequestsHandler';
 export { RegistryHostClient } from './registryHost/RegistryHostClient';
 export {
   DOCR_REGISTRY_URL,

@@ -10,6 +10,7 @@ import {
   docrRegistryReadPermission,
   registryNameProblem,
 } from '@backstage-docr/plugin-docr-common';
+import { tooManyRequestsHandler } from '@backstage-docr/plugin-docr-node';
 import type { AccountScope } from '../accountScopes';
 import type { DocrStore } from '../database/DocrStore';
 import type { DocrLimits } from '../limits/DocrLimits';
@@ -27,7 +28,6 @@ import { SavingsOptions, savingsRoutes } from './savingsRoutes';
 import { NameAvailability, nameAvailabilityRoutes } from './NameAvailability';
 import {
   retryAfterOnUnavailable,
-  tooManyRequestsHandler,
   upstreamErrorHandler,
 } from './upstreamErrors';
 

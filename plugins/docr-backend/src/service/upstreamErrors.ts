@@ -4,7 +4,6 @@ import {
   DigitalOceanApiError,
   DigitalOceanNetworkError,
   DigitalOceanTimeoutError,
-  TooManyRequestsError,
 } from '@backstage-docr/plugin-docr-node';
 
 /**
@@ -38,23 +37,5 @@ export function retryAfterOnUnavailable(): express.ErrorRequestHandler {
     if (isError(error) && error.name === 'ServiceUnavailableError')
       res.set('Retry-After', String(RETRY_AFTER_SECONDS));
     next(error);
-  };
-}
-
-/** A limit of `docr.limits` reached: 429, with when to come back in a Retry-After header. */
-export function tooManyRequestsHandler(): express.ErrorRequestHandler {
-  return (error: Error, req, res, next) => {
-    if (!(error instanceof TooManyRequestsError)) {
-      next(error);
-      return;
-    }
-    res
-      .status(429)
-      .set('Retry-After', String(error.retryAfterSeconds))
-      .json({
-        error: serializeError(error),
-        request: { method: req.method, url: req.originalUrl },
-        response: { statusCode: 429 },
-      });
   };
 }
