@@ -60,17 +60,19 @@ function podUses(cluster: string, pod: V1Pod): ImageUse[] {
     cluster,
     namespace: pod.metadata?.namespace,
   };
-  const statuses = [
+  // By name, not a scan per container: a pod's lists come from the cluster, of any length.
+  const imageIds = new Map<string, string>();
+  for (const status of [
     ...(pod.status?.initContainerStatuses ?? []),
     ...(pod.status?.containerStatuses ?? []),
-  ];
+  ])
+    if (!imageIds.has(status.name)) imageIds.set(status.name, status.imageID);
   const containers = [
     ...(pod.spec?.initContainers ?? []),
     ...(pod.spec?.containers ?? []),
   ];
   return containers.flatMap(container => {
-    const status = statuses.find(s => s.name === container.name);
-    const pulled = parseDocrImage(status?.imageID);
+    const pulled = parseDocrImage(imageIds.get(container.name));
     if (pulled?.digest) return [{ ...base, ...pulled }];
     const named = parseDocrImage(container.image);
     return named ? [{ ...base, ...named }] : [];

@@ -8,6 +8,7 @@ import {
   listAll,
   readClusterObjects,
 } from './clusterReader';
+import { PageTooLargeError } from './boundedHttpLibrary';
 
 const CREDENTIALS = {
   server: 'https://0f3a7b52.k8s.ondigitalocean.com',
@@ -38,6 +39,19 @@ describe('listAll', () => {
     ];
     let i = 0;
     await expect(listAll(async () => pages[i++])).resolves.toEqual([1, 2, 3]);
+  });
+
+  it('asks for half as many objects when a page is over its byte bound, and goes on at that size', async () => {
+    const limits: number[] = [];
+    const list = async ({ limit }: { limit: number; _continue?: string }) => {
+      limits.push(limit);
+      if (limit > 125) throw new PageTooLargeError(64);
+      return limits.length < 5
+        ? { items: [limits.length], metadata: { _continue: 'more' } }
+        : { items: [limits.length] };
+    };
+    await expect(listAll(list)).resolves.toEqual([3, 4, 5]);
+    expect(limits).toEqual([500, 250, 125, 125, 125]);
   });
 
   it('stops a list whose continue never ends after its page limit', async () => {
@@ -89,6 +103,35 @@ describe('readClusterObjects', () => {
     });
     await expect(readClusterObjects(config, stop.signal)).rejects.toThrow(
       /abort/i,
+    );
+  }, 30_000);
+
+  it('refuses a page larger than its byte bound before holding it all', async () => {
+    let sent = 0;
+    // Streams an endless list of pods.
+    server = https.createServer(
+      { key: tls('server.key'), cert: tls('server.crt') },
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"kind":"PodList","items":[');
+        const more = () => {
+          while (res.write(`{"metadata":{"name":"pod-${sent}"}},`)) sent++;
+          if (!res.destroyed) res.once('drain', more);
+        };
+        more();
+      },
+    );
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const config = kubeConfigFor('flood', {
+      server: `https://127.0.0.1:${port}`,
+      certificate_authority_data: tls('ca.crt').toString('base64'),
+      token: 'token',
+    });
+    await expect(
+      readClusterObjects(config, new AbortController().signal, 1024 * 1024),
+    ).rejects.toThrow(
+      "the cluster's API answered with more than 1048576 bytes for one page",
     );
   }, 30_000);
 });

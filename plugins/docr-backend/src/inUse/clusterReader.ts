@@ -9,6 +9,7 @@ import {
 } from '@kubernetes/client-node';
 import type { KubernetesClusterCredentials } from '@backstage-docr/digitalocean-openapi';
 import type { ClusterObjects } from './clusterImages';
+import { MAX_PAGE_BYTES, boundedHttpLibrary } from './boundedHttpLibrary';
 
 /** Items per page of a Kubernetes list call. */
 const PAGE_SIZE = 500;
@@ -69,7 +70,8 @@ interface Page<T> {
 
 /**
  * Every item of a list call, `PAGE_SIZE` a page, following `continue` for at most `MAX_PAGES`
- * pages, and no further once `signal` is aborted.
+ * pages of that size, and no further once `signal` is aborted. A page over the byte bound is
+ * asked for again at half the size (objects with very many containers), down to one object.
  */
 export async function listAll<T>(
   list: (page: { limit: number; _continue?: string }) => Promise<Page<T>>,
@@ -77,21 +79,41 @@ export async function listAll<T>(
 ): Promise<T[]> {
   const items: T[] = [];
   let token: string | undefined;
+  let limit = PAGE_SIZE;
   for (let pages = 1; ; pages++) {
     signal?.throwIfAborted();
-    const page = await list({ limit: PAGE_SIZE, _continue: token });
+    let page: Page<T>;
+    try {
+      page = await list({ limit, _continue: token });
+    } catch (error) {
+      if (!isPageTooLarge(error) || limit === 1) throw error;
+      limit = Math.ceil(limit / 2);
+      continue;
+    }
     for (const item of page.items) items.push(item);
     token = page.metadata?._continue || undefined;
     if (!token) return items;
-    if (pages >= MAX_PAGES || items.length >= MAX_PAGES * PAGE_SIZE)
+    if (
+      pages >= MAX_PAGES * (PAGE_SIZE / limit) ||
+      items.length >= MAX_PAGES * PAGE_SIZE
+    )
       throw new Error(
         `it lists more than ${MAX_PAGES * PAGE_SIZE} objects of a kind`,
       );
   }
 }
 
-/** Request options that abort the request (and its body) with `signal`. */
-function abortedWith(signal: AbortSignal): ConfigurationOptions {
+const isPageTooLarge = (error: unknown) =>
+  (error as Error | undefined)?.name === 'PageTooLargeError';
+
+/**
+ * Request options that abort the request (and its body) with `signal` and read at most
+ * `maxPageBytes` of each answer.
+ */
+function requestOptions(
+  signal: AbortSignal,
+  maxPageBytes: number,
+): ConfigurationOptions {
   const signalled: ObservableMiddleware = {
     pre: request => {
       request.setSignal(signal);
@@ -99,7 +121,11 @@ function abortedWith(signal: AbortSignal): ConfigurationOptions {
     },
     post: response => new Observable(Promise.resolve(response)),
   };
-  return { middleware: [signalled], middlewareMergeStrategy: 'append' };
+  return {
+    httpApi: boundedHttpLibrary(maxPageBytes),
+    middleware: [signalled],
+    middlewareMergeStrategy: 'append',
+  };
 }
 
 /**
@@ -110,11 +136,12 @@ function abortedWith(signal: AbortSignal): ConfigurationOptions {
 export async function readClusterObjects(
   config: KubeConfig,
   signal: AbortSignal,
+  maxPageBytes = MAX_PAGE_BYTES,
 ): Promise<ClusterObjects> {
   const core = config.makeApiClient(CoreV1Api);
   const apps = config.makeApiClient(AppsV1Api);
   const batch = config.makeApiClient(BatchV1Api);
-  const o = abortedWith(signal);
+  const o = requestOptions(signal, maxPageBytes);
   return {
     pods: await listAll(p => core.listPodForAllNamespaces(p, o), signal),
     replicaSets: await listAll(
