@@ -51,8 +51,12 @@ export class NameAvailability {
         checkedAt: now,
         available: this.client.isRegistryNameAvailable(name),
       };
-      // A failed call is not an answer: the next question asks DigitalOcean again.
-      entry.available.catch(() => this.entries.delete(name));
+      // A failed call is not an answer: the next question asks DigitalOcean again (unless a
+      // newer question replaced this entry meanwhile; its answer stays).
+      const asked = entry;
+      entry.available.catch(() => {
+        if (this.entries.get(name) === asked) this.entries.delete(name);
+      });
       this.entries.delete(name);
       this.entries.set(name, entry);
       this.evictOldest();
