@@ -6,7 +6,7 @@ import {
   registryServerUrl,
 } from '@backstage-docr/plugin-docr-common';
 import type { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
-import type { BackstageApis } from '../services/BackstageApis';
+import { type BackstageApis, storedGcPolicy } from '../services/BackstageApis';
 import type { InitiatorPermissions } from '../services/InitiatorPermissions';
 import type { RegistryPlan } from './planRegistry';
 import { rightsForRegistryPlan } from './registryRights';
@@ -67,7 +67,9 @@ export async function comparePolicy(
   account: string | undefined,
 ): Promise<PolicyChange> {
   const stored = plan.exists
-    ? await apis.getStoredGcPolicy(plan.name, credentials, account)
+    ? storedGcPolicy(
+        await apis.getEffectiveGcPolicy(plan.name, credentials, account),
+      )
     : undefined;
   const changed = Boolean(
     plan.policy && (!stored || !samePolicy(stored, plan.policy)),

@@ -7,6 +7,7 @@ import type {
 import { ResponseError } from '@backstage/errors';
 import {
   type GcPolicy,
+  type PolicyView,
   gcPolicySchema,
 } from '@backstage-docr/plugin-docr-common';
 
@@ -14,6 +15,19 @@ import {
 function policyPath(registryName: string, account: string | undefined) {
   const prefix = account ? `/accounts/${encodeURIComponent(account)}` : '';
   return `${prefix}/registries/${encodeURIComponent(registryName)}/policy`;
+}
+
+/** `GET …/policy`'s answer as far as the scaffolder uses it (`PolicyView` in the docr API). */
+export type EffectiveGcPolicy = Pick<PolicyView, 'policy' | 'source'>;
+
+/**
+ * The GC policy stored for the registry in the docr backend: the effective one when stored
+ * (source `api`); undefined when none is (default or config policy) or it could not be read.
+ */
+export function storedGcPolicy(
+  effective: EffectiveGcPolicy | undefined,
+): GcPolicy | undefined {
+  return effective?.source === 'api' ? effective.policy : undefined;
 }
 
 /**
@@ -52,44 +66,17 @@ export class BackstageApis {
   }
 
   /**
-   * The GC policy stored for the registry in the docr backend, or undefined when none is stored
-   * (default or config policy, docr backend not installed, or not readable).
-   */
-  async getStoredGcPolicy(
-    registryName: string,
-    credentials: BackstageCredentials,
-    account?: string,
-  ): Promise<GcPolicy | undefined> {
-    try {
-      const response = await this.call(
-        credentials,
-        'docr',
-        'GET',
-        policyPath(registryName, account),
-      );
-      if (!response.ok) return undefined;
-      const body = (await response.json()) as {
-        source?: string;
-        policy?: GcPolicy;
-      };
-      if (body.source !== 'api') return undefined;
-      const policy = gcPolicySchema.safeParse(body.policy);
-      return policy.success ? policy.data : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /**
    * The policy the docr backend applies to the registry and where it comes from (`default`:
    * its configured default, `api`: stored, `config`: app-config), or undefined when it cannot
-   * be read (docr backend not installed, registry not known to it yet, not readable).
+   * be read (docr backend not installed, registry not known to it yet, not readable). The one
+   * read of a registry's policy: the policy stored for it is this one when its source is `api`
+   * (see {@link storedGcPolicy}).
    */
   async getEffectiveGcPolicy(
     registryName: string,
     credentials: BackstageCredentials,
     account?: string,
-  ): Promise<{ policy: GcPolicy; source: string } | undefined> {
+  ): Promise<EffectiveGcPolicy | undefined> {
     try {
       const response = await this.call(
         credentials,
@@ -98,10 +85,7 @@ export class BackstageApis {
         policyPath(registryName, account),
       );
       if (!response.ok) return undefined;
-      const body = (await response.json()) as {
-        source?: string;
-        policy?: GcPolicy;
-      };
+      const body = (await response.json()) as Partial<PolicyView>;
       // Parsed again: a plain object of this realm (the answer's JSON may not be one).
       const policy = gcPolicySchema.safeParse(body.policy);
       return policy.success && body.source
