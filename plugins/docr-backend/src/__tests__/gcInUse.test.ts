@@ -26,7 +26,7 @@ const POLICY = {
  * a GC of untagged manifests would make the next pull of that pod fail. In a real docr backend
  * against the emulator's DigitalOcean API, registry host and DOKS cluster's Kubernetes API.
  */
-describe('a window GC without retention rules keeps the manifests in use', () => {
+describe('a GC without a retention plan keeps the manifests in use', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
   const clock = new TestClock(Date.parse('2026-11-23T12:00:00Z'));
   let emulator: DoEmulator;
@@ -146,6 +146,42 @@ describe('a window GC without retention rules keeps the manifests in use', () =>
       });
       expect(run.reason ?? '').not.toMatch(/unreferenced blobs only/);
       expect(manifestHeld('web', running.manifest.digest)).toBe(false);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'narrows a GC started by hand too, and the run says what was asked and why, %p',
+    async databaseId => {
+      const { web, running } = await setUp(await databases.init(databaseId));
+      emulator.account.kubernetes.run(CLUSTER, {
+        kind: 'Deployment',
+        namespace: 'shop',
+        name: 'web',
+        image: `${HOST}/web:v1`,
+      });
+      await web.image('web-1 rebuilt', { tag: 'v1' });
+
+      const started = await docr.api(
+        'post',
+        `/registries/${REGISTRY}/gc-runs`,
+        {
+          type: 'untagged manifests only',
+        },
+      );
+      expect(started.status).toBe(201);
+      expect(started.body).toMatchObject({
+        trigger: 'manual',
+        type: 'unreferenced blobs only',
+      });
+      expect(started.body.reason).toMatch(
+        /^untagged manifests only was asked; the GC frees unreferenced blobs only: untagged manifests are in use \(web@sha256:/,
+      );
+      // What DigitalOcean was asked to collect.
+      const collections = emulator.account.registries.get(REGISTRY)!.gcRuns;
+      expect(collections.map(gc => gc.type)).toEqual([
+        'unreferenced blobs only',
+      ]);
+      expect(manifestHeld('web', running.manifest.digest)).toBe(true);
     },
   );
 

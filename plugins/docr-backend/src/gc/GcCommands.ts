@@ -17,7 +17,10 @@ export class GcCommands {
     private readonly runs: RunReconciler,
   ) {}
 
-  /** Starts a collection now, outside any window (the "run GC now" button). */
+  /**
+   * Starts a collection now, outside any window (the "run GC now" button), narrowed to
+   * unreferenced blobs when it would delete a manifest in use (`ManifestsInUseGuard`).
+   */
   async startNow(
     registryName: string,
     options: { type?: GcType; requestedBy: string },
@@ -50,9 +53,12 @@ export class GcCommands {
       );
     }
     const now = this.ctx.now();
-    const type =
-      options.type ??
-      (await this.ctx.policies.resolve(registryName)).policy.type;
+    const { policy } = await this.ctx.policies.resolve(registryName);
+    // Asked by hand too, a GC never deletes a manifest that runs.
+    const asked = options.type ?? policy.type;
+    const { type, narrowed } = this.ctx.manifestsInUse
+      ? await this.ctx.manifestsInUse.safeType(registryName, policy, asked)
+      : { type: asked, narrowed: undefined };
     const run = (await store.claimRun({
       registryName,
       trigger: 'manual',
@@ -67,6 +73,11 @@ export class GcCommands {
         doUuid: gc.uuid,
         status: gc.status ?? RUN_STATUS.requested,
         startedAt: now,
+        ...(narrowed
+          ? {
+              reason: `${asked} was asked; the GC frees unreferenced blobs only: ${narrowed}`,
+            }
+          : {}),
       });
     } catch (error) {
       if (isConflictError(error)) {
