@@ -13,7 +13,13 @@ export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DA
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 
-step() { echo; echo "==> $*"; }
+# Each step says how long the one before it took, so a slow step shows in any CI log.
+step_started=$SECONDS
+step() {
+  echo "    ($((SECONDS - step_started)) s)"
+  step_started=$SECONDS
+  echo; echo "==> $*"
+}
 
 step "OpenAPI types are what the spec generates"
 node packages/digitalocean-openapi/scripts/generate.js --check
@@ -80,6 +86,7 @@ try {
 console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
 JS
 
+echo "(node:test suites: $((SECONDS - step_started)) s; the whole test command: $SECONDS s)"
 if [ "$jest_status" -ne 0 ] || [ "$node_status" -ne 0 ]; then
   exit 1
 fi
