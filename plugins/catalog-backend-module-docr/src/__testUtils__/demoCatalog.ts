@@ -19,8 +19,45 @@ import catalogModule from '..';
 import { TestBackend, catalogConfig } from './harness';
 
 /**
- * A real catalog backend with our provider reading the emulator's demo account, and the
- * catalog's scheduler captured so tests run the provider's task when they choose. `features`
+ * A real catalog backend with our provider, and the catalog's scheduler captured so tests run
+ * the provider's task when they choose (nothing runs at start-up). `config` is the whole root
+ * config (e.g. {@link catalogConfig}'s); `features` add to the backend (e.g. another plugin).
+ */
+export async function startCatalogBackend(options: {
+  config: object;
+  features?: any[];
+}): Promise<{ backend: TestBackend; scheduler: SchedulerService }> {
+  let scheduler: SchedulerService | undefined;
+  const captureScheduler = createBackendModule({
+    pluginId: 'catalog',
+    moduleId: 'capture-scheduler',
+    register(env) {
+      env.registerInit({
+        deps: { pluginScheduler: coreServices.scheduler },
+        async init({ pluginScheduler }) {
+          scheduler = pluginScheduler;
+        },
+      });
+    },
+  });
+  const backend = await startTestBackend({
+    features: [
+      catalogPlugin,
+      catalogModule,
+      captureScheduler,
+      mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+      mockServices.httpAuth.factory({
+        defaultCredentials: mockCredentials.none(),
+      }),
+      mockServices.rootConfig.factory({ data: options.config }),
+      ...(options.features ?? []),
+    ],
+  });
+  return { backend, scheduler: scheduler! };
+}
+
+/**
+ * {@link startCatalogBackend} with the provider reading the emulator's demo account. `features`
  * and `config` add to it (e.g. another plugin and its config).
  */
 export async function startDemoCatalog(
@@ -37,44 +74,20 @@ export async function startDemoCatalog(
   backend: TestBackend;
   scheduler: SchedulerService;
 }> {
-  let scheduler: SchedulerService | undefined;
-  const captureScheduler = createBackendModule({
-    pluginId: 'catalog',
-    moduleId: 'capture-scheduler',
-    register(env) {
-      env.registerInit({
-        deps: { pluginScheduler: coreServices.scheduler },
-        async init({ pluginScheduler }) {
-          scheduler = pluginScheduler;
-        },
-      });
-    },
-  });
   const emulator = await DoEmulator.start({
     seed: loadSeedFile(demoSeedPath),
     validateResponses: true,
     ...options.emulator,
   });
   try {
-    const backend = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModule,
-        captureScheduler,
-        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.none(),
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            ...withLocations(catalogConfig(emulator.url), options.locations),
-            ...options.config,
-          },
-        }),
-        ...(options.features ?? []),
-      ],
+    const started = await startCatalogBackend({
+      config: {
+        ...withLocations(catalogConfig(emulator.url), options.locations),
+        ...options.config,
+      },
+      features: options.features,
     });
-    return { emulator, backend, scheduler: scheduler! };
+    return { emulator, ...started };
   } catch (error) {
     await emulator.stop();
     throw error;

@@ -1,18 +1,8 @@
-import {
-  SchedulerService,
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import type { SchedulerService } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { DoEmulator, type SeedApp } from '@backstage-docr/do-emulator';
 import { parseAppImages } from '@backstage-docr/plugin-docr-common';
-import catalogModule from '..';
+import { startCatalogBackend } from '../__testUtils__/demoCatalog';
 import {
   TestBackend,
   byName,
@@ -133,53 +123,30 @@ describe('App Platform apps in the catalog', () => {
         ],
       },
     });
-    const captureScheduler = createBackendModule({
-      pluginId: 'catalog',
-      moduleId: 'capture-scheduler',
-      register(env) {
-        env.registerInit({
-          deps: { pluginScheduler: coreServices.scheduler },
-          async init({ pluginScheduler }) {
-            scheduler = pluginScheduler;
-          },
-        });
-      },
-    });
     const config = catalogConfig(main.url);
-    backend = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModule,
-        captureScheduler,
-        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-        mockServices.httpAuth.factory({
-          defaultCredentials: mockCredentials.none(),
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            ...config,
+    ({ backend, scheduler } = await startCatalogBackend({
+      config: {
+        ...config,
+        digitalocean: {
+          accounts: [
+            { id: 'default', apiUrl: main.url, token: 'a' },
+            { id: 'team-b', apiUrl: teamB.url, token: 'b' },
+          ],
+        },
+        catalog: {
+          ...config.catalog,
+          providers: {
             digitalocean: {
-              accounts: [
-                { id: 'default', apiUrl: main.url, token: 'a' },
-                { id: 'team-b', apiUrl: teamB.url, token: 'b' },
-              ],
-            },
-            catalog: {
-              ...config.catalog,
-              providers: {
-                digitalocean: {
-                  default: config.catalog.providers.digitalocean.default,
-                  teamb: {
-                    ...config.catalog.providers.digitalocean.default,
-                    account: 'team-b',
-                  },
-                },
+              default: config.catalog.providers.digitalocean.default,
+              teamb: {
+                ...config.catalog.providers.digitalocean.default,
+                account: 'team-b',
               },
             },
           },
-        }),
-      ],
-    });
+        },
+      },
+    }));
   }, TIMEOUT);
 
   afterAll(async () => {

@@ -1,28 +1,18 @@
 import request from 'supertest';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
-import {
-  DoEmulator,
-  ManualClock,
-  demoSeedPath,
-  loadSeedFile,
-} from '@backstage-docr/do-emulator';
-import catalogModule from '..';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { DoEmulator, ManualClock } from '@backstage-docr/do-emulator';
 import {
   TestBackend,
-  catalogConfig,
   eventually,
   names,
-  permissionsDenyingOneUser,
   resources,
 } from '../__testUtils__/harness';
+import {
+  REFRESH_TASK as TASK,
+  refreshTask,
+  startRefreshBackend,
+} from '../__testUtils__/refreshBackend';
 
-const TASK = 'digitalocean-provider:default:refresh';
 const MINUTE = 60_000;
 
 /**
@@ -44,41 +34,13 @@ describe('POST /api/catalog/digitalocean/refresh with the real scheduler', () =>
   // The emulator's added latency waits on this clock, so a run lasts until the test moves it.
   const clock = new ManualClock(Date.now());
 
-  async function task() {
-    const res = await request(backend.server)
-      .get('/api/catalog/.backstage/scheduler/v1/tasks')
-      .set('authorization', mockCredentials.service.header());
-    expect(res.status).toBe(200);
-    return (res.body.tasks as any[]).find(t => t.taskId === TASK);
-  }
+  const task = () => refreshTask(backend);
 
   beforeAll(async () => {
-    emulator = await DoEmulator.start({
-      seed: loadSeedFile(demoSeedPath),
-      clock: clock.now,
-      sleep: clock.sleep,
-    });
-    backend = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModule,
-        schedulerServiceFactory,
-        permissionsDenyingOneUser,
-        mockServices.rootConfig.factory({ data: catalogConfig(emulator.url) }),
-      ],
-    });
-    // The first scheduled run, at start-up, is over.
-    await eventually(
-      task,
-      t => {
-        if (t?.taskState?.status !== 'idle' || !t.taskState.lastRunEndedAt) {
-          throw new Error(
-            `The first run is not over: ${JSON.stringify(t?.taskState)}`,
-          );
-        }
-      },
-      30_000,
-    );
+    ({ emulator, backend } = await startRefreshBackend({
+      clock,
+      holdLatency: true,
+    }));
   }, 60_000);
 
   afterAll(async () => {

@@ -1,26 +1,12 @@
 import request from 'supertest';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { DoEmulator, ManualClock } from '@backstage-docr/do-emulator';
+import { TestBackend, eventually } from '../__testUtils__/harness';
 import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
-import {
-  DoEmulator,
-  ManualClock,
-  demoSeedPath,
-  loadSeedFile,
-} from '@backstage-docr/do-emulator';
-import catalogModule from '..';
-import {
-  TestBackend,
-  catalogConfig,
-  eventually,
-  permissionsDenyingOneUser,
-} from '../__testUtils__/harness';
+  refreshTask,
+  startRefreshBackend,
+} from '../__testUtils__/refreshBackend';
 
-const TASK = 'digitalocean-provider:default:refresh';
 const ALICE = mockCredentials.user.header('user:default/alice');
 const BOB = mockCredentials.user.header('user:default/bob');
 
@@ -29,44 +15,21 @@ describe('the limits of POST /api/catalog/digitalocean/refresh', () => {
   let backend: TestBackend;
   const clock = new ManualClock(Date.now());
 
-  async function task() {
-    const res = await request(backend.server)
-      .get('/api/catalog/.backstage/scheduler/v1/tasks')
-      .set('authorization', mockCredentials.service.header());
-    return (res.body.tasks as any[]).find(t => t.taskId === TASK);
-  }
+  const task = () => refreshTask(backend);
   const refresh = (auth: string) =>
     request(backend.server)
       .post('/api/catalog/digitalocean/refresh')
       .set('authorization', auth);
 
   beforeAll(async () => {
-    emulator = await DoEmulator.start({
-      seed: loadSeedFile(demoSeedPath),
-      clock: clock.now,
-    });
-    backend = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModule,
-        schedulerServiceFactory,
-        permissionsDenyingOneUser,
-        mockServices.rootConfig.factory({
-          data: catalogConfig(emulator.url, {
-            // Longer than the test: a deferred run never starts while it runs.
-            refresh: {
-              minInterval: { hours: 1 },
-              perUser: { requests: 5, per: { hours: 24 } },
-            },
-          }),
-        }),
-      ],
-    });
-    // The first scheduled run, at start-up, is over.
-    await eventually(task, t => {
-      if (t?.taskState?.status !== 'idle' || !t.taskState.lastRunEndedAt)
-        throw new Error(`The first run is not over: ${JSON.stringify(t)}`);
-    });
+    ({ emulator, backend } = await startRefreshBackend({
+      clock,
+      // Longer than the test: a deferred run never starts while it runs.
+      refresh: {
+        minInterval: { hours: 1 },
+        perUser: { requests: 5, per: { hours: 24 } },
+      },
+    }));
   }, 60_000);
 
   afterAll(async () => {

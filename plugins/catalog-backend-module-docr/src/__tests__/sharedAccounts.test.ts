@@ -1,18 +1,11 @@
-import {
-  SchedulerService,
-  coreServices,
-  createBackendModule,
-  createBackendPlugin,
-} from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import catalogPlugin from '@backstage/plugin-catalog-backend';
+import { createBackendPlugin } from '@backstage/backend-plugin-api';
 import { DoEmulator } from '@backstage-docr/do-emulator';
 import {
   DigitalOceanAccounts,
   DigitalOceanClient,
   digitalOceanAccountsServiceRef,
 } from '@backstage-docr/plugin-docr-node';
-import catalogModule from '..';
+import { startCatalogBackend } from '../__testUtils__/demoCatalog';
 import { catalogConfig } from '../__testUtils__/harness';
 
 describe('one DigitalOcean client per account in one backend', () => {
@@ -27,7 +20,6 @@ describe('one DigitalOcean client per account in one backend', () => {
       },
     });
     const fromConfig = jest.spyOn(DigitalOceanAccounts, 'fromConfig');
-    let scheduler: SchedulerService | undefined;
     let otherClient: DigitalOceanClient | undefined;
     // Another plugin of the same backend (as the docr backend or the scaffolder actions are).
     const otherPlugin = createBackendPlugin({
@@ -41,34 +33,16 @@ describe('one DigitalOcean client per account in one backend', () => {
         });
       },
     });
-    const captureScheduler = createBackendModule({
-      pluginId: 'catalog',
-      moduleId: 'capture-scheduler',
-      register(env) {
-        env.registerInit({
-          deps: { pluginScheduler: coreServices.scheduler },
-          async init({ pluginScheduler }) {
-            scheduler = pluginScheduler;
-          },
-        });
-      },
-    });
-    const backend = await startTestBackend({
-      features: [
-        catalogPlugin,
-        catalogModule,
-        captureScheduler,
-        otherPlugin,
-        mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-        mockServices.rootConfig.factory({ data: catalogConfig(emulator.url) }),
-      ],
+    const { backend, scheduler } = await startCatalogBackend({
+      config: catalogConfig(emulator.url),
+      features: [otherPlugin],
     });
     try {
       // The `digitalocean` block is read once for the whole backend.
       expect(fromConfig).toHaveBeenCalledTimes(1);
       const listRegistries = jest.spyOn(otherClient!, 'listRegistries');
       const listClusters = jest.spyOn(otherClient!, 'listClusters');
-      await scheduler!.triggerTask('digitalocean-provider:default:refresh');
+      await scheduler.triggerTask('digitalocean-provider:default:refresh');
       // The provider's run went through the other plugin's client instance, so both share its
       // retries, timeouts and rate-limit waits: one budget per account.
       expect(listRegistries).toHaveBeenCalledTimes(1);
