@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import path from 'node:path';
 import Knex from 'knex';
+import { createDocrStores } from '../plugins/docr-backend/src/database/createDocrStores';
 import { DoEmulator, EmulatorSeed } from '@backstage-docr/do-emulator';
 import {
   RetentionRule,
@@ -74,17 +74,17 @@ function budgetMinutes(calls: number, perMinute: number, perHour: number) {
   return fullHours * 60 + (rest ? minutes(rest, perMinute) : 0);
 }
 
+/** A database in memory, migrated, with the runner's stores over it. */
 async function journal() {
   const knex = Knex({
     client: 'better-sqlite3',
     connection: ':memory:',
     useNullAsDefault: true,
   });
-  await knex.migrate.latest({
-    directory: path.resolve(__dirname, '../plugins/docr-backend/migrations'),
-    tableName: 'docr_knex_migrations',
+  const { docr } = await createDocrStores({
+    database: { getClient: async () => knex },
   });
-  return knex;
+  return { knex, journal: docr.journal, budget: docr.retentionBudget };
 }
 
 function callsByKind(emulator: DoEmulator) {
@@ -109,14 +109,14 @@ async function runRetention(
   options: RetentionRunnerOptions,
   occurrenceKey: string,
 ): Promise<{ summary: RetentionRunSummary; ms: number; limited: number }> {
-  const knex = await journal();
+  const { knex, ...stores } = await journal();
   const client = new DigitalOceanClient({
     token: 'bench',
     apiUrl: emulator.url,
   });
   const runner = new RetentionRunner({
     client,
-    db: knex,
+    ...stores,
     logger: silent,
     options,
   });

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import path from 'node:path';
 import Knex from 'knex';
+import { createDocrStores } from '../plugins/docr-backend/src/database/createDocrStores';
 import { DoEmulator, registryPusher } from '@backstage-docr/do-emulator';
 import type { RetentionRule } from '@backstage-docr/plugin-docr-common';
 import {
@@ -59,17 +59,17 @@ async function pushImages(emulator: DoEmulator, clock: { ms: number }) {
   clock.ms = start;
 }
 
+/** A database in memory, migrated, with the runner's stores over it. */
 async function journal() {
   const knex = Knex({
     client: 'better-sqlite3',
     connection: ':memory:',
     useNullAsDefault: true,
   });
-  await knex.migrate.latest({
-    directory: path.resolve(__dirname, '../plugins/docr-backend/migrations'),
-    tableName: 'docr_knex_migrations',
+  const { docr } = await createDocrStores({
+    database: { getClient: async () => knex },
   });
-  return knex;
+  return { knex, journal: docr.journal, budget: docr.retentionBudget };
 }
 
 /**
@@ -102,10 +102,10 @@ export async function runImageGraphBench() {
   });
   const graphs = new RepositoryGraphs({ registryHost: () => registryHost });
   for (const occurrence of ['cold', 'warm']) {
-    const knex = await journal();
+    const { knex, ...stores } = await journal();
     const runner = new RetentionRunner({
       client,
-      db: knex,
+      ...stores,
       logger: silent,
       options: { pacing: { callsPerMinute: Infinity, callsPerHour: Infinity } },
       imageGraph: { graphs, registryHost: () => registryHost },

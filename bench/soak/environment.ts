@@ -1,6 +1,6 @@
 import Knex from 'knex';
 import { DoEmulator, EmulatorSeed } from '@backstage-docr/do-emulator';
-import { DocrStore } from '../../plugins/docr-backend/src/database/DocrStore';
+import { createDocrStores } from '../../plugins/docr-backend/src/database/createDocrStores';
 import {
   TestClock,
   startDocrBackend,
@@ -50,7 +50,10 @@ export async function startAccount(
     digitalocean: { maxRetries: 3, maxRateLimitWait: { milliseconds: 500 } },
   });
   // A second view of the plugin's tables, for the tick rule and the figures.
-  const store = await DocrStore.create(knex, { skipMigrations: true });
+  const { docr: store } = await createDocrStores({
+    database: { getClient: async () => knex },
+    skipMigrations: true,
+  });
   const stop = async () => {
     await docr.stop();
     await emulator.stop();

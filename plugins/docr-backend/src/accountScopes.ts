@@ -177,7 +177,8 @@ function accountCollector(
     auditor: deps.auditor,
     retention: new RetentionRunner({
       client,
-      db: store.database,
+      journal: store.journal,
+      budget: store.retentionBudget,
       logger,
       options: deps.config.retentionRunner,
       imageGraph: deps.imageGraphs,

@@ -12,15 +12,15 @@ import {
 } from '@backstage-docr/plugin-docr-node';
 import { docrClockServiceRef } from './clock';
 import { readDocrConfig } from './config';
-import { DocrStore } from './database/DocrStore';
-import { DatabaseRegistryCreationStore } from './database/DatabaseRegistryCreationStore';
+import type { DocrStore } from './database/DocrStore';
+import { createDocrStores } from './database/createDocrStores';
 import { createAccountScopes, tickAccounts } from './accountScopes';
 import { createRouter } from './service/accountsRouter';
 import { RepositoryGraphs } from './retention/graph';
 import { CachedGraphs } from './retention/CachedGraphs';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { createNotifyAfterTick } from './notifications/notifyAccounts';
-import { DatabaseSubscriptionStore } from './database/DatabaseSubscriptionStore';
+import type { SubscriptionStore } from './subscription/SubscriptionStore';
 import { sampleSubscriptions } from './subscription/sampleSubscriptions';
 import { readSavingsTimezone } from './savings/savingsConfig';
 import { DocrLimits } from './limits/DocrLimits';
@@ -73,20 +73,17 @@ export const docrPlugin = createBackendPlugin({
         const docrConfig = readDocrConfig(config);
         const now = () => clock.now();
         const limits = new DocrLimits(readLimitsConfig(config), now);
-        const store = await DocrStore.create(await database.getClient(), {
-          skipMigrations: database.migrations?.skip,
-        });
+        const stores = await createDocrStores({ database });
+        const { subscriptions } = stores;
         const { scopes, defaultAccount } = createScopes({
           docrConfig,
           accounts,
           auditor,
-          store,
+          store: stores.docr,
           now,
           logger,
           limits,
         });
-
-        const subscriptions = new DatabaseSubscriptionStore(store.database);
 
         permissionsRegistry.addPermissions(docrPermissions);
         await scheduler.scheduleTask({
@@ -103,7 +100,7 @@ export const docrPlugin = createBackendPlugin({
               config,
               scopes,
               notifications,
-              database: store.database,
+              ledger: stores.notificationLedger,
               subscriptions,
               logger,
             }),
@@ -118,7 +115,7 @@ export const docrPlugin = createBackendPlugin({
             httpAuth,
             permissions,
             auditor,
-            creations: new DatabaseRegistryCreationStore(store.database),
+            creations: stores.creations,
             savings: { subscriptions, timezone: readSavingsTimezone(config) },
             now,
             limits,
@@ -167,7 +164,7 @@ function createScopes(options: {
 /** The scheduled GC task: every account's tick, then the subscriptions sample and notifications. */
 function gcTick(options: {
   scopes: ReturnType<typeof createAccountScopes>['scopes'];
-  subscriptions: DatabaseSubscriptionStore;
+  subscriptions: SubscriptionStore;
   notifyAfterTick: ReturnType<typeof createNotifyAfterTick>;
   now: () => Date;
   logger: LoggerService;

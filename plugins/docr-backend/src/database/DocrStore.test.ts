@@ -1,7 +1,11 @@
 import path from 'node:path';
-import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  TestDatabaseId,
+  TestDatabases,
+  mockServices,
+} from '@backstage/backend-test-utils';
 import { gcPolicySchema } from '@backstage-docr/plugin-docr-common';
-import { DocrStore } from './DocrStore';
+import { createDocrStores } from './createDocrStores';
 
 jest.setTimeout(60_000);
 
@@ -10,7 +14,10 @@ describe('DocrStore', () => {
 
   async function createStore(databaseId: TestDatabaseId) {
     const knex = await databases.init(databaseId);
-    return { knex, store: await DocrStore.create(knex) };
+    const stores = await createDocrStores({
+      database: mockServices.database({ knex }),
+    });
+    return { knex, store: stores.docr };
   }
 
   const at = (iso: string) => new Date(iso);

@@ -1,81 +1,73 @@
-import { Knex } from 'knex';
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
-import {
-  DEFAULT_ACCOUNT_ID,
-  GcPolicy,
-} from '@backstage-docr/plugin-docr-common';
-import { GcRun, RunPatch } from './gcRunRows';
-import { PolicyStore } from './PolicyStore';
-import { ClaimRunInput, RunStore } from './RunStore';
-import { StorageSample, StorageStore } from './StorageStore';
-import { pruneHistory } from './retention';
-import {
+import type { GcPolicy } from '@backstage-docr/plugin-docr-common';
+import type {
+  DeletionJournal,
   RetentionJournalSummary,
-  readRetentionSummary,
 } from '../retention/DeletionJournal';
+import type { RetentionBudgetStore } from '../retention/RetentionBudgetStore';
+import type { GcRun, RunPatch } from './gcRunRows';
+import type { PolicyStore } from './PolicyStore';
+import type { ClaimRunInput, RunStore } from './RunStore';
+import type { SavingsStore } from './SavingsStore';
+import type { StorageSample, StorageStore } from './StorageStore';
 
 export type { StoredPolicy } from './PolicyStore';
 export type { GcRun, RunPatch, RunTrigger } from './gcRunRows';
 export type { ClaimRunInput } from './RunStore';
 export type { StorageSample } from './StorageStore';
 
-const migrationsDir = resolvePackagePath(
-  '@backstage-docr/plugin-docr-backend',
-  'migrations',
-);
+/** The stores keyed by account, as one account sees them. */
+export interface AccountStores {
+  policies: PolicyStore;
+  runs: RunStore;
+  storage: StorageStore;
+  savings: SavingsStore;
+}
+
+/** The stores of every account (their keys name the account). */
+export interface SharedStores {
+  /** The retention journal. */
+  journal: DeletionJournal;
+  /** The retention call budget. */
+  retentionBudget: RetentionBudgetStore;
+}
 
 /**
- * The docr plugin's own tables: GC policies, GC runs and storage samples, of one DigitalOcean
- * account (`forAccount` gives another's).
+ * One DigitalOcean account's view of the docr plugin's stores (`forAccount` gives another's):
+ * its GC policies, GC runs and storage samples, and the retention journal and budget every
+ * account shares. It holds no database of its own: `createDocrStores` builds it over the
+ * database implementations, anything else implementing the store interfaces will do.
  */
 export class DocrStore {
-  /** Database queries made, for the tick benchmark. */
-  queries = 0;
-
   private readonly policies: PolicyStore;
   private readonly runs: RunStore;
   private readonly storage: StorageStore;
+  /** What the savings reports read of the account's runs and samples. */
+  readonly savings: SavingsStore;
+  /** The retention journal (every account's: its keys name the account). */
+  readonly journal: DeletionJournal;
+  /** The retention call budget (every account's). */
+  readonly retentionBudget: RetentionBudgetStore;
 
-  private constructor(
-    private readonly db: Knex,
+  constructor(
     /** The DigitalOcean account whose rows this store reads and writes. */
     readonly account: string,
-    /** Only the store `create` returns counts (one listener on the shared knex, not one per account). */
-    countQueries = true,
+    private readonly storesOf: (account: string) => AccountStores,
+    private readonly shared: SharedStores,
   ) {
-    if (countQueries)
-      db.on('query', () => {
-        this.queries++;
-      });
-    this.policies = new PolicyStore(db, account);
-    this.runs = new RunStore(db, account);
-    this.storage = new StorageStore(db, account);
+    const stores = storesOf(account);
+    this.policies = stores.policies;
+    this.runs = stores.runs;
+    this.storage = stores.storage;
+    this.savings = stores.savings;
+    this.journal = shared.journal;
+    this.retentionBudget = shared.retentionBudget;
   }
 
-  /** Migrates the tables; the store returned reads and writes the given account's rows. */
-  static async create(
-    db: Knex,
-    options: { skipMigrations?: boolean; account?: string } = {},
-  ): Promise<DocrStore> {
-    if (!options.skipMigrations) {
-      await db.migrate.latest({
-        directory: migrationsDir,
-        tableName: 'docr_knex_migrations',
-      });
-    }
-    return new DocrStore(db, options.account ?? DEFAULT_ACCOUNT_ID);
-  }
-
-  /** The database, for the retention journal's own tables (account-keyed by its callers). */
-  get database(): Knex {
-    return this.db;
-  }
-
-  /** The same tables, for another account's rows. */
+  /** The same stores, for another account's rows. */
   forAccount(account: string): DocrStore {
     return account === this.account
       ? this
-      : new DocrStore(this.db, account, false);
+      : new DocrStore(account, this.storesOf, this.shared);
   }
 
   // Policies
@@ -147,6 +139,10 @@ export class DocrStore {
     return this.runs.runsAwaitingStorage(since);
   }
 
+  runsEndedSince(since: Date) {
+    return this.runs.runsEndedSince(since);
+  }
+
   listRuns(registryName: string, page: { limit: number; offset: number }) {
     return this.runs.listRuns(registryName, page);
   }
@@ -163,18 +159,26 @@ export class DocrStore {
     return this.runs.knownUuids(registryName);
   }
 
+  /** What retention deleted in a window run's occurrence, where it planned any. */
+  retentionSummary(
+    run: Pick<GcRun, 'registryName' | 'occurrenceKey'>,
+  ): Promise<RetentionJournalSummary | undefined> {
+    if (!run.occurrenceKey) return Promise.resolve(undefined);
+    return this.journal.summary({
+      account: this.account,
+      registryName: run.registryName,
+      occurrenceKey: run.occurrenceKey,
+    });
+  }
+
   /** What retention deleted in each window run's occurrence (by run id), where it planned any. */
   async retentionSummaries(
     runs: GcRun[],
   ): Promise<Map<number, RetentionJournalSummary>> {
     const result = new Map<number, RetentionJournalSummary>();
     for (const run of runs) {
-      if (run.trigger !== 'window' || !run.occurrenceKey) continue;
-      const summary = await readRetentionSummary(this.db, {
-        account: this.account,
-        registryName: run.registryName,
-        occurrenceKey: run.occurrenceKey,
-      });
+      if (run.trigger !== 'window') continue;
+      const summary = await this.retentionSummary(run);
       if (summary) result.set(run.id, summary);
     }
     return result;
@@ -214,9 +218,17 @@ export class DocrStore {
     return this.storage.listSamples(registryName, since);
   }
 
-  // Retention
+  // Retention of the history
 
-  prune(options: { runsBefore: Date; samplesBefore: Date }) {
-    return pruneHistory(this.db, this.account, this.storage, options);
+  /** Deletes finished runs (with their retention journal) and samples older than the retention allows. */
+  async prune(options: {
+    runsBefore: Date;
+    samplesBefore: Date;
+  }): Promise<{ runs: number; samples: number }> {
+    const runs = await this.runs.pruneFinished(options.runsBefore);
+    const samples = await this.storage.prune(options.samplesBefore);
+    // The retention journal goes with the runs it belongs to.
+    await this.journal.prune(this.account, options.runsBefore);
+    return { runs, samples };
   }
 }

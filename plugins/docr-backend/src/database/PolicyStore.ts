@@ -1,11 +1,4 @@
-import { toError } from '@backstage/errors';
-import { Knex } from 'knex';
-import {
-  GcPolicy,
-  describeValidationIssues,
-  gcPolicySchema,
-} from '@backstage-docr/plugin-docr-common';
-import { toDate } from './rowValues';
+import type { GcPolicy } from '@backstage-docr/plugin-docr-common';
 
 /** A policy stored through the API; `problem` when the stored row no longer validates. */
 export interface StoredPolicy {
@@ -18,118 +11,24 @@ export interface StoredPolicy {
   problem?: string;
 }
 
-function storedPolicyFromRow(row: any): StoredPolicy {
-  let problem: string | undefined;
-  let policy: GcPolicy;
-  try {
-    const parsed = gcPolicySchema.safeParse(JSON.parse(row.policy_json));
-    if (parsed.success) {
-      policy = parsed.data;
-    } else {
-      problem = describeValidationIssues(parsed.error).join('; ');
-      policy = { ...gcPolicySchema.parse({}), enabled: false };
-    }
-  } catch (error) {
-    problem = `not JSON: ${toError(error).message}`;
-    policy = { ...gcPolicySchema.parse({}), enabled: false };
-  }
-  return {
-    policy,
-    updatedBy: row.updated_by as string,
-    updatedAt: toDate(row.updated_at)!,
-    orphaned: row.orphaned_at
-      ? { since: toDate(row.orphaned_at)!, reason: row.orphaned_reason ?? '' }
-      : undefined,
-    problem,
-  };
-}
-
-/** The GC policies stored through the API, and their orphan marks. */
-export class PolicyStore {
-  constructor(
-    private readonly db: Knex,
-    private readonly account: string,
-  ) {}
-
-  /** The account's stored policies. */
-  private policies() {
-    return this.db('docr_gc_policies').where({ account: this.account });
-  }
-
-  async allStoredPolicies(): Promise<Map<string, StoredPolicy>> {
-    const rows = await this.policies().select();
-    return new Map(
-      rows.map(row => [row.registry_name as string, storedPolicyFromRow(row)]),
-    );
-  }
-
-  async allStoredPolicyNames(): Promise<string[]> {
-    return [...(await this.allStoredPolicies()).keys()];
-  }
-
-  async getStoredPolicy(
-    registryName: string,
-  ): Promise<StoredPolicy | undefined> {
-    const row = await this.policies()
-      .where({ registry_name: registryName })
-      .first();
-    return row ? storedPolicyFromRow(row) : undefined;
-  }
-
+/** One account's GC policies stored through the API, and their orphan marks. */
+export interface PolicyStore {
+  allStoredPolicies(): Promise<Map<string, StoredPolicy>>;
+  allStoredPolicyNames(): Promise<string[]>;
+  getStoredPolicy(registryName: string): Promise<StoredPolicy | undefined>;
   /** Marks the stored policies of registries DigitalOcean no longer has; returns those newly marked. */
-  async markOrphaned(
+  markOrphaned(
     registryNames: string[],
     reason: string,
     now: Date,
-  ): Promise<string[]> {
-    if (!registryNames.length) return [];
-    const rows = await this.policies()
-      .whereIn('registry_name', registryNames)
-      .whereNull('orphaned_at')
-      .select('registry_name');
-    const names = rows.map(r => r.registry_name as string);
-    if (names.length) {
-      await this.policies()
-        .whereIn('registry_name', names)
-        .whereNull('orphaned_at')
-        .update({ orphaned_at: now, orphaned_reason: reason });
-    }
-    return names;
-  }
-
+  ): Promise<string[]>;
   /** Clears the mark of registries DigitalOcean has again; returns those cleared. */
-  async clearOrphaned(registryNames: string[]): Promise<string[]> {
-    if (!registryNames.length) return [];
-    const rows = await this.policies()
-      .whereIn('registry_name', registryNames)
-      .whereNotNull('orphaned_at')
-      .select('registry_name');
-    const names = rows.map(r => r.registry_name as string);
-    if (names.length) {
-      await this.policies()
-        .whereIn('registry_name', names)
-        .update({ orphaned_at: null, orphaned_reason: null });
-    }
-    return names;
-  }
-
-  async putStoredPolicy(
+  clearOrphaned(registryNames: string[]): Promise<string[]>;
+  /** Stores the registry's policy (replacing any), not orphaned. */
+  putStoredPolicy(
     registryName: string,
     policy: GcPolicy,
     updatedBy: string,
     now: Date,
-  ) {
-    await this.db('docr_gc_policies')
-      .insert({
-        account: this.account,
-        registry_name: registryName,
-        policy_json: JSON.stringify(policy),
-        updated_by: updatedBy,
-        updated_at: now,
-        orphaned_at: null,
-        orphaned_reason: null,
-      })
-      .onConflict(['account', 'registry_name'])
-      .merge();
-  }
+  ): Promise<void>;
 }

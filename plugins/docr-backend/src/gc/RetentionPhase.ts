@@ -5,7 +5,6 @@ import {
   WindowOccurrence,
 } from '@backstage-docr/plugin-docr-common';
 import type { GcRun } from '../database/DocrStore';
-import { readRetentionSummary } from '../retention/DeletionJournal';
 import type { GcContext, TickReport } from './context';
 
 /**
@@ -65,11 +64,7 @@ export async function auditRetention(
   outcome: string,
 ) {
   if (!ctx.auditor || !run.occurrenceKey) return;
-  const summary = await readRetentionSummary(ctx.store.database, {
-    account: ctx.store.account,
-    registryName: run.registryName,
-    occurrenceKey: run.occurrenceKey,
-  });
+  const summary = await ctx.store.retentionSummary(run);
   if (!summary) return;
   const event = await ctx.auditor.createEvent({
     eventId: 'retention-run',

@@ -5,7 +5,6 @@ import {
   registryLimitForTier,
 } from '@backstage-docr/plugin-docr-common';
 import type { DocrStore } from '../database/DocrStore';
-import { runsEndedSince } from '../database/endedRuns';
 import type { TickReport } from '../gc/context';
 import type { EffectivePolicy, PolicyResolver } from '../PolicyResolver';
 import type { SubscriptionStore } from '../subscription/SubscriptionStore';
@@ -68,9 +67,7 @@ export class AccountNotifications {
 
   private async endedRunEvents(now: Date): Promise<DocrNotification[]> {
     const { account, store } = this.deps;
-    const runs = await runsEndedSince(
-      store.database,
-      account,
+    const runs = await store.runsEndedSince(
       new Date(now.getTime() - ENDED_RUNS_LOOKBACK_MS),
     );
     // Only the reports not sent yet read the retention journal.

@@ -1,11 +1,8 @@
-import type {
-  LoggerService,
-  DatabaseService,
-} from '@backstage/backend-plugin-api';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { AccountScope } from '../accountScopes';
-import { DatabaseNotificationLedger } from '../database/DatabaseNotificationLedger';
+import type { NotificationLedger } from './NotificationLedger';
 import type { SubscriptionStore } from '../subscription/SubscriptionStore';
 import type { TickReport } from '../gc/context';
 import { AccountNotifications } from './AccountNotifications';
@@ -23,7 +20,7 @@ export function createNotifyAfterTick(deps: {
   config: Config;
   scopes: AccountScope[];
   notifications: NotificationService;
-  database: Awaited<ReturnType<DatabaseService['getClient']>>;
+  ledger: NotificationLedger;
   subscriptions: SubscriptionStore;
   logger: LoggerService;
 }): NotifyAfterTick {
@@ -31,7 +28,7 @@ export function createNotifyAfterTick(deps: {
   if (!config.enabled) return async () => {};
   const notifier = new Notifier({
     notifications: deps.notifications,
-    ledger: new DatabaseNotificationLedger(deps.database),
+    ledger: deps.ledger,
     config,
     logger: deps.logger,
   });

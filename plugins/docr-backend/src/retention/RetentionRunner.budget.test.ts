@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import { RepositoryGraphs } from './graph';
 import { RetentionRunner } from './RetentionRunner';
 import { emulatorClient, migrate } from './__testUtils__/retentionKit';
+import { retentionStores } from './__testUtils__/retentionStores';
 
 jest.setTimeout(120_000);
 
@@ -68,7 +69,7 @@ describe('RetentionRunner: one call budget for every replica', () => {
         graphs: new RepositoryGraphs({ registryHost: () => registryHost }),
         registryHost: () => registryHost,
       },
-      db: knex,
+      ...retentionStores(knex),
       logger: mockServices.logger.mock(),
       options: {
         pacing: { callsPerMinute, callsPerHour },

@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import { RepositoryGraphs } from './graph';
 import { RetentionRunner } from './RetentionRunner';
 import { FAST, emulatorClient, migrate } from './__testUtils__/retentionKit';
+import { retentionStores } from './__testUtils__/retentionStores';
 
 jest.setTimeout(120_000);
 
@@ -80,7 +81,7 @@ describe('RetentionRunner: attachment tags of an untagged manifest deleted by di
     });
     return new RetentionRunner({
       client,
-      db: knex,
+      ...retentionStores(knex),
       logger: mockServices.logger.mock(),
       options: FAST,
       imageGraph: {

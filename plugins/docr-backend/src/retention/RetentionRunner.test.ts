@@ -2,7 +2,7 @@ import { TestDatabases } from '@backstage/backend-test-utils';
 import { DoEmulator } from '@backstage-docr/do-emulator';
 import { gcPolicySchema } from '@backstage-docr/plugin-docr-common';
 import type { RetentionRule } from '@backstage-docr/plugin-docr-common';
-import { readRetentionSummary } from './DeletionJournal';
+import { retentionStores } from './__testUtils__/retentionStores';
 import { previewRetention } from './preview';
 import {
   CI_RULES,
@@ -124,7 +124,7 @@ describe('RetentionRunner', () => {
       ).toBeGreaterThan(0);
       // The run's journal, as the run history reads it.
       expect(
-        await readRetentionSummary(knex, {
+        await retentionStores(knex).journal.summary({
           account: 'default',
           registryName: REGISTRY,
           occurrenceKey: '2026-11-22T03:00',
@@ -173,7 +173,7 @@ describe('RetentionRunner', () => {
       expect(summary).toMatchObject({ deleted: 0, remaining: 0 });
       expect(deleteRequests(emulator)).toEqual([]);
       expect(
-        await readRetentionSummary(knex, {
+        await retentionStores(knex).journal.summary({
           account: 'default',
           registryName: REGISTRY,
           occurrenceKey: '2026-11-22T03:00',
@@ -231,7 +231,7 @@ describe('RetentionRunner', () => {
       const next = await runner.run(request('2026-11-29T03:00', CI_RULES));
       expect(next.stoppedBy).toBeUndefined();
       expect(next.deleted).toBe(summary.remaining);
-      const old = await readRetentionSummary(knex, {
+      const old = await retentionStores(knex).journal.summary({
         account: 'default',
         registryName: REGISTRY,
         occurrenceKey: '2026-11-22T03:00',

@@ -1,6 +1,5 @@
 import { toError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { Knex } from 'knex';
 import type {
   Retention,
   RetentionRule,
@@ -14,7 +13,6 @@ import {
 } from './DeletionJournal';
 import { listRegistryNow } from './freshListing';
 import { planDeletions } from './plan';
-import { DatabaseRetentionBudgetStore } from '../database/DatabaseRetentionBudgetStore';
 import type { RetentionBudgetStore } from './RetentionBudgetStore';
 import {
   DEFAULT_RETENTION_PACING,
@@ -105,19 +103,20 @@ export class RetentionRunner {
   constructor(
     private readonly deps: {
       client: DigitalOceanClient;
-      db: Knex;
+      /** Where each occurrence's plan and deletions are journaled, shared by every replica. */
+      journal: DeletionJournal;
+      /** The account's call budget, shared by every replica. */
+      budget: RetentionBudgetStore;
       logger: LoggerService;
       options?: RetentionRunnerOptions;
-      /** The budget; by default the database's (`db`), shared by every replica. */
-      budget?: RetentionBudgetStore;
       /** Selects on each repository's image graph and reads each tag before its DELETE. */
       imageGraph?: ImageGraphAccess;
       /** The account's images in use, read before each plan: kept, or nothing deleted if unread. */
       inUse?: Pick<ImagesInUseCache, 'forPlan'>;
     },
   ) {
-    this.journal = new DeletionJournal(deps.db);
-    this.budget = deps.budget ?? new DatabaseRetentionBudgetStore(deps.db);
+    this.journal = deps.journal;
+    this.budget = deps.budget;
     this.pacing = { ...DEFAULT_RETENTION_PACING, ...deps.options?.pacing };
   }
 

@@ -3,10 +3,6 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import { docrRegistryReadPermission } from '@backstage-docr/plugin-docr-common';
 import type express from 'express';
 import type { DocrStore } from '../database/DocrStore';
-import {
-  accountStorageSeries,
-  succeededRunsBetween,
-} from '../database/savingsQueries';
 import { monthlySavings } from '../savings/monthlySavings';
 import { savingsCsv } from '../savings/savingsCsv';
 import type { SubscriptionStore } from '../subscription/SubscriptionStore';
@@ -48,19 +44,15 @@ async function savingsReport(
   // A month starts at most a day before its UTC start in any zone.
   const from = new Date(now.getTime() - (months * 31 + 1) * DAY_MS);
   const runs = subject.registry
-    ? await succeededRunsBetween(store.database, account, {
+    ? await store.savings.succeededRunsBetween({
         from,
         to: now,
         registryName: subject.registry,
       })
-    : (
-        await succeededRunsBetween(store.database, account, { from, to: now })
-      ).filter(r => subject.registries.includes(r.registryName));
-  const accountStorage = await accountStorageSeries(
-    store.database,
-    account,
-    from,
-  );
+    : (await store.savings.succeededRunsBetween({ from, to: now })).filter(r =>
+        subject.registries.includes(r.registryName),
+      );
+  const accountStorage = await store.savings.accountStorageSeries(from);
   const storage = subject.registry
     ? (await store.listSamples(subject.registry, from)).map(s => ({
         at: s.sampledAt,

@@ -10,6 +10,7 @@ import { DigitalOceanClient } from '@backstage-docr/plugin-docr-node';
 import type { Knex } from 'knex';
 import type { RepositoryContents } from '../../repositories/RepositoryCache';
 import { RetentionRunner, RetentionRunnerOptions } from '../RetentionRunner';
+import { retentionStores } from './retentionStores';
 
 export { migrate } from './migrate';
 
@@ -68,7 +69,12 @@ export function makeRunner(
 ) {
   const logger = mockServices.logger.mock();
   return {
-    runner: new RetentionRunner({ client, db: knex, logger, options }),
+    runner: new RetentionRunner({
+      client,
+      ...retentionStores(knex),
+      logger,
+      options,
+    }),
     logger,
   };
 }

@@ -1,19 +1,20 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
-import { DocrStore } from './DocrStore';
-import { accountStorageSeries, succeededRunsBetween } from './savingsQueries';
+import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
+import { createDocrStores } from './createDocrStores';
 
 jest.setTimeout(60_000);
 
 const at = (iso: string) => new Date(iso);
 
-describe('savings queries', () => {
+describe('DatabaseSavingsStore', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
   it.each(databases.eachSupportedId())(
     "sum each listing's registries into the account's storage, and find the succeeded runs of a range, %p",
     async databaseId => {
       const knex = await databases.init(databaseId);
-      const store = await DocrStore.create(knex);
+      const { docr: store } = await createDocrStores({
+        database: mockServices.database({ knex }),
+      });
       const other = store.forAccount('other');
       const listing = (iso: string, a: number, b: number) =>
         store.recordListing(
@@ -44,7 +45,7 @@ describe('savings queries', () => {
         at('2026-11-02T00:00:00Z'),
       );
       expect(
-        await accountStorageSeries(knex, 'default', at('2026-11-01T00:00:00Z')),
+        await store.savings.accountStorageSeries(at('2026-11-01T00:00:00Z')),
       ).toEqual([
         { at: at('2026-11-01T00:00:00Z'), bytes: 120 },
         { at: at('2026-11-02T00:00:00Z'), bytes: 180 },
@@ -72,18 +73,19 @@ describe('savings queries', () => {
       };
       const names = (runs: { registryName: string }[]) =>
         runs.map(r => r.registryName);
-      expect(names(await succeededRunsBetween(knex, 'default', range))).toEqual(
-        ['a', 'b'],
-      );
+      expect(names(await store.savings.succeededRunsBetween(range))).toEqual([
+        'a',
+        'b',
+      ]);
       expect(
         names(
-          await succeededRunsBetween(knex, 'default', {
+          await store.savings.succeededRunsBetween({
             ...range,
             registryName: 'b',
           }),
         ),
       ).toEqual(['b']);
-      expect(await succeededRunsBetween(knex, 'other', range)).toEqual([]);
+      expect(await other.savings.succeededRunsBetween(range)).toEqual([]);
     },
   );
 });

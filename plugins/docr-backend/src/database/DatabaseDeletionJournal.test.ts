@@ -1,6 +1,7 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
-import { DeletionJournal, PlannedDeletion } from './DeletionJournal';
-import { MIGRATIONS, migrate } from './__testUtils__/migrate';
+import type { PlannedDeletion } from '../retention/DeletionJournal';
+import { MIGRATIONS, migrate } from '../retention/__testUtils__/migrate';
+import { DatabaseDeletionJournal } from './DatabaseDeletionJournal';
 
 jest.setTimeout(60_000);
 
@@ -29,13 +30,13 @@ const deletion = (
   compressedSizeBytes: 5_000_000_000,
 });
 
-describe('DeletionJournal', () => {
+describe('DatabaseDeletionJournal', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
   async function journal(databaseId: TestDatabaseId) {
     const knex = await databases.init(databaseId);
     await migrate(knex);
-    return { knex, journal: new DeletionJournal(knex) };
+    return { knex, journal: new DatabaseDeletionJournal(knex) };
   }
 
   it.each(databases.eachSupportedId())(
@@ -136,6 +137,23 @@ describe('DeletionJournal', () => {
         plannedAt: PLANNED_AT,
       });
       expect((await j.pending(KEY)).map(e => e.tag)).toEqual(['e']);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "prunes an account's plans and deletions made before a time, no other account's, %p",
+    async databaseId => {
+      const { journal: j } = await journal(databaseId);
+      const other = { ...KEY, account: 'other' };
+      await j.createPlan(KEY, plan(1), [deletion('a', 'sha256:1')]);
+      await j.createPlan(other, plan(1), [deletion('a', 'sha256:1')]);
+      await j.prune(KEY.account, new Date(PLANNED_AT.getTime()));
+      expect(await j.plan(KEY)).toEqual(plan(1)); // not before: kept
+      await j.prune(KEY.account, new Date(PLANNED_AT.getTime() + 1));
+      expect(await j.plan(KEY)).toBeUndefined();
+      expect(await j.pending(KEY)).toEqual([]);
+      expect(await j.plan(other)).toEqual(plan(1));
+      expect(await j.pending(other)).toHaveLength(1);
     },
   );
 });
