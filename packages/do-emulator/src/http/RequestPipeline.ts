@@ -2,7 +2,7 @@ import type http from 'node:http';
 import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type OpenAPIBackend from 'openapi-backend';
-import { AdminTarget, handleAdminRequest } from './adminRoutes';
+import type { AdminTarget } from './adminRoutes';
 import type { OperationResult } from './handlers';
 import { responseProblem } from './openApiValidation';
 import type { RequestArgs } from './operationRouter';
@@ -77,6 +77,10 @@ export class RequestPipeline {
     );
     const rawBody = await readBody(req);
     if (url.pathname.startsWith('/_emulator/')) {
+      // Loaded on the first admin request, not at import (they are for tests and demos).
+      const {
+        handleAdminRequest,
+      }: typeof import('./adminRoutes') = require('./adminRoutes');
       const result = handleAdminRequest(
         this.deps.emulator,
         req.method ?? 'GET',

@@ -1,10 +1,7 @@
 import fs from 'node:fs';
-import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { packagePath } from '../packagePath';
 
-const tlsFile = (name: string) =>
-  fs.readFileSync(
-    resolvePackagePath('@backstage-docr/do-emulator', 'tls', name),
-  );
+const tlsFile = (name: string) => fs.readFileSync(packagePath('tls', name));
 
 /**
  * The Kubernetes API stand-in serves HTTPS, as a DOKS API server does, with a certificate for
