@@ -335,4 +335,76 @@ describe('DocrStore', () => {
       expect(pruned).toEqual({ runs: 1, samples: 1 });
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    "reads the account's runs ended since a time, oldest first, and what retention deleted in its window runs, %p",
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const other = store.forAccount('other');
+      const ended = async (
+        s: typeof store,
+        registryName: string,
+        finishedAt: string,
+        occurrenceKey?: string,
+      ) => {
+        const run = await s.claimRun({
+          registryName,
+          trigger: occurrenceKey ? 'window' : 'manual',
+          occurrenceKey,
+          now: at('2026-11-22T03:00:00Z'),
+        });
+        return s.updateRun(run!, {
+          status: 'succeeded',
+          finishedAt: at(finishedAt),
+        });
+      };
+      await ended(store, 'old', '2026-11-21T00:00:00Z');
+      const window = await ended(
+        store,
+        'b',
+        '2026-11-22T05:00:00Z',
+        '0@2026-11-22',
+      );
+      const manual = await ended(store, 'a', '2026-11-22T04:00:00Z');
+      await ended(other, 'a', '2026-11-22T04:30:00Z');
+      await store.claimRun({
+        registryName: 'c',
+        trigger: 'manual',
+        now: at('2026-11-22T04:00:00Z'),
+      }); // in flight
+      expect(
+        (await store.runsEndedSince(at('2026-11-22T00:00:00Z'))).map(
+          r => r.registryName,
+        ),
+      ).toEqual(['a', 'b']);
+
+      await store.journal.createPlan(
+        {
+          account: store.account,
+          registryName: 'b',
+          occurrenceKey: '0@2026-11-22',
+        },
+        {
+          rules: [{ keepNewest: 1 }],
+          tagsListed: 2,
+          estimatedFreedBytes: 5,
+          plannedAt: at('2026-11-22T03:00:00Z'),
+        },
+        [],
+      );
+      const summaries = await store.retentionSummaries([window, manual]);
+      expect([...summaries.keys()]).toEqual([window.id]);
+      expect(summaries.get(window.id)).toMatchObject({
+        deleted: 0,
+        tagsListed: 2,
+      });
+      // Another account's registry of the same name has no plan there.
+      expect(
+        await other.retentionSummary({
+          registryName: 'b',
+          occurrenceKey: '0@2026-11-22',
+        }),
+      ).toBeUndefined();
+    },
+  );
 });
