@@ -137,6 +137,35 @@ describe('GcCard', () => {
     );
   });
 
+  it('says so when the GC started by hand was narrowed to keep what runs', async () => {
+    const reason =
+      'untagged manifests and unreferenced blobs was asked; the GC frees unreferenced blobs only: untagged manifests are in use (web@sha256:1f2e…)';
+    const api = fakeApi({
+      startGc: jest.fn(async () =>
+        run({
+          id: 8,
+          status: 'requested',
+          trigger: 'manual',
+          type: 'unreferenced blobs only',
+          reason,
+        }),
+      ),
+    });
+    const { alerts } = await render(<GcCard />, { api });
+    fireEvent.click(await screen.findByRole('button', { name: 'Run GC now' }));
+    fireEvent.click(
+      within(screen.getByRole('dialog')).getByRole('button', {
+        name: 'Run GC now',
+      }),
+    );
+    await waitFor(() =>
+      expect(alerts.post).toHaveBeenCalledWith({
+        message: `Garbage collection of acme-prod started (run 8, unreferenced blobs only): ${reason}`,
+        severity: 'info',
+      }),
+    );
+  });
+
   it('asks for the permission on this registry, not globally', async () => {
     await render(<GcCard />);
     expect(

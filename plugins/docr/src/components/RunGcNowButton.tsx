@@ -50,11 +50,19 @@ export function RunGcNowButton(props: {
     setStarting(true);
     try {
       const run = await api.startGc(registry);
-      alertApi.post({
-        message: `Garbage collection of ${name} started (run ${run.id})`,
-        severity: 'success',
-        display: 'transient',
-      });
+      // A reason at the start says the GC was narrowed (what runs is kept): worth reading.
+      alertApi.post(
+        run.reason
+          ? {
+              message: `Garbage collection of ${name} started (run ${run.id}, ${run.type}): ${run.reason}`,
+              severity: 'info',
+            }
+          : {
+              message: `Garbage collection of ${name} started (run ${run.id})`,
+              severity: 'success',
+              display: 'transient',
+            },
+      );
     } catch (error) {
       alertApi.post({
         message: `Could not start garbage collection: ${toError(error).message}`,
