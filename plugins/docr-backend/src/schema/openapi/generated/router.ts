@@ -238,7 +238,7 @@ export const spec = {
       post: {
         operationId: 'startGcRun',
         summary:
-          'Runs garbage collection now (docr.garbage-collection.run); 409 if one is active.',
+          "Runs garbage collection now (docr.garbage-collection.run); 409 if one is active. Narrowed to unreferenced blobs (the run's reason says why) when it would delete a manifest in use.",
         requestBody: {
           $ref: '#/components/requestBodies/StartGcRunRequest',
         },

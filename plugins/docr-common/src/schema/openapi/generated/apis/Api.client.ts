@@ -906,7 +906,7 @@ export class DefaultApiClient {
   }
 
   /**
-   * Runs garbage collection now (docr.garbage-collection.run); 409 if one is active.
+   * Runs garbage collection now (docr.garbage-collection.run); 409 if one is active. Narrowed to unreferenced blobs (the run's reason says why) when it would delete a manifest in use.
    * @param name - The registry's name: lowercase letters, digits and "-", at most 63 characters (400 naming the rule otherwise).
    */
   public async startGcRun(
