@@ -1,26 +1,13 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { DoEmulator, EmulatorSeed } from '@backstage-docr/do-emulator';
+import { DoEmulator } from '@backstage-docr/do-emulator';
 import {
   DocrTestBackend,
   MINUTE,
   TestClock,
+  acmeSeed,
   startDocrBackend,
 } from './backend';
-
-const seed: EmulatorSeed = {
-  account: { subscriptionTier: 'professional' },
-  registries: [
-    {
-      name: 'acme-dev',
-      images: [{ repository: 'web', tag: 'latest', sizeMiB: 20, pushes: 3 }],
-    },
-    {
-      name: 'acme-prod',
-      images: [{ repository: 'api', tag: 'latest', sizeMiB: 10 }],
-    },
-  ],
-};
 
 const docrConfig = {
   garbageCollection: {
@@ -55,7 +42,7 @@ export async function startApiBackend(allowed?: string[]) {
   const audit: AuditEntry[] = [];
   const clock = new TestClock(Date.parse('2026-11-23T10:00:00Z')); // a Monday
   const emulator = await DoEmulator.start({
-    seed,
+    seed: acmeSeed(),
     clock: clock.now,
     gcStepMs: MINUTE,
     validateResponses: true,

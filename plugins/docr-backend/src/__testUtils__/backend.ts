@@ -9,6 +9,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import type { EmulatorSeed } from '@backstage-docr/do-emulator';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import docrPlugin from '..';
@@ -28,6 +29,34 @@ export class TestClock {
 }
 
 export const MINUTE = 60_000;
+
+/**
+ * An account of two registries: acme-dev's `web:latest` (20 MiB) pushed three times, so that GC
+ * has untagged manifests to free, and acme-prod's `api:latest` (10 MiB) pushed `prodPushes`
+ * times (once when not given).
+ */
+export function acmeSeed(prodPushes?: number): EmulatorSeed {
+  return {
+    account: { subscriptionTier: 'professional' },
+    registries: [
+      {
+        name: 'acme-dev',
+        images: [{ repository: 'web', tag: 'latest', sizeMiB: 20, pushes: 3 }],
+      },
+      {
+        name: 'acme-prod',
+        images: [
+          {
+            repository: 'api',
+            tag: 'latest',
+            sizeMiB: 10,
+            ...(prodPushes === undefined ? {} : { pushes: prodPushes }),
+          },
+        ],
+      },
+    ],
+  };
+}
 
 /**
  * Resolves once `condition` holds, checking between turns of the event loop. It has no deadline

@@ -1,26 +1,13 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { DoEmulator, EmulatorSeed } from '@backstage-docr/do-emulator';
+import { DoEmulator } from '@backstage-docr/do-emulator';
 import {
   DocrTestBackend,
   MINUTE,
   TestClock,
+  acmeSeed,
   startDocrBackend,
   weeklySundayWindow,
 } from './backend';
-
-const seed: EmulatorSeed = {
-  account: { subscriptionTier: 'professional' },
-  registries: [
-    {
-      name: 'acme-dev',
-      images: [{ repository: 'web', tag: 'latest', sizeMiB: 20, pushes: 3 }],
-    },
-    {
-      name: 'acme-prod',
-      images: [{ repository: 'api', tag: 'latest', sizeMiB: 10, pushes: 2 }],
-    },
-  ],
-};
 
 export const sundayWindow = {
   windows: [
@@ -47,7 +34,7 @@ export async function startRobustnessBackend(
 ) {
   const clock = new TestClock(Date.parse('2026-11-21T12:00:00Z')); // a Saturday
   const emulator = await DoEmulator.start({
-    seed,
+    seed: acmeSeed(2),
     clock: () => clock.ms - (options.emulatorSkewMs ?? 0),
     gcStepMs: options.gcStepMs ?? MINUTE,
     validateResponses: true,

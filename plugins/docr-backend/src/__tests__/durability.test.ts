@@ -1,28 +1,15 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { DoEmulator, EmulatorSeed } from '@backstage-docr/do-emulator';
+import { DoEmulator } from '@backstage-docr/do-emulator';
 import { UNCONFIRMED_START_GRACE_MS } from '../gc/GarbageCollector';
 import {
   MINUTE,
   TestClock,
+  acmeSeed,
   startDocrBackend,
   weeklySundayWindow,
 } from '../__testUtils__/backend';
 
 jest.setTimeout(90_000);
-
-const seed: EmulatorSeed = {
-  account: { subscriptionTier: 'professional' },
-  registries: [
-    {
-      name: 'acme-dev',
-      images: [{ repository: 'web', tag: 'latest', sizeMiB: 20, pushes: 3 }],
-    },
-    {
-      name: 'acme-prod',
-      images: [{ repository: 'api', tag: 'latest', sizeMiB: 10, pushes: 2 }],
-    },
-  ],
-};
 
 describe('nothing lost: restarts and replicas', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
@@ -32,7 +19,7 @@ describe('nothing lost: restarts and replicas', () => {
   async function setUp() {
     const clock = new TestClock(Date.parse('2026-11-22T02:00:00Z'));
     emulator = await DoEmulator.start({
-      seed,
+      seed: acmeSeed(2),
       clock: clock.now,
       gcStepMs: 5 * MINUTE,
       validateResponses: true,

@@ -7,6 +7,10 @@ import {
   TestClock,
   startDocrBackend,
 } from '../__testUtils__/backend';
+import {
+  NO_RATE_LIMITS,
+  listAndStorePolicy,
+} from '../__testUtils__/retentionBackend';
 
 jest.setTimeout(180_000);
 
@@ -49,8 +53,7 @@ describe('a GC without a retention plan keeps the manifests in use', () => {
       clock: clock.now,
       gcStepMs: MINUTE,
       validateResponses: true,
-      rateLimitPerMinute: 1e9,
-      rateLimitPerHour: 1e9,
+      ...NO_RATE_LIMITS,
     });
     const web = registryPusher(emulator, REGISTRY, 'web');
     const running = await web.image('web-1', { tag: 'v1' });
@@ -72,9 +75,7 @@ describe('a GC without a retention plan keeps the manifests in use', () => {
       clock,
       knex,
     });
-    await docr.tick();
-    const put = await docr.api('put', `/registries/${REGISTRY}/policy`, POLICY);
-    expect(put.status).toBe(200);
+    await listAndStorePolicy(docr, REGISTRY, POLICY);
     return { web, running, gateway };
   }
 

@@ -7,6 +7,11 @@ import {
   TestClock,
   startDocrBackend,
 } from '../__testUtils__/backend';
+import {
+  NO_RATE_LIMITS,
+  listAndStorePolicy,
+  unpacedTagRetention,
+} from '../__testUtils__/retentionBackend';
 
 jest.setTimeout(120_000);
 
@@ -57,33 +62,23 @@ describe('the GC after retention', () => {
         seed: SEED,
         clock: clock.now,
         gcStepMs: MINUTE,
-        rateLimitPerMinute: 1e9,
-        rateLimitPerHour: 1e9,
+        ...NO_RATE_LIMITS,
       });
       docr = await startDocrBackend({
         emulatorUrl: emulator.url,
         registryUrl: emulator.registryUrl,
         clock,
         knex: await databases.init('SQLITE_3'),
-        docr: {
-          tagRetention: {
-            enabled: true,
-            callsPerMinute: 1e9,
-            callsPerHour: 1e9,
-            // The tick's slice (real time) outlasts the test: one tick deletes all 25.
-            tickBudget: 'PT10M',
-          },
-        },
+        // The tick's slice (real time) outlasts the test: one tick deletes all 25.
+        docr: unpacedTagRetention(),
       });
-      await docr.tick();
-      const put = await docr.api('put', `/registries/${REGISTRY}/policy`, {
+      await listAndStorePolicy(docr, REGISTRY, {
         type,
         windows: [
           { days: ['mon'], start: '13:00', duration: 'PT2H', timezone: 'UTC' },
         ],
         retention: { rules: [{ keepNewest: 5 }] },
       });
-      expect(put.status).toBe(200);
 
       clock.set('2026-11-23T13:05:00Z');
       emulator.requests.reset();

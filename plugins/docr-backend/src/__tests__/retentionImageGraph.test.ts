@@ -17,6 +17,11 @@ import {
   startDocrBackend,
   waitUntil,
 } from '../__testUtils__/backend';
+import {
+  NO_RATE_LIMITS,
+  listAndStorePolicy,
+  unpacedTagRetention,
+} from '../__testUtils__/retentionBackend';
 
 jest.setTimeout(120_000);
 
@@ -114,8 +119,7 @@ describe('retention on the image graph, in the GC window', () => {
       clock: clock.now,
       gcStepMs: MINUTE,
       validateResponses: true,
-      rateLimitPerMinute: 1e9,
-      rateLimitPerHour: 1e9,
+      ...NO_RATE_LIMITS,
       // Called right after the request is logged: the last entry is the request's own.
       sleep: async () => {
         if (emulator.requests.all().at(-1)?.method === 'DELETE')
@@ -135,18 +139,9 @@ describe('retention on the image graph, in the GC window', () => {
       registryUrl: emulator.registryUrl,
       clock,
       knex,
-      docr: {
-        tagRetention: {
-          enabled: true,
-          callsPerMinute: 1e9,
-          callsPerHour: 1e9,
-          tickBudget: 'PT10M',
-        },
-      },
+      docr: unpacedTagRetention(),
     });
-    await docr.tick();
-    const put = await docr.api('put', `/registries/${REGISTRY}/policy`, POLICY);
-    expect(put.status).toBe(200);
+    await listAndStorePolicy(docr, REGISTRY, POLICY);
     return { old, current, untagged };
   }
 

@@ -16,6 +16,11 @@ import {
   TestClock,
   startDocrBackend,
 } from '../__testUtils__/backend';
+import {
+  NO_RATE_LIMITS,
+  listAndStorePolicy,
+  unpacedTagRetention,
+} from '../__testUtils__/retentionBackend';
 
 jest.setTimeout(180_000);
 
@@ -68,8 +73,7 @@ describe('retention keeps the images in use', () => {
       clock: clock.now,
       gcStepMs: MINUTE,
       validateResponses: true,
-      rateLimitPerMinute: 1e9,
-      rateLimitPerHour: 1e9,
+      ...NO_RATE_LIMITS,
     });
     api = new DigitalOceanClient({ token: 'test', apiUrl: emulator.url });
     const web = registryPusher(emulator, REGISTRY, 'web');
@@ -149,18 +153,9 @@ describe('retention keeps the images in use', () => {
       registryUrl: emulator.registryUrl,
       clock,
       knex,
-      docr: {
-        tagRetention: {
-          enabled: true,
-          callsPerMinute: 1e9,
-          callsPerHour: 1e9,
-          tickBudget: 'PT10M',
-        },
-      },
+      docr: unpacedTagRetention(),
     });
-    await docr.tick();
-    const put = await docr.api('put', `/registries/${REGISTRY}/policy`, POLICY);
-    expect(put.status).toBe(200);
+    await listAndStorePolicy(docr, REGISTRY, POLICY);
     return { gateway, apiImage, report };
   }
 

@@ -12,6 +12,11 @@ import {
   TestClock,
   startDocrBackend,
 } from '../__testUtils__/backend';
+import {
+  NO_RATE_LIMITS,
+  listAndStorePolicy,
+  unpacedTagRetention,
+} from '../__testUtils__/retentionBackend';
 
 // Each test deletes ~600 tags, every one journaled and counted in the database: on two busy
 // cores that takes minutes, not seconds.
@@ -70,14 +75,7 @@ describe('retention runs in the GC window, then GC', () => {
       knex,
       features: [auditor.factory],
       // No pacing of our own: the tests measure what is deleted, not DigitalOcean's clock.
-      docr: {
-        tagRetention: {
-          enabled,
-          callsPerMinute: 1e9,
-          callsPerHour: 1e9,
-          tickBudget,
-        },
-      },
+      docr: unpacedTagRetention(tickBudget, enabled),
     });
   }
 
@@ -92,8 +90,7 @@ describe('retention runs in the GC window, then GC', () => {
       clock: () => clock.ms + (Date.now() - startedAt),
       gcStepMs: MINUTE,
       validateResponses: true,
-      rateLimitPerMinute: 1e9,
-      rateLimitPerHour: 1e9,
+      ...NO_RATE_LIMITS,
       ...limits,
     });
     return emulator;
@@ -102,9 +99,7 @@ describe('retention runs in the GC window, then GC', () => {
   /** The backend, its first listing, the retention policy, and the preview's tags to delete. */
   async function setUp(knex: Knex, tickBudget?: string, enabled?: boolean) {
     docr = await startBackend(knex, tickBudget, enabled);
-    await docr.tick();
-    const put = await docr.api('put', `/registries/${REGISTRY}/policy`, POLICY);
-    expect(put.status).toBe(200);
+    await listAndStorePolicy(docr, REGISTRY, POLICY);
     return planned();
   }
 

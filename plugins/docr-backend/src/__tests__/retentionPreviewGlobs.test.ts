@@ -7,6 +7,7 @@ import {
   TestClock,
   startDocrBackend,
 } from '../__testUtils__/backend';
+import { listAndStorePolicy } from '../__testUtils__/retentionBackend';
 
 jest.setTimeout(90_000);
 
@@ -67,8 +68,7 @@ describe('retention preview with worst-case globs', () => {
       clock,
       knex: await databases.init('SQLITE_3'),
     });
-    await docr.tick();
-    const put = await docr.api('put', '/registries/acme-long/policy', {
+    await listAndStorePolicy(docr, 'acme-long', {
       retention: {
         rules: [
           {
@@ -79,7 +79,6 @@ describe('retention preview with worst-case globs', () => {
         ],
       },
     });
-    expect(put.status).toBe(200);
     expect((await whenListed()).status).toBe(200);
 
     // Sent first, so the health check waits behind them if a preview holds the thread.
