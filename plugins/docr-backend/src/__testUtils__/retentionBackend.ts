@@ -1,4 +1,5 @@
-import type { DocrTestBackend } from './backend';
+import { DoEmulator } from '@backstage-docr/do-emulator';
+import { DocrTestBackend, MINUTE, TestClock } from './backend';
 
 /**
  * The emulator's DigitalOcean rate limits out of the way (spread into `DoEmulator.start`'s
@@ -8,6 +9,37 @@ export const NO_RATE_LIMITS = {
   rateLimitPerMinute: 1e9,
   rateLimitPerHour: 1e9,
 } as const;
+
+/** The in-use tests' registry, its images' host name and the DOKS cluster that runs them. */
+export const IN_USE = {
+  registry: 'acme-prod',
+  cluster: '0f3a7b52-8e44-4c1c-b2d5-6a9e8f7c3d02',
+  host: 'registry.digitalocean.com/acme-prod',
+} as const;
+
+/**
+ * The in-use tests' emulator on `clock`: {@link IN_USE}'s registry, empty, and its cluster
+ * (prod-ams3) integrated with it, DigitalOcean's rate limits lifted.
+ */
+export function startInUseEmulator(clock: TestClock): Promise<DoEmulator> {
+  return DoEmulator.start({
+    seed: {
+      account: { subscriptionTier: 'professional' },
+      registries: [{ name: IN_USE.registry }],
+      clusters: [
+        {
+          id: IN_USE.cluster,
+          name: 'prod-ams3',
+          registries: [IN_USE.registry],
+        },
+      ],
+    },
+    clock: clock.now,
+    gcStepMs: MINUTE,
+    validateResponses: true,
+    ...NO_RATE_LIMITS,
+  });
+}
 
 /**
  * `docr` config with tag retention on (or off, `enabled` false) and no pacing of its own.

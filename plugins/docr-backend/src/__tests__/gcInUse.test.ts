@@ -8,15 +8,14 @@ import {
   startDocrBackend,
 } from '../__testUtils__/backend';
 import {
-  NO_RATE_LIMITS,
+  IN_USE,
   listAndStorePolicy,
+  startInUseEmulator,
 } from '../__testUtils__/retentionBackend';
 
 jest.setTimeout(180_000);
 
-const REGISTRY = 'acme-prod';
-const CLUSTER = '0f3a7b52-8e44-4c1c-b2d5-6a9e8f7c3d02';
-const HOST = `registry.digitalocean.com/${REGISTRY}`;
+const { registry: REGISTRY, cluster: CLUSTER, host: HOST } = IN_USE;
 /** Monday 13:00–15:00 UTC; no retention rules: the window's GC of the default type only. */
 const POLICY = {
   windows: [
@@ -44,17 +43,7 @@ describe('a GC without a retention plan keeps the manifests in use', () => {
   /** web:v1 pushed, run on the cluster, pushed again; a multi-arch gateway runs by its tag. */
   async function setUp(knex: Knex) {
     clock.set('2026-11-23T12:00:00Z');
-    emulator = await DoEmulator.start({
-      seed: {
-        account: { subscriptionTier: 'professional' },
-        registries: [{ name: REGISTRY }],
-        clusters: [{ id: CLUSTER, name: 'prod-ams3', registries: [REGISTRY] }],
-      },
-      clock: clock.now,
-      gcStepMs: MINUTE,
-      validateResponses: true,
-      ...NO_RATE_LIMITS,
-    });
+    emulator = await startInUseEmulator(clock);
     const web = registryPusher(emulator, REGISTRY, 'web');
     const running = await web.image('web-1', { tag: 'v1' });
     const gateway = await registryPusher(

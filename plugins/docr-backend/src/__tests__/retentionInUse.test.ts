@@ -17,16 +17,15 @@ import {
   startDocrBackend,
 } from '../__testUtils__/backend';
 import {
-  NO_RATE_LIMITS,
+  IN_USE,
   listAndStorePolicy,
+  startInUseEmulator,
   unpacedTagRetention,
 } from '../__testUtils__/retentionBackend';
 
 jest.setTimeout(180_000);
 
-const REGISTRY = 'acme-prod';
-const CLUSTER = '0f3a7b52-8e44-4c1c-b2d5-6a9e8f7c3d02';
-const HOST = `registry.digitalocean.com/${REGISTRY}`;
+const { registry: REGISTRY, cluster: CLUSTER, host: HOST } = IN_USE;
 const SIGNATURE_LAYER = 'application/vnd.dev.cosign.simplesigning.v1+json';
 /** Aggressive: every tag older than a day and every untagged manifest goes. */
 const RULES: RetentionRule[] = [
@@ -64,17 +63,7 @@ describe('retention keeps the images in use', () => {
   /** Old content a week before the window, web:v6 an hour before; what runs on the cluster. */
   async function setUp(knex: Knex) {
     clock.set('2026-11-16T12:00:00Z');
-    emulator = await DoEmulator.start({
-      seed: {
-        account: { subscriptionTier: 'professional' },
-        registries: [{ name: REGISTRY }],
-        clusters: [{ id: CLUSTER, name: 'prod-ams3', registries: [REGISTRY] }],
-      },
-      clock: clock.now,
-      gcStepMs: MINUTE,
-      validateResponses: true,
-      ...NO_RATE_LIMITS,
-    });
+    emulator = await startInUseEmulator(clock);
     api = new DigitalOceanClient({ token: 'test', apiUrl: emulator.url });
     const web = registryPusher(emulator, REGISTRY, 'web');
     for (const n of [1, 2, 3, 4, 5])
