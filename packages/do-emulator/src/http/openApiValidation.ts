@@ -1,10 +1,13 @@
 import type { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import OpenAPIBackend, { type Context } from 'openapi-backend';
-import { dereference } from '@apidevtools/json-schema-ref-parser';
+import type OpenAPIBackend from 'openapi-backend';
+import type { Context } from 'openapi-backend';
 import { loadOpenApiSpec } from '@backstage-docr/digitalocean-openapi';
 import type { OperationResult } from './handlers';
 import { dereferenceLocal } from './dereferenceLocal';
+import { loadOpenApiBackend } from './loadOpenApiBackend';
+
+const { OpenAPIBackend: OpenAPIBackendClass } = loadOpenApiBackend();
 
 /**
  * An openapi-backend instance for DigitalOcean's spec: routes and validates requests and
@@ -24,11 +27,11 @@ export async function createOpenApiValidator(options: {
   checkDefinition?: boolean;
 }): Promise<OpenAPIBackend> {
   const spec = loadOpenApiSpec(options) as any;
-  const api = new OpenAPIBackend({
-    definition: options.checkDefinition
-      ? spec
-      : (dereferenceLocal(spec) ??
-        (await dereference(loadOpenApiSpec(options)))),
+  const definition = options.checkDefinition
+    ? spec
+    : (dereferenceLocal(spec) ?? (await refParserDereference(options)));
+  const api = new OpenAPIBackendClass({
+    definition,
     strict: false,
     quick: !options.checkDefinition,
     validate: true,
@@ -47,24 +50,45 @@ export async function createOpenApiValidator(options: {
       return ajv;
     },
   });
+  if (!options.checkDefinition) {
+    // Quick mode parses the definition with json-schema-ref-parser (a deep copy of it, then a
+    // walk) into `document`, which only the full mode reads; the definition is that document.
+    api.loadDocument = async () => (api.document = definition);
+  }
   await api.init();
-  if (!options.checkDefinition) compileOnFirstUse(api);
+  if (!options.checkDefinition) validateLazily(api);
   return api;
 }
 
+/** The spec dereferenced by json-schema-ref-parser, for what dereferenceLocal does not handle. */
+async function refParserDereference(options: { mendKnownGaps: boolean }) {
+  const refParser: typeof import('@apidevtools/json-schema-ref-parser') = require('@apidevtools/json-schema-ref-parser');
+  return refParser.dereference(loadOpenApiSpec(options));
+}
+
 /**
- * Makes each of the validator's Ajv validators compile when it first validates. openapi-backend
- * builds an operation's validators together on its first use: one per response status for the
- * body, and four per status for the headers (one per set match type), of which the emulator uses
- * the one for the status it answers, in `superset` mode. Compiling all of them took most of the
- * first request's time (about 50 ms for `GET /v2/registries`). Each validator still validates
- * against exactly the schema openapi-backend built for it (decycled when it is built, as before).
+ * Trims the work openapi-backend does on an operation's first use, which was most of the
+ * emulator's first request, without changing what is validated:
+ * - each Ajv validator compiles when it first validates. openapi-backend builds an operation's
+ *   validators together: one per response status for the body, and four per status for the
+ *   headers (one per set match type), of which the emulator uses the one for the status it
+ *   answers, in `superset` mode. Each still validates against exactly the schema
+ *   openapi-backend built for it, decycled when it is built, as before;
+ * - the validators share an Ajv instance per set of options (two: with and without
+ *   `coerceTypes`) where openapi-backend made one, with its formats, for each operation's each
+ *   kind of validator (`customizeAjv` above is the same for every kind);
+ * - the router lists the operations once: it rebuilt the list from the definition, which does
+ *   not change after `init`, on each lookup (several per request).
  */
-function compileOnFirstUse(api: OpenAPIBackend): void {
+function validateLazily(api: OpenAPIBackend): void {
   const validator = api.validator;
   const getAjv = validator.getAjv.bind(validator);
-  validator.getAjv = (...args) => {
-    const ajv = getAjv(...args);
+  const instances = new Map<string, ReturnType<typeof getAjv>>();
+  validator.getAjv = (context, opts = {}) => {
+    const key = JSON.stringify(opts);
+    const existing = instances.get(key);
+    if (existing) return existing;
+    const ajv = getAjv(context, opts);
     const compile = ajv.compile.bind(ajv);
     ajv.compile = ((schema: object) => {
       let compiled: ValidateFunction | undefined;
@@ -76,8 +100,11 @@ function compileOnFirstUse(api: OpenAPIBackend): void {
       }) as ValidateFunction;
       return validate;
     }) as typeof ajv.compile;
+    instances.set(key, ajv);
     return ajv;
   };
+  const operations = api.router.getOperations();
+  api.router.getOperations = () => [...operations];
 }
 
 /** DigitalOcean's 422 for a request that does not match the spec, naming each problem. */
