@@ -65,4 +65,34 @@ describe('DatabaseNotificationLedger', () => {
       expect(await ledger.claim(event('storage-800'), at(2))).toBe(false);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'forgets the events of the given prefixes recorded before a time, and keeps the others, %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await migrate(knex);
+      const ledger = new DatabaseNotificationLedger(knex);
+      const claim = (eventKey: string, ms: number, account = 'default') =>
+        ledger.claim({ account, eventKey, topic: 't' }, at(ms));
+      await claim('gc-failed:1', 0);
+      await claim('gc-failed:1', 0, 'team-b');
+      await claim('window-soon:acme:2026-11-23', 0);
+      await claim('gc-failed:2', 2 * HOUR);
+      await claim('storage-80:Basic', 0);
+
+      expect(await ledger.prune(at(HOUR), ['gc-failed:', 'window-soon:'])).toBe(
+        3,
+      );
+      expect(
+        await ledger.known('default', [
+          'gc-failed:1',
+          'window-soon:acme:2026-11-23',
+          'gc-failed:2',
+          'storage-80:Basic',
+        ]),
+      ).toEqual(new Set(['gc-failed:2', 'storage-80:Basic']));
+      expect(await ledger.known('team-b', ['gc-failed:1'])).toEqual(new Set());
+      expect(await ledger.prune(at(HOUR), [])).toBe(0);
+    },
+  );
 });

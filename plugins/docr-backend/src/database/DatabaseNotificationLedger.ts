@@ -50,6 +50,20 @@ export class DatabaseNotificationLedger implements NotificationLedger {
       .delete();
   }
 
+  async prune(before: Date, keyPrefixes: readonly string[]): Promise<number> {
+    if (!keyPrefixes.length) return 0;
+    return this.db(TABLE)
+      .where('sent_at', '<', before)
+      .andWhere(query => {
+        for (const prefix of keyPrefixes)
+          query.orWhereRaw('substr(event_key, 1, ?) = ?', [
+            prefix.length,
+            prefix,
+          ]);
+      })
+      .delete();
+  }
+
   async countSince(
     account: string,
     registryName: string,

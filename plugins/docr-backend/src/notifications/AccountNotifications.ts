@@ -17,12 +17,15 @@ import {
   retentionReportEvent,
   retentionReportKey,
   storageEvent,
+  storageThresholds,
   windowSoonEvent,
 } from './events';
 import type { Notifier } from './Notifier';
 
 /** How far back a tick looks for ended runs not notified yet (a backend down for a day included). */
 const ENDED_RUNS_LOOKBACK_MS = 24 * 3_600_000;
+/** One-off events are remembered this long, well past the lookback, then forgotten. */
+export const ONE_OFF_EVENTS_KEPT_MS = 7 * 24 * 3_600_000;
 
 const durationMs = (iso: string) => Duration.fromISO(iso).as('milliseconds');
 
@@ -58,7 +61,12 @@ export class AccountNotifications {
     ))
       await this.send(event, now);
     // Storage and the registry count change with the listing (hourly), not every tick.
-    if (report.sampled) await this.accountLimits(listing, now);
+    if (report.sampled) {
+      await this.accountLimits(listing, now);
+      await this.deps.notifier.prune(
+        new Date(now.getTime() - ONE_OFF_EVENTS_KEPT_MS),
+      );
+    }
   }
 
   private send(event: DocrNotification, now: Date) {
@@ -131,21 +139,13 @@ export class AccountNotifications {
     const used = listing.reduce((sum, s) => sum + s.storageBytes, 0);
     const included = tier.included_storage_bytes ?? 0;
     if (included > 0) {
-      const ratio = used / included;
-      if (ratio >= 1) {
+      const { rearm, threshold } = storageThresholds(used / included);
+      for (const prefix of rearm) await notifier.rearm(account, prefix);
+      if (threshold)
         await this.send(
-          storageEvent(account, 100, used, included, tierName),
+          storageEvent(account, threshold, used, included, tierName),
           now,
         );
-      } else if (ratio >= 0.8) {
-        await notifier.rearm(account, 'storage-100:');
-        await this.send(
-          storageEvent(account, 80, used, included, tierName),
-          now,
-        );
-      } else {
-        await notifier.rearm(account, 'storage-');
-      }
     }
     const limit = registryLimitForTier(tier.slug);
     if (listing.length >= limit)

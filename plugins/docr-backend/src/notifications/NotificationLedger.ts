@@ -23,6 +23,11 @@ export interface NotificationLedger {
    * under a threshold) notifies again when it comes back.
    */
   rearm(account: string, prefix: string): Promise<void>;
+  /**
+   * Forgets the events recorded before `before` whose key starts with one of `keyPrefixes`
+   * (events that can never be derived again); how many.
+   */
+  prune(before: Date, keyPrefixes: readonly string[]): Promise<number>;
   /** Events notified about a registry since `since`, for the hourly limit. */
   countSince(
     account: string,

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
-import type { DocrNotification } from './events';
+import { type DocrNotification, ONE_OFF_EVENT_PREFIXES } from './events';
 import type { NotificationLedger } from './NotificationLedger';
 import type { NotificationsConfig } from './notificationsConfig';
 
@@ -103,6 +103,11 @@ export class Notifier {
   known(account: string, eventKeys: string[]): Promise<Set<string>> {
     if (!eventKeys.length) return Promise.resolve(new Set());
     return this.deps.ledger.known(account, eventKeys);
+  }
+
+  /** Forgets the one-off events older than `before` (see `ONE_OFF_EVENT_PREFIXES`). */
+  prune(before: Date): Promise<number> {
+    return this.deps.ledger.prune(before, ONE_OFF_EVENT_PREFIXES);
   }
 
   /** A condition that ended (storage back under a threshold) notifies again when it returns. */

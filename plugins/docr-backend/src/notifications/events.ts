@@ -113,6 +113,20 @@ export function gcProblemEvent(
 export const retentionReportKey = (runId: number) =>
   `retention-report:${runId}`;
 
+/**
+ * Keys of events about one past thing (a run, a window occurrence): never derived again once
+ * the runs they come from are older than a tick looks back, so the ledger may forget them.
+ * Conditions (storage, the registry limit, an invalid policy, a registry gone) are kept while
+ * they hold: forgetting them would notify again.
+ */
+export const ONE_OFF_EVENT_PREFIXES = [
+  'gc-failed:',
+  'gc-cancelled:',
+  'gc-skipped:',
+  'retention-report:',
+  'window-soon:',
+] as const;
+
 /** After a window run whose retention rules deleted: what they deleted and kept, what the GC freed. */
 export function retentionReportEvent(
   account: string,
@@ -138,6 +152,30 @@ export function retentionReportEvent(
       `${summary.skipped ? `, ${summary.skipped} of them pushed again since they were selected` : ''}` +
       `${summary.failed ? `; ${summary.failed} deletions failed` : ''}; ${freed}.`,
   });
+}
+
+/**
+ * Storage must fall this far below a threshold before crossing it again notifies again: usage
+ * hovering around 80 % (pushes, then a GC) would otherwise notify on every hourly listing.
+ */
+export const STORAGE_REARM_MARGIN = 0.05;
+
+/**
+ * For the account's storage as a share of its tier's included storage: the threshold to notify
+ * (once: the ledger holds it) and the thresholds whose notifications are re-armed, having
+ * fallen `STORAGE_REARM_MARGIN` below them.
+ */
+export function storageThresholds(ratio: number): {
+  threshold?: 80 | 100;
+  rearm: string[];
+} {
+  const rearm = [
+    ...(ratio < 1 - STORAGE_REARM_MARGIN ? ['storage-100:'] : []),
+    ...(ratio < 0.8 - STORAGE_REARM_MARGIN ? ['storage-80:'] : []),
+  ];
+  if (ratio >= 1) return { threshold: 100, rearm };
+  if (ratio >= 0.8) return { threshold: 80, rearm };
+  return { rearm };
 }
 
 /** "acme-prod will be read-only Sat 22:00–01:00 Europe/Berlin". */
