@@ -46,6 +46,7 @@ describe('the owners hear about their registries, once', () => {
   async function start(knex: Knex, docr: object = SATURDAY_NIGHT) {
     const backend = await startDocrBackend({
       emulatorUrl: emulator.url,
+      registryUrl: emulator.registryUrl,
       clock,
       knex,
       docr,
@@ -111,6 +112,48 @@ describe('the owners hear about their registries, once', () => {
       ]);
     },
   );
+
+  it('tells the owners once what retention deleted in the window and what the GC freed', async () => {
+    emulator.push('acme-prod', 'web', 'v2', [{ size: 50 * 1024 ** 2 }]);
+    emulator.push('acme-prod', 'web', 'v3', [{ size: 50 * 1024 ** 2 }]);
+    const knex = await databases.init('SQLITE_3');
+    const docr = await start(knex, {
+      garbageCollection: {
+        registries: {
+          'acme-prod': {
+            ...SATURDAY_NIGHT.garbageCollection.registries['acme-prod'],
+            retention: { rules: [{ keepNewest: 1 }] },
+          },
+        },
+      },
+      tagRetention: { enabled: true, callsPerMinute: 1e9, callsPerHour: 1e9 },
+    });
+    await docr.tick();
+    clock.set('2026-11-21T21:00:00Z'); // the window opens
+    for (let i = 0; i < 15; i++) {
+      await docr.tick();
+      clock.advance(MINUTE);
+    }
+    const reports = await notificationsOf(docr, ALICE, 'retentionReport');
+    expect(reports).toEqual([
+      expect.objectContaining({
+        title: 'Clean-up of acme-prod: 2 deleted',
+        severity: 'low',
+        link: '/catalog/default/resource/docr-acme-prod/registry',
+      }),
+    ]);
+    expect(reports[0].description).toMatch(
+      /^Retention deleted 2 tags and 0 untagged manifests/,
+    );
+    expect(reports[0].description).toMatch(/the garbage collection freed/);
+    expect(await notificationsOf(docr, BOB, 'retentionReport')).toEqual([]);
+
+    clock.advance(HOUR);
+    await docr.tick();
+    expect(await notificationsOf(docr, ALICE, 'retentionReport')).toHaveLength(
+      1,
+    );
+  });
 
   it('tells the owners once that a GC failed in DigitalOcean, with the reason and the page', async () => {
     const knex = await databases.init('SQLITE_3');
