@@ -4,6 +4,7 @@ import { DoEmulator } from '@backstage-docr/do-emulator';
 import {
   DocrTestBackend,
   MINUTE,
+  SetUpHarness,
   TestClock,
   acmeSeed,
   startDocrBackend,
@@ -88,4 +89,38 @@ export async function startApiBackend(allowed?: string[]) {
     await emulator.stop();
     throw error;
   }
+}
+
+/** What {@link startApiBackend} starts. */
+export type ApiBackend = Awaited<ReturnType<typeof startApiBackend>>;
+
+/** The REST API tests' harness: see {@link apiHarness}. */
+class ApiHarness extends SetUpHarness<ApiBackend> {
+  /** Starts the set-up, allowing the named permissions (all when none are named). */
+  readonly start = async (allowed?: string[]) => {
+    this.current = await startApiBackend(allowed);
+  };
+
+  /** The audit events recorded since the last start. */
+  get audit(): AuditEntry[] {
+    return this.current.audit;
+  }
+}
+
+/**
+ * The REST API tests' harness, called inside a `describe`: `start` brings up
+ * {@link startApiBackend}'s set-up (allowing the named permissions, all when none are), and it
+ * is stopped after each test. With `shared`, one set-up allowing everything serves all the
+ * `describe`'s tests instead: started before the first, stopped after the last. `clock`,
+ * `emulator`, `docr` and `audit` are the last start's.
+ */
+export function apiHarness(options: { shared?: boolean } = {}): ApiHarness {
+  const harness = new ApiHarness();
+  if (options.shared) {
+    beforeAll(() => harness.start());
+    afterAll(harness.stop);
+  } else {
+    afterEach(harness.stop);
+  }
+  return harness;
 }

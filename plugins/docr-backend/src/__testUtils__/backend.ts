@@ -9,7 +9,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import type { EmulatorSeed } from '@backstage-docr/do-emulator';
+import type { DoEmulator, EmulatorSeed } from '@backstage-docr/do-emulator';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import docrPlugin from '..';
@@ -177,6 +177,52 @@ export async function startDocrBackend(options: {
       return body === undefined ? req : req.send(body as object);
     },
     stop: () => backend.stop(),
+  };
+}
+
+/** What a test harness starts: the emulator, the docr backend reading it, and their clock. */
+export interface StartedSetUp {
+  clock: TestClock;
+  emulator: DoEmulator;
+  docr: DocrTestBackend;
+}
+
+/**
+ * The base of a suite's harness (made inside a `describe`): it holds the set-up the suite's
+ * `start` made last, reads its `clock`, `emulator` and `docr` (throwing before any start), and
+ * `stop`s its backend and emulator (registered by the harness as an `afterEach` or `afterAll`).
+ * Subclasses' functions are bound (arrow properties), so tests may take them out of it.
+ */
+export class SetUpHarness<T extends StartedSetUp> {
+  private started: T | undefined;
+
+  /** The last start's set-up. */
+  protected get current(): T {
+    if (!this.started) throw new Error('start() the backend first');
+    return this.started;
+  }
+
+  protected set current(started: T) {
+    this.started = started;
+  }
+
+  get clock(): TestClock {
+    return this.current.clock;
+  }
+
+  get emulator(): DoEmulator {
+    return this.current.emulator;
+  }
+
+  get docr(): DocrTestBackend {
+    return this.current.docr;
+  }
+
+  /** Stops the backend and the emulator started last, if any. */
+  readonly stop = async () => {
+    await this.started?.docr.stop();
+    await this.started?.emulator.stop();
+    this.started = undefined;
   };
 }
 

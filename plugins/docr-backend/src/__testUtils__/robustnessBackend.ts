@@ -5,6 +5,7 @@ import {
   MINUTE,
   TestClock,
   acmeSeed,
+  SetUpHarness,
   startDocrBackend,
   weeklySundayWindow,
 } from './backend';
@@ -23,6 +24,9 @@ export interface RobustnessStartOptions {
   emulatorSkewMs?: number;
   skipFirstTick?: boolean;
 }
+
+/** What {@link startRobustnessBackend} starts. */
+type RobustnessSetUp = Awaited<ReturnType<typeof startRobustnessBackend>>;
 
 /**
  * The robustness tests' setup: two registries on an emulator, a clock on a Saturday, and the
@@ -58,52 +62,35 @@ export async function startRobustnessBackend(
   }
 }
 
+/** The robustness tests' harness: see {@link robustnessHarness}. */
+class RobustnessHarness extends SetUpHarness<RobustnessSetUp> {
+  readonly databases = TestDatabases.create({
+    ids: ['POSTGRES_15', 'SQLITE_3'],
+  });
+
+  /** Starts the emulator and the backend; returns the database the backend uses. */
+  readonly start = async (options: RobustnessStartOptions = {}) => {
+    this.current = await startRobustnessBackend(this.databases, options);
+    return this.current.knex;
+  };
+
+  /** The registry's GC runs as the API lists them, newest first. */
+  readonly runs = async (registry: string) =>
+    (await this.current.docr.api('get', `/registries/${registry}/gc-runs`)).body
+      .items;
+
+  /** GC starts DigitalOcean was asked for. */
+  readonly starts = () =>
+    this.current.emulator.requests.count('registries_run_garbageCollection');
+}
+
 /**
  * The robustness tests' harness, called inside a `describe`: PostgreSQL and SQLite test
  * databases, a `start` that brings up the emulator and the backend, their clean-up after each
  * test, and reads every test uses. `clock`, `emulator` and `docr` are those of the last start.
  */
-export function robustnessHarness() {
-  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
-  let started: Awaited<ReturnType<typeof startRobustnessBackend>> | undefined;
-  const current = () => {
-    if (!started) throw new Error('start() the backend first');
-    return started;
-  };
-
-  afterEach(async () => {
-    await started?.docr.stop();
-    await started?.emulator.stop();
-    started = undefined;
-  });
-
-  return {
-    databases,
-    get clock(): TestClock {
-      return current().clock;
-    },
-    get emulator(): DoEmulator {
-      return current().emulator;
-    },
-    get docr(): DocrTestBackend {
-      return current().docr;
-    },
-    /** Starts the emulator and the backend; returns the database the backend uses. */
-    async start(options: RobustnessStartOptions = {}) {
-      started = await startRobustnessBackend(databases, options);
-      return started.knex;
-    },
-    /** The registry's GC runs as the API lists them, newest first. */
-    async runs(registry: string) {
-      return (
-        await current().docr.api('get', `/registries/${registry}/gc-runs`)
-      ).body.items;
-    },
-    /** GC starts DigitalOcean was asked for. */
-    starts() {
-      return current().emulator.requests.count(
-        'registries_run_garbageCollection',
-      );
-    },
-  };
+export function robustnessHarness(): RobustnessHarness {
+  const harness = new RobustnessHarness();
+  afterEach(harness.stop);
+  return harness;
 }

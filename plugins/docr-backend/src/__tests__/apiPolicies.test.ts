@@ -1,26 +1,12 @@
-import { DoEmulator } from '@backstage-docr/do-emulator';
-import { DocrTestBackend } from '../__testUtils__/backend';
-import { AuditEntry, startApiBackend } from '../__testUtils__/apiBackend';
+import { apiHarness } from '../__testUtils__/apiBackend';
 
 jest.setTimeout(60_000);
 
 describe('docr REST API', () => {
-  let emulator: DoEmulator;
-  let docr: DocrTestBackend;
-  let audit: AuditEntry[];
-
-  /** Allows the named permissions (all when none are named). */
-  async function start(allowed?: string[]) {
-    ({ emulator, docr, audit } = await startApiBackend(allowed));
-  }
-
-  afterEach(async () => {
-    await docr?.stop();
-    await emulator?.stop();
-  });
+  const h = apiHarness();
 
   it('stores a policy through the API, names the bad field with 400, and refuses config-managed ones', async () => {
-    await start();
+    await h.start();
     const policy = {
       type: 'untagged manifests only',
       windows: [
@@ -32,7 +18,7 @@ describe('docr REST API', () => {
         },
       ],
     };
-    const put = await docr.api('put', '/registries/acme-dev/policy', policy);
+    const put = await h.docr.api('put', '/registries/acme-dev/policy', policy);
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({
       source: 'api',
@@ -40,7 +26,7 @@ describe('docr REST API', () => {
       updatedBy: 'user:default/mock',
     });
     expect(
-      (await docr.api('get', '/registries/acme-dev/policy')).body.policy,
+      (await h.docr.api('get', '/registries/acme-dev/policy')).body.policy,
     ).toEqual({
       enabled: true,
       cancelAtWindowEnd: true,
@@ -48,7 +34,7 @@ describe('docr REST API', () => {
       ...policy,
     });
 
-    const bad = await docr.api('put', '/registries/acme-dev/policy', {
+    const bad = await h.docr.api('put', '/registries/acme-dev/policy', {
       windows: [
         {
           days: ['wed'],
@@ -63,7 +49,7 @@ describe('docr REST API', () => {
       'windows.0.timezone: Time zone must be an IANA time zone',
     );
 
-    const managed = await docr.api(
+    const managed = await h.docr.api(
       'put',
       '/registries/acme-prod/policy',
       policy,
@@ -73,10 +59,10 @@ describe('docr REST API', () => {
       'managed by config (docr.garbageCollection.registries.acme-prod)',
     );
     expect(
-      (await docr.api('put', '/registries/unknown/policy', policy)).status,
+      (await h.docr.api('put', '/registries/unknown/policy', policy)).status,
     ).toBe(404);
     expect(
-      audit.filter(a => a.eventId === 'policy-update').map(a => a.outcome),
+      h.audit.filter(a => a.eventId === 'policy-update').map(a => a.outcome),
     ).toEqual(['success', 'fail', 'fail', 'fail']);
   });
 });

@@ -1,25 +1,13 @@
-import { DoEmulator } from '@backstage-docr/do-emulator';
-import { DocrTestBackend } from '../__testUtils__/backend';
-import { startApiBackend } from '../__testUtils__/apiBackend';
+import { apiHarness } from '../__testUtils__/apiBackend';
 import { spec } from '../schema/openapi/generated/router';
 
 jest.setTimeout(60_000);
 
 describe('docr REST API and its OpenAPI spec', () => {
-  let emulator: DoEmulator;
-  let docr: DocrTestBackend;
-
-  beforeAll(async () => {
-    ({ emulator, docr } = await startApiBackend());
-  });
-
-  afterAll(async () => {
-    await docr?.stop();
-    await emulator?.stop();
-  });
+  const h = apiHarness({ shared: true });
 
   it('serves the spec, every route under /api/docr', async () => {
-    const res = await docr.api('get', '/openapi.json');
+    const res = await h.docr.api('get', '/openapi.json');
     expect(res.status).toBe(200);
     expect(Object.keys(res.body.paths).sort()).toEqual(
       Object.keys(spec.paths)
@@ -47,13 +35,13 @@ describe('docr REST API and its OpenAPI spec', () => {
     ],
     ['/registries/acme-dev/storage?since=1', "Unknown query parameter 'since'"],
   ])('answers 400 naming the field: GET %s', async (path, message) => {
-    const res = await docr.api('get', path);
+    const res = await h.docr.api('get', path);
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ name: 'InputError', message });
   });
 
   it('validates bodies and path parameters in both forms of a route', async () => {
-    const check = await docr.api(
+    const check = await h.docr.api(
       'post',
       '/accounts/default/registry-names/check',
       {
@@ -62,7 +50,7 @@ describe('docr REST API and its OpenAPI spec', () => {
     );
     expect(check.status).toBe(400);
     expect(check.body.error.message).toBe('request/body/name must be string');
-    const policy = await docr.api('put', '/registries/acme-dev/policy', {
+    const policy = await h.docr.api('put', '/registries/acme-dev/policy', {
       windows: [
         {
           days: ['someday'],
@@ -76,7 +64,7 @@ describe('docr REST API and its OpenAPI spec', () => {
     expect(policy.body.error.message).toContain(
       'request/body/windows/0/days/0',
     );
-    const cancel = await docr.api(
+    const cancel = await h.docr.api(
       'post',
       '/registries/acme-dev/gc-runs/last/cancel',
       {},

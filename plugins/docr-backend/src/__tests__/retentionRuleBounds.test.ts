@@ -1,6 +1,4 @@
-import { DoEmulator } from '@backstage-docr/do-emulator';
-import { DocrTestBackend } from '../__testUtils__/backend';
-import { startApiBackend } from '../__testUtils__/apiBackend';
+import { apiHarness } from '../__testUtils__/apiBackend';
 
 jest.setTimeout(60_000);
 
@@ -10,20 +8,10 @@ const WINDOWS = [
 
 /** Retention rules the API refuses: each 400 names the rule's field. */
 describe('retention rules through the REST API', () => {
-  let emulator: DoEmulator;
-  let docr: DocrTestBackend;
-
-  beforeAll(async () => {
-    ({ emulator, docr } = await startApiBackend());
-  });
-
-  afterAll(async () => {
-    await docr?.stop();
-    await emulator?.stop();
-  });
+  const h = apiHarness({ shared: true });
 
   const putRules = (rules: object[]) =>
-    docr.api('put', '/registries/acme-dev/policy', {
+    h.docr.api('put', '/registries/acme-dev/policy', {
       windows: WINDOWS,
       retention: { rules },
     });
