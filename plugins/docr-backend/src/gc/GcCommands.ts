@@ -80,32 +80,43 @@ export class GcCommands {
           : {}),
       });
     } catch (error) {
-      if (isConflictError(error)) {
-        await store.updateRun(run, {
-          status: RUN_STATUS.skipped,
-          reason: toError(error).message,
-          finishedAt: now,
-        });
-        throw new ConflictError(
-          `DigitalOcean refused: ${toError(error).message}`,
-        );
-      }
-      if (isRegistryGone(error)) {
-        await this.runs.registryGone(
-          [registryName],
-          `DigitalOcean answered 404 for the registry: ${toError(error).message}`,
-          now,
-        );
-        throw new NotFoundError(
-          `No registry named "${registryName}" in the DigitalOcean account`,
-        );
-      }
-      // Whether it started is unknown: the next tick looks for it before giving up on it.
-      await store.updateRun(run, {
-        reason: `Start request failed: ${toError(error).message}`,
-      });
-      throw error;
+      throw await this.startFailed(run, error, now);
     }
+  }
+
+  /** Records why a start by hand failed; the error for the API (409, 404 or as it was). */
+  private async startFailed(
+    run: GcRun,
+    error: unknown,
+    now: Date,
+  ): Promise<unknown> {
+    const { store } = this.ctx;
+    const { registryName } = run;
+    if (isConflictError(error)) {
+      await store.updateRun(run, {
+        status: RUN_STATUS.skipped,
+        reason: toError(error).message,
+        finishedAt: now,
+      });
+      return new ConflictError(
+        `DigitalOcean refused: ${toError(error).message}`,
+      );
+    }
+    if (isRegistryGone(error)) {
+      await this.runs.registryGone(
+        [registryName],
+        `DigitalOcean answered 404 for the registry: ${toError(error).message}`,
+        now,
+      );
+      return new NotFoundError(
+        `No registry named "${registryName}" in the DigitalOcean account`,
+      );
+    }
+    // Whether it started is unknown: the next tick looks for it before giving up on it.
+    await store.updateRun(run, {
+      reason: `Start request failed: ${toError(error).message}`,
+    });
+    return error;
   }
 
   async cancel(

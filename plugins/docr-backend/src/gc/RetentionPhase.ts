@@ -6,6 +6,7 @@ import {
 } from '@backstage-docr/plugin-docr-common';
 import type { GcRun } from '../database/DocrStore';
 import type { GcContext, TickReport } from './context';
+import type { RetentionRunSummary } from '../retention/RetentionRunner';
 
 /**
  * How long the first call of an occurrence may take: it lists the whole registry before it plans
@@ -165,6 +166,19 @@ export class RetentionPhase {
       summary.stoppedBy === 'errors' ||
       (summary.stoppedBy === 'deadline' && !windowLeft);
     if (!over) return { done: false, run: current };
+    return this.onToTheGc(current, policy, summary);
+  }
+
+  /**
+   * Retention is over: the run goes on to its GC (of blobs only when held back or when untagged
+   * manifests are in use), unless somebody cancelled it meanwhile.
+   */
+  private async onToTheGc(
+    current: GcRun,
+    policy: GcPolicy,
+    summary: RetentionRunSummary,
+  ): Promise<RetentionStep> {
+    const { store } = this.ctx;
     // Only while nobody cancelled it meanwhile (compare and set on the status).
     const next = await store.updateRunIf(current, {
       status: RUN_STATUS.starting,
@@ -176,7 +190,7 @@ export class RetentionPhase {
           : policy.type,
       reason: retentionOutcome(summary),
     });
-    if (!next) return { done: false, run: (await store.runById(run.id))! };
+    if (!next) return { done: false, run: (await store.runById(current.id))! };
     await auditRetention(this.ctx, next, 'deleted; the GC starts');
     return {
       done: true,

@@ -68,6 +68,9 @@ interface Page<T> {
   metadata?: { _continue?: string };
 }
 
+const isPageTooLarge = (error: unknown) =>
+  (error as Error | undefined)?.name === 'PageTooLargeError';
+
 /**
  * Every item of a list call, `PAGE_SIZE` a page, following `continue` for at most `MAX_PAGES`
  * pages of that size, and no further once `signal` is aborted. A page over the byte bound is
@@ -102,9 +105,6 @@ export async function listAll<T>(
       );
   }
 }
-
-const isPageTooLarge = (error: unknown) =>
-  (error as Error | undefined)?.name === 'PageTooLargeError';
 
 /**
  * Request options that abort the request (and its body) with `signal` and read at most

@@ -9,12 +9,34 @@ import {
   DialogTitle,
   Typography,
 } from '@material-ui/core';
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import {
+  type AlertMessage,
+  alertApiRef,
+  useApi,
+} from '@backstage/core-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
-import { docrGarbageCollectionRunPermission } from '@backstage-docr/plugin-docr-common';
+import {
+  type GcRunView,
+  docrGarbageCollectionRunPermission,
+} from '@backstage-docr/plugin-docr-common';
 import { DocrRegistryRef, docrApiRef } from '../api';
+
+/** What the page says of a GC started by hand. */
+function startedAlert(name: string, run: GcRunView): AlertMessage {
+  // A reason at the start says the GC was narrowed (what runs is kept): worth reading.
+  return run.reason
+    ? {
+        message: `Garbage collection of ${name} started (run ${run.id}, ${run.type}): ${run.reason}`,
+        severity: 'info',
+      }
+    : {
+        message: `Garbage collection of ${name} started (run ${run.id})`,
+        severity: 'success',
+        display: 'transient',
+      };
+}
 
 /**
  * "Run GC now" for those the permission policy allows on this registry's entity, after a
@@ -50,19 +72,7 @@ export function RunGcNowButton(props: {
     setStarting(true);
     try {
       const run = await api.startGc(registry);
-      // A reason at the start says the GC was narrowed (what runs is kept): worth reading.
-      alertApi.post(
-        run.reason
-          ? {
-              message: `Garbage collection of ${name} started (run ${run.id}, ${run.type}): ${run.reason}`,
-              severity: 'info',
-            }
-          : {
-              message: `Garbage collection of ${name} started (run ${run.id})`,
-              severity: 'success',
-              display: 'transient',
-            },
-      );
+      alertApi.post(startedAlert(name, run));
     } catch (error) {
       alertApi.post({
         message: `Could not start garbage collection: ${toError(error).message}`,
