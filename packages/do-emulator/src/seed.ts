@@ -4,7 +4,7 @@ import type { EmulatedAccount } from './model/account';
 import { Layer, sha256Digest } from './model/registryStorage';
 import { SeedApp, SeedPushHistory, applySeedApps, pushKey } from './seedApps';
 import { SeedCiHistory, SeedPush, ciHistoryPushes } from './seedHistory';
-import { SeedOciImage, pushSeedOciImage } from './seedOciImages';
+import type { SeedOciImage } from './seedOciImages';
 import type { SeedWorkload } from './kubernetes/ClusterWorkloads';
 
 export type { SeedApp, SeedAppImage } from './seedApps';
@@ -93,8 +93,14 @@ export function applySeed(account: EmulatedAccount, seed: EmulatorSeed): void {
       const key = pushKey(registry.name, push.repository, push.tag);
       pushed.set(key, [...(pushed.get(key) ?? []), digest]);
     }
-    for (const image of registry.ociImages ?? [])
-      pushSeedOciImage(account, registry.name, image);
+    if (registry.ociImages?.length) {
+      // Loaded for seeds with OCI content only: 12 KB of TypeScript less to transform at import.
+      const {
+        pushSeedOciImage,
+      }: typeof import('./seedOciImages') = require('./seedOciImages');
+      for (const image of registry.ociImages)
+        pushSeedOciImage(account, registry.name, image);
+    }
     // A seeded registry starts as DigitalOcean has long reported it, whatever the lag.
     account.markStorageReported(account.getRegistry(registry.name));
   }
