@@ -84,7 +84,7 @@ export async function readRegistryInUse(
       request.retention?.ignoreUnreadable,
     );
     logger.info(
-      `Retention of ${request.registryName}: ${inUse.uses.length} uses of its images read (DOKS, App Platform)`,
+      `${request.registryName}: ${inUse.uses.length} uses of its images read (DOKS, App Platform) before deleting or collecting`,
     );
     return inUse;
   } catch (error) {
