@@ -68,6 +68,17 @@ describe('a GC without a retention plan keeps the manifests in use', () => {
     return { web, running, gateway };
   }
 
+  /** A pod runs web:v1; then v1 is pushed again, leaving the pod's manifest untagged. */
+  async function runV1ThenPushItAgain(web: ReturnType<typeof registryPusher>) {
+    emulator.account.kubernetes.run(CLUSTER, {
+      kind: 'Deployment',
+      namespace: 'shop',
+      name: 'web',
+      image: `${HOST}/web:v1`,
+    });
+    await web.image('web-1 rebuilt', { tag: 'v1' });
+  }
+
   const runs = async () =>
     (await docr.api('get', `/registries/${REGISTRY}/gc-runs`)).body.items;
 
@@ -94,13 +105,7 @@ describe('a GC without a retention plan keeps the manifests in use', () => {
     'narrows the GC to unreferenced blobs while a pod runs an untagged manifest, and says which, %p',
     async databaseId => {
       const { web, running } = await setUp(await databases.init(databaseId));
-      emulator.account.kubernetes.run(CLUSTER, {
-        kind: 'Deployment',
-        namespace: 'shop',
-        name: 'web',
-        image: `${HOST}/web:v1`,
-      });
-      await web.image('web-1 rebuilt', { tag: 'v1' });
+      await runV1ThenPushItAgain(web);
 
       const run = await windowRun();
       expect(run).toMatchObject({
@@ -143,13 +148,7 @@ describe('a GC without a retention plan keeps the manifests in use', () => {
     'narrows a GC started by hand too, and the run says what was asked and why, %p',
     async databaseId => {
       const { web, running } = await setUp(await databases.init(databaseId));
-      emulator.account.kubernetes.run(CLUSTER, {
-        kind: 'Deployment',
-        namespace: 'shop',
-        name: 'web',
-        image: `${HOST}/web:v1`,
-      });
-      await web.image('web-1 rebuilt', { tag: 'v1' });
+      await runV1ThenPushItAgain(web);
 
       const started = await docr.api(
         'post',

@@ -1,14 +1,15 @@
 import type { Knex } from 'knex';
-import type {
-  DeletionJournal,
-  DeletionOutcome,
-  DeletionStatus,
-  JournalEntry,
-  PlannedDeletion,
-  RetentionJournalSummary,
-  RetentionPlan,
-  RetentionRunKey,
-  SubjectOutcome,
+import {
+  type DeletionJournal,
+  type DeletionOutcome,
+  type DeletionStatus,
+  type JournalEntry,
+  type PlannedDeletion,
+  type RetentionJournalSummary,
+  type RetentionPlan,
+  type RetentionRunKey,
+  type SubjectOutcome,
+  noDeletionsYet,
 } from '../retention/DeletionJournal';
 import { toDate, toNumber } from './rowValues';
 
@@ -173,13 +174,7 @@ export class DatabaseDeletionJournal implements DeletionJournal {
       .count({ n: '*' })
       .groupBy('status', 'rule', 'is_manifest');
     const summary: RetentionJournalSummary = {
-      deleted: 0,
-      deletedTags: 0,
-      deletedManifests: 0,
-      deletedByRule: {},
-      skipped: 0,
-      failed: 0,
-      remaining: 0,
+      ...noDeletionsYet(),
       estimatedFreedBytes: plan.estimatedFreedBytes,
       tagsListed: plan.tagsListed,
       plannedAt: plan.plannedAt,

@@ -70,6 +70,17 @@ export interface RetentionJournalSummary {
   gcNarrowed?: string;
 }
 
+/** A summary's counts before anything settled. */
+export const noDeletionsYet = () => ({
+  deleted: 0,
+  deletedTags: 0,
+  deletedManifests: 0,
+  deletedByRule: {} as Record<string, number>,
+  skipped: 0,
+  failed: 0,
+  remaining: 0,
+});
+
 /** How a planned entry settled. */
 export type DeletionOutcome =
   | { status: 'deleted'; at: Date; detail?: string }

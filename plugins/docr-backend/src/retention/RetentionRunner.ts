@@ -10,6 +10,7 @@ import {
   JournalEntry,
   RetentionJournalSummary,
   RetentionRunKey,
+  noDeletionsYet,
 } from './DeletionJournal';
 import { listRegistryNow } from './freshListing';
 import { planDeletions } from './plan';
@@ -70,13 +71,7 @@ export interface RetentionRunnerOptions {
 }
 
 const EMPTY: Omit<RetentionRunSummary, 'resumed' | 'rateLimitPauses'> = {
-  deleted: 0,
-  deletedTags: 0,
-  deletedManifests: 0,
-  deletedByRule: {},
-  skipped: 0,
-  failed: 0,
-  remaining: 0,
+  ...noDeletionsYet(),
   estimatedFreedBytes: 0,
 };
 
