@@ -107,7 +107,13 @@ export async function runImageGraphBench() {
       client,
       ...stores,
       logger: silent,
-      options: { pacing: { callsPerMinute: Infinity, callsPerHour: Infinity } },
+      options: {
+        pacing: {
+          callsPerMinute: Infinity,
+          callsPerHour: Infinity,
+          registryHost: { callsPerMinute: Infinity, callsPerHour: Infinity },
+        },
+      },
       imageGraph: { graphs, registryHost: () => registryHost },
     });
     emulator.requests.reset();

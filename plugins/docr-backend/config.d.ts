@@ -119,6 +119,18 @@ export interface Config {
        */
       callsPerHour?: number;
       /**
+       * Requests retention makes to the registry host (manifests, tags, referrers and their
+       * tokens, reading the image graphs and checking tags before deletion), per account, over
+       * every replica: their own budget, since the registry host's limits are not DigitalOcean
+       * API's. The docker credentials they need are DigitalOcean calls, in the budget above.
+       */
+      registryHost?: {
+        /** Requests a minute at most, spaced evenly (default 300). */
+        callsPerMinute?: number;
+        /** Requests in any rolling hour at most (default 10000). */
+        callsPerHour?: number;
+      };
+      /**
        * How long one run of the GC task spends deleting tags before it looks after the rest
        * (default 40 seconds); the deletions go on at the next run, every tickFrequency.
        */

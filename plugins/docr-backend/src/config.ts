@@ -8,7 +8,10 @@ import {
 } from '@backstage-docr/plugin-docr-common';
 import { DEFAULT_ACCOUNT_ID } from '@backstage-docr/plugin-docr-node';
 import type { RetentionRunnerOptions } from './retention/RetentionRunner';
-import type { RetentionPacing } from './retention/RunGuard';
+import {
+  DEFAULT_RETENTION_PACING,
+  type RetentionPacing,
+} from './retention/RunGuard';
 
 export interface DocrBackendConfig {
   /** The accounts whose registries are collected (`docr.accounts`; all configured when absent). */
@@ -247,13 +250,23 @@ function positiveInteger(
 function readRetentionRunnerConfig(config: Config): RetentionRunnerOptions {
   const block = config.getOptionalConfig('docr.tagRetention');
   const pacing: Partial<RetentionPacing> = {};
-  for (const key of ['callsPerMinute', 'callsPerHour'] as const) {
+  const positive = (key: string) => {
     const value = block?.getOptionalNumber(key);
-    if (value === undefined) continue;
-    if (!(value > 0))
+    if (value !== undefined && !(value > 0))
       throw new Error(`docr.tagRetention.${key} must be a positive number`);
-    pacing[key] = value;
+    return value;
+  };
+  for (const key of ['callsPerMinute', 'callsPerHour'] as const) {
+    const value = positive(key);
+    if (value !== undefined) pacing[key] = value;
   }
+  const registryHost = DEFAULT_RETENTION_PACING.registryHost;
+  pacing.registryHost = {
+    callsPerMinute:
+      positive('registryHost.callsPerMinute') ?? registryHost.callsPerMinute,
+    callsPerHour:
+      positive('registryHost.callsPerHour') ?? registryHost.callsPerHour,
+  };
   return { pacing };
 }
 

@@ -38,7 +38,9 @@ export { tooManyRequestsHandler } from './limits/tooManyRequestsHandler';
 export { RegistryHostClient } from './registryHost/RegistryHostClient';
 export {
   DOCR_REGISTRY_URL,
+  type BeforeRegistryHostRequest,
   type RegistryHostCallOptions,
+  type RegistryHostRequestTarget,
   type RegistryHostClientOptions,
   type RegistryManifest,
   type ManifestHead,

@@ -52,6 +52,7 @@ export function unpacedTagRetention(tickBudget = 'PT10M', enabled = true) {
       enabled,
       callsPerMinute: 1e9,
       callsPerHour: 1e9,
+      registryHost: { callsPerMinute: 1e9, callsPerHour: 1e9 },
       tickBudget,
     },
   };

@@ -15,6 +15,7 @@ import {
   notificationFeatures,
   notificationsOf,
 } from '../__testUtils__/notificationsBackend';
+import { unpacedTagRetention } from '../__testUtils__/retentionBackend';
 
 jest.setTimeout(180_000);
 
@@ -126,7 +127,7 @@ describe('the owners hear about their registries, once', () => {
           },
         },
       },
-      tagRetention: { enabled: true, callsPerMinute: 1e9, callsPerHour: 1e9 },
+      ...unpacedTagRetention(),
     });
     await docr.tick();
     clock.set('2026-11-21T21:00:00Z'); // the window opens

@@ -52,11 +52,19 @@ describe('RetentionRunner: one call budget for every replica', () => {
   afterEach(() => emulator?.stop());
 
   /** Calls that arrived at the emulator: DigitalOcean's API and the registry host. */
-  const callsAtEmulator = () =>
-    emulator.requests.count() + emulator.registryRequests.count();
-
   /** A replica's runner: its own clients, the shared database. */
-  function replica(knex: Knex, callsPerMinute: number, callsPerHour: number) {
+  type Limits = { callsPerMinute: number; callsPerHour: number };
+  const UNLIMITED: Limits = {
+    callsPerMinute: Infinity,
+    callsPerHour: Infinity,
+  };
+  const perHour = (callsPerHour: number): Limits => ({
+    callsPerMinute: Infinity,
+    callsPerHour,
+  });
+
+  /** DigitalOcean's calls within `api`, the registry host's within `registryHostLimits`. */
+  function replica(knex: Knex, api: Limits, registryHostLimits = UNLIMITED) {
     const client = emulatorClient(emulator);
     const registryHost = new RegistryHostClient({
       credentials: client,
@@ -72,7 +80,7 @@ describe('RetentionRunner: one call budget for every replica', () => {
       ...retentionStores(knex),
       logger: mockServices.logger.mock(),
       options: {
-        pacing: { callsPerMinute, callsPerHour },
+        pacing: { ...api, registryHost: registryHostLimits },
         sleep: async ms => {
           clock += ms;
         },
@@ -90,18 +98,20 @@ describe('RetentionRunner: one call budget for every replica', () => {
       now: () => new Date(clock),
     });
 
+  const apiCalls = () => emulator.requests.count();
+
   it.each(databases.eachSupportedId())(
-    'two replicas spend one hourly budget, and a restart keeps what was spent, %p',
+    "two replicas spend one hourly budget of DigitalOcean's calls (docker credentials included), and a restart keeps what was spent, %p",
     async databaseId => {
       const knex = await databases.init(databaseId);
       await migrate(knex);
-      const [a, b] = [replica(knex, Infinity, 20), replica(knex, Infinity, 20)];
+      const [a, b] = [replica(knex, perHour(20)), replica(knex, perHour(20))];
       const first = await Promise.all([
         run(a, 'acme-a', T0 + 30 * MINUTE),
         run(b, 'acme-b', T0 + 30 * MINUTE),
       ]);
       expect(first.map(s => s.stoppedBy)).toEqual(['deadline', 'deadline']);
-      expect(callsAtEmulator()).toBe(20);
+      expect(apiCalls()).toBe(20);
       // Some went to the registry host (the image graphs), with their docker credentials.
       expect(emulator.registryRequests.count('manifest_get')).toBeGreaterThan(
         0,
@@ -111,16 +121,13 @@ describe('RetentionRunner: one call budget for every replica', () => {
       ).toBeGreaterThan(0);
 
       // Restarted within the hour: nothing is left to spend.
-      const [a2, b2] = [
-        replica(knex, Infinity, 20),
-        replica(knex, Infinity, 20),
-      ];
+      const [a2, b2] = [replica(knex, perHour(20)), replica(knex, perHour(20))];
       clock = T0 + 40 * MINUTE;
       await Promise.all([
         run(a2, 'acme-a', T0 + 50 * MINUTE),
         run(b2, 'acme-b', T0 + 50 * MINUTE),
       ]);
-      expect(callsAtEmulator()).toBe(20);
+      expect(apiCalls()).toBe(20);
 
       // An hour after the first calls their room is free again, for 20 more.
       clock = T0 + HOUR;
@@ -128,7 +135,30 @@ describe('RetentionRunner: one call budget for every replica', () => {
         run(a2, 'acme-a', T0 + HOUR + 30 * MINUTE),
         run(b2, 'acme-b', T0 + HOUR + 30 * MINUTE),
       ]);
-      expect(callsAtEmulator()).toBe(40);
+      expect(apiCalls()).toBe(40);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "two replicas spend one hourly budget of the registry host's requests, apart from DigitalOcean's, %p",
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await migrate(knex);
+      const [a, b] = [
+        replica(knex, UNLIMITED, perHour(10)),
+        replica(knex, UNLIMITED, perHour(10)),
+      ];
+      const first = await Promise.all([
+        run(a, 'acme-a', T0 + 30 * MINUTE),
+        run(b, 'acme-b', T0 + 30 * MINUTE),
+      ]);
+      expect(first.map(s => s.stoppedBy)).toEqual(['deadline', 'deadline']);
+      // Pings, tokens and manifests: ten in all; DigitalOcean's listings did not spend them.
+      expect(emulator.registryRequests.count()).toBe(10);
+      expect(
+        emulator.requests.count('registries_get_dockerCredentials'),
+      ).toBeGreaterThan(0);
+      expect(apiCalls()).toBeGreaterThan(0);
     },
   );
 
@@ -138,14 +168,15 @@ describe('RetentionRunner: one call budget for every replica', () => {
       const knex = await databases.init(databaseId);
       await migrate(knex);
       // 6 a minute: a call every 10 s, whoever makes it; two minutes of the clock.
-      const [a, b] = [replica(knex, 6, Infinity), replica(knex, 6, Infinity)];
+      const sixAMinute = { callsPerMinute: 6, callsPerHour: Infinity };
+      const [a, b] = [replica(knex, sixAMinute), replica(knex, sixAMinute)];
       await Promise.all([
         run(a, 'acme-a', T0 + 2 * MINUTE),
         run(b, 'acme-b', T0 + 2 * MINUTE),
       ]);
       // At most one at 0 s, 10 s, … 120 s; the clock moves only while a replica waits its turn.
-      expect(callsAtEmulator()).toBeGreaterThanOrEqual(6);
-      expect(callsAtEmulator()).toBeLessThanOrEqual(13);
+      expect(apiCalls()).toBeGreaterThanOrEqual(6);
+      expect(apiCalls()).toBeLessThanOrEqual(13);
     },
   );
 
@@ -156,12 +187,12 @@ describe('RetentionRunner: one call budget for every replica', () => {
       await migrate(knex);
       // 1 page of repositories, 2 of tags, 2 of manifests: the five calls of the hour.
       const summary = await run(
-        replica(knex, Infinity, 5),
+        replica(knex, perHour(5)),
         'acme-b',
         T0 + 30 * MINUTE,
       );
       expect(summary.stoppedBy).toBe('deadline');
-      expect(callsAtEmulator()).toBe(5);
+      expect(apiCalls()).toBe(5);
       expect(emulator.requests.count('registries_delete_repositoryTag')).toBe(
         0,
       );

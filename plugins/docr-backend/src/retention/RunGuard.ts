@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { DigitalOceanApiError } from '@backstage-docr/plugin-docr-node';
@@ -23,6 +24,12 @@ export interface RetentionPacing {
   callsPerMinute: number;
   /** Calls retention makes per rolling hour at most (default 3,000 of DigitalOcean's 5,000). */
   callsPerHour: number;
+  /**
+   * Requests to the registry host (manifests, tags, referrers, tokens) per minute and per
+   * rolling hour at most: its own budget, since its limits are not DigitalOcean's API's (default
+   * 300 and 10,000). The docker credentials those requests need are DigitalOcean calls.
+   */
+  registryHost: { callsPerMinute: number; callsPerHour: number };
   /** Longest single pause after DigitalOcean still refused a call for its rate limit (default 5 min). */
   maxRateLimitPauseMs: number;
   /** Shortest such pause (default 1 s). */
@@ -32,6 +39,7 @@ export interface RetentionPacing {
 export const DEFAULT_RETENTION_PACING: RetentionPacing = {
   callsPerMinute: 200,
   callsPerHour: 3_000,
+  registryHost: { callsPerMinute: 300, callsPerHour: 10_000 },
   maxRateLimitPauseMs: 5 * MINUTE_MS,
   minRateLimitPauseMs: 1_000,
 };
@@ -45,8 +53,22 @@ export function isRateLimited(error: unknown): boolean {
   return error instanceof DigitalOceanApiError && error.status === 429;
 }
 
+/** Calls a minute and an hour, at most. */
+type CallLimits = { callsPerMinute: number; callsPerHour: number };
+
+/** Column width of the budget tables' account key. */
+const BUDGET_KEY_LENGTH = 63;
+
+/** The registry host's budget row of an account: its id and a suffix, within the key's width. */
+export function registryHostBudgetKey(account: string): string {
+  const key = `${account}/registry-host`;
+  if (key.length <= BUDGET_KEY_LENGTH) return key;
+  const hash = createHash('sha256').update(account).digest('hex').slice(0, 6);
+  return `${account.slice(0, BUDGET_KEY_LENGTH - 21)}/registry-host-${hash}`;
+}
+
 /** Whether the pacing limits anything (else retention needs no budget). */
-function limited({ callsPerMinute, callsPerHour }: RetentionPacing): boolean {
+function limited({ callsPerMinute, callsPerHour }: CallLimits): boolean {
   return (
     (Number.isFinite(callsPerMinute) && callsPerMinute > 0) ||
     (Number.isFinite(callsPerHour) && callsPerHour > 0)
@@ -156,11 +178,19 @@ export class RunGuard {
   }
 
   /**
-   * Takes one call of the budget for a request made outside `call` (the registry host's),
-   * waiting its turn; says why the run stopped instead, if it did.
+   * Takes one call for a request made outside `call` (a registry host call's), from the
+   * registry host's budget or, for the docker credentials it needs, DigitalOcean's; waits its
+   * turn; says why the run stopped instead, if it did.
    */
-  take(): Promise<StopReason | undefined> {
-    return this.pace();
+  take(
+    target: 'registryHost' | 'digitalocean',
+  ): Promise<StopReason | undefined> {
+    if (target === 'digitalocean') return this.pace();
+    const { budget, pacing } = this.deps;
+    return this.pace(
+      budget && registryHostBudgetKey(budget.account),
+      pacing.registryHost,
+    );
   }
 
   /** Sleeps, but not past the deadline nor an abort; says why it stopped early, if it did. */
@@ -180,14 +210,20 @@ export class RunGuard {
     this.deps.signal?.removeEventListener('abort', this.onAbort);
   }
 
-  /** Waits for the next call's turn in the account's budget; says why it stopped, if it did. */
-  private async pace(): Promise<StopReason | undefined> {
-    const { budget, pacing, now } = this.deps;
-    if (!budget || !limited(pacing)) return undefined;
+  /**
+   * Waits for the next call's turn in a budget (the account's DigitalOcean calls unless another
+   * key is given); says why it stopped, if it did.
+   */
+  private async pace(
+    key = this.deps.budget?.account,
+    limits: CallLimits = this.deps.pacing,
+  ): Promise<StopReason | undefined> {
+    const { budget, now } = this.deps;
+    if (!budget || !key || !limited(limits)) return undefined;
     for (;;) {
       const stopped = this.stopReason();
       if (stopped) return stopped;
-      const answer = await budget.store.take(budget.account, now(), pacing);
+      const answer = await budget.store.take(key, now(), limits);
       if (answer.taken) return undefined;
       const waitMs = answer.retryAt.getTime() - now().getTime();
       const paused = await this.pause(Math.max(1, waitMs));

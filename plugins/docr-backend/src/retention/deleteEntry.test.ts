@@ -33,6 +33,7 @@ describe('deleteEntry: the check right before the DELETE, inside the guarded cal
       pacing: {
         callsPerMinute: Infinity,
         callsPerHour: Infinity,
+        registryHost: { callsPerMinute: Infinity, callsPerHour: Infinity },
         minRateLimitPauseMs: 1,
         maxRateLimitPauseMs: 1,
       },

@@ -1,3 +1,4 @@
+import type { BeforeRegistryHostRequest } from '@backstage-docr/plugin-docr-node';
 import { toError } from '@backstage/errors';
 import { performance } from 'node:perf_hooks';
 import {
@@ -23,7 +24,7 @@ export const describeEntry = (
  */
 export type HeadBeforeDelete = (
   signal: AbortSignal,
-  beforeRequest: () => Promise<void>,
+  beforeRequest: BeforeRegistryHostRequest,
 ) => Promise<Verdict>;
 
 export type DeleteOutcome =

@@ -1,18 +1,19 @@
+import type { BeforeRegistryHostRequest } from '@backstage-docr/plugin-docr-node';
 import type { ManifestReader } from './graph';
 import type { RunGuard } from './RunGuard';
 
 /**
  * What a registry host call awaits before each request it makes (see the client's
- * `beforeRequest`): one call taken from the run's budget, as DigitalOcean's calls are, so the
- * registry host's requests and the docker credentials they need count in the one budget of
- * every replica. Throws, leaving the request unmade, once the run is stopped.
+ * `beforeRequest`): one call taken from the registry host's budget, or from DigitalOcean's for
+ * the docker credentials, each shared by every replica. Throws, leaving the request unmade,
+ * once the run is stopped.
  */
 export function budgetGate(
   guard: RunGuard,
   counted?: { requests: number },
-): () => Promise<void> {
-  return async () => {
-    const stopped = await guard.take();
+): BeforeRegistryHostRequest {
+  return async target => {
+    const stopped = await guard.take(target);
     if (stopped) throw new Error(`retention stopped (${stopped})`);
     if (counted) counted.requests++;
   };

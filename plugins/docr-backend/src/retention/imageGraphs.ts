@@ -1,5 +1,8 @@
 import { toError } from '@backstage/errors';
-import type { RegistryHostClient } from '@backstage-docr/plugin-docr-node';
+import type {
+  BeforeRegistryHostRequest,
+  RegistryHostClient,
+} from '@backstage-docr/plugin-docr-node';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { RepositoryContents } from '../repositories/RepositoryCache';
 import type { JournalEntry } from './DeletionJournal';
@@ -85,7 +88,7 @@ export async function headCheck(
   registry: string,
   entry: Pick<JournalEntry, 'repository' | 'tag' | 'digest'>,
   signal?: AbortSignal,
-  beforeRequest?: () => Promise<void>,
+  beforeRequest?: BeforeRegistryHostRequest,
 ): Promise<{ value: Verdict } | { error: unknown }> {
   try {
     const head = await access

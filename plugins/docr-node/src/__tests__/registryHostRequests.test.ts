@@ -59,11 +59,13 @@ describe('RegistryHostClient: requests gated per call, tokens held within bounds
   const atEmulator = () =>
     emulator.requests.count() + emulator.registryRequests.count();
 
-  it('awaits beforeRequest before every request a call makes: ping, docker credentials, token and the call itself', async () => {
+  it('awaits beforeRequest before every request a call makes, naming where it goes: ping, docker credentials, token and the call itself', async () => {
     const registry = client();
     let taken = 0;
-    const beforeRequest = async () => {
+    const targets: string[] = [];
+    const beforeRequest = async (target: string) => {
       taken++;
+      targets.push(target);
     };
     await clock.passTimeUntil(
       registry.getManifest('acme', 'web', 'v1', { beforeRequest }),
@@ -71,6 +73,13 @@ describe('RegistryHostClient: requests gated per call, tokens held within bounds
     expect(taken).toBe(4);
     expect(atEmulator()).toBe(4);
     expect(emulator.requests.count('registries_get_dockerCredentials')).toBe(1);
+    // Each says where it goes: the credentials are DigitalOcean's, the rest the registry host's.
+    expect(targets).toEqual([
+      'registryHost',
+      'digitalocean',
+      'registryHost',
+      'registryHost',
+    ]);
     await clock.passTimeUntil(
       registry.headManifest('acme', 'web', 'v1', { beforeRequest }),
     );

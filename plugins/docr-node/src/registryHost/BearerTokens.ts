@@ -7,6 +7,7 @@ import { RegistryHostError, distributionError } from './errors';
 import { RegistryCredentials } from './RegistryCredentials';
 import { RegistryHostTransport } from './RegistryHostTransport';
 import { gated, heldOrShared } from './sharedRequest';
+import type { BeforeRegistryHostRequest } from './options';
 
 /** The registry host asks for no authentication at all (`GET /v2/` answered 200). */
 const ANONYMOUS = 'anonymous' as const;
@@ -59,7 +60,7 @@ export class BearerTokens {
     repository: string,
     signal?: AbortSignal,
     /** Awaited before each request made for it (ping, token, docker credentials). */
-    beforeRequest?: () => Promise<void>,
+    beforeRequest?: BeforeRegistryHostRequest,
   ): Promise<string | undefined> {
     const challenge = await this.discover(signal, beforeRequest);
     if (challenge === ANONYMOUS) return undefined;
@@ -95,18 +96,19 @@ export class BearerTokens {
 
   private discover(
     signal?: AbortSignal,
-    beforeRequest?: () => Promise<void>,
+    beforeRequest?: BeforeRegistryHostRequest,
   ): Promise<BearerChallenge | typeof ANONYMOUS> {
     return heldOrShared(
       () => undefined,
       () => this.challenge,
       () => {
-        this.challenge = gated(beforeRequest, () => this.ping(signal)).catch(
-          error => {
-            this.challenge = undefined;
-            throw error;
-          },
-        );
+        this.challenge = gated(
+          beforeRequest && (() => beforeRequest('registryHost')),
+          () => this.ping(signal),
+        ).catch(error => {
+          this.challenge = undefined;
+          throw error;
+        });
         return this.challenge;
       },
     );
@@ -150,7 +152,7 @@ export class BearerTokens {
     registry: string,
     scope: string,
     signal?: AbortSignal,
-    beforeRequest?: () => Promise<void>,
+    beforeRequest?: BeforeRegistryHostRequest,
   ): Promise<HeldToken> {
     const url = new URL(challenge.realm);
     if (challenge.service) url.searchParams.set('service', challenge.service);

@@ -1,6 +1,7 @@
 import type { DockerCredentials } from '@backstage-docr/digitalocean-openapi';
 import type { DockerCredentialsOptions } from '../client/options';
 import { gated, heldOrShared } from './sharedRequest';
+import type { BeforeRegistryHostRequest } from './options';
 
 /**
  * Where read-only docker credentials come from: DigitalOcean's API (a DigitalOceanClient).
@@ -46,7 +47,7 @@ export class RegistryCredentials {
    */
   async basicAuthorization(
     registry: string,
-    beforeRequest?: () => Promise<void>,
+    beforeRequest?: BeforeRegistryHostRequest,
   ): Promise<string> {
     const held = await heldOrShared(
       () => {
@@ -58,9 +59,10 @@ export class RegistryCredentials {
       },
       () => this.pending.get(registry),
       () => {
-        const request = gated(beforeRequest, () => this.ask(registry)).finally(
-          () => this.pending.delete(registry),
-        );
+        const request = gated(
+          beforeRequest && (() => beforeRequest('digitalocean')),
+          () => this.ask(registry),
+        ).finally(() => this.pending.delete(registry));
         this.pending.set(registry, request);
         return request;
       },

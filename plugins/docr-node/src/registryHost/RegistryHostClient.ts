@@ -12,6 +12,7 @@ import { Pacer } from './Pacer';
 import { refusalCause } from './sharedRequest';
 import { RegistryCredentials } from './RegistryCredentials';
 import {
+  BeforeRegistryHostRequest,
   DOCR_REGISTRY_URL,
   ManifestHead,
   RegistryHostClientOptions,
@@ -34,7 +35,7 @@ interface CallInit {
   accept?: string;
   query?: URLSearchParams;
   signal?: AbortSignal;
-  beforeRequest?: () => Promise<void>;
+  beforeRequest?: BeforeRegistryHostRequest;
   absentOn404?: boolean;
 }
 

@@ -4,6 +4,7 @@ import { rateLimitWaitMs } from '../transport';
 import { RegistryHostError } from './errors';
 import { Pacer, PacerClock } from './Pacer';
 import { GateRefused } from './sharedRequest';
+import type { BeforeRegistryHostRequest } from './options';
 
 /**
  * What the client asked the registry host, by purpose. Every HTTP request is counted once,
@@ -69,7 +70,7 @@ export class RegistryHostTransport {
       headers: Headers;
       signal?: AbortSignal;
       /** Awaited before each attempt, outside the pacer's slots. */
-      beforeRequest?: () => Promise<void>;
+      beforeRequest?: BeforeRegistryHostRequest;
     },
   ): Promise<Response> {
     const operation = `${init.method} ${url.pathname}`;
@@ -77,7 +78,7 @@ export class RegistryHostTransport {
     let rateLimitWaits = 0;
     for (;;) {
       try {
-        await init.beforeRequest?.();
+        await init.beforeRequest?.('registryHost');
       } catch (error) {
         throw new GateRefused(error);
       }

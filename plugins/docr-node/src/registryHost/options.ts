@@ -52,13 +52,31 @@ export interface RegistryHostClientOptions {
  */
 export interface RegistryHostCallOptions extends CallOptions {
   /**
-   * Awaited before each HTTP request the call makes: to the registry host (retries included, and
-   * the ping and token it needed first) and to DigitalOcean for the docker credentials it needed.
-   * A caller that spends a budget takes each request from it before it is made; a rejection
-   * stops the call with that error, the request unmade.
+   * Awaited before each HTTP request the call makes, with where it goes: `registryHost` (the
+   * request, its retries, and the ping and token it needed first) or `digitalocean` (the docker
+   * credentials it needed, from DigitalOcean's API). A caller that spends budgets takes each
+   * request from the right one before it is made; a rejection stops the call with that error,
+   * the request unmade.
    */
-  beforeRequest?: () => Promise<void>;
+  beforeRequest?: BeforeRegistryHostRequest;
 }
+
+/**
+ * Where a request of a registry host call goes: the registry host itself, or DigitalOcean's API
+ * (the docker credentials), whose rate limits are not the registry host's.
+ *
+ * @public
+ */
+export type RegistryHostRequestTarget = 'registryHost' | 'digitalocean';
+
+/**
+ * Awaited before each request of a registry host call (see `RegistryHostCallOptions`).
+ *
+ * @public
+ */
+export type BeforeRegistryHostRequest = (
+  target: RegistryHostRequestTarget,
+) => Promise<void>;
 
 export const realClock: DigitalOceanClientClock = {
   now: () => Date.now(),

@@ -35,6 +35,7 @@ export const FAST: RetentionRunnerOptions = {
   pacing: {
     callsPerMinute: Infinity,
     callsPerHour: Infinity,
+    registryHost: { callsPerMinute: Infinity, callsPerHour: Infinity },
     minRateLimitPauseMs: 10,
     maxRateLimitPauseMs: 200,
   },
