@@ -20,6 +20,24 @@ describe('docr config', () => {
     expect(config.defaultAccount).toBeUndefined();
   });
 
+  it("reads retention's two budgets, DigitalOcean's calls and the registry host's requests, and refuses one that is not positive", () => {
+    const read = (tagRetention: object) =>
+      readDocrConfig(new ConfigReader({ docr: { tagRetention } }))
+        .retentionRunner.pacing;
+    expect(read({})).toEqual({
+      registryHost: { callsPerMinute: 300, callsPerHour: 10_000 },
+    });
+    expect(
+      read({ callsPerHour: 1000, registryHost: { callsPerMinute: 60 } }),
+    ).toEqual({
+      callsPerHour: 1000,
+      registryHost: { callsPerMinute: 60, callsPerHour: 10_000 },
+    });
+    expect(() => read({ registryHost: { callsPerHour: 0 } })).toThrow(
+      'docr.tagRetention.registryHost.callsPerHour must be a positive number',
+    );
+  });
+
   it('collects every configured account unless docr.accounts names some, and names what is wrong', () => {
     const read = (docr: object) => readDocrConfig(new ConfigReader({ docr }));
     expect(collectedAccounts(read({}), ['default', 'team-b'])).toEqual({
