@@ -3,6 +3,7 @@ import {
   BatchV1Api,
   CoreV1Api,
   KubeConfig,
+  type V1ControllerRevision,
 } from '@kubernetes/client-node';
 import https from 'node:https';
 import { DoEmulator } from '../http/server';
@@ -223,6 +224,106 @@ describe("the DOKS clusters' Kubernetes API stand-in", () => {
     expect(after).toHaveLength(3);
   }, 60_000);
 
+  it("keeps a DaemonSet's and a StatefulSet's releases as ControllerRevisions within revisionHistoryLimit, listed page by page", async () => {
+    emulator = await startWithWorkloads();
+    const kubernetes = emulator.account.kubernetes;
+    kubernetes.run(clusterId, {
+      kind: 'DaemonSet',
+      namespace: 'infra',
+      name: 'log-agent',
+      image: `${host}/web:v3`,
+      history: [`${host}/web:v1`, `${host}/web:v2`],
+    });
+    kubernetes.run(clusterId, {
+      kind: 'StatefulSet',
+      namespace: 'infra',
+      name: 'db',
+      image: `${host}/web:v4`,
+      history: [`${host}/web:v1`, `${host}/web:v2`, `${host}/web:v3`],
+      revisionHistoryLimit: 1,
+      replicas: 2,
+    });
+    const { config } = await kubeConfigFor(emulator);
+    const apps = config.makeApiClient(AppsV1Api);
+    const [daemonSet] = (
+      await apps.listNamespacedDaemonSet({ namespace: 'infra' })
+    ).items;
+    const [statefulSet] = (
+      await apps.listNamespacedStatefulSet({ namespace: 'infra' })
+    ).items;
+    expect(daemonSet.spec?.revisionHistoryLimit).toBe(10);
+
+    /** Every ControllerRevision, two a page: [owner, revision, image], by owner and revision. */
+    async function revisions() {
+      const all: V1ControllerRevision[] = [];
+      let token: string | undefined;
+      do {
+        const page = await apps.listControllerRevisionForAllNamespaces({
+          limit: 2,
+          _continue: token,
+        });
+        all.push(...page.items);
+        token = page.metadata?._continue;
+      } while (token);
+      return all.map(r => ({
+        owner: r.metadata?.ownerReferences?.[0],
+        name: r.metadata?.name,
+        revision: r.revision,
+        image: r.data.spec.template.spec.containers[0].image,
+      }));
+    }
+    const listed = await revisions();
+    const summary = (owner: string) =>
+      listed
+        .filter(r => r.owner?.name === owner)
+        .map(r => [r.owner?.kind, r.revision, r.image])
+        .sort((a: any, b: any) => a[1] - b[1]);
+    expect(
+      listed.filter(r => r.owner?.name === 'log-agent')[0].owner,
+    ).toMatchObject({ uid: daemonSet.metadata?.uid, controller: true });
+    expect(summary('log-agent')).toEqual([
+      ['DaemonSet', 1, `${host}/web:v1`],
+      ['DaemonSet', 2, `${host}/web:v2`],
+      ['DaemonSet', 3, `${host}/web:v3`],
+    ]);
+    expect(summary('db')).toEqual([
+      ['StatefulSet', 3, `${host}/web:v3`],
+      ['StatefulSet', 4, `${host}/web:v4`],
+    ]);
+    const current = listed.find(
+      r => r.owner?.name === 'db' && r.revision === 4,
+    );
+    expect(statefulSet.status).toMatchObject({
+      currentRevision: current?.name,
+      updateRevision: current?.name,
+    });
+
+    // A rollback to a kept release takes it up again, under a new revision.
+    kubernetes
+      .cluster(clusterId)
+      .rollOut('DaemonSet', 'infra', 'log-agent', `${host}/web:v1`);
+    const after = await revisions();
+    expect(
+      after
+        .filter(r => r.owner?.name === 'log-agent')
+        .map(r => [r.revision, r.image])
+        .sort((a: any, b: any) => a[0] - b[0]),
+    ).toEqual([
+      [2, `${host}/web:v2`],
+      [3, `${host}/web:v3`],
+      [4, `${host}/web:v1`],
+    ]);
+    const pods = (
+      await config
+        .makeApiClient(CoreV1Api)
+        .listNamespacedPod({ namespace: 'infra' })
+    ).items.filter(p => p.metadata?.ownerReferences?.[0].kind === 'DaemonSet');
+    expect(pods.map(p => p.spec?.containers[0].image)).toEqual([
+      `${host}/web:v1`,
+      `${host}/web:v1`,
+    ]);
+  }, 60_000);
+
   it('lists CronJobs, their Jobs, StatefulSets and DaemonSets', async () => {
     emulator = await startWithWorkloads();
     emulator.account.kubernetes.run(clusterId, {
@@ -334,7 +435,7 @@ describe("the DOKS clusters' Kubernetes API stand-in", () => {
     });
   }, 60_000);
 
-  it("runs the demo's images: every pod pulled, one Deployment pinned by digest, a rollback ReplicaSet kept", async () => {
+  it("runs the demo's images: every pod pulled, one Deployment pinned by digest, a rollback ReplicaSet and a DaemonSet's rollback ControllerRevision kept", async () => {
     emulator = await DoEmulator.start({
       validateResponses: true,
       seed: loadSeedFile(demoSeedPath),
@@ -359,6 +460,22 @@ describe("the DOKS clusters' Kubernetes API stand-in", () => {
         .filter(rs => rs.spec?.replicas === 0)
         .map(rs => rs.spec?.template?.spec?.containers[0].image),
     ).toEqual(['registry.digitalocean.com/acme-prod/web:v1.4.1']);
+    const revisions = (
+      await config
+        .makeApiClient(AppsV1Api)
+        .listNamespacedControllerRevision({ namespace: 'infra' })
+    ).items;
+    expect(
+      revisions.map(r => [
+        r.revision,
+        r.data.spec.template.spec.containers[0].image,
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        [1, 'registry.digitalocean.com/acme-prod/log-agent:1.2.0'],
+        [2, 'registry.digitalocean.com/acme-prod/log-agent:1.3.0'],
+      ]),
+    );
   }, 60_000);
 
   it('runs, rolls out and cuts off workloads through the admin routes, refusing a bad request with 422', async () => {

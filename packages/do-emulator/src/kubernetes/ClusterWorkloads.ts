@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import {
   Container,
+  ControllerRevision,
   KINDS,
   Kind,
   KubeObject,
+  ListedObject,
   containerStatus,
   nameSuffix,
   ownerReference,
@@ -12,9 +14,10 @@ import {
 
 /**
  * A workload to run on an emulated DOKS cluster. `image` is shorthand for one container named
- * after the workload. A Deployment's `history` lists the images of its earlier releases, oldest
- * first: each leaves a ReplicaSet scaled to zero, as a rollout does, of which the newest
- * `revisionHistoryLimit` (default 10) are kept.
+ * after the workload. `history` lists the images of its earlier releases, oldest first: each
+ * leaves a ReplicaSet scaled to zero (a Deployment) or a ControllerRevision (a DaemonSet or
+ * StatefulSet), as a rollout does, of which the newest `revisionHistoryLimit` (default 10) are
+ * kept.
  */
 export interface SeedWorkload {
   kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'CronJob' | 'Job';
@@ -47,6 +50,7 @@ export interface WorkloadsDeps {
  */
 export class ClusterWorkloads {
   private readonly objects = new Map<Kind, KubeObject[]>();
+  private revisions: ControllerRevision[] = [];
   private resourceVersion = 1;
 
   constructor(
@@ -59,8 +63,12 @@ export class ClusterWorkloads {
   }
 
   /** Objects of a kind, in one namespace or all, ordered as the API lists them. */
-  list(kind: Kind, namespace?: string): KubeObject[] {
-    return (this.objects.get(kind) ?? [])
+  list(kind: Kind, namespace?: string): ListedObject[] {
+    const all: ListedObject[] =
+      kind === 'ControllerRevision'
+        ? this.revisions
+        : (this.objects.get(kind) ?? []);
+    return all
       .filter(o => !namespace || o.metadata.namespace === namespace)
       .sort(
         (a, b) =>
@@ -107,24 +115,9 @@ export class ClusterWorkloads {
         this.rollOutDeployment(deployment, containers);
         return deployment;
       }
-      case 'StatefulSet': {
-        const set = this.add('StatefulSet', namespace, workload.name, {
-          replicas: workload.replicas ?? 1,
-          serviceName: workload.name,
-          selector: { matchLabels: labels },
-          template: podTemplate(containers, labels),
-        });
-        this.replacePods(set, containers, workload.replicas ?? 1, i => `${i}`);
-        return set;
-      }
-      case 'DaemonSet': {
-        const set = this.add('DaemonSet', namespace, workload.name, {
-          selector: { matchLabels: labels },
-          template: podTemplate(containers, labels),
-        });
-        this.replacePods(set, containers, workload.replicas ?? 2);
-        return set;
-      }
+      case 'StatefulSet':
+      case 'DaemonSet':
+        return this.startSet(workload, namespace, containers);
       case 'Job':
         return this.startJob(namespace, workload.name, containers);
       case 'CronJob': {
@@ -162,21 +155,139 @@ export class ClusterWorkloads {
     const [first, ...others] = workload.spec.template.spec
       .containers as Container[];
     const containers = [{ name: first.name, image }, ...others];
-    workload.spec.template = podTemplate(
-      containers,
-      workload.spec.template.metadata.labels,
-    );
-    this.touch(workload);
     if (kind === 'Deployment') {
-      this.rollOutDeployment(workload, containers);
-    } else {
-      this.replacePods(
-        workload,
+      workload.spec.template = podTemplate(
         containers,
-        workload.spec.replicas ?? 2,
-        kind === 'StatefulSet' ? i => `${i}` : undefined,
+        workload.spec.template.metadata.labels,
+      );
+      this.touch(workload);
+      this.rollOutDeployment(workload, containers);
+    } else if (kind === 'StatefulSet' || kind === 'DaemonSet') {
+      this.rollOutSet(workload, containers);
+    } else {
+      throw new Error(
+        `A rollout is of a Deployment, StatefulSet or DaemonSet, not of a ${kind}`,
       );
     }
+  }
+
+  /** A StatefulSet or DaemonSet, with a ControllerRevision for each release of its `history`. */
+  private startSet(
+    workload: SeedWorkload,
+    namespace: string,
+    containers: Container[],
+  ): KubeObject {
+    const labels = { app: workload.name };
+    const set = this.add(workload.kind, namespace, workload.name, {
+      ...(workload.kind === 'StatefulSet'
+        ? { replicas: workload.replicas ?? 1, serviceName: workload.name }
+        : {}),
+      revisionHistoryLimit: workload.revisionHistoryLimit ?? 10,
+      selector: { matchLabels: labels },
+      template: podTemplate(containers, labels),
+    });
+    for (const image of workload.history ?? []) {
+      set.spec.template = podTemplate(
+        [{ name: containers[0].name, image }],
+        labels,
+      );
+      this.recordRevision(set);
+    }
+    this.rollOutSet(set, containers, workload.replicas ?? 2);
+    return set;
+  }
+
+  /**
+   * A new release of a StatefulSet or DaemonSet: its template, a ControllerRevision for it (the
+   * kept one again, under a new revision, for a rollback) and its pods replaced.
+   */
+  private rollOutSet(
+    set: KubeObject,
+    containers: Container[],
+    nodes = this.ownedBy('Pod', set).length || 2,
+  ): void {
+    set.spec.template = podTemplate(
+      containers,
+      set.spec.template.metadata.labels,
+    );
+    this.touch(set);
+    const current = this.recordRevision(set);
+    const stateful = set.kind === 'StatefulSet';
+    const replicas = stateful ? set.spec.replicas : nodes;
+    this.replacePods(
+      set,
+      containers,
+      replicas,
+      stateful ? i => `${i}` : undefined,
+    );
+    set.status = stateful
+      ? {
+          replicas,
+          readyReplicas: replicas,
+          currentReplicas: replicas,
+          updatedReplicas: replicas,
+          currentRevision: current.metadata.name,
+          updateRevision: current.metadata.name,
+        }
+      : {
+          currentNumberScheduled: replicas,
+          desiredNumberScheduled: replicas,
+          numberReady: replicas,
+          updatedNumberScheduled: replicas,
+        };
+  }
+
+  /**
+   * The set's template as its newest ControllerRevision (named by the template's hash, as the
+   * controllers do), the older ones beyond `revisionHistoryLimit` deleted.
+   */
+  private recordRevision(set: KubeObject): ControllerRevision {
+    const { namespace, name, uid } = set.metadata;
+    const owned = this.revisions.filter(r =>
+      r.metadata.ownerReferences?.some(o => o.uid === uid),
+    );
+    const hash = nameSuffix(JSON.stringify(set.spec.template.spec), 10);
+    const revision = Math.max(0, ...owned.map(r => r.revision)) + 1;
+    let current = owned.find(r => r.metadata.name === `${name}-${hash}`);
+    if (current) {
+      current.revision = revision;
+      this.touch(current);
+    } else {
+      current = {
+        apiVersion: KINDS.ControllerRevision.apiVersion,
+        kind: 'ControllerRevision',
+        metadata: this.metadata(
+          'ControllerRevision',
+          namespace,
+          `${name}-${hash}`,
+          set,
+          {
+            ...set.spec.selector.matchLabels,
+            'controller-revision-hash': hash,
+          },
+        ),
+        data: {
+          spec: {
+            template: {
+              ...structuredClone(set.spec.template),
+              $patch: 'replace',
+            },
+          },
+        },
+        revision,
+      };
+      this.revisions.push(current);
+    }
+    const limit = set.spec.revisionHistoryLimit ?? 10;
+    const old = owned
+      .filter(r => r !== current)
+      .sort((a, b) => b.revision - a.revision)
+      .slice(limit);
+    if (old.length) {
+      this.revisions = this.revisions.filter(r => !old.includes(r));
+      this.resourceVersion++;
+    }
+    return current;
   }
 
   private pinned(image: string): string {
@@ -345,15 +456,8 @@ export class ClusterWorkloads {
       apiVersion: KINDS[kind].apiVersion,
       kind,
       metadata: {
-        name,
-        namespace,
-        uid: uuidFrom(`${this.clusterId}:${kind}:${namespace}/${name}`),
-        resourceVersion: String(++this.resourceVersion),
-        generation: 1,
-        creationTimestamp: new Date(this.deps.now()).toISOString(),
-        ...(labels ? { labels: { ...labels } } : {}),
+        ...this.metadata(kind, namespace, name, owner, labels),
         ...(annotations ? { annotations } : {}),
-        ...(owner ? { ownerReferences: [ownerReference(owner)] } : {}),
       },
       spec,
     };
@@ -361,6 +465,25 @@ export class ClusterWorkloads {
     list.push(object);
     this.objects.set(kind, list);
     return object;
+  }
+
+  private metadata(
+    kind: Kind,
+    namespace: string,
+    name: string,
+    owner?: KubeObject,
+    labels?: Record<string, string>,
+  ) {
+    return {
+      name,
+      namespace,
+      uid: uuidFrom(`${this.clusterId}:${kind}:${namespace}/${name}`),
+      resourceVersion: String(++this.resourceVersion),
+      generation: 1,
+      creationTimestamp: new Date(this.deps.now()).toISOString(),
+      ...(labels ? { labels: { ...labels } } : {}),
+      ...(owner ? { ownerReferences: [ownerReference(owner)] } : {}),
+    };
   }
 
   private remove(kind: Kind, object: KubeObject) {
@@ -371,7 +494,7 @@ export class ClusterWorkloads {
     this.resourceVersion++;
   }
 
-  private touch(object: KubeObject) {
+  private touch(object: ListedObject) {
     object.metadata.resourceVersion = String(++this.resourceVersion);
   }
 }

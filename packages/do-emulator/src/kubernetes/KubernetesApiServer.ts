@@ -8,8 +8,9 @@ const PREFIX = /^\/clusters\/([^/]+)(\/.*)$/;
 /**
  * The stand-in for each DOKS cluster's Kubernetes API server, one listener for all clusters:
  * cluster `<id>` is served under `/clusters/<id>`, the server URL its credentials name. It lists
- * pods and workloads (`limit`/`continue` paging) to holders of a token DigitalOcean's
- * credentials endpoint issued for that cluster, and nothing else: it is read-only.
+ * pods, workloads and their ControllerRevisions (`limit`/`continue` paging) to holders of a
+ * token DigitalOcean's credentials endpoint issued for that cluster, and nothing else: it is
+ * read-only.
  */
 export class KubernetesApiServer {
   private readonly pages = new ListPages();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { KubeObject } from './objects';
+import type { ListedObject } from './objects';
 
 const KEPT_SNAPSHOTS = 200;
 
@@ -11,16 +11,16 @@ const KEPT_SNAPSHOTS = 200;
 export class ListPages {
   private readonly snapshots = new Map<
     string,
-    { items: KubeObject[]; resourceVersion: string }
+    { items: ListedObject[]; resourceVersion: string }
   >();
 
   page(
-    listing: () => { items: KubeObject[]; resourceVersion: string },
+    listing: () => { items: ListedObject[]; resourceVersion: string },
     limit: number | undefined,
     continueToken: string | undefined,
   ):
     | {
-        items: KubeObject[];
+        items: ListedObject[];
         resourceVersion: string;
         continue?: string;
         remainingItemCount?: number;
@@ -55,7 +55,7 @@ export class ListPages {
     };
   }
 
-  private keep(snapshot: { items: KubeObject[]; resourceVersion: string }) {
+  private keep(snapshot: { items: ListedObject[]; resourceVersion: string }) {
     const id = randomBytes(9).toString('base64url');
     this.snapshots.set(id, structuredClone(snapshot));
     if (this.snapshots.size > KEPT_SNAPSHOTS) {

@@ -1,23 +1,40 @@
 import { createHash } from 'node:crypto';
 
+export interface ObjectMeta {
+  name: string;
+  namespace: string;
+  uid: string;
+  resourceVersion: string;
+  generation?: number;
+  creationTimestamp: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+}
+
 /** A Kubernetes object as the API serves it (only the fields the emulator sets). */
 export interface KubeObject {
   apiVersion: string;
   kind: string;
-  metadata: {
-    name: string;
-    namespace: string;
-    uid: string;
-    resourceVersion: string;
-    generation?: number;
-    creationTimestamp: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    ownerReferences?: OwnerReference[];
-  };
+  metadata: ObjectMeta;
   spec: Record<string, any>;
   status?: Record<string, any>;
 }
+
+/**
+ * One release of a DaemonSet or StatefulSet, as their controllers keep it: `data` is the patch
+ * that restores it (`{spec: {template: {..., $patch: 'replace'}}}`), `revision` its number.
+ */
+export interface ControllerRevision {
+  apiVersion: string;
+  kind: 'ControllerRevision';
+  metadata: ObjectMeta;
+  data: { spec: { template: Record<string, any> } };
+  revision: number;
+}
+
+/** What a list call serves. */
+export type ListedObject = KubeObject | ControllerRevision;
 
 export interface OwnerReference {
   apiVersion: string;
@@ -42,6 +59,7 @@ export const KINDS = {
   StatefulSet: { apiVersion: 'apps/v1', plural: 'statefulsets' },
   Job: { apiVersion: 'batch/v1', plural: 'jobs' },
   CronJob: { apiVersion: 'batch/v1', plural: 'cronjobs' },
+  ControllerRevision: { apiVersion: 'apps/v1', plural: 'controllerrevisions' },
 } as const;
 
 export type Kind = keyof typeof KINDS;
