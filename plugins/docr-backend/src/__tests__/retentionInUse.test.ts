@@ -44,9 +44,9 @@ const cosignTag = (subject: OciDescriptor) =>
 /**
  * Images in use survive retention, in a real docr backend against the emulator's DigitalOcean
  * API, registry host and its DOKS cluster's Kubernetes API: what pods run (a tag older than every
- * rule, a multi-arch image pinned by digest), a Deployment's previous releases (two by default),
- * a CronJob's image with its signature, an App Platform app's image pinned by digest; and a
- * cluster that cannot be read holds the registry's deletions back until it can.
+ * rule, a multi-arch image pinned by digest), a Deployment's and a DaemonSet's previous releases
+ * (two by default), a CronJob's image with its signature, an App Platform app's image pinned by
+ * digest; and a cluster that cannot be read holds the registry's deletions back until it can.
  */
 describe('retention keeps the images in use', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
@@ -60,8 +60,12 @@ describe('retention keeps the images in use', () => {
     await emulator?.stop();
   });
 
-  /** Old content a week before the window, web:v6 an hour before; what runs on the cluster. */
-  async function setUp(knex: Knex) {
+  /**
+   * Old content a week before the window, web:v6 an hour before; what runs on the cluster. With
+   * `daemonSet`, also agent:v0 to v3 a week before, and infra/log-agent running agent:v3, rolled
+   * out from v1 and v2 (its ControllerRevisions 1 and 2).
+   */
+  async function setUp(knex: Knex, options: { daemonSet?: boolean } = {}) {
     clock.set('2026-11-16T12:00:00Z');
     emulator = await startInUseEmulator(clock);
     api = new DigitalOceanClient({ token: 'test', apiUrl: emulator.url });
@@ -86,6 +90,11 @@ describe('retention keeps the images in use', () => {
     await registryPusher(emulator, REGISTRY, 'unused').image('unused', {
       tag: 'old',
     });
+    if (options.daemonSet) {
+      const agent = registryPusher(emulator, REGISTRY, 'agent');
+      for (const n of [0, 1, 2, 3])
+        await agent.image(`agent-${n}`, { tag: `v${n}` });
+    }
     clock.set('2026-11-23T11:00:00Z');
     await web.image('web-6', { tag: 'v6' });
     clock.set('2026-11-23T12:00:00Z');
@@ -112,6 +121,14 @@ describe('retention keeps the images in use', () => {
       image: `${HOST}/gateway:1.0`,
       pinByDigest: true,
     });
+    if (options.daemonSet)
+      kubernetes.run(CLUSTER, {
+        kind: 'DaemonSet',
+        namespace: 'infra',
+        name: 'log-agent',
+        image: `${HOST}/agent:v3`,
+        history: [`${HOST}/agent:v1`, `${HOST}/agent:v2`],
+      });
     kubernetes.run(CLUSTER, {
       kind: 'CronJob',
       namespace: 'ops',
@@ -296,6 +313,60 @@ describe('retention keeps the images in use', () => {
           reference,
           true,
         ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "keeps a DaemonSet's two previous releases (its ControllerRevisions) with their reasons in the preview and the window's run, deletes an older tag, and they still pull after the GC, %p",
+    async databaseId => {
+      await setUp(await databases.init(databaseId), { daemonSet: true });
+      const before = await preview();
+      const agent = before.repositories.find(r => r.name === 'agent')!;
+      expect(agent.delete.map(t => t.tag)).toEqual(['v0']);
+      expect(
+        Object.fromEntries(agent.keep.map(t => [t.tag, t.reason])),
+      ).toEqual({
+        v3: expect.stringMatching(/^running in prod-ams3: infra\/log-agent-/),
+        v2: 'previous release 1 of prod-ams3: infra/daemonset/log-agent (revision 2)',
+        v1: 'previous release 2 of prod-ams3: infra/daemonset/log-agent (revision 1)',
+      });
+      const toDelete = before.repositories
+        .flatMap(r => r.delete.map(t => `${r.name}:${t.tag}`))
+        .sort();
+      expect(toDelete).toEqual(['agent:v0', 'unused:old', 'web:v1', 'web:v5']);
+
+      // In the window: only what the preview listed is deleted, and agent:v1 to v3 are left,
+      // the tag listing giving the same reasons.
+      clock.set('2026-11-23T13:05:00Z');
+      await docr.tick();
+      expect(deletedTags()).toEqual(toDelete);
+      const run = await untilRunEnds();
+      expect(run).toMatchObject({
+        status: 'succeeded',
+        retention: { deletedTags: 4, failed: 0 },
+      });
+      expect([
+        ...emulator.account
+          .getRegistry(REGISTRY)
+          .storage.repositories.get('agent')!
+          .tags.keys(),
+      ]).toEqual(['v1', 'v2', 'v3']);
+      const tags = (
+        await docr.api('get', `/registries/${REGISTRY}/repositories/agent/tags`)
+      ).body.items;
+      const whereOf = (tag: string) =>
+        tags.find((t: any) => t.tag === tag).inUse.map((u: any) => u.where);
+      expect(whereOf('v3')).toContain(
+        'deployed by prod-ams3: infra/daemonset/log-agent',
+      );
+      expect(whereOf('v2')).toEqual([
+        'previous release 1 of prod-ams3: infra/daemonset/log-agent (revision 2)',
+      ]);
+      expect(whereOf('v1')).toEqual([
+        'previous release 2 of prod-ams3: infra/daemonset/log-agent (revision 1)',
+      ]);
+      for (const tag of ['v1', 'v2', 'v3'])
+        expect([tag, await pulls('agent', tag)]).toEqual([tag, true]);
     },
   );
 

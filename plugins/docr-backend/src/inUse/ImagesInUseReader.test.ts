@@ -189,7 +189,9 @@ describe('ImagesInUseReader', () => {
     expect(credentials.every(url => url.endsWith('?expiry_seconds=600'))).toBe(
       true,
     );
-    expect(emulator.account.kubernetes.requestCounts.get(PROD)).toBe(7);
+    // One list call per kind: pods, ReplicaSets, Deployments, DaemonSets, StatefulSets,
+    // ControllerRevisions, CronJobs and Jobs.
+    expect(emulator.account.kubernetes.requestCounts.get(PROD)).toBe(8);
   }, 60_000);
 
   it('names a cluster whose API cannot be read, with the registries it pulls from, reads the others, and logs no token', async () => {

@@ -1,5 +1,11 @@
-import type { V1Deployment, V1ReplicaSet } from '@kubernetes/client-node';
-import { imagesInUseOnCluster } from './clusterImages';
+import type {
+  V1ControllerRevision,
+  V1DaemonSet,
+  V1Deployment,
+  V1ReplicaSet,
+  V1StatefulSet,
+} from '@kubernetes/client-node';
+import { type ClusterObjects, imagesInUseOnCluster } from './clusterImages';
 
 const HOST = 'registry.digitalocean.com';
 const DEPLOYMENTS = 200;
@@ -72,6 +78,7 @@ describe('imagesInUseOnCluster', () => {
       deployments,
       daemonSets: [],
       statefulSets: [],
+      controllerRevisions: [],
       cronJobs: [],
       jobs: [],
     });
@@ -84,6 +91,151 @@ describe('imagesInUseOnCluster', () => {
       ['workload', 'v3', undefined],
       ['previousRelease', 'v2', 1],
       ['previousRelease', 'v1', 2],
+    ]);
+  });
+
+  const NONE: ClusterObjects = {
+    pods: [],
+    replicaSets: [],
+    deployments: [],
+    daemonSets: [],
+    statefulSets: [],
+    controllerRevisions: [],
+    cronJobs: [],
+    jobs: [],
+  };
+
+  /** Revision `revision` of the set named `owner`, running `image` (as its controller keeps it). */
+  const controllerRevision = (
+    owner: { kind: string; name: string; uid: string },
+    revision: number,
+    image: string,
+  ): V1ControllerRevision => ({
+    metadata: {
+      name: `${owner.name}-rev${revision}`,
+      namespace: 'infra',
+      ownerReferences: [{ apiVersion: 'apps/v1', ...owner }],
+    },
+    data: {
+      spec: {
+        template: { ...template(`${HOST}/acme/${image}`), $patch: 'replace' },
+      },
+    },
+    revision,
+  });
+
+  const uses = (objects: Partial<ClusterObjects>, repository: string) =>
+    imagesInUseOnCluster('prod-ams3', { ...NONE, ...objects })
+      .filter(u => u.repository === repository)
+      .map(u => [u.kind, u.tag, u.previousRelease, u.where]);
+
+  it("keeps a DaemonSet's earlier releases from its ControllerRevisions, newest first, within its revisionHistoryLimit, and no other owner's", () => {
+    const owner = { kind: 'DaemonSet', name: 'log-agent', uid: 'ds-uid' };
+    const daemonSet: V1DaemonSet = {
+      metadata: { name: 'log-agent', namespace: 'infra', uid: 'ds-uid' },
+      spec: {
+        selector: {},
+        revisionHistoryLimit: 2,
+        template: template(`${HOST}/acme/agent:v4`),
+      },
+    };
+    const other = { kind: 'DaemonSet', name: 'other', uid: 'other-uid' };
+    expect(
+      uses(
+        {
+          daemonSets: [daemonSet],
+          // Listed in no particular order, as the API lists them by name.
+          controllerRevisions: [
+            controllerRevision(owner, 2, 'agent:v2'),
+            controllerRevision(owner, 4, 'agent:v4'),
+            controllerRevision(other, 7, 'agent:v7'),
+            controllerRevision(owner, 1, 'agent:v1'),
+            controllerRevision(owner, 3, 'agent:v3'),
+          ],
+        },
+        'agent',
+      ),
+    ).toEqual([
+      [
+        'workload',
+        'v4',
+        undefined,
+        'deployed by prod-ams3: infra/daemonset/log-agent',
+      ],
+      [
+        'previousRelease',
+        'v3',
+        1,
+        'previous release 1 of prod-ams3: infra/daemonset/log-agent (revision 3)',
+      ],
+      [
+        'previousRelease',
+        'v2',
+        2,
+        'previous release 2 of prod-ams3: infra/daemonset/log-agent (revision 2)',
+      ],
+    ]);
+  });
+
+  it('counts both revisions a StatefulSet runs during a rolling update as deployed, the ones before as its previous releases', () => {
+    const owner = { kind: 'StatefulSet', name: 'db', uid: 'ss-uid' };
+    const statefulSet: V1StatefulSet = {
+      metadata: { name: 'db', namespace: 'infra', uid: 'ss-uid' },
+      spec: {
+        selector: {},
+        serviceName: 'db',
+        template: template(`${HOST}/acme/db:v3`),
+      },
+      status: {
+        replicas: 3,
+        currentRevision: 'db-rev2',
+        updateRevision: 'db-rev3',
+      },
+    };
+    expect(
+      uses(
+        {
+          statefulSets: [statefulSet],
+          controllerRevisions: [1, 2, 3].map(r =>
+            controllerRevision(owner, r, `db:v${r}`),
+          ),
+        },
+        'db',
+      ),
+    ).toEqual([
+      [
+        'workload',
+        'v3',
+        undefined,
+        'deployed by prod-ams3: infra/statefulset/db',
+      ],
+      [
+        'previousRelease',
+        'v1',
+        1,
+        'previous release 1 of prod-ams3: infra/statefulset/db (revision 1)',
+      ],
+      [
+        'workload',
+        'v2',
+        undefined,
+        'deployed by prod-ams3: infra/statefulset/db (revision 2)',
+      ],
+    ]);
+  });
+
+  it('reads a DaemonSet without ControllerRevisions (none listed yet) by its template alone', () => {
+    const daemonSet: V1DaemonSet = {
+      metadata: { name: 'log-agent', namespace: 'infra', uid: 'ds-uid' },
+      spec: { selector: {}, template: template(`${HOST}/acme/agent:v1`) },
+    };
+    expect(uses({ daemonSets: [daemonSet] }, 'agent')).toEqual([
+      [
+        'workload',
+        'v1',
+        undefined,
+        'deployed by prod-ams3: infra/daemonset/log-agent',
+      ],
     ]);
   });
 });

@@ -1,4 +1,5 @@
 import type {
+  V1ControllerRevision,
   V1CronJob,
   V1DaemonSet,
   V1Deployment,
@@ -19,6 +20,8 @@ export interface ClusterObjects {
   deployments: V1Deployment[];
   daemonSets: V1DaemonSet[];
   statefulSets: V1StatefulSet[];
+  /** A DaemonSet's or StatefulSet's releases, owned by it. */
+  controllerRevisions: V1ControllerRevision[];
   cronJobs: V1CronJob[];
   jobs: V1Job[];
 }
@@ -79,10 +82,44 @@ function podUses(cluster: string, pod: V1Pod): ImageUse[] {
   });
 }
 
+/** A workload's earlier release: its pod template and revision number. */
+interface Release {
+  template: V1PodTemplateSpec | undefined;
+  revision: number;
+}
+
+/**
+ * A workload's current template (`name` is `<namespace>/<kind>/<name>`) and its earlier releases,
+ * given newest first: previous release 1 is the one a rollback goes back to.
+ */
+function releaseUses(
+  cluster: string,
+  meta: V1ObjectMeta | undefined,
+  name: string,
+  template: V1PodTemplateSpec | undefined,
+  previous: Release[],
+): ImageUse[] {
+  const base = { cluster, namespace: meta?.namespace };
+  return [
+    ...templateUses(template, {
+      ...base,
+      kind: 'workload',
+      where: `deployed by ${cluster}: ${name}`,
+    }),
+    ...previous.flatMap((release, i) =>
+      templateUses(release.template, {
+        ...base,
+        kind: 'previousRelease',
+        previousRelease: i + 1,
+        where: `previous release ${i + 1} of ${cluster}: ${name} (revision ${release.revision})`,
+      }),
+    ),
+  ];
+}
+
 /**
  * A Deployment's current template, and its earlier releases: the ReplicaSets it owns with a
- * lower revision, newest first (previous release 1 is the one a rollback goes back to), as
- * many as its `revisionHistoryLimit` keeps.
+ * lower revision, newest first, as many as its `revisionHistoryLimit` keeps.
  */
 function deploymentUses(
   cluster: string,
@@ -90,7 +127,6 @@ function deploymentUses(
   replicaSetsByOwner: Map<string, V1ReplicaSet[]>,
 ): ImageUse[] {
   const meta = deployment.metadata;
-  const name = `${meta?.namespace ?? 'default'}/deployment/${meta?.name}`;
   const owned = [
     ...((meta?.uid && replicaSetsByOwner.get(meta.uid)) || []),
   ].sort((a, b) => revisionOf(b.metadata) - revisionOf(a.metadata));
@@ -98,20 +134,57 @@ function deploymentUses(
   const limit = deployment.spec?.revisionHistoryLimit ?? 10;
   const previous = owned
     .filter(rs => revisionOf(rs.metadata) < current)
-    .slice(0, limit);
-  const base = { cluster, namespace: meta?.namespace };
+    .slice(0, limit)
+    .map(rs => ({
+      template: rs.spec?.template,
+      revision: revisionOf(rs.metadata),
+    }));
+  const name = `${meta?.namespace ?? 'default'}/deployment/${meta?.name}`;
+  return releaseUses(cluster, meta, name, deployment.spec?.template, previous);
+}
+
+/** The pod template a ControllerRevision restores (`data` is the patch `{spec: {template}}`). */
+const revisionTemplate = (
+  revision: V1ControllerRevision,
+): V1PodTemplateSpec | undefined => revision.data?.spec?.template;
+
+/**
+ * A DaemonSet's or StatefulSet's current template, and its earlier releases: the
+ * ControllerRevisions it owns below its current (highest) one, newest first, as many as its
+ * `revisionHistoryLimit` keeps. A StatefulSet's `status.currentRevision` and `updateRevision`
+ * both run during a rolling update: neither is a previous release, and each one's template
+ * counts as deployed.
+ */
+function setUses(
+  cluster: string,
+  kind: 'daemonset' | 'statefulset',
+  set: V1DaemonSet | V1StatefulSet,
+  revisionsByOwner: Map<string, V1ControllerRevision[]>,
+): ImageUse[] {
+  const meta = set.metadata;
+  const name = `${meta?.namespace ?? 'default'}/${kind}/${meta?.name}`;
+  const owned = [...((meta?.uid && revisionsByOwner.get(meta.uid)) || [])].sort(
+    (a, b) => (Number(b.revision) || 0) - (Number(a.revision) || 0),
+  );
+  const status = (set as V1StatefulSet).status;
+  const running = new Set(
+    [status?.currentRevision, status?.updateRevision].filter(Boolean),
+  );
+  // The newest is the current release (the set's template).
+  const older = owned.slice(1);
+  const rolling = older.filter(r => running.has(r.metadata?.name));
+  const previous = older
+    .filter(r => !running.has(r.metadata?.name))
+    .slice(0, set.spec?.revisionHistoryLimit ?? 10)
+    .map(r => ({ template: revisionTemplate(r), revision: r.revision }));
   return [
-    ...templateUses(deployment.spec?.template, {
-      ...base,
-      kind: 'workload',
-      where: `deployed by ${cluster}: ${name}`,
-    }),
-    ...previous.flatMap((rs, i) =>
-      templateUses(rs.spec?.template, {
-        ...base,
-        kind: 'previousRelease',
-        previousRelease: i + 1,
-        where: `previous release ${i + 1} of ${cluster}: ${name} (revision ${revisionOf(rs.metadata)})`,
+    ...releaseUses(cluster, meta, name, set.spec?.template, previous),
+    ...rolling.flatMap(r =>
+      templateUses(revisionTemplate(r), {
+        kind: 'workload',
+        where: `deployed by ${cluster}: ${name} (revision ${r.revision})`,
+        cluster,
+        namespace: meta?.namespace,
       }),
     ),
   ];
@@ -134,14 +207,19 @@ function workloadUses(
 const ownedByKind = (meta: V1ObjectMeta | undefined, kind: string) =>
   meta?.ownerReferences?.some(o => o.kind === kind) ?? false;
 
-/** The ReplicaSets by the uid of each owner: a Deployment's found at once, not by a scan each. */
-function byOwner(replicaSets: V1ReplicaSet[]): Map<string, V1ReplicaSet[]> {
-  const owned = new Map<string, V1ReplicaSet[]>();
-  for (const rs of replicaSets)
-    for (const { uid } of rs.metadata?.ownerReferences ?? []) {
+/**
+ * Objects by the uid of each owner: a Deployment's ReplicaSets, a DaemonSet's revisions, found
+ * at once, not by a scan each.
+ */
+function byOwner<T extends { metadata?: V1ObjectMeta }>(
+  objects: T[],
+): Map<string, T[]> {
+  const owned = new Map<string, T[]>();
+  for (const object of objects)
+    for (const { uid } of object.metadata?.ownerReferences ?? []) {
       const list = owned.get(uid);
-      if (list) list.push(rs);
-      else owned.set(uid, [rs]);
+      if (list) list.push(object);
+      else owned.set(uid, [object]);
     }
   return owned;
 }
@@ -149,7 +227,8 @@ function byOwner(replicaSets: V1ReplicaSet[]): Map<string, V1ReplicaSet[]> {
 /**
  * Every use of a DOCR image on one cluster: what its pods run, what its workloads' templates
  * name (Deployments, DaemonSets, StatefulSets, CronJobs, unfinished Jobs, ReplicaSets of no
- * Deployment), and the earlier releases a Deployment keeps for a rollback.
+ * Deployment), and the earlier releases a Deployment (ReplicaSets), DaemonSet or StatefulSet
+ * (ControllerRevisions) keeps for a rollback.
  */
 export function imagesInUseOnCluster(
   cluster: string,
@@ -165,6 +244,7 @@ export function imagesInUseOnCluster(
       ),
   );
   const replicaSetsByOwner = byOwner(objects.replicaSets);
+  const revisionsByOwner = byOwner(objects.controllerRevisions);
   return [
     ...objects.pods.flatMap(pod => podUses(cluster, pod)),
     ...objects.deployments.flatMap(d =>
@@ -176,10 +256,10 @@ export function imagesInUseOnCluster(
         workloadUses(cluster, 'replicaset', rs.metadata, rs.spec?.template),
       ),
     ...objects.daemonSets.flatMap(ds =>
-      workloadUses(cluster, 'daemonset', ds.metadata, ds.spec?.template),
+      setUses(cluster, 'daemonset', ds, revisionsByOwner),
     ),
     ...objects.statefulSets.flatMap(ss =>
-      workloadUses(cluster, 'statefulset', ss.metadata, ss.spec?.template),
+      setUses(cluster, 'statefulset', ss, revisionsByOwner),
     ),
     ...objects.cronJobs.flatMap(cj =>
       workloadUses(

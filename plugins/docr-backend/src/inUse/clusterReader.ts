@@ -130,8 +130,9 @@ function requestOptions(
 
 /**
  * Lists, in all namespaces, what images-in-use needs of a cluster: pods, ReplicaSets,
- * Deployments, DaemonSets, StatefulSets, CronJobs and Jobs. Read-only list calls, one kind
- * after another (a cluster's API server is not DigitalOcean's: its own pace).
+ * Deployments, DaemonSets, StatefulSets, ControllerRevisions (a DaemonSet's or StatefulSet's
+ * releases), CronJobs and Jobs. Read-only list calls, one kind after another (a cluster's API
+ * server is not DigitalOcean's: its own pace).
  */
 export async function readClusterObjects(
   config: KubeConfig,
@@ -158,6 +159,10 @@ export async function readClusterObjects(
     ),
     statefulSets: await listAll(
       p => apps.listStatefulSetForAllNamespaces(p, o),
+      signal,
+    ),
+    controllerRevisions: await listAll(
+      p => apps.listControllerRevisionForAllNamespaces(p, o),
       signal,
     ),
     cronJobs: await listAll(
