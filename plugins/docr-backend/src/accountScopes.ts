@@ -214,10 +214,13 @@ export async function tickAccounts(
   signal?: AbortSignal,
 ): Promise<Map<string, TickReport>> {
   const reports = new Map<string, TickReport>();
-  for (const { account, collector, imagesInUse } of scopes) {
+  for (const { account, collector, imagesInUse, repositories } of scopes) {
     if (signal?.aborted) break;
     try {
       const report = await collector.tick({ signal });
+      // Tags deleted, or a GC over: the pages' listings of those registries are out of date.
+      for (const name of new Set([...report.deletingTags, ...report.finished]))
+        repositories.markStale(name);
       await imagesInUse.refreshForPages(signal);
       reports.set(account, report);
       if (!isQuiet(report))

@@ -11,6 +11,7 @@ import {
   TestClock,
   startDocrBackend,
 } from '../__testUtils__/backend';
+import { unpacedTagRetention } from '../__testUtils__/retentionBackend';
 
 jest.setTimeout(60_000);
 
@@ -58,6 +59,7 @@ describe('repositories and tags', () => {
     });
     docr = await startDocrBackend({
       emulatorUrl: emulator.url,
+      registryUrl: emulator.registryUrl,
       clock,
       docr: options.docr,
       features: options.features,
@@ -166,6 +168,49 @@ describe('repositories and tags', () => {
     expect(names(fresh)).toEqual(['api-gateway', 'batch', 'web', 'worker']);
     expect(fresh.body.fetchedAt).toBe('2026-11-23T10:01:00.000Z');
     expect(emulator.requests.count(LIST_REPOSITORIES)).toBe(2);
+  });
+
+  it('lists a registry again right after retention deleted its tags, not only after the TTL', async () => {
+    await start({
+      docr: {
+        repositories: { cacheTtl: 'PT1H' },
+        garbageCollection: {
+          registries: {
+            'acme-dev': {
+              windows: [
+                {
+                  days: ['mon'],
+                  start: '10:30',
+                  duration: 'PT2H',
+                  timezone: 'UTC',
+                },
+              ],
+              retention: {
+                rules: [{ repositories: ['worker'], deleteOlderThan: 'PT1M' }],
+              },
+            },
+          },
+        },
+        ...unpacedTagRetention(),
+      },
+    });
+    const path = '/registries/acme-dev/repositories/worker/tags';
+    const before = await whenListed(path);
+    expect(before.body.items.map((t: { tag: string }) => t.tag)).toEqual([
+      'v1',
+    ]);
+
+    clock.set('2026-11-23T10:35:00Z'); // the window is open: retention deletes worker:v1
+    await docr.tick();
+    expect(emulator.requests.count('registries_delete_repositoryTag')).toBe(1);
+    const deadline = Date.now() + 10_000;
+    let after = await docr.api('get', path);
+    while (after.body.fetchedAt === before.body.fetchedAt) {
+      if (Date.now() > deadline) throw new Error('not listed again');
+      await new Promise(resolve => setTimeout(resolve, 20));
+      after = await docr.api('get', path);
+    }
+    expect(after.body.items).toEqual([]);
   });
 
   it('searches and pages repositories', async () => {

@@ -47,6 +47,8 @@ export interface RegistryContents {
 interface Slot<T> {
   items?: T[];
   fetchedAt?: Date;
+  /** Known to be out of date (the portal changed the registry): listed again on the next read. */
+  stale?: boolean;
   refreshing?: Promise<void>;
   failure?: { error: Error; atMs: number };
 }
@@ -132,6 +134,18 @@ export class RepositoryCache {
   /** Registry names are unique per account only. */
   private key(registry: string) {
     return `${this.deps.account ?? DEFAULT_ACCOUNT_ID}:${registry}`;
+  }
+
+  /**
+   * The registry changed through the portal (retention deleted tags, a GC ended): its listings
+   * are listed again on their next read, served as held meanwhile, not after the TTL.
+   */
+  markStale(registry: string): void {
+    const key = this.key(registry);
+    const registrySlot = this.listings.registries.get(key);
+    if (registrySlot) registrySlot.stale = true;
+    for (const [contentsKey, slot] of this.listings.contents)
+      if (contentsKey.startsWith(`${key}/`)) slot.stale = true;
   }
 
   /** The registry's repositories by name; 503 before the first listing of the registry. */
@@ -253,6 +267,7 @@ export class RepositoryCache {
   ): CachedListing<T> {
     const nowMs = this.deps.now().getTime();
     const fresh =
+      !slot.stale &&
       slot.fetchedAt !== undefined &&
       nowMs - slot.fetchedAt.getTime() < this.deps.config.cacheTtlMs;
     const backingOff =
@@ -300,6 +315,7 @@ export class RepositoryCache {
   private hold<T>(slot: Slot<T>, items: T[]) {
     slot.items = items;
     slot.fetchedAt = this.deps.now();
+    slot.stale = false;
     this.evict();
   }
 
