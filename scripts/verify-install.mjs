@@ -88,9 +88,29 @@ async function getJson(url, token) {
   return { status: response.status, json: body ? JSON.parse(body) : undefined };
 }
 
+/**
+ * Modules of another project's plugin, installed only beside it: not part of every app's
+ * install, their README says how; the root README's package table links them.
+ */
+const BESIDE_ANOTHER_PLUGIN = new Map([
+  [
+    '@backstage-docr/plugin-tech-insights-backend-module-docr',
+    'Tech Insights (a community plugin)',
+  ],
+]);
+
 /** The plugins and modules users install; libraries come as their dependencies. */
 function checkDocNamesEveryPlugin(installs) {
   const named = new Set(installs.flatMap(i => i.packages));
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  for (const [name, beside] of BESIDE_ANOTHER_PLUGIN) {
+    const dir = name.replace('@backstage-docr/plugin-', 'plugins/');
+    if (!readme.includes(`](${dir}/README.md)`))
+      throw new Error(
+        `README.md does not link ${dir}/README.md (${name}, installed beside ${beside})`,
+      );
+    named.add(name);
+  }
   const plugins = ['packages', 'plugins']
     .flatMap(parent =>
       fs.readdirSync(path.join(root, parent)).map(d => `${parent}/${d}`),
