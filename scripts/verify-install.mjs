@@ -10,7 +10,7 @@
 //    to packages/backend/src/index.ts and packages/app/src/App.tsx, its config merged into
 //    app-config.yaml; every plugin and module this repository publishes must be among its lines;
 // 4. `npm install`, `tsc`, `backstage-cli repo build --all`;
-// 5. starts this repository's DigitalOcean API emulator on :4110 (demo seed; used by the check
+// 5. starts this repository's DigitalOcean API emulator on :4110 and :4112 (demo seed; used by the check
 //    only, never installed into the app) and the app's backend on :7107 with a small config over
 //    the documented one (`digitalocean.apiUrl` at the emulator, a short provider schedule), signs
 //    in as guest and checks that GET /api/docr/registries lists acme-prod, that the catalog has
@@ -39,6 +39,8 @@ const require = createRequire(path.join(root, 'package.json'));
 const yaml = require('yaml');
 
 const EMULATOR_PORT = 4110;
+// Its registry host too: the default, 4012, is the portal's (`./run start`, the browser tests).
+const EMULATOR_REGISTRY_PORT = 4112;
 const BACKEND_PORT = 7107;
 const backendUrl = `http://localhost:${BACKEND_PORT}`;
 const keep = process.argv.includes('--keep');
@@ -128,7 +130,7 @@ function checkDocNamesEveryPlugin(installs) {
 }
 
 async function main() {
-  for (const port of [EMULATOR_PORT, BACKEND_PORT]) {
+  for (const port of [EMULATOR_PORT, EMULATOR_REGISTRY_PORT, BACKEND_PORT]) {
     if (await portTaken(port)) throw new Error(`port ${port} is taken`);
   }
   const doc = parseInstallDoc(path.join(root, 'docs', 'install.md'));
@@ -210,6 +212,8 @@ async function main() {
       'packages/do-emulator/bin/do-emulator',
       '--port',
       String(EMULATOR_PORT),
+      '--registry-port',
+      String(EMULATOR_REGISTRY_PORT),
       '--seed',
       'packages/do-emulator/seeds/demo.yaml',
     ],
