@@ -104,8 +104,8 @@ export class ManifestsInUseGuard {
     const tagged = tags.flatMap(t =>
       t.manifest_digest ? [t.manifest_digest] : [],
     );
-    const digests = new Set(uses.map(u => u.digest!));
-    if ([...digests].every(digest => tagged.includes(digest))) return [];
+    const taggedSet = new Set(tagged);
+    if (uses.every(use => taggedSet.has(use.digest!))) return [];
     const contents: RepositoryContents = {
       name: repository,
       tags,
@@ -132,10 +132,9 @@ function usesByDigest(uses: ImageUse[]): Map<string, ImageUse[]> {
   const byRepository = new Map<string, ImageUse[]>();
   for (const use of uses) {
     if (!use.digest) continue;
-    byRepository.set(use.repository, [
-      ...(byRepository.get(use.repository) ?? []),
-      use,
-    ]);
+    const inRepository = byRepository.get(use.repository);
+    if (inRepository) inRepository.push(use);
+    else byRepository.set(use.repository, [use]);
   }
   return byRepository;
 }
