@@ -59,6 +59,7 @@ export interface AccountImageGraphs {
   ): ReturnType<CachedGraphs['forPreview']>;
   graphOf(registry: string, repository: string): RepositoryGraph | undefined;
   readSoon(registry: string, repository: RepositoryContents): void;
+  pending(registry: string, repository: string): boolean;
 }
 
 /** Retention's reads through the registry host, every account's. */
@@ -77,6 +78,8 @@ function accountImageGraphs(
       cached.graphOf(account, registry, repository),
     readSoon: (registry, repository) =>
       cached.readSoon(account, registry, repository),
+    pending: (registry, repository) =>
+      cached.pending(account, registry, repository),
   };
 }
 

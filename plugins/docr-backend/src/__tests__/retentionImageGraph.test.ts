@@ -354,6 +354,36 @@ describe('retention on the image graph, in the GC window', () => {
     },
   );
 
+  it('a tag listing says its images are being read until they are, then what each image is', async () => {
+    await setUp(await databases.init('SQLITE_3'));
+    const tagsOf = () =>
+      docr.api('get', `/registries/${REGISTRY}/repositories/gateway/tags`);
+    const pause = () => new Promise(resolve => setTimeout(resolve, 20));
+    let res = await tagsOf();
+    while (res.status === 503) {
+      await pause();
+      res = await tagsOf();
+    }
+    expect(res.status).toBe(200);
+    // The first listing of tags and manifests starts the read through the registry host; no
+    // answer waits for it.
+    expect(res.body.imagesPending).toBe(true);
+    expect(res.body.items.map((t: any) => t.image)).toEqual(
+      res.body.items.map(() => undefined),
+    );
+    while (res.body.imagesPending) {
+      await pause();
+      res = await tagsOf();
+    }
+    expect(
+      res.body.items.find((t: any) => t.tag === '1.2.0').image,
+    ).toMatchObject({
+      kind: 'index',
+      platforms: ['linux/amd64', 'linux/arm64'],
+      signed: true,
+    });
+  });
+
   it('keeps a tag pushed again between the plan and its deletion, with its new image and the old image with its attachments', async () => {
     const { old } = await setUp(await databases.init('SQLITE_3'));
     const planned = (await preview()).repositories.flatMap(r =>

@@ -76,6 +76,15 @@ export class CachedGraphs {
     return graph && !('unreadable' in graph) ? graph : undefined;
   }
 
+  /**
+   * Whether a later ask may know more of the repository's images: its graph was never read (its
+   * listing is not complete yet, or the read is under way) or is being read again.
+   */
+  pending(account: string, registry: string, repository: string): boolean {
+    const slot = this.slots.get(this.key(account, registry, repository));
+    return !slot?.graph || !!slot.refreshing;
+  }
+
   private key(account: string, registry: string, repository: string) {
     return `${account}:${registry}/${repository}`;
   }

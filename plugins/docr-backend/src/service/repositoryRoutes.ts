@@ -122,8 +122,8 @@ export function repositoryRoutes(deps: {
         })),
         graph,
       );
-      res.json(
-        presentPage(
+      res.json({
+        ...presentPage(
           tags,
           tag => {
             const view = withImage(presentTag(tag), graph);
@@ -132,7 +132,8 @@ export function repositoryRoutes(deps: {
           t => t.tag,
           query,
         ),
-      );
+        imagesPending: deps.imageGraphs?.pending(name, repository) ?? false,
+      });
     },
   );
 

@@ -26,6 +26,7 @@ const tags: RepositoryTagPageView = {
   ],
   totalCount: 1,
   fetchedAt: '2026-11-29T10:00:00Z',
+  imagesPending: false,
 };
 
 async function render(entity: Entity, listTags = jest.fn(async () => tags)) {

@@ -1,9 +1,10 @@
+import { useEffect } from 'react';
 import { Typography, makeStyles } from '@material-ui/core';
 import { CopyTextButton, TableColumn } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import type { RepositoryTagView } from '@backstage-docr/plugin-docr-common';
 import { DocrRegistryRef, docrApiRef } from '../api';
-import { useCachedListing } from '../hooks/useCachedListing';
+import { LISTING_RETRY_MS, useCachedListing } from '../hooks/useCachedListing';
 import { ListingTable } from './ListingTable';
 import { formatBytes, formatTime } from './format';
 import {
@@ -69,6 +70,15 @@ export function RepositoryTagsTable(props: {
     query => api.listTags({ name, account }, repository, query),
     [api, name, account, repository],
   );
+  // While the backend reads the images through the registry host, asks again: what each tag is
+  // shows without a reload.
+  const imagesPending = tags.value?.imagesPending ?? false;
+  const { loading, retry } = tags;
+  useEffect(() => {
+    if (!imagesPending || loading) return undefined;
+    const timer = setTimeout(retry, LISTING_RETRY_MS);
+    return () => clearTimeout(timer);
+  }, [imagesPending, loading, retry]);
   const columns: TableColumn<RepositoryTagView>[] = [
     {
       title: 'Tag',
@@ -110,6 +120,17 @@ export function RepositoryTagsTable(props: {
       noun="tags"
       listing={tags}
       columns={columns}
+      header={
+        imagesPending ? (
+          <Typography
+            variant="caption"
+            color="textSecondary"
+            data-testid="images-pending"
+          >
+            Reading what each image is through the registry host…
+          </Typography>
+        ) : undefined
+      }
     />
   );
 }

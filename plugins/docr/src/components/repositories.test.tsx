@@ -77,6 +77,7 @@ const tags: RepositoryTagPageView = {
   ],
   totalCount: 2,
   fetchedAt: '2026-11-23T10:00:00Z',
+  imagesPending: false,
 };
 
 /** The error the docr client throws for an answer with this status. */
@@ -227,6 +228,47 @@ describe('RepositoriesContent', () => {
     expect(api.listRepositories).toHaveBeenCalledTimes(1);
     fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
     expect(await screen.findByText('web')).toBeInTheDocument();
+  });
+
+  it('while the backend reads the images, says so and asks again until each tag says what it is', async () => {
+    jest.useFakeTimers({ advanceTimers: true });
+    const multiArch = {
+      kind: 'index' as const,
+      platforms: ['linux/amd64', 'linux/arm64'],
+      signed: false,
+      attested: false,
+      sbom: false,
+    };
+    const api = fakeApi({
+      listTags: jest
+        .fn()
+        .mockResolvedValueOnce({ ...tags, imagesPending: true })
+        .mockResolvedValue({
+          ...tags,
+          items: tags.items.map(tag => ({ ...tag, image: multiArch })),
+        }),
+    });
+    await render(api);
+    fireEvent.click(await screen.findByText('web'));
+    expect(
+      await screen.findByText(
+        'Reading what each image is through the registry host…',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('linux/arm64')).not.toBeInTheDocument();
+    await act(async () => {
+      jest.advanceTimersByTime(LISTING_RETRY_MS);
+    });
+    expect((await screen.findAllByText('linux/arm64')).length).toBe(2);
+    expect(
+      screen.queryByText(
+        'Reading what each image is through the registry host…',
+      ),
+    ).not.toBeInTheDocument();
+    await act(async () => {
+      jest.advanceTimersByTime(3 * LISTING_RETRY_MS);
+    });
+    expect(api.listTags).toHaveBeenCalledTimes(2);
   });
 
   it('shows the tags of a clicked repository, newest first, with a shortened digest and a copyable docker pull line', async () => {

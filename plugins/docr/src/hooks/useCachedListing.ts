@@ -20,10 +20,10 @@ export interface ListingPageQuery {
  * One page of a listing the docr backend keeps from DigitalOcean (repositories, tags), searched
  * and paged on the backend; asked again while the backend lists it (`useRetryWhileListing`).
  */
-export function useCachedListing<T>(
-  load: (query: ListingPageQuery) => Promise<CachedPageView<T>>,
-  deps: unknown[],
-) {
+export function useCachedListing<
+  T,
+  Page extends CachedPageView<T> = CachedPageView<T>,
+>(load: (query: ListingPageQuery) => Promise<Page>, deps: unknown[]) {
   const [page, setPage] = useState(0);
   const [search, setSearch] = useState('');
   const [q, setQ] = useState('');

@@ -2312,8 +2312,13 @@ export const spec = {
             format: 'date-time',
             description: 'When the listing was made.',
           },
+          imagesPending: {
+            type: 'boolean',
+            description:
+              "True while the docr backend reads the repository's images through the registry host (tag retention on): a tag without `image` may have one when asked again in a few seconds.",
+          },
         },
-        required: ['items', 'totalCount', 'fetchedAt'],
+        required: ['items', 'totalCount', 'fetchedAt', 'imagesPending'],
       },
       RetentionReason: {
         description:

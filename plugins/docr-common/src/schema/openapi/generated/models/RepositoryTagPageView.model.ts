@@ -20,4 +20,8 @@ export type RepositoryTagPageView = {
    * When the listing was made.
    */
   fetchedAt: string;
+  /**
+   * True while the docr backend reads the repository's images through the registry host (tag retention on): a tag without `image` may have one when asked again in a few seconds.
+   */
+  imagesPending: boolean;
 };
