@@ -1,8 +1,8 @@
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
-import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { DocrNotification } from './events';
 import { DatabaseNotificationLedger } from '../database/DatabaseNotificationLedger';
 import { migrate } from '../retention/__testUtils__/migrate';
+import { recordingNotifier } from './__testUtils__/recordingNotifier';
 import { Notifier } from './Notifier';
 import type { NotificationsConfig } from './notificationsConfig';
 
@@ -49,18 +49,7 @@ jest.setTimeout(60_000);
 
 describe('Notifier', () => {
   it('sends a registry at most its hourly limit, counting what it held back, then again; a topic switched off sends nothing', async () => {
-    const sent: string[] = [];
-    const notifications: NotificationService = {
-      send: async ({ payload }) => {
-        sent.push(payload.title);
-      },
-    };
-    const notifier = new Notifier({
-      notifications,
-      ledger: await ledger(),
-      config,
-      logger: mockServices.logger.mock(),
-    });
+    const { notifier, sent } = await recordingNotifier(databases, config);
     expect(await notifier.notify('default', event('a'), at(0))).toBe('sent');
     expect(await notifier.notify('default', event('a'), at(1))).toBe(
       'already sent',

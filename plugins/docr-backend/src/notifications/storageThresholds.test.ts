@@ -1,11 +1,8 @@
-import type { NotificationService } from '@backstage/plugin-notifications-node';
-import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
-import { DatabaseNotificationLedger } from '../database/DatabaseNotificationLedger';
-import { migrate } from '../retention/__testUtils__/migrate';
-import { storageEvent, storageThresholds } from './events';
-import { Notifier } from './Notifier';
-import { readNotificationsConfig } from './notificationsConfig';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
+import { recordingNotifier } from './__testUtils__/recordingNotifier';
+import { storageEvent, storageThresholds } from './events';
+import { readNotificationsConfig } from './notificationsConfig';
 
 jest.setTimeout(60_000);
 
@@ -15,20 +12,10 @@ describe('storage thresholds', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
   it('notifies each threshold once while usage hovers around it, and again after it fell well below', async () => {
-    const knex = await databases.init('SQLITE_3');
-    await migrate(knex);
-    const sent: string[] = [];
-    const notifications: NotificationService = {
-      send: async ({ payload }) => {
-        sent.push(payload.title);
-      },
-    };
-    const notifier = new Notifier({
-      notifications,
-      ledger: new DatabaseNotificationLedger(knex),
-      config: readNotificationsConfig(new ConfigReader({})),
-      logger: mockServices.logger.mock(),
-    });
+    const { notifier, sent } = await recordingNotifier(
+      databases,
+      readNotificationsConfig(new ConfigReader({})),
+    );
     // Hourly listings of a Basic account (5 GiB included): pushes, GCs, pushes again.
     const hourly = [
       0.6, 0.84, 0.78, 0.82, 0.79, 1.02, 0.97, 1.01, 0.9, 0.7, 0.83,
