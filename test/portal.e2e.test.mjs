@@ -283,9 +283,12 @@ test('retention: the Repositories tab, a tag list, rules edited on the page with
 test('images as they are: the multi-arch gateway’s platforms, the signed payments image, and its signature kept with it', async () => {
   // The demo's rules on acme-prod keep every tag: a signature follows its image.
   const repositoriesTab = `${APP}/catalog/default/resource/docr-acme-prod/repositories`;
+  // The preview asks again while the backend reads the images (503), the tag lists while it says
+  // their images are pending: no reload needed once the page shows.
   await openUntilShown(page, repositoriesTab, {
     show: () => page.getByPlaceholder('Filter').first().fill('payments'),
     locate: () => page.getByText('signature of 2.3.1: kept with it'),
+    waitMs: 90_000,
   });
   await page
     .getByTestId('closure-payments-2.3.1')
@@ -302,6 +305,7 @@ test('images as they are: the multi-arch gateway’s platforms, the signed payme
   await openUntilShown(page, repositoriesTab, {
     show: showTags('gateway'),
     locate: () => page.getByTestId('image-1.4.0').getByText('linux/arm64'),
+    waitMs: 90_000,
   });
   await page.getByTestId('image-1.4.0').getByText('linux/amd64').waitFor();
   await screenshot('images-multi-arch');
@@ -309,6 +313,7 @@ test('images as they are: the multi-arch gateway’s platforms, the signed payme
   await openUntilShown(page, repositoriesTab, {
     show: showTags('payments'),
     locate: () => page.getByTestId('image-2.3.1').getByText('signed'),
+    waitMs: 90_000,
   });
   await page.getByTestId('image-2.3.1').getByText('attested').waitFor();
   await page.getByText('attachment: signature').waitFor();

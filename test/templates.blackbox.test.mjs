@@ -147,6 +147,7 @@ const templates = suffix => [
 before(async () => {
   portal = await startPortal({
     logFile: path.join(root, 'test-results', 'blackbox-portal.log'),
+    backendOnly: true,
   });
   const res = await fetch(`${BACKEND}/api/auth/guest/refresh`);
   token = (await res.json()).backstageIdentity.token;

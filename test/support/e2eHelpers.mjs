@@ -91,20 +91,21 @@ export async function openPage(page, url) {
 
 /**
  * Shows something the backend produces in the background (a listing, an image graph): runs
- * `show` (after opening `url`) until `locate()` finds it, reopening the page every 10 s, since
- * a table asks once it has rows.
+ * `show` (after opening `url`) until `locate()` finds it, reopening the page every `waitMs`
+ * (10 s), since a table asks once it has rows; a page that asks again by itself (a listing being
+ * made, images being read) is given longer.
  */
 export async function openUntilShown(
   page,
   url,
-  { show = async () => {}, locate, timeoutMs = 180_000 },
+  { show = async () => {}, locate, timeoutMs = 180_000, waitMs = 10_000 },
 ) {
   const started = Date.now();
   for (;;) {
     await openPage(page, url);
     try {
       await show();
-      await locate().first().waitFor({ timeout: 10_000 });
+      await locate().first().waitFor({ timeout: waitMs });
       return;
     } catch (error) {
       if (Date.now() - started > timeoutMs) throw error;

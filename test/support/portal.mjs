@@ -59,12 +59,14 @@ async function waitForUrl(url, timeoutMs) {
 
 /**
  * Starts frontend and backend (with the emulator app-config.yaml declares) and waits until both
- * answer; on 3000/7007/4010, or on `ports` ({ app, backend, emulator }).
+ * answer; on 3000/7007/4010, or on `ports` ({ app, backend, emulator }). `backendOnly` starts the
+ * backend alone (`backstage-cli repo start backend`), for tests of its REST APIs.
  */
-export async function startPortal({ logFile, env = {}, ports }) {
+export async function startPortal({ logFile, env = {}, ports, backendOnly }) {
   const childEnv = {
     ...process.env,
     DOCR_EMULATOR_GC_STEP: 'PT2S',
+    DOCR_EMULATOR_STORAGE_LAG: 'PT3S',
     BROWSER: 'none',
     ...env,
   };
@@ -77,6 +79,7 @@ export async function startPortal({ logFile, env = {}, ports }) {
     [
       'repo',
       'start',
+      ...(backendOnly ? ['backend'] : []),
       ...(ports ? ['--config', path.join(root, 'app-config.yaml')] : []),
       ...portConfigArgs(ports),
     ],
@@ -91,7 +94,8 @@ export async function startPortal({ logFile, env = {}, ports }) {
     `http://localhost:${ports?.backend ?? 7007}/.backstage/health/v1/readiness`,
     180_000,
   );
-  await waitForUrl(ports ? `http://localhost:${ports.app}` : APP, 180_000);
+  if (!backendOnly)
+    await waitForUrl(ports ? `http://localhost:${ports.app}` : APP, 180_000);
   return {
     stop() {
       // The dev servers run in their own process group: end all of it.
