@@ -200,6 +200,14 @@ describe('retention keeps the images in use', () => {
     return run;
   }
 
+  /** The window opens: its first tick deletes exactly `deleted` (sorted), then the GC runs out. */
+  async function windowRun(deleted: string[]) {
+    clock.set('2026-11-23T13:05:00Z');
+    await docr.tick();
+    expect(deletedTags()).toEqual(deleted);
+    return untilRunEnds();
+  }
+
   /** Pulls a reference completely with read-only credentials: manifests, configs and layers. */
   async function pulls(repository: string, reference: string) {
     const host = new RegistryHostClient({
@@ -291,10 +299,7 @@ describe('retention keeps the images in use', () => {
       expect(inUseOf('v5')).toEqual([]);
 
       // In the window: only what the preview listed is deleted, then the GC of the policy's type.
-      clock.set('2026-11-23T13:05:00Z');
-      await docr.tick();
-      expect(deletedTags()).toEqual(toDelete);
-      const run = await untilRunEnds();
+      const run = await windowRun(toDelete);
       expect(run).toMatchObject({
         status: 'succeeded',
         type: 'untagged manifests and unreferenced blobs',
@@ -337,10 +342,7 @@ describe('retention keeps the images in use', () => {
 
       // In the window: only what the preview listed is deleted, and agent:v1 to v3 are left,
       // the tag listing giving the same reasons.
-      clock.set('2026-11-23T13:05:00Z');
-      await docr.tick();
-      expect(deletedTags()).toEqual(toDelete);
-      const run = await untilRunEnds();
+      const run = await windowRun(toDelete);
       expect(run).toMatchObject({
         status: 'succeeded',
         retention: { deletedTags: 4, failed: 0 },
@@ -379,10 +381,7 @@ describe('retention keeps the images in use', () => {
       expect(before.heldBack).toMatch(/prod-ams3/);
       expect(before.tagsToDelete).toBe(0);
 
-      clock.set('2026-11-23T13:05:00Z');
-      await docr.tick();
-      expect(deletedTags()).toEqual([]);
-      const held = await untilRunEnds();
+      const held = await windowRun([]);
       expect(held.type).toBe('unreferenced blobs only');
       expect(held.reason).toMatch(
         /^Retention deleted nothing and the GC frees unreferenced blobs only: what runs could not be read \(prod-ams3: /,
