@@ -282,9 +282,12 @@ describe('repositories and tags', () => {
     emulator.push('acme-dev', 'team/app', 'v3', [{ size: MIB }]);
     const path = '/registries/acme-dev/repositories/team%2Fapp/tags';
     await whenListed('/registries/acme-dev/repositories');
-    const tags = await whenListed(path);
+    let tags = await whenListed(path);
     expect(tags.status).toBe(200);
     expect(tags.body.items.map((t: any) => t.tag)).toEqual(['v3']);
+    // Its images are read in the background; the page says so until they are.
+    while (tags.body.imagesPending) tags = await docr.api('get', path);
+    expect(tags.body.items[0].image).toMatchObject({ kind: 'image' });
   });
 
   it('answers 404 for an unknown registry or repository without asking DigitalOcean', async () => {

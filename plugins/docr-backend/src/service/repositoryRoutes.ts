@@ -1,7 +1,11 @@
 import type express from 'express';
 import { typedRouter, type ApiRequest } from './typedRouter';
 import { z } from 'zod';
-import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  InputError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import {
   MAX_LISTING_LIMIT,
   RepositoryTagView,
@@ -41,22 +45,26 @@ function listingQuery(req: ApiRequest) {
 
 /**
  * Has the repository's images read in the background once its tags and manifests are both
- * listed, for a later page's `image`s; never waits, and never fails the listing.
+ * listed, for a later page's `image`s; never waits, and never fails the listing. Returns whether
+ * a later ask may know more of its images: being listed or read, not failing or gone.
  */
 function readImagesSoon(
   deps: { cache: RepositoryCache; imageGraphs?: AccountImageGraphs },
   registry: string,
   repository: string,
-) {
+): boolean {
+  if (!deps.imageGraphs) return false;
   try {
-    deps.imageGraphs?.readSoon(registry, {
+    deps.imageGraphs.readSoon(registry, {
       name: repository,
       tags: deps.cache.tags(registry, repository).items,
       manifests: deps.cache.manifests(registry, repository).items,
     });
-  } catch {
-    // Not listed yet (503) or gone (404): the preview or a later page reads them.
+  } catch (error) {
+    // Still being listed (503); gone (404) or its listing failed: a later page reads them.
+    return error instanceof ServiceUnavailableError;
   }
+  return deps.imageGraphs.pending(registry, repository);
 }
 
 /**
@@ -110,7 +118,7 @@ export function repositoryRoutes(deps: {
           `No repository named "${repository}" in the listing of "${name}"`,
         );
       const graph = deps.imageGraphs?.graphOf(name, repository);
-      readImagesSoon(deps, name, repository);
+      const imagesPending = readImagesSoon(deps, name, repository);
       const tags = cache.tags(name, repository);
       const inUse = tagsInUseViews(
         deps.imagesInUse?.forPages(),
@@ -132,7 +140,7 @@ export function repositoryRoutes(deps: {
           t => t.tag,
           query,
         ),
-        imagesPending: deps.imageGraphs?.pending(name, repository) ?? false,
+        imagesPending,
       });
     },
   );

@@ -2315,7 +2315,7 @@ export const spec = {
           imagesPending: {
             type: 'boolean',
             description:
-              "True while the docr backend reads the repository's images through the registry host (tag retention on): a tag without `image` may have one when asked again in a few seconds.",
+              'True while the docr backend lists the repository or reads its images through the registry host: a tag without `image` may have one when asked again in a few seconds.',
           },
         },
         required: ['items', 'totalCount', 'fetchedAt', 'imagesPending'],
