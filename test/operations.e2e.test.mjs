@@ -13,7 +13,11 @@ import {
   signedInPage,
   startPortal,
 } from './support/portal.mjs';
-import { asGuest, openUntilShown } from './support/e2eHelpers.mjs';
+import {
+  asGuest,
+  openUntilShown,
+  showRepositoryTags,
+} from './support/e2eHelpers.mjs';
 
 const shots = path.join(root, 'test-results');
 const PORTS = [3000, 7007, 4010, 4012];
@@ -94,11 +98,7 @@ test('where images run: a registry’s tag list and a service’s Images tab sho
   // v1.4.1. The backend reads clusters and apps in the background: the tags show it once read.
   const repositoriesTab = `${APP}/catalog/default/resource/docr-acme-prod/repositories`;
   await openUntilShown(page, repositoriesTab, {
-    show: async () => {
-      // The last: the retention card above the list names repositories too.
-      await page.getByText('web', { exact: true }).last().click();
-      await page.getByText('Tags of web').waitFor();
-    },
+    show: () => showRepositoryTags(page, 'web'),
     locate: () =>
       page
         .getByTestId('in-use-v1.4.1')

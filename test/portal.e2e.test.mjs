@@ -14,6 +14,7 @@ import {
   formatBytes,
   openPage,
   openUntilShown,
+  showRepositoryTags,
   windowOpenNow,
 } from './support/e2eHelpers.mjs';
 
@@ -218,7 +219,7 @@ test('retention: the Repositories tab, a tag list, rules edited on the page with
     .getByText('e2e-ci', { exact: true })
     .first()
     .waitFor({ timeout: 60_000 });
-  await page.getByText('e2e-ci', { exact: true }).first().click();
+  await showRepositoryTags(page, 'e2e-ci');
   await page
     .getByText(
       'docker pull registry.digitalocean.com/acme-staging/e2e-ci:sha-e2e7',
@@ -297,11 +298,7 @@ test('images as they are: the multi-arch gateway’s platforms, the signed payme
   await screenshot('images-retention');
 
   // The backend reads each image's graph through the registry host; the tags show it once read.
-  const showTags = repository => async () => {
-    // The last: the retention card above the list names repositories too.
-    await page.getByText(repository, { exact: true }).last().click();
-    await page.getByText(`Tags of ${repository}`).waitFor();
-  };
+  const showTags = repository => () => showRepositoryTags(page, repository);
   await openUntilShown(page, repositoriesTab, {
     show: showTags('gateway'),
     locate: () => page.getByTestId('image-1.4.0').getByText('linux/arm64'),

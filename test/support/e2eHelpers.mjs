@@ -112,3 +112,18 @@ export async function openUntilShown(
     }
   }
 }
+
+/**
+ * Shows a repository's tags on a registry's Repositories tab: clicks its row in the Repositories
+ * table, not its name in the retention card above it (which renders first).
+ */
+export async function showRepositoryTags(page, repository) {
+  const table = page
+    .locator('.MuiPaper-root')
+    .filter({
+      has: page.getByRole('heading', { name: 'Repositories', exact: true }),
+    })
+    .last();
+  await table.getByRole('cell', { name: repository, exact: true }).click();
+  await page.getByText(`Tags of ${repository}`).waitFor();
+}
