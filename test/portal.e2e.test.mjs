@@ -256,7 +256,7 @@ test('retention: the Repositories tab, a tag list, rules edited on the page with
 
   await open('/catalog/default/resource/docr-acme-staging/registry');
   await page.getByText('Garbage collection history').waitFor();
-  // The GC task ticks every 10 s; the history shows the run once it has deleted.
+  // The GC task ticks every 3 s (the tests' config); the history shows the run once it has deleted.
   const started = Date.now();
   for (;;) {
     const shown = await page

@@ -15,21 +15,19 @@ export const APP = 'http://localhost:3000';
 export const EMULATOR = 'http://127.0.0.1:4010';
 
 /**
- * Config over app-config.yaml that moves the portal to other ports (`{ app, backend, emulator }`),
- * so a benchmark can run beside a portal on 3000/7007/4010. Returns `--config` arguments.
+ * The tests' config over app-config.yaml (app-config.local.yaml, a developer's own, is not read):
+ * the GC task ticks every 3 s rather than 10, so a run's end, a window's deletions and the storage
+ * after a GC show sooner; with `ports` ({ app, backend, emulator }) the portal moves there, so a
+ * benchmark can run beside a portal on 3000/7007/4010. Returns `--config` arguments.
  */
-function portConfigArgs(ports) {
-  if (!ports) return [];
-  const app = `http://localhost:${ports.app ?? ports.backend}`;
-  const backend = `http://localhost:${ports.backend}`;
-  const file = path.join(
-    fs.mkdtempSync(path.join(os.tmpdir(), 'docr-portal-')),
-    'app-config.ports.yaml',
-  );
-  // JSON is YAML.
-  fs.writeFileSync(
-    file,
-    JSON.stringify({
+function testConfigArgs(ports) {
+  const config = {
+    docr: { garbageCollection: { tickFrequency: { seconds: 3 } } },
+  };
+  if (ports) {
+    const app = `http://localhost:${ports.app ?? ports.backend}`;
+    const backend = `http://localhost:${ports.backend}`;
+    Object.assign(config, {
       app: { baseUrl: app },
       backend: {
         baseUrl: backend,
@@ -37,9 +35,15 @@ function portConfigArgs(ports) {
         cors: { origin: app },
       },
       digitalocean: { emulator: { port: ports.emulator } },
-    }),
+    });
+  }
+  const file = path.join(
+    fs.mkdtempSync(path.join(os.tmpdir(), 'docr-portal-')),
+    'app-config.test.yaml',
   );
-  return ['--config', file];
+  // JSON is YAML.
+  fs.writeFileSync(file, JSON.stringify(config));
+  return ['--config', path.join(root, 'app-config.yaml'), '--config', file];
 }
 
 async function waitForUrl(url, timeoutMs) {
@@ -80,8 +84,7 @@ export async function startPortal({ logFile, env = {}, ports, backendOnly }) {
       'repo',
       'start',
       ...(backendOnly ? ['backend'] : []),
-      ...(ports ? ['--config', path.join(root, 'app-config.yaml')] : []),
-      ...portConfigArgs(ports),
+      ...testConfigArgs(ports),
     ],
     {
       cwd: root,
