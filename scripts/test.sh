@@ -69,7 +69,7 @@ node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destinatio
   --test-reporter=tap --test-reporter-destination="$results/node.tap" \
   "packages/do-emulator/test-esm/*.test.mjs" "test/*.test.mjs" >"$results/node.out" 2>&1 &
 node_pid=$!
-trap 'kill "$node_pid" 2>/dev/null; rm -rf "$results"' EXIT
+trap 'kill "$node_pid" 2>/dev/null || true; rm -rf "$results"' EXIT
 node_started=$SECONDS
 jest_status=0
 npx backstage-cli repo test --json --outputFile="$results/jest.json" || jest_status=$?
