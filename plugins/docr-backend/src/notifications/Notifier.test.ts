@@ -1,18 +1,13 @@
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
 import type { DocrNotification } from './events';
-import { DatabaseNotificationLedger } from '../database/DatabaseNotificationLedger';
-import { migrate } from '../retention/__testUtils__/migrate';
-import { recordingNotifier } from './__testUtils__/recordingNotifier';
+import {
+  migratedLedger,
+  recordingNotifier,
+} from './__testUtils__/recordingNotifier';
 import { Notifier } from './Notifier';
 import type { NotificationsConfig } from './notificationsConfig';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
-
-async function ledger() {
-  const knex = await databases.init('SQLITE_3');
-  await migrate(knex);
-  return new DatabaseNotificationLedger(knex);
-}
 
 const config: NotificationsConfig = {
   enabled: true,
@@ -82,7 +77,7 @@ describe('Notifier', () => {
           if (!up) throw new Error('404 no notifications backend');
         },
       },
-      ledger: await ledger(),
+      ledger: await migratedLedger(databases),
       config: { ...config, maxPerRegistryPerHour: 100 },
       logger,
     });

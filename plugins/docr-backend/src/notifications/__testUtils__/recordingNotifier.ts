@@ -4,13 +4,18 @@ import { migrate } from '../../retention/__testUtils__/migrate';
 import { Notifier } from '../Notifier';
 import type { NotificationsConfig } from '../notificationsConfig';
 
+/** A notification ledger over a migrated SQLite database. */
+export async function migratedLedger(databases: TestDatabases) {
+  const knex = await databases.init('SQLITE_3');
+  await migrate(knex);
+  return new DatabaseNotificationLedger(knex);
+}
+
 /** A notifier over a migrated SQLite ledger whose sends record their titles in `sent`. */
 export async function recordingNotifier(
   databases: TestDatabases,
   config: NotificationsConfig,
 ) {
-  const knex = await databases.init('SQLITE_3');
-  await migrate(knex);
   const sent: string[] = [];
   const notifier = new Notifier({
     notifications: {
@@ -18,7 +23,7 @@ export async function recordingNotifier(
         sent.push(payload.title);
       },
     },
-    ledger: new DatabaseNotificationLedger(knex),
+    ledger: await migratedLedger(databases),
     config,
     logger: mockServices.logger.mock(),
   });
