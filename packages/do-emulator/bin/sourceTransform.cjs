@@ -3,7 +3,7 @@
 // (@backstage/cli/config/nodeTransform.cjs) does: swc to CommonJS, with the same options. Each
 // file's output is cached on disk by its content, and V8's compile cache is on, so a start with
 // the cache warm loads neither swc nor Backstage's ES module loader thread (about 120 ms of a
-// 2-core machine's start): the emulator listens within about 0.15 s of its process starting.
+// 2-core machine's start): the emulator listens about 0.2 s after its process is spawned.
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
