@@ -1,6 +1,7 @@
 import { setTimeout } from 'node:timers/promises';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { toError } from '@backstage/errors';
+import { attemptSignal } from './attemptSignal';
 import type { DigitalOceanClientClock } from './client/options';
 import { DigitalOceanNetworkError, DigitalOceanTimeoutError } from './errors';
 
@@ -26,7 +27,7 @@ export interface TransportOptions {
 
 const operations = new WeakMap<Response, string>();
 
-/** `METHOD /path` of the request a response answers, for error messages. */
+/** `METHOD /path` of the request an error response answers, for error messages. */
 export function operationOf(response: Response): string | undefined {
   return operations.get(response);
 }
@@ -192,13 +193,19 @@ export function createTransport(
   };
 }
 
-/** The response the caller gets, remembered with its operation for error messages. */
+/**
+ * The response the caller gets; an error is remembered with its operation for the error's
+ * message (only errors: an entry per success would cost every call a weak map entry).
+ */
 function answered(response: Response, call: Call): Response {
-  operations.set(response, call.operation);
+  if (!response.ok) operations.set(response, call.operation);
   return response;
 }
 
-/** Sends one attempt with the token, bounded by `timeoutMs` of real time and the caller's signal. */
+/**
+ * Sends one attempt with the token, bounded by `timeoutMs` of real time and the caller's signal,
+ * both through the reading of the answer's body.
+ */
 function attemptSender(options: TransportOptions) {
   const fetchImpl = options.fetch ?? globalThis.fetch;
   // Kept in this closure only: never on an object that could be logged or thrown.
@@ -209,20 +216,21 @@ function attemptSender(options: TransportOptions) {
     headers.set('authorization', authorization);
     if (options.userAgent) headers.set('user-agent', options.userAgent);
     // Real time, whatever the clock: it bounds how long a socket may stay silent.
-    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const attempt = attemptSignal(request.signal, options.timeoutMs);
     try {
       const response = await fetchImpl(request.url, {
         method: request.method,
         headers,
         body: call.body,
         redirect: 'error',
-        signal: AbortSignal.any([request.signal, timeout]),
+        signal: attempt.signal,
       });
       return { response };
     } catch (error) {
+      attempt.release();
       if (request.signal.aborted) throw request.signal.reason;
       return {
-        failure: timeout.aborted
+        failure: attempt.timedOut()
           ? new DigitalOceanTimeoutError(call.operation, options.timeoutMs)
           : new DigitalOceanNetworkError(call.operation, networkReason(error)),
       };
