@@ -8,10 +8,13 @@ export interface AttemptSignal {
 }
 
 /**
- * A signal that aborts after `timeoutMs` of real time, or with the caller's. Left armed after
- * the answer's headers, it also bounds the reading of the body; its timer is unref'd and holds
- * only the controller. One controller and one timer instead of `AbortSignal.any` over
+ * A signal that aborts after `timeoutMs` of real time, or with the request's own signal. Left
+ * armed after the answer's headers, it also bounds the reading of the body; its timer is unref'd
+ * and holds only the controller. One controller and one timer instead of `AbortSignal.any` over
  * `AbortSignal.timeout`, which cost about a sixth of a local request (`./run bench foundation`).
+ *
+ * `caller` must live no longer than the request (a `Request`'s own signal): an attempt that is
+ * never released keeps its listener on it, which on a signal shared by many requests would pile up.
  */
 export function attemptSignal(
   caller: AbortSignal | undefined,

@@ -123,10 +123,13 @@ interface Call {
   body?: ArrayBuffer;
 }
 
-/** One attempt's outcome: DigitalOcean's response, or why none came. */
+/**
+ * One attempt's outcome: DigitalOcean's response, or why none came. A response's attempt stays
+ * armed while its body is read; `release` disarms it when the response is thrown away.
+ */
 type Attempt =
-  | { response: Response; failure?: undefined }
-  | { response?: undefined; failure: Error };
+  | { response: Response; release: () => void; failure?: undefined }
+  | { response?: undefined; release?: undefined; failure: Error };
 
 /**
  * A `fetch` for openapi-fetch that adds the bearer token and applies DigitalOcean's operating
@@ -156,7 +159,7 @@ export function createTransport(
     let rateLimitWaits = 0;
     for (;;) {
       await budget.waitIfPaused(request.signal);
-      const { response, failure } = await send(call);
+      const { response, release, failure } = await send(call);
       if (response) budget.pauseWhenSpent(response.headers);
       if (response?.status === 429) {
         const waitMs =
@@ -171,6 +174,7 @@ export function createTransport(
         }
         rateLimitWaits++;
         await response.body?.cancel();
+        release?.();
         options.logger?.warn(
           `DigitalOcean rate limit reached on ${call.operation}; waiting ${waitMs} ms as the API asks (wait ${rateLimitWaits} of ${maxRateLimitRetries})`,
         );
@@ -185,6 +189,7 @@ export function createTransport(
       failures++;
       const delay = backoff(failures - 1);
       await response?.body?.cancel();
+      release?.();
       options.logger?.warn(
         `DigitalOcean API ${call.operation} ${failure ? `failed (${failure.message})` : `answered ${response.status}`}; retry ${failures} of ${options.maxRetries} in ${delay} ms`,
       );
@@ -225,7 +230,7 @@ function attemptSender(options: TransportOptions) {
         redirect: 'error',
         signal: attempt.signal,
       });
-      return { response };
+      return { response, release: attempt.release };
     } catch (error) {
       attempt.release();
       if (request.signal.aborted) throw request.signal.reason;

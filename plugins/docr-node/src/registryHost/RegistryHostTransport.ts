@@ -1,7 +1,6 @@
 import { toError } from '@backstage/errors';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { rateLimitWaitMs } from '../transport';
-import { attemptSignal } from '../attemptSignal';
 import { RegistryHostError } from './errors';
 import { Pacer, PacerClock } from './Pacer';
 import { GateRefused } from './sharedRequest';
@@ -131,21 +130,21 @@ export class RegistryHostTransport {
   ): Promise<Response | RegistryHostError> {
     this.counts.total++;
     this.counts.byKind[kind]++;
-    const attempt = attemptSignal(init.signal, this.options.timeoutMs);
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const signals = init.signal ? [init.signal, timeout] : [timeout];
     try {
       const response = await this.options.fetch(url, {
         method: init.method,
         headers: init.headers,
         // A redirect would carry the Authorization header to a host we did not choose.
         redirect: 'error',
-        signal: attempt.signal,
+        signal: AbortSignal.any(signals),
       });
       if (response.status === 429) this.counts.rateLimited++;
       return response;
     } catch (error) {
-      attempt.release();
       if (init.signal?.aborted) throw init.signal.reason;
-      return attempt.timedOut()
+      return timeout.aborted
         ? new RegistryHostError({
             operation,
             code: 'TIMEOUT',
