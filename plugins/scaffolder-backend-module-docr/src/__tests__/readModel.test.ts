@@ -26,11 +26,14 @@ async function getRoutes(portal: Portal): Promise<string[]> {
     );
 }
 
-/** Team A's answer, once the backend has listed what a cold cache asks for in the background. */
+/**
+ * Team A's answer, once the backend has listed what a cold cache asks for in the background and
+ * read the listed tags' images (`imagesPending`), so the next answer is the same one.
+ */
 async function ownersAnswer(portal: Portal, url: string) {
   return portal.waitFor(
     () => portal.as(TEAM_A).get(url),
-    res => res.status !== 503,
+    res => res.status !== 503 && res.body?.imagesPending !== true,
     90_000,
   );
 }
